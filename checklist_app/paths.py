@@ -25,9 +25,7 @@ def sop_dir() -> Traversable:
 
 
 def shipped_sop_files() -> list[Traversable]:
-    return sorted(
-        (f for f in sop_dir().iterdir() if f.name.endswith((".yaml", ".yml"))), key=lambda f: f.name
-    )
+    return sorted((f for f in sop_dir().iterdir() if f.name.endswith((".yaml", ".yml"))), key=lambda f: f.name)
 
 
 def default_sop() -> Traversable:

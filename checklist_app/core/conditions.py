@@ -239,8 +239,7 @@ def check(expr: Expr, facts: Mapping[str, FactSpec], events: Iterable[str]) -> l
             elif spec.type != "yesno":
                 problems.append(
                     ConditionError(
-                        f"fact {node.name!r} is a {spec.type}; compare it with a value "
-                        f"(e.g. {node.name} == ...)",
+                        f"fact {node.name!r} is a {spec.type}; compare it with a value (e.g. {node.name} == ...)",
                         node.column,
                     )
                 )

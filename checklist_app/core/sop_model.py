@@ -95,9 +95,7 @@ class Duration:
     def parse(cls, text: str) -> Duration:
         match = _DURATION_RE.match(text)
         if not match:
-            raise ValueError(
-                f"bad duration {text!r}: expected a whole number and a unit, e.g. 24h, 7d, 5wd or 3mo"
-            )
+            raise ValueError(f"bad duration {text!r}: expected a whole number and a unit, e.g. 24h, 7d, 5wd or 3mo")
         return cls(int(match.group(1)), DurationUnit(match.group(2)))
 
     def __str__(self) -> str:
@@ -164,13 +162,21 @@ class DeadlineRule:
         if self.description:
             return self.description
         if self.anchor.kind is AnchorKind.EVENT:
-            what = events[self.anchor.ref].title.lower() if self.anchor.ref in events else self.anchor.ref
+            what = _sentence_case(events[self.anchor.ref].title) if self.anchor.ref in events else self.anchor.ref
         else:
             target = steps.get(self.anchor.ref)
             what = f"completion of {target.number}" if target else self.anchor.ref
         if self.offset.amount == 0:
             return f"Immediately on {what}"
         return f"Within {self.offset.describe()} of {what}"
+
+
+def _sentence_case(title: str) -> str:
+    """'Referral received' -> 'referral received', but 'CSE risk assessment' keeps its acronym."""
+    first = title.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return title
+    return title[:1].lower() + title[1:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,19 +389,24 @@ class Procedure:
     phases: tuple[Phase, ...]
     risk_tool: RiskTool
     audit_template: AuditTemplate
+    # Derived once: steps are looked up thousands of times a second when many cases are scheduled.
+    _steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
+    _step_index: dict[str, Step] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        steps = tuple(s for p in self.phases for s in p.steps)
+        object.__setattr__(self, "_steps", steps)
+        object.__setattr__(self, "_step_index", {s.id: s for s in steps})
 
     @property
     def steps(self) -> tuple[Step, ...]:
-        return tuple(s for p in self.phases for s in p.steps)
+        return self._steps
 
     def step(self, step_id: str) -> Step:
-        for s in self.steps:
-            if s.id == step_id:
-                return s
-        raise KeyError(step_id)
+        return self._step_index[step_id]
 
     def step_map(self) -> dict[str, Step]:
-        return {s.id: s for s in self.steps}
+        return dict(self._step_index)
 
     def event_map(self) -> dict[str, Event]:
         return {e.id: e for e in self.events}

@@ -1,0 +1,289 @@
+"""Administration commands: init, demo, verify, backup, users and teams, self-check."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import Any, TextIO
+
+from checklist_app.core.sop_model import Role
+from checklist_app.services import accounts, admin
+from checklist_app.services.context import ServiceContext, system_actor
+from checklist_app.services.errors import InvalidInput
+
+
+def cmd_gui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.ui.app import run
+
+    return run(getattr(args, "db", None))
+
+
+def _read_password(err: TextIO, *, from_stdin: bool, given: str | None, what: str) -> str:
+    if given is not None:
+        return given
+    if from_stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise InvalidInput(f"No {what} on standard input.")
+        return line.rstrip("\r\n")
+    first = getpass.getpass(f"{what.capitalize()}: ")
+    if getpass.getpass(f"Repeat the {what}: ") != first:
+        raise InvalidInput("The two passwords do not match.")
+    return first
+
+
+def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    actor = system_actor()
+    ctx, report = admin.initialise(args.db, actor)
+    try:
+        out.write(f"database: {report.database}\n")
+        if report.schema_before != report.schema_after:
+            out.write(f"schema: {report.schema_before or 'new'} -> {report.schema_after}\n")
+        else:
+            out.write(f"schema: {report.schema_after} (current)\n")
+        if report.backup:
+            out.write(f"backup taken before upgrading: {report.backup}\n")
+        for version in report.published:
+            out.write(f"published {version.label}: {version.phases} phases, {version.steps} steps\n")
+        if report.users == 0 and not args.no_admin:
+            _create_first_admin(ctx, args, out, err)
+        elif args.admin_user and report.users:
+            out.write("users already exist; no administrator created (use `checklist-app user add`)\n")
+    finally:
+        ctx.close()
+    return 0
+
+
+def _create_first_admin(ctx: ServiceContext, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    username = args.admin_user
+    if not username:
+        if not sys.stdin.isatty():
+            out.write("no users yet: run init again with --admin-user and a password to create an administrator\n")
+            return
+        username = input("First administrator's user name: ").strip()
+    name = args.admin_name or (input("Display name: ").strip() if sys.stdin.isatty() else "") or username
+    password = _read_password(err, from_stdin=args.admin_password_stdin, given=args.admin_password, what="password")
+    user = accounts.create_user(
+        ctx, system_actor(), username=username, display_name=name, role=Role.ADMINISTRATOR.value, password=password
+    )
+    out.write(f"created administrator {user.username}\n")
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services.demo import generate
+
+    if args.cases < 0 or args.cases > 200_000:
+        raise InvalidInput("--cases must be between 0 and 200000")
+    actor = system_actor()
+    ctx, _ = admin.initialise(args.db, actor)
+    try:
+        report = generate(ctx, actor, cases=args.cases, seed=args.seed, progress=lambda m: err.write(m + "\n"))
+    finally:
+        ctx.close()
+    out.write(report.describe() + "\n")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    ctx = ServiceContext.open(args.db)
+    try:
+        report = admin.verify(ctx, system_actor())
+    finally:
+        ctx.close()
+    for problem in report.problems:
+        out.write(f"{problem}\n")
+    if report.problems:
+        out.write(f"FAILED: {len(report.problems)} problem(s); {report.entries} audit entries checked\n")
+        return 1
+    out.write(
+        f"OK {report.entries} entries, {report.records_checked} records, head {report.head_seq} {report.head_hash}\n"
+    )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    ctx = ServiceContext.open(args.db)
+    try:
+        report = admin.backup(ctx, system_actor(), args.dest, overwrite=args.overwrite)
+    finally:
+        ctx.close()
+    out.write(
+        f"backup written to {report.target} ({report.size:,} bytes); integrity OK; chain verified: "
+        f"{report.entries} entries, head {report.head_hash}\n"
+    )
+    return 0
+
+
+# --- users and teams --------------------------------------------------------------------------------
+
+
+def add_user_parsers(sub: Any) -> None:
+    user = sub.add_parser("user", help="manage user accounts")
+    user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+
+    add = user_sub.add_parser("add", help="create an account")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="display name (e.g. rank and name)")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--team", help="team name (investigators and supervisors)")
+    add.add_argument("--district", help="district code: BAR, DON, ROT or SHE (intelligence officers)")
+    add.add_argument("--password", help="password (visible to other local users: prefer a prompt or stdin)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(func=cmd_user_add)
+
+    user_sub.add_parser("list", help="list accounts").set_defaults(func=cmd_user_list)
+    for name, func, text in (
+        ("disable", cmd_user_disable, "stop an account from logging on"),
+        ("enable", cmd_user_enable, "allow a disabled account to log on again"),
+        ("unlock", cmd_user_unlock, "release an account locked by failed log-ons"),
+    ):
+        parser = user_sub.add_parser(name, help=text)
+        parser.add_argument("username")
+        parser.set_defaults(func=func)
+    reset = user_sub.add_parser("reset-password", help="set a new password; the user must change it at log-on")
+    reset.add_argument("username")
+    reset.add_argument("--password", help="new password (visible to other local users)")
+    reset.add_argument("--password-stdin", action="store_true")
+    reset.set_defaults(func=cmd_user_reset)
+
+    team = sub.add_parser("team", help="manage teams")
+    team_sub = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
+    team_add = team_sub.add_parser("add", help="create a team in a district")
+    team_add.add_argument("name")
+    team_add.add_argument("--district", required=True, help="BAR, DON, ROT or SHE")
+    team_add.set_defaults(func=cmd_team_add)
+    team_sub.add_parser("list", help="list teams").set_defaults(func=cmd_team_list)
+
+
+def _with_ctx(args: argparse.Namespace) -> ServiceContext:
+    return ServiceContext.open(args.db)
+
+
+def cmd_user_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    password = _read_password(err, from_stdin=args.password_stdin, given=args.password, what="password")
+    ctx = _with_ctx(args)
+    try:
+        user = accounts.create_user(
+            ctx,
+            system_actor(),
+            username=args.username,
+            display_name=args.name,
+            role=args.role,
+            password=password,
+            team=args.team,
+            district_code=args.district,
+        )
+    finally:
+        ctx.close()
+    out.write(f"created {user.username} ({user.role}{', ' + user.team_name if user.team_name else ''})\n")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    ctx = _with_ctx(args)
+    try:
+        users = accounts.list_users(ctx)
+    finally:
+        ctx.close()
+    for u in users:
+        state = "locked" if u.locked else ("active" if u.active else "disabled")
+        out.write(f"{u.username}\t{u.display_name}\t{u.role}\t{u.team_name or u.district_name or '-'}\t{state}\n")
+    if not users:
+        out.write("no users\n")
+    return 0
+
+
+def _simple(args: argparse.Namespace, out: TextIO, action: str) -> int:
+    ctx = _with_ctx(args)
+    try:
+        actor = system_actor()
+        if action == "disable":
+            accounts.set_active(ctx, actor, args.username, False)
+        elif action == "enable":
+            accounts.set_active(ctx, actor, args.username, True)
+        else:
+            accounts.unlock(ctx, actor, args.username)
+    finally:
+        ctx.close()
+    done = {"disable": "disabled", "enable": "enabled", "unlock": "unlocked"}[action]
+    out.write(f"{args.username}: {done}\n")
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return _simple(args, out, "disable")
+
+
+def cmd_user_enable(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return _simple(args, out, "enable")
+
+
+def cmd_user_unlock(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return _simple(args, out, "unlock")
+
+
+def cmd_user_reset(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    password = _read_password(err, from_stdin=args.password_stdin, given=args.password, what="new password")
+    ctx = _with_ctx(args)
+    try:
+        accounts.reset_password(ctx, system_actor(), args.username, password)
+    finally:
+        ctx.close()
+    out.write(f"{args.username}: password reset; they must choose a new one at next log-on\n")
+    return 0
+
+
+def cmd_team_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    ctx = _with_ctx(args)
+    try:
+        team = accounts.create_team(ctx, system_actor(), args.name, args.district)
+    finally:
+        ctx.close()
+    out.write(f"created team {team.name} ({team.district_name})\n")
+    return 0
+
+
+def cmd_team_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    ctx = _with_ctx(args)
+    try:
+        teams = accounts.list_teams(ctx)
+    finally:
+        ctx.close()
+    for t in teams:
+        out.write(f"{t.name}\t{t.district_name}\n")
+    if not teams:
+        out.write("no teams\n")
+    return 0
+
+
+# --- installation self-check ------------------------------------------------------------------------
+
+
+def self_check(out: TextIO, err: TextIO) -> int:
+    """Load every shipped procedure, the migrations and the bank holidays; report and exit non-zero on
+    any failure. Used after `pip install` and on the frozen build."""
+    from checklist_app import paths
+    from checklist_app.core.calendar import WorkingCalendar
+    from checklist_app.core.sop_loader import validate_file
+    from checklist_app.store import migrate
+
+    failures = 0
+    for node in paths.shipped_sop_files():
+        procedure, problems = validate_file(node)
+        if procedure is None:
+            failures += 1
+            for problem in problems:
+                err.write(f"{problem}\n")
+        else:
+            out.write(
+                f"sop {node.name}: OK {procedure.label}, {len(procedure.phases)} phases, {len(procedure.steps)} steps\n"
+            )
+    if not paths.shipped_sop_files():
+        failures += 1
+        err.write("no procedure files shipped\n")
+    out.write(f"migrations: head {migrate.head_revision()}\n")
+    calendar = WorkingCalendar.default()
+    out.write(f"bank holidays: {calendar.years.start}-{calendar.years.stop - 1}\n")
+    out.write("self-check OK\n" if not failures else "self-check FAILED\n")
+    return 0 if not failures else 1

@@ -1,0 +1,62 @@
+"""One place where command-line failures become words, and unexpected ones a log entry."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import platformdirs
+
+from checklist_app.core.permissions import PermissionDenied
+from checklist_app.core.sop_loader import SopValidationError
+from checklist_app.services.errors import InvalidInput, ServiceError
+from checklist_app.store.errors import StoreError
+
+EXIT_PROBLEMS = 1
+EXIT_FAILED = 3
+
+
+def log_path() -> Path:
+    folder = Path(platformdirs.user_log_dir("checklist-app", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "checklist-app.log"
+
+
+def log_unexpected(exc: BaseException) -> Path | None:
+    try:
+        path = log_path()
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"\n--- {datetime.now(UTC).isoformat()} ---\n")
+            handle.write("".join(traceback.format_exception(exc)))
+        return path
+    except OSError:
+        return None
+
+
+def run_guarded(action: Callable[[], int], err: TextIO) -> int:
+    try:
+        return action()
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            err.write(f"error: {problem}\n" if problem.label else f"error: {problem.message}\n")
+        return EXIT_PROBLEMS
+    except SopValidationError as exc:
+        for problem in exc.problems:
+            err.write(f"{problem}\n")
+        return EXIT_PROBLEMS
+    except (ServiceError, StoreError, PermissionDenied) as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        err.write("interrupted\n")
+        return 130
+    except Exception as exc:  # the last line of defence: no traceback reaches the user
+        logging.getLogger(__name__).debug("unexpected", exc_info=exc)
+        where = log_unexpected(exc)
+        err.write(f"error: unexpected failure ({type(exc).__name__}: {exc}).")
+        err.write(f" Details were written to {where}.\n" if where else "\n")
+        return EXIT_FAILED

@@ -1,0 +1,79 @@
+"""`checklist-app`: the desktop app (no subcommand) and the administration commands.
+
+Every command reports failures as one or more plain lines on stderr and a non-zero exit status; an
+unexpected error writes its traceback to the log file, never to the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from checklist_app import __version__
+from checklist_app.cli import commands, sop_commands
+from checklist_app.cli.errors import run_guarded
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="checklist-app",
+        description="CSE investigation and intelligence SOP: casework, supervision and audit.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="database file or SQLAlchemy URL (default: $CHECKLIST_APP_DB, else a file in your user data folder)",
+    )
+    parser.add_argument("--self-check", action="store_true", help="check the installation's shipped files and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the desktop app (the default)")
+    gui.set_defaults(func=commands.cmd_gui)
+
+    init = sub.add_parser("init", help="create or upgrade the database and create the first administrator")
+    init.add_argument("--admin-user", help="user name of the first administrator")
+    init.add_argument("--admin-name", help="display name of the first administrator")
+    init.add_argument("--admin-password", help="password (visible to other local users: prefer a prompt or stdin)")
+    init.add_argument("--admin-password-stdin", action="store_true", help="read the password from standard input")
+    init.add_argument("--no-admin", action="store_true", help="do not create an administrator")
+    init.set_defaults(func=commands.cmd_init)
+
+    demo = sub.add_parser("demo", help="fill the database with a synthetic force for training and benchmarks")
+    demo.add_argument("--cases", type=int, default=400, help="number of cases (default 400)")
+    demo.add_argument("--seed", type=int, default=2016, help="random seed: the same seed gives the same data")
+    demo.set_defaults(func=commands.cmd_demo)
+
+    verify = sub.add_parser("verify", help="prove the audit chain and every record are untouched")
+    verify.set_defaults(func=commands.cmd_verify)
+
+    backup = sub.add_parser("backup", help="copy the database safely and check the copy")
+    backup.add_argument("dest", help="backup file to create")
+    backup.add_argument("--overwrite", action="store_true", help="replace DEST if it exists")
+    backup.set_defaults(func=commands.cmd_backup)
+
+    sop_commands.add_parser(sub)
+    commands.add_user_parsers(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse prints its own usage message
+        return int(exc.code or 0)
+    if args.self_check:
+        return run_guarded(lambda: commands.self_check(out, err), err)
+    func: Callable[..., int] = getattr(args, "func", commands.cmd_gui)
+    return run_guarded(lambda: func(args, out, err), err)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,337 @@
+"""Where every step of a case stands now: applicability, dependencies, due date and due state.
+
+Pure functions over plain data: the caller gathers the case's facts, event occurrences and step records
+into a CaseSituation; nothing here touches the database or the clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from checklist_app.core.calendar import WorkingCalendar
+from checklist_app.core.conditions import Expr, evaluate, parse
+from checklist_app.core.deadlines import (
+    DueState,
+    due_at,
+    due_soon_horizon,
+    require_aware,
+    state_when_done,
+    state_when_open,
+)
+from checklist_app.core.sop_model import Anchor, AnchorKind, Duration, Procedure, Requirement, Step
+
+
+class StepStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NOT_APPLICABLE = "not_applicable"
+    BLOCKED = "blocked"
+
+
+_SETTLED = frozenset({StepStatus.DONE, StepStatus.NOT_APPLICABLE})
+_PENDING = frozenset({DueState.ON_TRACK, DueState.DUE_SOON, DueState.OVERDUE})
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecordState:
+    step_id: str
+    status: StepStatus
+    completed_at: datetime | None = None  # the latest completion
+    reason: str = ""
+    completions: int = 0
+
+    def __post_init__(self) -> None:
+        if self.completed_at is not None:
+            completed = require_aware(self.completed_at, f"{self.step_id} completed_at")
+            object.__setattr__(self, "completed_at", completed)
+        elif self.status is StepStatus.DONE:
+            raise ValueError(f"step {self.step_id} is done but has no completed_at")
+
+
+_NOT_STARTED = StepRecordState("", StepStatus.NOT_STARTED)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSituation:
+    facts: Mapping[str, object]  # case facts and derived facts
+    events: Mapping[str, tuple[datetime, ...]]  # every occurrence per event id, in any order
+    records: Mapping[str, StepRecordState]
+    closed_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.closed_at is not None:
+            object.__setattr__(self, "closed_at", require_aware(self.closed_at, "closed_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class StepSchedule:
+    step_id: str
+    status: StepStatus
+    applicable: bool  # not conditional, or its condition holds
+    required: bool  # mandatory, or conditional and its condition holds
+    unmet_dependencies: tuple[str, ...]
+    due_at: datetime | None  # UTC; for a done recurring step, when it next falls due
+    due_state: DueState
+    waiting_for: str
+    deadline_text: str
+    overdue_by: timedelta | None  # how late: open and overdue (to now), or done late (to completion)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseProgress:
+    phase_id: str
+    number: int
+    title: str
+    required: int
+    done: int  # required steps done or not applicable
+    overdue: int  # required steps overdue
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.required
+
+
+# --- per-procedure plan ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StepPlan:
+    """What compute_schedule needs about a step that does not depend on the case."""
+
+    step: Step
+    mandatory: bool
+    condition: Expr | None
+    depends_on: tuple[str, ...]
+    anchor: Anchor | None
+    offset: Duration | None  # after local overrides
+    recurs_every: Duration | None
+    deadline_text: str
+    waiting_text: str  # shown while the anchor has not happened
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    procedure: Procedure
+    steps: tuple[StepPlan, ...]
+    numbers: dict[str, str]
+
+
+# Keyed by id + version (published versions are immutable); the stored procedure is compared too, so
+# drafts and test procedures that reuse an id + version never share a stale plan.
+_PLANS: dict[tuple[str, str], _Plan] = {}
+_MAX_PLANS = 64
+
+
+def plan_for(procedure: Procedure) -> _Plan:
+    key = (procedure.id, procedure.version)
+    plan = _PLANS.get(key)
+    if plan is not None and (plan.procedure is procedure or plan.procedure == procedure):
+        return plan
+    plan = _build_plan(procedure)
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = plan
+    return plan
+
+
+def _build_plan(procedure: Procedure) -> _Plan:
+    steps = procedure.step_map()
+    events = procedure.event_map()
+    plans: list[StepPlan] = []
+    for step in procedure.steps:
+        rule = step.deadline
+        offset = procedure.effective_deadline(step)
+        text, waiting = "", ""
+        if rule is not None and offset is not None:
+            text = dataclasses.replace(rule, offset=offset).describe(events, steps)
+            if rule.recurs_every is not None and not rule.description:
+                text += f", then every {rule.recurs_every.describe()}"
+            if rule.anchor.kind is AnchorKind.EVENT:
+                event = events.get(rule.anchor.ref)
+                waiting = f"Waiting for: {event.title if event else rule.anchor.ref}"
+            else:
+                target = steps.get(rule.anchor.ref)
+                waiting = f"Waiting for step {target.number if target else rule.anchor.ref} to be completed"
+        plans.append(
+            StepPlan(
+                step=step,
+                mandatory=step.requirement is Requirement.MANDATORY,
+                condition=parse(step.condition)
+                if step.requirement is Requirement.CONDITIONAL and step.condition
+                else None,
+                depends_on=step.depends_on,
+                anchor=rule.anchor if rule else None,
+                offset=offset,
+                recurs_every=rule.recurs_every if rule else None,
+                deadline_text=text,
+                waiting_text=waiting,
+            )
+        )
+    return _Plan(procedure, tuple(plans), {s.id: s.number for s in procedure.steps})
+
+
+# --- the schedule ---------------------------------------------------------------------------------
+
+
+def compute_schedule(
+    procedure: Procedure,
+    situation: CaseSituation,
+    now: datetime,
+    calendar: WorkingCalendar | None = None,
+) -> dict[str, StepSchedule]:
+    """Every step's schedule, in procedure order. A closed case is judged as at its closure."""
+    plan = plan_for(procedure)
+    cal = calendar if calendar is not None else WorkingCalendar.default()
+    judged_at = require_aware(now, "now")
+    if situation.closed_at is not None:
+        judged_at = min(judged_at, situation.closed_at)
+    horizon = due_soon_horizon(judged_at, procedure.settings.due_soon, cal)
+    latest = _latest_occurrences(situation.events)
+    occurred = set(latest)
+    records = situation.records
+    facts = situation.facts
+    applicable = {sp.step.id: _holds(sp.condition, facts, occurred) for sp in plan.steps}
+    ctx = _Context(plan.numbers, records, latest, applicable, judged_at, horizon, cal)
+    return {sp.step.id: ctx.schedule(sp) for sp in plan.steps}
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    numbers: Mapping[str, str]
+    records: Mapping[str, StepRecordState]
+    latest: Mapping[str, datetime]
+    applicable: Mapping[str, bool]
+    judged_at: datetime
+    horizon: datetime
+    calendar: WorkingCalendar
+
+    def record(self, step_id: str) -> StepRecordState:
+        return self.records.get(step_id, _NOT_STARTED)
+
+    def status(self, step_id: str) -> StepStatus:
+        return self.record(step_id).status
+
+    def schedule(self, sp: StepPlan) -> StepSchedule:
+        step_id = sp.step.id
+        record = self.record(step_id)
+        status = record.status
+        applicable = self.applicable[step_id]
+        # A dependency that does not apply to this case must not block the steps after it.
+        unmet = tuple(d for d in sp.depends_on if self.applicable[d] and self.status(d) not in _SETTLED)
+        due, state, waiting, overdue_by = self._due(sp, record, applicable)
+        if not waiting and unmet and status not in _SETTLED and applicable:
+            waiting = _waiting_for_steps([self.numbers[d] for d in unmet])
+        return StepSchedule(
+            step_id=step_id,
+            status=status,
+            applicable=applicable,
+            required=sp.mandatory or (sp.condition is not None and applicable),
+            unmet_dependencies=unmet,
+            due_at=due,
+            due_state=state,
+            waiting_for=waiting,
+            deadline_text=sp.deadline_text,
+            overdue_by=overdue_by,
+        )
+
+    def _due(
+        self, sp: StepPlan, record: StepRecordState, applicable: bool
+    ) -> tuple[datetime | None, DueState, str, timedelta | None]:
+        status = record.status
+        if status is StepStatus.NOT_APPLICABLE or (not applicable and status is not StepStatus.DONE):
+            return None, DueState.NOT_APPLICABLE, "", None
+        if sp.offset is None or sp.anchor is None:
+            return None, DueState.NO_DEADLINE, "", None
+        anchor_time, waiting = self._anchor_time(sp.anchor, sp.waiting_text)
+        due = due_at(anchor_time, sp.offset, self.calendar) if anchor_time is not None else None
+        completed = record.completed_at
+        if completed is not None and status is StepStatus.DONE:
+            if sp.recurs_every is not None and applicable:
+                # Falls due again after each completion, or sooner if its anchor has happened since.
+                next_due = due_at(completed, sp.recurs_every, self.calendar)
+                if due is not None and anchor_time is not None and anchor_time > completed:
+                    next_due = min(next_due, due)
+                return self._open(next_due)
+            if due is None:
+                return None, DueState.NO_DEADLINE, "", None
+            state = state_when_done(due, completed)
+            return due, state, "", (completed - due if state is DueState.DONE_LATE else None)
+        if due is None:
+            return None, (DueState.AWAITING if waiting else DueState.NO_DEADLINE), waiting, None
+        return self._open(due)
+
+    def _open(self, due: datetime) -> tuple[datetime, DueState, str, timedelta | None]:
+        state = state_when_open(due, self.judged_at, self.horizon)
+        return due, state, "", (self.judged_at - due if state is DueState.OVERDUE else None)
+
+    def _anchor_time(self, anchor: Anchor, waiting_text: str) -> tuple[datetime | None, str]:
+        """The anchor's time, or None with the phrase to show while waiting for it ("" when the anchor
+        will never come, so the step has no deadline rather than waiting forever)."""
+        if anchor.kind is AnchorKind.EVENT:
+            return self.latest.get(anchor.ref), waiting_text
+        anchor_record = self.record(anchor.ref)
+        if anchor_record.completed_at is not None:
+            return anchor_record.completed_at, ""
+        if anchor_record.status is StepStatus.NOT_APPLICABLE or not self.applicable[anchor.ref]:
+            return None, ""
+        return None, waiting_text
+
+
+def _holds(condition: Expr | None, facts: Mapping[str, object], occurred: set[str]) -> bool:
+    return condition is None or evaluate(condition, facts, occurred)
+
+
+def _latest_occurrences(events: Mapping[str, tuple[datetime, ...]]) -> dict[str, datetime]:
+    latest: dict[str, datetime] = {}
+    for event_id, times in events.items():
+        if times:
+            latest[event_id] = max(require_aware(t, f"occurrence of {event_id}") for t in times)
+    return latest
+
+
+def _waiting_for_steps(numbers: list[str]) -> str:
+    if len(numbers) == 1:
+        return f"Waiting for step {numbers[0]} to be completed"
+    listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+    return f"Waiting for steps {listed} to be completed"
+
+
+def next_due(schedule: Mapping[str, StepSchedule]) -> StepSchedule | None:
+    """The required step that falls due first, among those still to do (including a done recurring step
+    awaiting its next round)."""
+    pending = [s for s in schedule.values() if s.required and s.due_at and s.due_state in _PENDING]
+    # min() keeps the first of equal deadlines, i.e. the earlier step in procedure order.
+    return min(pending, key=_due_key, default=None)
+
+
+def _due_key(row: StepSchedule) -> datetime:
+    assert row.due_at is not None
+    return row.due_at
+
+
+def overdue(schedule: Mapping[str, StepSchedule]) -> list[StepSchedule]:
+    """Required steps that are overdue, in procedure order. Optional steps show their own due state but
+    are not counted: missing one is not a compliance failure."""
+    return [s for s in schedule.values() if s.required and s.due_state is DueState.OVERDUE]
+
+
+def phase_progress(procedure: Procedure, schedule: Mapping[str, StepSchedule]) -> list[PhaseProgress]:
+    result: list[PhaseProgress] = []
+    for phase in procedure.phases:
+        rows = [schedule[s.id] for s in phase.steps if s.id in schedule and schedule[s.id].required]
+        result.append(
+            PhaseProgress(
+                phase_id=phase.id,
+                number=phase.number,
+                title=phase.title,
+                required=len(rows),
+                done=sum(1 for r in rows if r.status in _SETTLED),
+                overdue=sum(1 for r in rows if r.due_state is DueState.OVERDUE),
+            )
+        )
+    return result

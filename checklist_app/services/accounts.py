@@ -1,0 +1,410 @@
+"""Accounts: log-on with lockout, user administration, teams and districts.
+
+Passwords are hashed with Argon2id at the OWASP minimum (m=19 MiB, t=2, p=1), checked at log-on and
+rehashed when the parameters rise. Five failed log-ons within 15 minutes lock the account until an
+administrator unlocks it. Every log-on, failure, lock and unlock is audited.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from checklist_app.core.permissions import Action, Actor, require
+from checklist_app.core.sop_model import Role
+from checklist_app.services.context import ServiceContext, who
+from checklist_app.services.dto import DistrictInfo, TeamInfo, UserInfo
+from checklist_app.services.errors import AuthenticationFailed, Conflict, FieldProblem, InvalidInput, NotFound
+from checklist_app.store.audit import Operation, Who, append, record
+from checklist_app.store.models import District, Team, User
+
+PRODUCTION_HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+HASHER = PRODUCTION_HASHER
+LOCK_AFTER = 5
+LOCK_WINDOW = timedelta(minutes=15)
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+
+DISTRICTS = (("BAR", "Barnsley"), ("DON", "Doncaster"), ("ROT", "Rotherham"), ("SHE", "Sheffield"))
+
+# A short banned list (CJIS IA-5: check against commonly used and compromised values).
+_BANNED = {
+    "password",
+    "password1",
+    "password123",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwertyuiop",
+    "qwerty123",
+    "iloveyou",
+    "letmein1",
+    "welcome1",
+    "admin123",
+    "changeme",
+    "police123",
+    "football",
+    "sunshine",
+    "abc12345",
+}
+_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+
+WRONG_CREDENTIALS = "The user name or password is wrong."
+LOCKED = "This account is locked after too many failed log-on attempts. Ask an administrator to unlock it."
+DISABLED = "This account is disabled. Ask an administrator."
+
+
+def password_problems(password: str, username: str = "") -> list[str]:
+    problems = []
+    if len(password) < MIN_PASSWORD:
+        problems.append(f"must be at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        problems.append(f"must be at most {MAX_PASSWORD} characters")
+    if password.lower() in _BANNED:
+        problems.append("is too common; choose another")
+    if username and username.lower() in password.lower():
+        problems.append("must not contain the user name")
+    return problems
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.id, user.username, user.display_name, Role(user.role), user.team_id, user.district_id)
+
+
+def _user_info(session: Session, user: User) -> UserInfo:
+    team = session.get(Team, user.team_id) if user.team_id else None
+    district = session.get(District, user.district_id) if user.district_id else None
+    return UserInfo(
+        user.id,
+        user.username,
+        user.display_name,
+        user.role,
+        user.team_id,
+        team.name if team else "",
+        user.district_id,
+        district.name if district else "",
+        user.active,
+        user.locked_at is not None,
+        user.last_logon_at,
+    )
+
+
+# --- log-on -----------------------------------------------------------------------------------------
+
+
+def log_on(ctx: ServiceContext, username: str, password: str) -> Actor:
+    """Check credentials. Raises AuthenticationFailed (after committing the audit entry) on refusal."""
+    now = ctx.now()
+    refusal: AuthenticationFailed | None = None
+    with ctx.db.write() as session:
+        user = session.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None:
+            append(
+                session,
+                Who(None, username.strip()[:64] or "(blank)"),
+                operation=Operation.CONSULTATION,
+                action="user.logon_failed",
+                at=now,
+                object_type="users",
+                outcome="failure",
+                details={"reason": "unknown user name"},
+            )
+            refusal = AuthenticationFailed(WRONG_CREDENTIALS)
+        else:
+            refusal = _check_user(session, user, password, now)
+        actor = _actor(user) if user is not None else None
+    if refusal is not None:
+        raise refusal
+    assert actor is not None
+    return actor
+
+
+def _check_user(session: Session, user: User, password: str, now) -> AuthenticationFailed | None:  # type: ignore[no-untyped-def]
+    actor = Who(user.id, user.username)
+    if not user.active:
+        record(
+            session,
+            actor,
+            user,
+            operation=Operation.CONSULTATION,
+            action="user.logon_refused",
+            at=now,
+            details={"reason": "disabled"},
+        )
+        return AuthenticationFailed(DISABLED)
+    if user.locked_at is not None:
+        record(
+            session,
+            actor,
+            user,
+            operation=Operation.CONSULTATION,
+            action="user.logon_refused",
+            at=now,
+            details={"reason": "locked"},
+        )
+        return AuthenticationFailed(LOCKED, locked=True)
+    try:
+        HASHER.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return _record_failure(session, user, now)
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = HASHER.hash(password)
+    user.failed_logons = 0
+    user.first_failed_at = None
+    user.last_logon_at = now
+    record(session, actor, user, operation=Operation.CONSULTATION, action="user.logon", at=now)
+    return None
+
+
+def _record_failure(session: Session, user: User, now) -> AuthenticationFailed:  # type: ignore[no-untyped-def]
+    if user.first_failed_at is None or now - user.first_failed_at > LOCK_WINDOW:
+        user.failed_logons, user.first_failed_at = 1, now
+    else:
+        user.failed_logons += 1
+    actor = Who(user.id, user.username)
+    details = {"reason": "wrong password", "failures": user.failed_logons}
+    if user.failed_logons >= LOCK_AFTER:
+        user.locked_at = now
+        record(session, actor, user, operation=Operation.ALTERATION, action="user.locked", at=now, details=details)
+        return AuthenticationFailed(LOCKED, locked=True)
+    record(session, actor, user, operation=Operation.ALTERATION, action="user.logon_failed", at=now, details=details)
+    left = LOCK_AFTER - user.failed_logons
+    return AuthenticationFailed(
+        f"{WRONG_CREDENTIALS} {left} more failed attempt{'s' if left != 1 else ''} will lock the account."
+    )
+
+
+def verify_password(ctx: ServiceContext, actor: Actor, password: str, *, purpose: str) -> bool:
+    """Re-check the signed-in user's password (screen unlock, signing). Failures count towards lockout."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        user = session.get(User, actor.user_id)
+        if user is None or not user.active or user.locked_at is not None:
+            return False
+        try:
+            HASHER.verify(user.password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            _record_failure(session, user, now)
+            return False
+        user.failed_logons, user.first_failed_at = 0, None
+        record(
+            session,
+            who(actor),
+            user,
+            operation=Operation.CONSULTATION,
+            action="user.reauthenticated",
+            at=now,
+            details={"purpose": purpose},
+        )
+        return True
+
+
+# --- administration ---------------------------------------------------------------------------------
+
+
+def ensure_districts(ctx: ServiceContext, actor: Actor) -> list[DistrictInfo]:
+    """Create the force's four districts if missing (idempotent)."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        existing = {d.code for d in session.scalars(select(District))}
+        for code, name in DISTRICTS:
+            if code not in existing:
+                district = District(code=code, name=name)
+                session.add(district)
+                record(session, who(actor), district, operation=Operation.COLLECTION, action="district.create", at=now)
+        return [DistrictInfo(d.id, d.code, d.name) for d in session.scalars(select(District).order_by(District.name))]
+
+
+def list_districts(ctx: ServiceContext) -> list[DistrictInfo]:
+    with ctx.db.read() as session:
+        return [DistrictInfo(d.id, d.code, d.name) for d in session.scalars(select(District).order_by(District.name))]
+
+
+def district_by_code(session: Session, code: str) -> District:
+    district = session.scalar(select(District).where(func.upper(District.code) == code.strip().upper()))
+    if district is None:
+        names = ", ".join(f"{d.code} ({d.name})" for d in session.scalars(select(District)))
+        raise NotFound(f"No district {code!r}. Districts: {names or 'none yet (run init)'}")
+    return district
+
+
+def create_team(ctx: ServiceContext, actor: Actor, name: str, district_code: str) -> TeamInfo:
+    require(actor, Action.USER_MANAGE)
+    name = name.strip()
+    if not name:
+        raise InvalidInput([FieldProblem("name", "Team name", "is required")])
+    now = ctx.now()
+    with ctx.db.write() as session:
+        district = district_by_code(session, district_code)
+        if session.scalar(select(Team).where(Team.name == name)) is not None:
+            raise Conflict(f"A team called {name!r} already exists.")
+        team = Team(name=name, district_id=district.id)
+        session.add(team)
+        record(session, who(actor), team, operation=Operation.COLLECTION, action="team.create", at=now)
+        return TeamInfo(team.id, team.name, district.id, district.name)
+
+
+def list_teams(ctx: ServiceContext) -> list[TeamInfo]:
+    with ctx.db.read() as session:
+        rows = session.execute(select(Team, District).join(District).order_by(District.name, Team.name)).all()
+        return [TeamInfo(t.id, t.name, d.id, d.name) for t, d in rows]
+
+
+def create_user(
+    ctx: ServiceContext,
+    actor: Actor,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    team: str | None = None,
+    district_code: str | None = None,
+    must_change_password: bool = False,
+) -> UserInfo:
+    require(actor, Action.USER_MANAGE)
+    username = username.strip().lower()
+    problems = _user_problems(username, display_name, role, password)
+    if problems:
+        raise InvalidInput(problems)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        if session.scalar(select(User).where(User.username == username)) is not None:
+            raise Conflict(f"User name {username!r} is taken.")
+        team_row = _team(session, team) if team else None
+        district_id = team_row.district_id if team_row else None
+        if district_code:
+            district_id = district_by_code(session, district_code).id
+        if Role(role) in (Role.INVESTIGATOR, Role.SUPERVISOR) and team_row is None:
+            raise InvalidInput([FieldProblem("team", "Team", f"is required for a {role.replace('_', ' ')}")])
+        if Role(role) is Role.INTELLIGENCE_OFFICER and district_id is None:
+            raise InvalidInput([FieldProblem("district", "District", "is required for an intelligence officer")])
+        user = User(
+            username=username,
+            display_name=display_name.strip(),
+            role=role,
+            team_id=team_row.id if team_row else None,
+            district_id=district_id,
+            password_hash=HASHER.hash(password),
+            active=True,
+            failed_logons=0,
+            must_change_password=must_change_password,
+            created_at=now,
+        )
+        session.add(user)
+        record(session, who(actor), user, operation=Operation.COLLECTION, action="user.create", at=now)
+        return _user_info(session, user)
+
+
+def _user_problems(username: str, display_name: str, role: str, password: str) -> list[FieldProblem]:
+    problems = []
+    if not _USERNAME.match(username):
+        problems.append(
+            FieldProblem(
+                "username", "User name", "use 2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter"
+            )
+        )
+    if not display_name.strip():
+        problems.append(FieldProblem("display_name", "Display name", "is required"))
+    if role not in {r.value for r in Role}:
+        problems.append(FieldProblem("role", "Role", f"must be one of: {', '.join(r.value for r in Role)}"))
+    problems.extend(FieldProblem("password", "Password", p) for p in password_problems(password, username))
+    return problems
+
+
+def _team(session: Session, name_or_id: str) -> Team:
+    query = select(Team).where(Team.name == name_or_id)
+    if name_or_id.isdigit():
+        query = select(Team).where(Team.id == int(name_or_id))
+    team = session.scalar(query)
+    if team is None:
+        raise NotFound(f"No team {name_or_id!r}. Create it first (checklist-app team add).")
+    return team
+
+
+def list_users(ctx: ServiceContext, actor: Actor | None = None) -> list[UserInfo]:
+    """Everyone, for administration and for choosing officers and assessors on forms."""
+    with ctx.db.read() as session:
+        return [_user_info(session, u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def _user_by_name(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"No user {username!r}.")
+    return user
+
+
+def set_active(ctx: ServiceContext, actor: Actor, username: str, active: bool) -> UserInfo:
+    require(actor, Action.USER_MANAGE)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        user = _user_by_name(session, username)
+        if user.id == actor.user_id and not active:
+            raise Conflict("You cannot disable your own account.")
+        user.active = active
+        record(
+            session,
+            who(actor),
+            user,
+            operation=Operation.ALTERATION,
+            action="user.enable" if active else "user.disable",
+            at=now,
+        )
+        return _user_info(session, user)
+
+
+def unlock(ctx: ServiceContext, actor: Actor, username: str) -> UserInfo:
+    require(actor, Action.USER_MANAGE)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        user = _user_by_name(session, username)
+        if user.locked_at is None and user.failed_logons == 0:
+            raise Conflict(f"{user.username} is not locked.")
+        user.locked_at, user.failed_logons, user.first_failed_at = None, 0, None
+        record(session, who(actor), user, operation=Operation.ALTERATION, action="user.unlock", at=now)
+        return _user_info(session, user)
+
+
+def reset_password(ctx: ServiceContext, actor: Actor, username: str, password: str) -> UserInfo:
+    require(actor, Action.USER_MANAGE)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        user = _user_by_name(session, username)
+        problems = password_problems(password, user.username)
+        if problems:
+            raise InvalidInput([FieldProblem("password", "Password", p) for p in problems])
+        user.password_hash = HASHER.hash(password)
+        user.must_change_password = True
+        user.locked_at, user.failed_logons, user.first_failed_at = None, 0, None
+        record(session, who(actor), user, operation=Operation.ALTERATION, action="user.reset_password", at=now)
+        return _user_info(session, user)
+
+
+def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -> None:
+    now = ctx.now()
+    with ctx.db.write() as session:
+        user = session.get(User, actor.user_id)
+        if user is None:
+            raise NotFound("Your account no longer exists.")
+        try:
+            HASHER.verify(user.password_hash, old)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            raise InvalidInput([FieldProblem("old", "Current password", "is wrong")]) from None
+        problems = password_problems(new, user.username)
+        if problems:
+            raise InvalidInput([FieldProblem("new", "New password", p) for p in problems])
+        user.password_hash = HASHER.hash(new)
+        user.must_change_password = False
+        record(session, who(actor), user, operation=Operation.ALTERATION, action="user.change_password", at=now)
+
+
+def user_count(ctx: ServiceContext) -> int:
+    with ctx.db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(User)) or 0)

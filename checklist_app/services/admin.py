@@ -1,0 +1,92 @@
+"""Setting up, verifying and backing up the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from checklist_app import paths
+from checklist_app.core.permissions import Action, Actor, require
+from checklist_app.services import accounts, procedures
+from checklist_app.services.context import ServiceContext
+from checklist_app.services.dto import ProcedureVersionInfo
+from checklist_app.services.errors import Conflict, InvalidInput
+from checklist_app.store import migrate
+from checklist_app.store.backup import integrity_problems, sqlite_backup
+from checklist_app.store.db import Database, resolve_url
+from checklist_app.store.verify import VerifyReport, verify_database
+
+
+@dataclass(frozen=True)
+class InitReport:
+    database: str
+    schema_before: str | None
+    schema_after: str
+    backup: Path | None
+    published: tuple[ProcedureVersionInfo, ...]
+    users: int
+
+
+def initialise(location: str | None, actor: Actor) -> tuple[ServiceContext, InitReport]:
+    """Create or upgrade the database, add the four districts and publish the shipped procedure.
+    Idempotent: running it again on a current database changes nothing."""
+    url = resolve_url(location)
+    result = migrate.upgrade(url)
+    ctx = ServiceContext(Database(url))
+    accounts.ensure_districts(ctx, actor)
+    published = []
+    for node in paths.shipped_sop_files():
+        outcome = procedures.publish(ctx, actor, node.read_text(encoding="utf-8"), node.name)
+        if outcome.created:
+            published.append(outcome.version)
+    report = InitReport(
+        ctx.db.describe(), result.before, result.after, result.backup, tuple(published), accounts.user_count(ctx)
+    )
+    return ctx, report
+
+
+def verify(ctx: ServiceContext, actor: Actor) -> VerifyReport:
+    require(actor, Action.SYSTEM_VERIFY)
+    return verify_database(ctx.db)
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    target: Path
+    size: int
+    entries: int
+    head_hash: str
+
+
+def backup(ctx: ServiceContext, actor: Actor, destination: str | Path, *, overwrite: bool = False) -> BackupReport:
+    """Copy the live SQLite database with the backup API, then prove the copy: integrity check, foreign
+    keys and the full audit-chain verification. A copy that fails is deleted and the error raised."""
+    require(actor, Action.SYSTEM_BACKUP)
+    source = ctx.db.path
+    if source is None:
+        raise Conflict("Backups of a PostgreSQL database are made with the server's tools (pg_dump).")
+    target = Path(destination).expanduser().resolve()
+    if target.is_dir():
+        raise InvalidInput(f"{target} is a folder; give a file name for the backup.")
+    if target == source.resolve():
+        raise InvalidInput("The backup cannot overwrite the live database.")
+    if target.exists():
+        if not overwrite:
+            raise Conflict(f"{target} already exists. Choose another name, or use --overwrite to replace it.")
+        target.unlink()
+    if not target.parent.is_dir():
+        raise InvalidInput(f"The folder {target.parent} does not exist.")
+    sqlite_backup(source, target)
+    problems = integrity_problems(target)
+    copy = Database(f"sqlite:///{target}")
+    try:
+        report = verify_database(copy)
+    finally:
+        copy.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    problems += [str(p) for p in report.problems]
+    if problems:
+        target.unlink(missing_ok=True)
+        raise Conflict("The backup copy failed its checks and was deleted: " + "; ".join(problems[:5]))
+    return BackupReport(target, target.stat().st_size, report.entries, report.head_hash)

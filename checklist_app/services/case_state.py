@@ -1,0 +1,215 @@
+"""Loading a case with everything its schedule depends on, and keeping its list summary current.
+
+Shared by the case use cases; not a use case itself. System events (referral received, child returned,
+...) are derived from the rows they describe rather than stored twice, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from checklist_app.core.facts import derive_facts
+from checklist_app.core.permissions import Action, Actor, CaseScope, require
+from checklist_app.core.schedule import (
+    CaseSituation,
+    StepRecordState,
+    StepSchedule,
+    StepStatus,
+    compute_schedule,
+    next_due,
+    phase_progress,
+)
+from checklist_app.core.sop_model import Procedure
+from checklist_app.services.context import ServiceContext
+from checklist_app.services.errors import Conflict, NotFound
+from checklist_app.store.models import (
+    Case,
+    CaseEvent,
+    CaseSummary,
+    IntelligenceItem,
+    MissingEpisode,
+    RiskAssessment,
+    StepRecord,
+)
+
+_OPEN_STATES = {"on_track", "due_soon", "overdue"}
+
+
+@dataclass
+class LoadedCase:
+    case: Case
+    procedure: Procedure
+    records: dict[str, StepRecord]
+    events: list[CaseEvent]
+    missing: list[MissingEpisode]
+    risk: list[RiskAssessment]
+    intelligence_count: int
+
+
+def scope_of(case: Case) -> CaseScope:
+    return CaseScope(case.district_id, case.team_id, case.officer_id, case.supervisor_id)
+
+
+def get_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"Case {case_id} does not exist.")
+    return case
+
+
+def load_case(session: Session, ctx: ServiceContext, case_id: int, actor: Actor, action: Action) -> LoadedCase:
+    """Load a case after checking the actor may perform `action` on it."""
+    case = get_case(session, case_id)
+    require(actor, action, scope_of(case))
+    return load_for(session, ctx, case)
+
+
+def load_for(session: Session, ctx: ServiceContext, case: Case) -> LoadedCase:
+    records = {r.step_id: r for r in session.scalars(select(StepRecord).where(StepRecord.case_id == case.id))}
+    events = list(
+        session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.occurred_at))
+    )
+    missing = list(
+        session.scalars(
+            select(MissingEpisode).where(MissingEpisode.case_id == case.id).order_by(MissingEpisode.reported_at.desc())
+        )
+    )
+    risk = list(
+        session.scalars(
+            select(RiskAssessment)
+            .where(RiskAssessment.case_id == case.id)
+            .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
+        )
+    )
+    intel = session.scalar(
+        select(func.count()).select_from(IntelligenceItem).where(IntelligenceItem.case_id == case.id)
+    )
+    return LoadedCase(
+        case, ctx.procedure(session, case.procedure_version_id), records, events, missing, risk, intel or 0
+    )
+
+
+def require_open(case: Case) -> None:
+    if case.status != "open":
+        raise Conflict(f"Case {case.reference} is closed. A supervisor must reopen it before it can change.")
+
+
+def effective_category(assessment: RiskAssessment) -> int:
+    """An override counts only once a supervisor has countersigned it."""
+    if assessment.final_category != assessment.calculated_category and assessment.countersigned_at is None:
+        return assessment.calculated_category
+    return assessment.final_category
+
+
+def current_risk_category(loaded: LoadedCase) -> int | None:
+    return effective_category(loaded.risk[0]) if loaded.risk else None
+
+
+def event_times(loaded: LoadedCase) -> dict[str, tuple[datetime, ...]]:
+    times: dict[str, list[datetime]] = defaultdict(list)
+    case = loaded.case
+    times["referral_received"].append(case.referral_at)
+    times["case_opened"].append(case.opened_at)
+    for episode in loaded.missing:
+        times["child_reported_missing"].append(episode.reported_at)
+        if episode.found_at is not None:
+            times["child_returned"].append(episode.found_at)
+    for assessment in loaded.risk:
+        times["risk_assessed"].append(assessment.assessed_at)
+    if case.closed_at is not None:
+        times["case_closed"].append(case.closed_at)
+    for event in loaded.events:
+        times[event.event_type].append(event.occurred_at)
+    return {key: tuple(value) for key, value in times.items()}
+
+
+def derived_facts(loaded: LoadedCase) -> dict[str, object]:
+    settings = loaded.procedure.settings
+    return derive_facts(
+        referral_at=loaded.case.referral_at,
+        date_of_birth=loaded.case.date_of_birth,
+        age_band=loaded.case.age_band,
+        missing_returns=[m.reported_at for m in loaded.missing],
+        risk_category=current_risk_category(loaded),
+        intelligence_count=loaded.intelligence_count,
+        repeat_threshold=settings.missing_repeat_threshold,
+        repeat_window=settings.missing_repeat_window,
+    )
+
+
+def record_state(record: StepRecord) -> StepRecordState:
+    return StepRecordState(
+        record.step_id, StepStatus(record.status), record.completed_at, record.reason, record.completions
+    )
+
+
+def situation(loaded: LoadedCase) -> CaseSituation:
+    facts = {**loaded.case.facts, **derived_facts(loaded)}
+    records = {k: record_state(r) for k, r in loaded.records.items() if not r.retired}
+    return CaseSituation(facts, event_times(loaded), records, loaded.case.closed_at)
+
+
+def schedule_of(ctx: ServiceContext, loaded: LoadedCase, now: datetime) -> dict[str, StepSchedule]:
+    return compute_schedule(loaded.procedure, situation(loaded), now, ctx.calendar)
+
+
+def summary_values(
+    procedure: Procedure,
+    schedule: dict[str, StepSchedule],
+    risk_category: int | None,
+    now: datetime,
+    *,
+    closed: bool = False,
+) -> dict[str, object]:
+    """The case list's figures for one case. Pure, so the demo generator computes them the same way.
+    A closed case has nothing due."""
+    progress = phase_progress(procedure, schedule)
+    current = next((p for p in progress if not p.complete), progress[-1])
+    upcoming = None if closed else next_due(schedule)
+    step = procedure.step(upcoming.step_id) if upcoming else None
+    open_due = (
+        []
+        if closed
+        else sorted(
+            s.due_at
+            for s in schedule.values()
+            if s.required and s.due_at is not None and s.due_state.value in _OPEN_STATES
+        )
+    )
+    return {
+        "phase_number": current.number,
+        "phase_title": current.title,
+        "next_due_step": step.number if step else "",
+        "next_due_title": step.title if step else "",
+        "next_due_at": upcoming.due_at if upcoming else None,
+        "open_due": [d.isoformat() for d in open_due],
+        "steps_required": sum(p.required for p in progress),
+        "steps_done": sum(p.done for p in progress),
+        "risk_category": risk_category or 0,
+        "computed_at": now,
+    }
+
+
+def refresh_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, now: datetime) -> CaseSummary:
+    values = summary_values(
+        loaded.procedure,
+        schedule_of(ctx, loaded, now),
+        current_risk_category(loaded),
+        now,
+        closed=loaded.case.status != "open",
+    )
+    values["complex_case"] = bool(loaded.case.facts.get("complex", False))
+    values["last_activity_at"] = now
+    summary = session.get(CaseSummary, loaded.case.id)
+    if summary is None:
+        summary = CaseSummary(case_id=loaded.case.id, **values)
+        session.add(summary)
+    else:
+        for key, value in values.items():
+            setattr(summary, key, value)
+    return summary

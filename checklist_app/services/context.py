@@ -1,0 +1,83 @@
+"""What every use case needs: the database, a clock, the working calendar and loaded procedures."""
+
+from __future__ import annotations
+
+import getpass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from checklist_app.core.calendar import WorkingCalendar
+from checklist_app.core.permissions import Actor
+from checklist_app.core.sop_loader import load_procedure_text
+from checklist_app.core.sop_model import Procedure, Role
+from checklist_app.store import migrate
+from checklist_app.store.audit import Who
+from checklist_app.store.db import Database, resolve_url
+from checklist_app.store.models import ProcedureVersion
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ServiceContext:
+    db: Database
+    clock: Callable[[], datetime] = utcnow
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar.default)
+    _procedures: dict[int, Procedure] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def open(cls, location: str | None = None, *, check: bool = True) -> ServiceContext:
+        """Open the database at `location` (path or URL; default per-user file). With `check`, refuse a
+        database that is missing its schema or comes from another program version."""
+        db = Database(resolve_url(location))
+        if check:
+            try:
+                migrate.check_schema(db.engine)
+            except Exception:
+                db.dispose()
+                raise
+        return cls(db)
+
+    def now(self) -> datetime:
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("the service clock must return aware UTC datetimes")
+        return moment.astimezone(UTC)
+
+    def procedure(self, session: Session, version_id: int) -> Procedure:
+        """The published procedure a case is pinned to, parsed once per process (versions are immutable)."""
+        with self._lock:
+            cached = self._procedures.get(version_id)
+        if cached is not None:
+            return cached
+        row = session.get(ProcedureVersion, version_id)
+        if row is None:
+            raise LookupError(f"procedure version {version_id} is missing")
+        procedure = load_procedure_text(row.source_text, f"{row.procedure_id} v{row.version}")
+        with self._lock:
+            self._procedures[version_id] = procedure
+        return procedure
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def who(actor: Actor) -> Who:
+    return Who(actor.user_id or None, actor.username)
+
+
+def system_actor() -> Actor:
+    """The operating-system user running the command line: whoever can reach the database file or
+    server credentials administers it anyway, so CLI commands act with the administrator role."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # getuser raises several types when no name can be found
+        name = "unknown"
+    return Actor(0, f"system:{name}"[:64], f"System ({name})", Role.ADMINISTRATOR, None, None)

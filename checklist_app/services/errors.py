@@ -1,0 +1,59 @@
+"""Errors the services raise. Every one carries a message fit to show a user as it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checklist_app.core.permissions import PermissionDenied
+from checklist_app.store.errors import StoreError
+
+__all__ = [
+    "AuthenticationFailed",
+    "Conflict",
+    "FieldProblem",
+    "InvalidInput",
+    "NotFound",
+    "PermissionDenied",
+    "ServiceError",
+    "StoreError",
+]
+
+
+class ServiceError(Exception):
+    """Base for refusals that are the user's to fix (bad input, wrong state, no access)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    field: str  # the form field or evidence field id
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+class InvalidInput(ServiceError):
+    """Input that cannot be saved. `problems` says which fields and why; nothing was saved."""
+
+    def __init__(self, problems: list[FieldProblem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [FieldProblem("", "", problems)]
+        self.problems = problems
+        super().__init__("; ".join(p.message if not p.label else str(p) for p in problems))
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class Conflict(ServiceError):
+    """The request does not fit the record's current state (e.g. completing a step twice)."""
+
+
+class AuthenticationFailed(ServiceError):
+    """Log-on refused. The message never says whether the user name exists."""
+
+    def __init__(self, message: str, *, locked: bool = False) -> None:
+        super().__init__(message)
+        self.locked = locked

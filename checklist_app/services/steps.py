@@ -1,0 +1,277 @@
+"""Step use cases: save work in progress, complete with evidence, mark not applicable or blocked (with a
+reason), and reopen (supervisors). Each is one transaction with its audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from checklist_app.core import lifecycle
+from checklist_app.core.evidence import clean_evidence
+from checklist_app.core.permissions import Action, Actor, may_work_step, require
+from checklist_app.core.schedule import StepStatus
+from checklist_app.core.sop_model import Step
+from checklist_app.services import case_state as cs
+from checklist_app.services import views
+from checklist_app.services.context import ServiceContext, who
+from checklist_app.services.dto import StepView
+from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
+from checklist_app.store.audit import Operation, record
+from checklist_app.store.models import CaseEvent, StepRecord
+
+MAX_REASON = 2000
+# A completion time a little ahead of the server clock is tolerated (workstation clocks drift).
+_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _step(loaded: cs.LoadedCase, step_id: str) -> Step:
+    try:
+        return loaded.procedure.step(step_id)
+    except KeyError:
+        raise NotFound(f"Step {step_id!r} is not in {loaded.procedure.label}.") from None
+
+
+def _begin(
+    session: Session, ctx: ServiceContext, actor: Actor, case_id: int, step_id: str, action: Action = Action.STEP_RECORD
+) -> tuple[cs.LoadedCase, Step, StepRecord | None]:
+    loaded = cs.load_case(session, ctx, case_id, actor, action)
+    cs.require_open(loaded.case)
+    step = _step(loaded, step_id)
+    if action is Action.STEP_RECORD and not may_work_step(actor, step.role):
+        raise PermissionDenied(actor, action, f"step {step.number} is for the {step.role.value.replace('_', ' ')} role")
+    return loaded, step, loaded.records.get(step_id)
+
+
+def _transition(step: Step, record_: StepRecord | None, target: StepStatus, *, reopen: bool = False) -> None:
+    current = StepStatus(record_.status) if record_ else StepStatus.NOT_STARTED
+    recurring = bool(step.deadline and step.deadline.recurs_every)
+    why = lifecycle.refusal(current, target, recurring=recurring, reopen=reopen)
+    if why:
+        raise Conflict(f"Step {step.number}: {why}.")
+
+
+def _write(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    loaded: cs.LoadedCase,
+    step: Step,
+    rec: StepRecord | None,
+    now: datetime,
+    action: str,
+    **changes: object,
+) -> StepRecord:
+    created = rec is None
+    if rec is None:
+        rec = StepRecord(
+            case_id=loaded.case.id,
+            step_id=step.id,
+            status=StepStatus.NOT_STARTED.value,
+            reason="",
+            evidence={},
+            started_at=None,
+            completed_at=None,
+            completed_by=None,
+            due_at=None,
+            completions=0,
+            retired=False,
+        )
+        session.add(rec)
+        loaded.records[step.id] = rec
+    for key, value in changes.items():
+        setattr(rec, key, value)
+    if rec.started_at is None:
+        rec.started_at = now
+    rec.updated_at, rec.updated_by = now, actor.user_id or None
+    record(
+        session,
+        who(actor),
+        rec,
+        operation=Operation.COLLECTION if created else Operation.ALTERATION,
+        action=action,
+        at=now,
+        case_id=loaded.case.id,
+        details={"step": step.number},
+    )
+    return rec
+
+
+def _reason(reason: str, label: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise InvalidInput([FieldProblem("reason", label, "is required")])
+    if len(text) > MAX_REASON:
+        raise InvalidInput([FieldProblem("reason", label, f"is too long (at most {MAX_REASON} characters)")])
+    return text
+
+
+def _finish(
+    session: Session, ctx: ServiceContext, actor: Actor, loaded: cs.LoadedCase, step: Step, now: datetime
+) -> StepView:
+    cs.refresh_summary(session, ctx, loaded, now)
+    schedule = cs.schedule_of(ctx, loaded, now)
+    rec = loaded.records.get(step.id)
+    names = views.user_names(session, [rec.completed_by if rec else None])
+    return views.step_view(loaded.procedure, step, schedule[step.id], rec, names, actor)
+
+
+def save_progress(
+    ctx: ServiceContext, actor: Actor, case_id: int, step_id: str, evidence: Mapping[str, object]
+) -> StepView:
+    """Save evidence so far and mark the step in progress. Required fields may still be empty."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        loaded, step, rec = _begin(session, ctx, actor, case_id, step_id)
+        _transition(step, rec, StepStatus.IN_PROGRESS)
+        cleaned, errors = clean_evidence(step, evidence, require=False, now=now)
+        if errors:
+            raise InvalidInput([FieldProblem(e.field_id, e.label, e.message) for e in errors])
+        merged = {**(rec.evidence if rec else {}), **cleaned}
+        _write(
+            session,
+            ctx,
+            actor,
+            loaded,
+            step,
+            rec,
+            now,
+            "step.progress",
+            status=StepStatus.IN_PROGRESS.value,
+            evidence=merged,
+            reason="",
+        )
+        return _finish(session, ctx, actor, loaded, step, now)
+
+
+def complete_step(
+    ctx: ServiceContext,
+    actor: Actor,
+    case_id: int,
+    step_id: str,
+    evidence: Mapping[str, object],
+    *,
+    completed_at: datetime | None = None,
+) -> StepView:
+    """Complete a step with its evidence. `completed_at` is when the work was actually done (default now);
+    it may not be in the future or before the referral. Nothing is saved if any evidence is wrong."""
+    now = ctx.now()
+    when = completed_at or now
+    with ctx.db.write() as session:
+        loaded, step, rec = _begin(session, ctx, actor, case_id, step_id)
+        _transition(step, rec, StepStatus.DONE)
+        problems = _completion_problems(ctx, loaded, step, when, now)
+        cleaned, errors = clean_evidence(step, evidence, require=True, now=now)
+        problems += [FieldProblem(e.field_id, e.label, e.message) for e in errors]
+        if problems:
+            raise InvalidInput(problems)
+        due = cs.schedule_of(ctx, loaded, now)[step.id].due_at
+        completions = (rec.completions if rec else 0) + 1
+        _write(
+            session,
+            ctx,
+            actor,
+            loaded,
+            step,
+            rec,
+            now,
+            "step.done",
+            status=StepStatus.DONE.value,
+            evidence=cleaned,
+            reason="",
+            completed_at=when,
+            completed_by=actor.user_id or None,
+            due_at=due,
+            completions=completions,
+        )
+        for event_id in step.emits:
+            event = CaseEvent(
+                case_id=case_id,
+                event_type=event_id,
+                occurred_at=when,
+                recorded_at=now,
+                recorded_by=actor.user_id or None,
+                source="step",
+                note=f"Step {step.number} completed",
+            )
+            session.add(event)
+            record(
+                session,
+                who(actor),
+                event,
+                operation=Operation.COLLECTION,
+                action="event.record",
+                at=now,
+                case_id=case_id,
+            )
+            loaded.events.append(event)
+        return _finish(session, ctx, actor, loaded, step, now)
+
+
+def _completion_problems(
+    ctx: ServiceContext, loaded: cs.LoadedCase, step: Step, when: datetime, now: datetime
+) -> list[FieldProblem]:
+    problems = []
+    if when.tzinfo is None:
+        problems.append(FieldProblem("completed_at", "Completed at", "must include the time zone"))
+    elif when > now + _CLOCK_SKEW:
+        problems.append(FieldProblem("completed_at", "Completed at", "is in the future"))
+    elif when < loaded.case.referral_at:
+        problems.append(FieldProblem("completed_at", "Completed at", "is before the referral was received"))
+    schedule = cs.schedule_of(ctx, loaded, now)
+    unmet = schedule[step.id].unmet_dependencies
+    if unmet:
+        numbers = ", ".join(loaded.procedure.step(s).number for s in unmet)
+        problems.append(FieldProblem("", "", f"Step {step.number} depends on step {numbers}, which is not done yet"))
+    return problems
+
+
+def mark_not_applicable(ctx: ServiceContext, actor: Actor, case_id: int, step_id: str, reason: str) -> StepView:
+    """Record that a step does not apply to this case, and why (auditors check the reason)."""
+    now = ctx.now()
+    text = _reason(reason, "Reason the step does not apply")
+    with ctx.db.write() as session:
+        loaded, step, rec = _begin(session, ctx, actor, case_id, step_id)
+        _transition(step, rec, StepStatus.NOT_APPLICABLE)
+        _write(
+            session,
+            ctx,
+            actor,
+            loaded,
+            step,
+            rec,
+            now,
+            "step.not_applicable",
+            status=StepStatus.NOT_APPLICABLE.value,
+            reason=text,
+        )
+        return _finish(session, ctx, actor, loaded, step, now)
+
+
+def mark_blocked(ctx: ServiceContext, actor: Actor, case_id: int, step_id: str, reason: str) -> StepView:
+    """Record that a step cannot progress, and why (e.g. waiting for a partner agency)."""
+    now = ctx.now()
+    text = _reason(reason, "Reason the step is blocked")
+    with ctx.db.write() as session:
+        loaded, step, rec = _begin(session, ctx, actor, case_id, step_id)
+        _transition(step, rec, StepStatus.BLOCKED)
+        _write(
+            session, ctx, actor, loaded, step, rec, now, "step.blocked", status=StepStatus.BLOCKED.value, reason=text
+        )
+        return _finish(session, ctx, actor, loaded, step, now)
+
+
+def reopen_step(ctx: ServiceContext, actor: Actor, case_id: int, step_id: str, reason: str) -> StepView:
+    """Supervisor reopens a done or not-applicable step. Its evidence is kept for the officer to revise;
+    the earlier values stay in the audit trail."""
+    now = ctx.now()
+    text = _reason(reason, "Reason for reopening")
+    with ctx.db.write() as session:
+        loaded, step, rec = _begin(session, ctx, actor, case_id, step_id, Action.STEP_REOPEN)
+        require(actor, Action.STEP_REOPEN, cs.scope_of(loaded.case))
+        _transition(step, rec, StepStatus.IN_PROGRESS, reopen=True)
+        _write(
+            session, ctx, actor, loaded, step, rec, now, "step.reopen", status=StepStatus.IN_PROGRESS.value, reason=text
+        )
+        return _finish(session, ctx, actor, loaded, step, now)

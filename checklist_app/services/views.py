@@ -1,0 +1,240 @@
+"""Turning loaded rows into the plain views the screens, reports and command line show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from checklist_app.core import intelligence as intel
+from checklist_app.core.permissions import Actor, may_work_step
+from checklist_app.core.schedule import StepSchedule, phase_progress
+from checklist_app.core.sop_model import Procedure, Step
+from checklist_app.services.case_state import LoadedCase, derived_facts, effective_category
+from checklist_app.services.context import ServiceContext
+from checklist_app.services.dto import (
+    DecisionView,
+    EventView,
+    EvidenceFieldView,
+    IntelligenceView,
+    MissingEpisodeView,
+    PhaseView,
+    RiskAssessmentView,
+    StepView,
+)
+from checklist_app.store.models import (
+    Decision,
+    IntelligenceItem,
+    MissingEpisode,
+    RiskAssessment,
+    StepRecord,
+    User,
+)
+
+# Missing-episode timescales (sop-brief section 2, phase 8): safe and well check within 24 hours of return
+# is local policy; the return home interview offer within 72 hours is DfE statutory guidance (2014).
+SAFE_AND_WELL_WITHIN = timedelta(hours=24)
+RETURN_INTERVIEW_WITHIN = timedelta(hours=72)
+
+
+def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {row.id: row.display_name for row in rows}
+
+
+def _fields(step: Step) -> tuple[EvidenceFieldView, ...]:
+    return tuple(EvidenceFieldView(f.id, f.label, f.type.value, f.required, f.choices, f.help) for f in step.evidence)
+
+
+def step_view(
+    procedure: Procedure,
+    step: Step,
+    sched: StepSchedule,
+    record: StepRecord | None,
+    names: dict[int, str],
+    actor: Actor,
+) -> StepView:
+    numbers = {s.id: s.number for s in procedure.steps}
+    deadline = step.deadline
+    return StepView(
+        step_id=step.id,
+        number=step.number,
+        title=step.title,
+        phase_id=step.phase_id,
+        role=step.role.value,
+        requirement=step.requirement.value,
+        purpose=step.purpose,
+        guidance=step.guidance,
+        provenance=step.provenance.describe(),
+        deadline_basis=deadline.basis.describe() if deadline else "No timescale set",
+        condition=step.condition or "",
+        applicable=sched.applicable,
+        required=sched.required,
+        status=sched.status.value,
+        due_at=sched.due_at,
+        due_state=sched.due_state.value,
+        deadline_text=sched.deadline_text,
+        waiting_for=sched.waiting_for,
+        unmet_dependencies=tuple(numbers.get(d, d) for d in sched.unmet_dependencies),
+        reason=record.reason if record else "",
+        evidence=dict(record.evidence) if record else {},
+        fields=_fields(step),
+        completed_at=record.completed_at if record else None,
+        completed_by=names.get(record.completed_by or 0, "") if record else "",
+        updated_at=record.updated_at if record else None,
+        completions=record.completions if record else 0,
+        sign_off=step.sign_off,
+        recurring=bool(deadline and deadline.recurs_every),
+        can_work=may_work_step(actor, step.role),
+    )
+
+
+def step_views(
+    loaded: LoadedCase, schedule: dict[str, StepSchedule], names: dict[int, str], actor: Actor
+) -> tuple[StepView, ...]:
+    procedure = loaded.procedure
+    return tuple(
+        step_view(procedure, step, schedule[step.id], loaded.records.get(step.id), names, actor)
+        for step in procedure.steps
+    )
+
+
+def phase_views(procedure: Procedure, schedule: dict[str, StepSchedule]) -> tuple[PhaseView, ...]:
+    descriptions = {p.id: p.description for p in procedure.phases}
+    return tuple(
+        PhaseView(p.phase_id, p.number, p.title, descriptions[p.phase_id], p.required, p.done, p.overdue)
+        for p in phase_progress(procedure, schedule)
+    )
+
+
+def event_views(loaded: LoadedCase, names: dict[int, str]) -> tuple[EventView, ...]:
+    titles = {e.id: e.title for e in loaded.procedure.events}
+    return tuple(
+        EventView(
+            e.id,
+            e.event_type,
+            titles.get(e.event_type, e.event_type),
+            e.occurred_at,
+            e.recorded_at,
+            names.get(e.recorded_by or 0, ""),
+            e.source,
+            e.note,
+        )
+        for e in sorted(loaded.events, key=lambda e: e.occurred_at, reverse=True)
+    )
+
+
+def decision_view(d: Decision, names: dict[int, str]) -> DecisionView:
+    return DecisionView(
+        d.id, d.decided_at, d.recorded_at, names.get(d.author_id or 0, ""), d.category, d.decision, d.rationale
+    )
+
+
+def intelligence_view(
+    ctx: ServiceContext, procedure: Procedure, item: IntelligenceItem, names: dict[int, str], now: datetime
+) -> IntelligenceView:
+    target = procedure.settings.intelligence_targets[item.priority]
+    due = intel.targets(item.submitted_at, target, ctx.calendar)
+    grade = intel.Grade(
+        intel.Scheme(item.scheme), item.source_evaluation, item.intelligence_assessment, item.handling_code
+    )
+    return IntelligenceView(
+        id=item.id,
+        reference=item.reference,
+        case_id=item.case_id,
+        received_at=item.received_at,
+        submitted_at=item.submitted_at,
+        submitted_by=names.get(item.submitted_by or 0, ""),
+        summary=item.summary,
+        grade_code=grade.code(),
+        grade_text=grade.describe(),
+        scheme=item.scheme,
+        handling_conditions=item.handling_conditions,
+        protective_marking=item.protective_marking,
+        priority=item.priority,
+        sanitised=item.sanitised,
+        routed_to=names.get(item.routed_to or 0, ""),
+        routed_to_id=item.routed_to,
+        routed_at=item.routed_at,
+        reroute_count=item.reroute_count,
+        assessed_at=item.assessed_at,
+        assessed_by=names.get(item.assessed_by or 0, ""),
+        assessment_outcome=item.assessment_outcome,
+        assessment_rationale=item.assessment_rationale,
+        actioned_at=item.actioned_at,
+        actioned_by=names.get(item.actioned_by or 0, ""),
+        action_taken=item.action_taken,
+        route_due=due["route"],
+        assess_due=due["assess"],
+        action_due=due["action"],
+        route_state=intel.timeliness(due["route"], item.routed_at, now).value,
+        assess_state=intel.timeliness(due["assess"], item.assessed_at, now).value,
+        action_state=intel.timeliness(due["action"], item.actioned_at, now).value,
+    )
+
+
+def risk_view(procedure: Procedure, a: RiskAssessment, names: dict[int, str]) -> RiskAssessmentView:
+    from checklist_app.core.risk import band_by_category, score
+
+    tool = procedure.risk_tool
+    effective = effective_category(a)
+    try:
+        result = score(tool, a.answers, a.triggers)
+        sections = tuple((s.title, s.points) for s in result.sections)
+    except ValueError:
+        sections = ()  # recorded under another tool version; the stored score stands
+    try:
+        band_label = band_by_category(tool, effective).label
+    except ValueError:
+        band_label = ""
+    return RiskAssessmentView(
+        id=a.id,
+        assessed_at=a.assessed_at,
+        assessor=names.get(a.assessor_id or 0, ""),
+        tool=f"{a.tool_id} v{a.tool_version}",
+        answers=dict(a.answers),
+        evidence=dict(a.evidence),
+        triggers=tuple(a.triggers),
+        score=a.score,
+        section_points=sections,
+        calculated_category=a.calculated_category,
+        final_category=a.final_category,
+        effective_category=effective,
+        band_label=band_label,
+        override_reason=a.override_reason,
+        override_pending=a.final_category != a.calculated_category and a.countersigned_at is None,
+        countersigned_by=names.get(a.countersigned_by or 0, ""),
+        countersigned_at=a.countersigned_at,
+        next_review_at=a.next_review_at,
+        notes=a.notes,
+    )
+
+
+def missing_view(m: MissingEpisode, names: dict[int, str], now: datetime) -> MissingEpisodeView:
+    safe_due = m.found_at + SAFE_AND_WELL_WITHIN if m.found_at else None
+    rhi_due = m.found_at + RETURN_INTERVIEW_WITHIN if m.found_at else None
+    return MissingEpisodeView(
+        id=m.id,
+        reported_at=m.reported_at,
+        found_at=m.found_at,
+        risk_grade=m.risk_grade,
+        safe_well_at=m.safe_well_at,
+        safe_well_due=safe_due,
+        safe_well_state=intel.timeliness(safe_due, m.safe_well_at, now).value if safe_due else "still missing",
+        rhi_offered_at=m.rhi_offered_at,
+        rhi_due=rhi_due,
+        rhi_state=intel.timeliness(rhi_due, m.rhi_offered_at, now).value if rhi_due else "still missing",
+        rhi_held_at=m.rhi_held_at,
+        rhi_declined=m.rhi_declined,
+        findings=m.findings,
+        recorded_by=names.get(m.recorded_by or 0, ""),
+    )
+
+
+def facts_for_view(loaded: LoadedCase) -> tuple[dict[str, object], dict[str, object]]:
+    return dict(loaded.case.facts), derived_facts(loaded)

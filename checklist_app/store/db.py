@@ -1,0 +1,183 @@
+"""Engine settings, database location and transactions.
+
+SQLite follows the security brief: WAL, synchronous FULL, foreign keys, busy timeout, secure delete,
+trusted_schema off, set on every connection before any transaction. The pysqlite driver's own
+transaction handling is switched off (isolation_level=None) and we emit BEGIN ourselves, so DDL and
+savepoints are transactional and writers take the lock up front with BEGIN IMMEDIATE.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from checklist_app.store.errors import (
+    BadDatabaseLocation,
+    DatabaseBusy,
+    DatabaseMissing,
+    DatabaseUnreadable,
+    StoreError,
+)
+
+ENV_VAR = "CHECKLIST_APP_DB"
+APP_NAME = "checklist-app"
+BUSY_TIMEOUT_MS = 5000
+
+SQLITE_PRAGMAS: tuple[tuple[str, str], ...] = (
+    ("journal_mode", "WAL"),
+    ("synchronous", "FULL"),
+    ("foreign_keys", "ON"),
+    ("busy_timeout", str(BUSY_TIMEOUT_MS)),
+    ("secure_delete", "ON"),
+    ("trusted_schema", "OFF"),
+    ("temp_store", "MEMORY"),
+)
+
+
+def default_database_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "checklist.db"
+
+
+_NETWORK_PATH = re.compile(r"^(\\\\|//)[^\\/]+[\\/]")
+
+
+def resolve_url(location: str | None = None) -> str:
+    """`--db` value, else $CHECKLIST_APP_DB, else the per-user default file. A plain path means SQLite."""
+    value = location or os.environ.get(ENV_VAR) or ""
+    if not value:
+        path = default_database_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+    if "://" in value:
+        try:
+            make_url(value)
+        except Exception as exc:  # the URL parser raises several types
+            raise BadDatabaseLocation(f"Not a database URL: {value!r} ({exc})") from None
+        return value
+    if _NETWORK_PATH.match(value):
+        raise BadDatabaseLocation(
+            f"{value} is on a network share. SQLite is not safe over network file systems; "
+            "use PostgreSQL for a database shared between workstations."
+        )
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _apply_sqlite_pragmas(dbapi_connection: sqlite3.Connection, foreign_keys: bool = True) -> None:
+    # Pragmas must run outside any transaction: foreign_keys is silently ignored inside one.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        for name, value in SQLITE_PRAGMAS:
+            if name == "foreign_keys" and not foreign_keys:
+                value = "OFF"
+            cursor.execute(f"PRAGMA {name}={value}")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str, *, foreign_keys: bool = True, echo: bool = False) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
+    if sqlite_path(parsed) is None:
+        kwargs["poolclass"] = StaticPool
+    engine = create_engine(url, echo=echo, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        _apply_sqlite_pragmas(dbapi_connection, foreign_keys=foreign_keys)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def translate_error(exc: BaseException, url: str) -> StoreError | None:
+    """Turn a driver error into one a user can act on, or None if it is not one of those."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    message = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    where = sqlite_path(url) or make_url(url).render_as_string(hide_password=True)
+    if "database is locked" in message or "database table is locked" in message or "busy" in message:
+        return DatabaseBusy()
+    if "file is not a database" in message or "malformed" in message:
+        return DatabaseUnreadable(
+            f"{where} is not a readable checklist database (damaged, encrypted or another kind of file)."
+        )
+    if "unable to open database file" in message:
+        return DatabaseMissing(f"{where} cannot be opened: the folder is missing or not writable.")
+    if isinstance(exc, OperationalError) and ("could not connect" in message or "connection" in message):
+        return DatabaseMissing(f"Cannot connect to {where}: {exc.orig}")
+    return None
+
+
+class Database:
+    """An open database: engine, dialect facts and the two kinds of transaction the services use."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.engine = make_engine(url, echo=echo)
+        self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    def describe(self) -> str:
+        return str(self.path) if self.path else make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction. Writers are serialised: SQLite by BEGIN IMMEDIATE, PostgreSQL by
+        locking the chain head row first, which also keeps the audit chain single and ordered."""
+        with self._translated(), self._write_sessions() as session, session.begin():
+            if not self.is_sqlite:
+                session.execute(text("SELECT seq FROM chain_state WHERE id = 1 FOR UPDATE"))
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._translated(), self._read_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            friendly = translate_error(exc, self.url)
+            if friendly is None:
+                raise
+            raise friendly from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()

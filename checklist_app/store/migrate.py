@@ -1,0 +1,136 @@
+"""Creating and upgrading the schema with Alembic, run from code.
+
+A new database goes through the same migration ladder as an old one. Before upgrading a database that
+already holds data, SQLite files are backed up beside themselves. A database stamped with a revision
+this program does not know was made by a newer version and is refused, not touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from checklist_app import paths
+from checklist_app.store.db import make_engine, sqlite_path, translate_error
+from checklist_app.store.errors import DatabaseNotInitialised, DatabaseTooNew, StoreError
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def _config() -> tuple[Config, ScriptDirectory]:
+    config = Config()
+    with paths.as_path(paths.migrations_dir()) as location:
+        config.set_main_option("script_location", str(location))
+        return config, ScriptDirectory.from_config(config)
+
+
+def head_revision() -> str:
+    _, script = _config()
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known(revision: str) -> bool:
+    _, script = _config()
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # alembic raises several lookup errors for unknown ids
+        return False
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise a StoreError unless the database is at exactly this program's schema."""
+    try:
+        revision = current_revision(engine)
+    except DBAPIError as exc:
+        raise (translate_error(exc, str(engine.url)) or exc) from exc
+    if revision is None:
+        raise DatabaseNotInitialised(
+            "The database has not been set up. Run `checklist-app init` (or choose Create in the app)."
+        )
+    if not _known(revision):
+        raise DatabaseTooNew(
+            f"The database was created by a newer version of this program (schema {revision}). "
+            "Use the newer program, or restore a backup made by this version."
+        )
+    if revision != head_revision():
+        raise DatabaseNotInitialised(
+            f"The database schema ({revision}) is older than this program's ({head_revision()}). "
+            "Run `checklist-app init` to upgrade it; a backup is taken first."
+        )
+
+
+def _has_user_tables(engine: Engine) -> bool:
+    names = set(inspect(engine).get_table_names())
+    return bool(names - {"alembic_version"})
+
+
+def upgrade(url: str) -> MigrationResult:
+    """Create or upgrade the schema at `url` to this program's head revision."""
+    # A dedicated engine with foreign keys off: batch rebuilds of parent tables would otherwise
+    # cascade deletes into child rows (engineering notes, pitfall 11).
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        before = current_revision(engine)
+        if before is not None and not _known(before):
+            raise DatabaseTooNew(
+                f"The database was created by a newer version of this program (schema {before}); it was not changed."
+            )
+        head = head_revision()
+        backup = None
+        if before != head and _has_user_tables(engine):
+            backup = _backup_before_upgrade(url, before)
+        config, _ = _config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+        if engine.dialect.name == "sqlite":
+            _require_foreign_keys_hold(engine)
+        return MigrationResult(before, head, backup)
+    except DBAPIError as exc:
+        friendly = translate_error(exc, url)
+        raise (friendly or StoreError(f"Could not set up the database: {exc.orig}")) from exc
+    finally:
+        engine.dispose()
+
+
+def _require_foreign_keys_hold(engine: Engine) -> None:
+    with engine.connect() as conn:
+        broken = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+    if broken:
+        raise StoreError(f"Upgrade left {len(broken)} rows with broken references; restore the backup.")
+
+
+def _backup_before_upgrade(url: str, revision: str | None) -> Path | None:
+    source = sqlite_path(url)
+    if source is None:
+        return None  # PostgreSQL: the DBA's own backups apply; we do not dump a server database.
+    from checklist_app.store.backup import sqlite_backup
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = source.with_name(f"{source.stem}.pre-{revision or 'empty'}-{stamp}{source.suffix}.bak")
+    sqlite_backup(source, target)
+    return target

@@ -1,0 +1,185 @@
+"""Proving the store has not been changed behind the application's back.
+
+Checks, in order: SQLite's own integrity and foreign-key checks; the audit-log triggers; the hash chain
+from the first entry (sequence, links, each entry's own hash); the chain head against the last entry;
+and every audited record against the state hash in the last audit entry that describes it.
+Every problem names the table, the record id and the audit entry number where they are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, inspect, select, text
+
+from checklist_app.core.canonical import GENESIS_HASH, entry_hash, state_hash
+from checklist_app.store.audit import hashed_fields
+from checklist_app.store.db import Database
+from checklist_app.store.models import AUDITED_MODELS, AuditEntry, ChainState, object_type_of
+
+_AUDIT_TRIGGERS_SQLITE = {"audit_log_no_update", "audit_log_no_delete"}
+_BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    table: str
+    record_id: int | None
+    entry: int | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = [self.table]
+        if self.record_id is not None:
+            parts.append(f"id {self.record_id}")
+        if self.entry is not None:
+            parts.append(f"audit entry {self.entry}")
+        return f"{', '.join(parts)}: {self.message}"
+
+
+@dataclass
+class VerifyReport:
+    entries: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+    records_checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True, slots=True)
+class _LastEntry:
+    seq: int
+    operation: str
+    state_hash: str | None
+
+
+def verify_database(db: Database) -> VerifyReport:
+    report = VerifyReport()
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            report.problems.extend(_sqlite_checks(conn))
+        report.problems.extend(_trigger_checks(conn))
+        last = _check_chain(conn, report)
+        _check_head(conn, report)
+        _check_records(conn, last, report)
+    return report
+
+
+def _sqlite_checks(conn: Connection) -> Iterator[Problem]:
+    for (message,) in conn.exec_driver_sql("PRAGMA integrity_check"):
+        if message != "ok":
+            yield Problem("(database)", None, None, f"integrity check: {message}")
+    for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+        yield Problem(table, rowid, None, f"refers to a {parent} row that does not exist")
+
+
+def _trigger_checks(conn: Connection) -> Iterator[Problem]:
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        missing = _AUDIT_TRIGGERS_SQLITE - {name for (name,) in rows}
+    else:
+        rows = conn.execute(
+            text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal")
+        )
+        missing = {"audit_log_no_update"} - {name for (name,) in rows}
+    for name in sorted(missing):
+        yield Problem("audit_log", None, None, f"protective trigger {name} has been removed")
+
+
+def _check_chain(conn: Connection, report: VerifyReport) -> dict[str, dict[int, _LastEntry]]:
+    """Walk the chain once; return, per table and record id, the last entry that describes it."""
+    last: dict[str, dict[int, _LastEntry]] = {}
+    expected_seq, running = 1, GENESIS_HASH
+    rows = conn.execution_options(yield_per=_BATCH).execute(select(AuditEntry.__table__).order_by("seq"))
+    for row in rows.mappings():
+        seq = row["seq"]
+        if seq != expected_seq:
+            report.problems.append(
+                Problem("audit_log", None, seq, f"entries {expected_seq}..{seq - 1} are missing (deleted?)")
+            )
+        if row["prev_hash"] != running:
+            report.problems.append(
+                Problem(
+                    "audit_log",
+                    None,
+                    seq,
+                    "does not link to the entry before it (entries removed or inserted?)",
+                )
+            )
+        if entry_hash(row["prev_hash"], hashed_fields(dict(row))) != row["entry_hash"]:
+            report.problems.append(
+                Problem(
+                    "audit_log",
+                    None,
+                    seq,
+                    "contents do not match the entry's hash (changed outside the app?)",
+                )
+            )
+        # Carry on from the stored hash so later, separate tampering is reported too.
+        running, expected_seq = row["entry_hash"], seq + 1
+        report.entries += 1
+        report.head_seq, report.head_hash = seq, row["entry_hash"]
+        if row["object_id"] is not None:
+            by_id = last.setdefault(row["object_type"], {})
+            by_id[row["object_id"]] = _LastEntry(seq, row["operation"], row["state_hash"])
+    return last
+
+
+def _check_head(conn: Connection, report: VerifyReport) -> None:
+    head = conn.execute(select(ChainState.seq, ChainState.head_hash).where(ChainState.id == 1)).one_or_none()
+    if head is None:
+        report.problems.append(Problem("chain_state", 1, None, "the chain head record is missing"))
+    elif (head.seq, head.head_hash) != (report.head_seq, report.head_hash):
+        report.problems.append(
+            Problem(
+                "chain_state",
+                1,
+                head.seq,
+                f"records head entry {head.seq} but the log ends at entry {report.head_seq} "
+                "(latest entries deleted, or entries appended outside the app?)",
+            )
+        )
+
+
+def _check_records(conn: Connection, last: dict[str, dict[int, _LastEntry]], report: VerifyReport) -> None:
+    existing_tables = set(inspect(conn).get_table_names())
+    for model in AUDITED_MODELS:
+        name = object_type_of(model)
+        if name not in existing_tables:
+            continue
+        described = last.get(name, {})
+        table = model.__table__  # type: ignore[attr-defined]
+        columns = [table.c.id, *(table.c[f] for f in model.AUDIT_FIELDS)]
+        seen: set[int] = set()
+        rows = conn.execution_options(yield_per=_BATCH).execute(select(*columns).order_by(table.c.id))
+        for row in rows.mappings():
+            record_id = row["id"]
+            seen.add(record_id)
+            report.records_checked += 1
+            entry = described.get(record_id)
+            if entry is None:
+                report.problems.append(Problem(name, record_id, None, "has no audit entry (inserted outside the app?)"))
+                continue
+            if entry.operation == "erasure":
+                report.problems.append(
+                    Problem(name, record_id, entry.seq, "was recorded as erased but is present again")
+                )
+            elif state_hash({f: row[f] for f in model.AUDIT_FIELDS}) != entry.state_hash:
+                report.problems.append(
+                    Problem(
+                        name,
+                        record_id,
+                        entry.seq,
+                        "differs from its last audit entry (changed outside the app?)",
+                    )
+                )
+        for record_id, entry in described.items():
+            if record_id not in seen and entry.operation != "erasure":
+                report.problems.append(
+                    Problem(name, record_id, entry.seq, "is missing but its audit entry says it exists (deleted?)")
+                )

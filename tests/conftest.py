@@ -1,0 +1,201 @@
+"""Shared test set-up.
+
+Qt runs offscreen (set before anything can create an application). Database tests get a fresh,
+migrated database each: a copy of a template SQLite file, or, when CHECKLIST_APP_TEST_DB names a
+server database, that database emptied between tests. A skipped GUI test fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from checklist_app.core.permissions import Actor
+from checklist_app.core.sop_model import Role
+from checklist_app.services import accounts, admin, procedures
+from checklist_app.services.context import ServiceContext, system_actor
+from checklist_app.store import migrate
+from checklist_app.store.db import Database, make_engine
+from checklist_app.store.models import Base
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL_SOP = FIXTURES / "sop" / "minimal.yaml"
+TEST_DB_ENV = "CHECKLIST_APP_TEST_DB"
+PASSWORD = "correct-horse-42"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("gui") is not None:
+        # A GUI test that silently skips (e.g. Qt failed to load) must not let CI pass.
+        report.outcome = "failed"
+        report.longrepr = f"GUI test was skipped, which this suite treats as a failure: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at the production cost takes ~35 ms a hash; the world fixture hashes 18 times per test.
+    Tests that check the production parameters read `accounts.PRODUCTION_HASHER`."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
+# --- databases --------------------------------------------------------------------------------------
+
+
+def server_url() -> str | None:
+    return os.environ.get(TEST_DB_ENV) or None
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a SQLite file to copy, or the server database migrated once."""
+    url = server_url()
+    if url:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        migrate.upgrade(url)
+        return url
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+def _empty_server_database(url: str) -> None:
+    engine = make_engine(url)
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(text("INSERT INTO chain_state (id, seq, head_hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
+    engine.dispose()
+
+
+@pytest.fixture
+def db_url(template_db: str, tmp_path: Path) -> str:
+    if server_url():
+        _empty_server_database(template_db)
+        return template_db
+    target = tmp_path / "test.db"
+    shutil.copyfile(template_db, target)
+    return f"sqlite:///{target}"
+
+
+class FakeClock:
+    """A clock the test moves by hand. Starts on Monday 2 March 2026, 09:00 UTC."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def ctx(db_url: str, clock: FakeClock) -> Iterator[ServiceContext]:
+    context = ServiceContext(Database(db_url), clock=clock)
+    yield context
+    context.close()
+
+
+@dataclass
+class World:
+    """A small force: two teams in Sheffield, one in Doncaster, and one user of each role."""
+
+    ctx: ServiceContext
+    clock: FakeClock
+    admin: Actor
+    investigator: Actor
+    investigator2: Actor  # same team as `investigator`
+    supervisor: Actor
+    supervisor2: Actor  # same team, to countersign the first's overrides
+    other_team_investigator: Actor  # Sheffield, another team
+    other_district_investigator: Actor  # Doncaster
+    intel: Actor
+    auditor: Actor
+    procedure_id: str
+
+
+def _user(
+    ctx: ServiceContext, username: str, role: Role, team: str | None = None, district: str | None = None
+) -> Actor:
+    accounts.create_user(
+        ctx,
+        system_actor(),
+        username=username,
+        display_name=username.replace(".", " ").title(),
+        role=role.value,
+        password=PASSWORD,
+        team=team,
+        district_code=district,
+    )
+    return accounts.log_on(ctx, username, PASSWORD)
+
+
+def build_world(ctx: ServiceContext, clock: FakeClock, sop_text: str) -> World:
+    system = system_actor()
+    accounts.ensure_districts(ctx, system)
+    procedure = procedures.publish(ctx, system, sop_text, "test").version
+    accounts.create_team(ctx, system, "Sheffield CSE Team 1", "SHE")
+    accounts.create_team(ctx, system, "Sheffield CSE Team 2", "SHE")
+    accounts.create_team(ctx, system, "Doncaster CSE Team 1", "DON")
+    return World(
+        ctx=ctx,
+        clock=clock,
+        admin=_user(ctx, "admin.one", Role.ADMINISTRATOR),
+        investigator=_user(ctx, "dc.alder", Role.INVESTIGATOR, "Sheffield CSE Team 1"),
+        investigator2=_user(ctx, "dc.birch", Role.INVESTIGATOR, "Sheffield CSE Team 1"),
+        supervisor=_user(ctx, "ds.cedar", Role.SUPERVISOR, "Sheffield CSE Team 1"),
+        supervisor2=_user(ctx, "ds.hazel", Role.SUPERVISOR, "Sheffield CSE Team 1"),
+        other_team_investigator=_user(ctx, "dc.elm", Role.INVESTIGATOR, "Sheffield CSE Team 2"),
+        other_district_investigator=_user(ctx, "dc.fir", Role.INVESTIGATOR, "Doncaster CSE Team 1"),
+        intel=_user(ctx, "io.gorse", Role.INTELLIGENCE_OFFICER, district="SHE"),
+        auditor=_user(ctx, "aud.holly", Role.AUDITOR),
+        procedure_id=procedure.procedure_id,
+    )
+
+
+@pytest.fixture
+def world(ctx: ServiceContext, clock: FakeClock) -> World:
+    """The small force with the minimal test procedure published."""
+    return build_world(ctx, clock, MINIMAL_SOP.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def shipped_world(ctx: ServiceContext, clock: FakeClock) -> World:
+    """The small force with the shipped CSE SOP published."""
+    from checklist_app import paths
+
+    return build_world(ctx, clock, paths.default_sop().read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def initialised(db_url: str) -> Iterator[ServiceContext]:
+    """A database as `checklist-app init` leaves it (districts, shipped procedure)."""
+    context, _ = admin.initialise(db_url, system_actor())
+    yield context
+    context.close()

@@ -1,0 +1,159 @@
+"""`verify` proves the chain and every record; tampering with the database file is found and named."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sqlite3
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import server_url
+
+from checklist_app.cli.main import main
+from checklist_app.services import intelligence, records, steps
+from checklist_app.store.verify import verify_database
+
+pytestmark = pytest.mark.skipif(bool(server_url()), reason="edits a SQLite file directly")
+
+
+def _populate(world):
+    from support import open_case
+
+    case = open_case(world)
+    steps.complete_step(
+        world.ctx,
+        world.investigator,
+        case.id,
+        "referral.record-details",
+        {"cse_flag_reference": "CSE/1", "referral_source": "school"},
+    )
+    steps.mark_not_applicable(world.ctx, world.investigator, case.id, "investigation.seize-devices", "No devices")
+    records.add_decision(world.ctx, world.investigator, case.id, decision="Refer to MASH", rationale="Risk")
+    item = intelligence.submit(
+        world.ctx,
+        world.investigator,
+        case.id,
+        intelligence.NewIntelligence(
+            received_at=world.clock.now - timedelta(hours=1),
+            summary="Vehicle seen",
+            source_evaluation="1",
+            intelligence_assessment="A",
+            handling_code="P",
+            priority="medium",
+        ),
+    )
+    return case, item
+
+
+def _verify(db_file: Path) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["--db", str(db_file), "verify"], out=out, err=out)
+    return code, out.getvalue()
+
+
+def _db_file(world) -> Path:
+    path = world.ctx.db.path
+    world.ctx.close()  # release the file; the "attacker" edits it with another program
+    return path
+
+
+def _edit(db_file: Path, *sql: str) -> None:
+    conn = sqlite3.connect(db_file)
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        for statement in sql:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_untouched_database_verifies(world):
+    _populate(world)
+    code, output = _verify(_db_file(world))
+    assert code == 0, output
+    assert output.startswith("OK ") and " entries" in output
+    head = output.split()[-1]
+    assert len(head) == 64
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("UPDATE cases SET subject_ref = 'SC-999999' WHERE id = 1", "cases, id 1"),
+        ("UPDATE step_records SET status = 'done' WHERE step_id = 'investigation.seize-devices'", "step_records, id 2"),
+        ("DELETE FROM step_records WHERE id = 1", "step_records, id 1"),
+        (
+            "INSERT INTO step_records (case_id, step_id, status, reason, evidence, completions, updated_at, retired) "
+            "VALUES (1, 'risk.seraf-assessment', 'done', '', '{}', 1, '2026-03-02 09:00:00', 0)",
+            "step_records, id 3",
+        ),
+        (
+            "INSERT INTO cases (reference, district_id, team_id, procedure_version_id, referral_at, referral_source, "
+            "subject_ref, circumstances, facts, priority, status, opened_at, closure_reason) SELECT 'CSE-X', "
+            "district_id, team_id, procedure_version_id, referral_at, referral_source, 'SC-1', '', '{}', 'low', "
+            "'open', opened_at, '' FROM cases WHERE id = 1",
+            "cases, id 2",
+        ),
+        ("UPDATE decisions SET rationale = 'changed' WHERE id = 1", "decisions, id 1"),
+        ("UPDATE intelligence_items SET priority = 'low' WHERE id = 1", "intelligence_items, id 1"),
+        ("UPDATE audit_log SET username = 'someone.else' WHERE seq = 5", "audit_log, audit entry 5"),
+        ("DELETE FROM audit_log WHERE seq = 7", "audit_log, audit entry 8"),
+        ("UPDATE audit_log SET details = '{}' WHERE seq = (SELECT max(seq) FROM audit_log)", "audit_log, audit entry"),
+        ("DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)", "chain_state"),
+        (
+            "INSERT INTO audit_log SELECT seq + 1000, occurred_at, user_id, username, workstation, operation, action, "
+            "outcome, object_type, object_id, case_id, details, state_hash, format_version, prev_hash, entry_hash "
+            "FROM audit_log WHERE seq = 3",
+            "audit entry 1003",
+        ),
+        ("UPDATE users SET role = 'administrator' WHERE username = 'dc.alder'", "users, id"),
+    ],
+)
+def test_each_kind_of_tampering_is_found_and_named(world, sql, expected):
+    _populate(world)
+    db_file = _db_file(world)
+    _edit(db_file, sql)
+    code, output = _verify(db_file)
+    assert code == 1, output
+    assert expected in output, output
+    assert output.strip().splitlines()[-1].startswith("FAILED")
+
+
+def test_removing_the_triggers_alone_is_reported(world):
+    _populate(world)
+    db_file = _db_file(world)
+    _edit(db_file)
+    code, output = _verify(db_file)
+    assert code == 1 and "protective trigger" in output
+
+
+def test_triggers_refuse_ordinary_edits_of_the_audit_log(world):
+    _populate(world)
+    db_file = _db_file(world)
+    conn = sqlite3.connect(db_file)
+    with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+        conn.execute("UPDATE audit_log SET username = 'x' WHERE seq = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="cannot be deleted"):
+        conn.execute("DELETE FROM audit_log WHERE seq = 1")
+    conn.close()
+
+
+@pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 command-line tool is not installed")
+def test_tampering_with_the_sqlite3_command_line_tool(world):
+    _populate(world)
+    db_file = _db_file(world)
+    subprocess.run(["sqlite3", str(db_file), "UPDATE step_records SET reason = 'edited' WHERE id = 2"], check=True)
+    code, output = _verify(db_file)
+    assert code == 1 and "step_records, id 2" in output
+
+
+def test_verify_report_counts(world):
+    _populate(world)
+    report = verify_database(world.ctx.db)
+    assert report.ok and report.entries == report.head_seq > 10
+    assert report.records_checked > 10
