@@ -408,3 +408,10 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
 def user_count(ctx: ServiceContext) -> int:
     with ctx.db.read() as session:
         return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+def is_locked(ctx: ServiceContext, username: str) -> bool:
+    """Whether an account is locked or disabled (after a failed unlock, the screen must know)."""
+    with ctx.db.read() as session:
+        user = session.scalar(select(User).where(User.username == username.strip().lower()))
+        return user is None or not user.active or user.locked_at is not None

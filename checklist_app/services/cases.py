@@ -670,3 +670,11 @@ def step_record_count(ctx: ServiceContext, case_id: int) -> int:
         return int(
             session.scalar(select(func.count()).select_from(StepRecord).where(StepRecord.case_id == case_id)) or 0
         )
+
+
+def case_procedure(ctx: ServiceContext, actor: Actor, case_id: int) -> Procedure:
+    """The procedure version a case is pinned to (plain, immutable data: steps, risk tool, facts)."""
+    with ctx.db.read() as session:
+        case = cs.get_case(session, case_id)
+        require(actor, Action.CASE_VIEW, cs.scope_of(case))
+        return ctx.procedure(session, case.procedure_version_id)

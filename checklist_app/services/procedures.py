@@ -101,3 +101,10 @@ def load_published(ctx: ServiceContext, procedure_id: str, version: str) -> Proc
     with ctx.db.read() as session:
         row = find_version(session, procedure_id, version)
         return ctx.procedure(session, row.id)
+
+
+def current_procedure(ctx: ServiceContext, procedure_id: str = "cse-sop") -> Procedure:
+    """The latest published version of a procedure: what a new case is pinned to."""
+    with ctx.db.read() as session:
+        row = find_version(session, procedure_id)
+        return ctx.procedure(session, row.id)

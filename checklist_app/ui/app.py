@@ -1,0 +1,262 @@
+"""Starting the desktop app: open (or create) the database, first-run set-up, log-on, main window.
+
+Database problems a user can meet are explained and offer a way forward: retry when another program
+holds the lock, create a new database, open another one, or restore a backup.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QStyleFactory, QWidget
+
+from checklist_app.services import accounts, admin
+from checklist_app.services.context import ServiceContext, system_actor
+from checklist_app.store import migrate
+from checklist_app.store.backup import integrity_problems
+from checklist_app.store.db import Database, default_database_path, resolve_url, sqlite_path
+from checklist_app.store.errors import (
+    DatabaseBusy,
+    DatabaseMissing,
+    DatabaseNotInitialised,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    StoreError,
+)
+from checklist_app.store.verify import verify_database
+from checklist_app.ui.dialogs import FirstRunDialog
+from checklist_app.ui.errors import explain, install_excepthook
+from checklist_app.ui.icons import app_icon, stylesheet
+from checklist_app.ui.login import LoginDialog
+from checklist_app.ui.main_window import MainWindow
+from checklist_app.ui.preferences import Preferences
+from checklist_app.ui.session import AppSession
+from checklist_app.ui.tasks import TaskRunner
+
+T = TypeVar("T")
+DB_FILTER = "Checklist databases (*.db *.sqlite *.bak);;All files (*)"
+
+
+def configure(app: QApplication) -> None:
+    app.setApplicationName("checklist-app")
+    app.setOrganizationName("checklist-app")
+    app.setApplicationDisplayName("CSE Investigation and Intelligence")
+    app.setWindowIcon(app_icon())
+    if "Fusion" in QStyleFactory.keys():  # noqa: SIM118 - keys() is a Qt static method, not a dict
+        app.setStyle("Fusion")
+    app.setStyleSheet(stylesheet())
+
+
+def wait_for(runner: TaskRunner, work: Callable[[], T], text: str, parent: QWidget | None = None) -> T:
+    """Run `work` on the worker thread while a small progress dialog keeps the GUI responsive."""
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+    progress = QProgressDialog(text, "", 0, 0, parent)
+    progress.setCancelButton(None)  # type: ignore[arg-type]
+    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+    progress.setMinimumDuration(400)
+    runner.run(
+        work,
+        lambda r: (outcome.setdefault("result", r), loop.quit()),
+        lambda e: (outcome.setdefault("error", e), loop.quit()),
+    )
+    loop.exec()
+    progress.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]  # type: ignore[no-any-return]
+
+
+class AppController:
+    def __init__(self, location: str | None, runner: TaskRunner | None = None, prefs: Preferences | None = None):
+        self.location = location
+        self.runner = runner or TaskRunner()
+        self.prefs = prefs or Preferences()
+        self.ctx: ServiceContext | None = None
+        self.window: MainWindow | None = None
+        self.login: LoginDialog | None = None
+
+    # --- database ------------------------------------------------------------------------------------
+
+    def open_database(self) -> bool:
+        """Open the database, resolving problems with the user. False when the user gives up."""
+        while True:
+            try:
+                url = resolve_url(self.location)
+                path = sqlite_path(url)
+                if path is not None and not path.exists() and not self._confirm_create(path):
+                    return False
+                self.ctx = wait_for(self.runner, lambda url=url: self._open(url), "Opening the database…")
+                return True
+            except DatabaseBusy as exc:
+                if not self._ask_retry(str(exc)):
+                    return False
+            except (DatabaseTooNew, DatabaseUnreadable, DatabaseMissing, StoreError) as exc:
+                if not self._recover(exc):
+                    return False
+
+    def _open(self, url: str) -> ServiceContext:
+        db = Database(url)
+        try:
+            migrate.check_schema(db.engine)
+        except DatabaseNotInitialised:
+            db.dispose()
+            # A new file, or one from an older version: upgrade (SQLite files are backed up first).
+            ctx, _ = admin.initialise(url, system_actor())
+            return ctx
+        except Exception:
+            db.dispose()
+            raise
+        return ServiceContext(db)
+
+    def _confirm_create(self, path: Path) -> bool:
+        if path == default_database_path():
+            return True  # first start on this machine: the built-in default is simply created
+        answer = QMessageBox.question(
+            None,
+            "Database not found",
+            f"There is no database at\n{path}\n\nCreate a new, empty database there?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            return True
+        chosen = self._choose_existing()
+        if chosen is None:
+            return False
+        self.location = chosen
+        return Path(chosen).exists()
+
+    def _ask_retry(self, message: str) -> bool:
+        answer = QMessageBox.warning(
+            None, "Database busy", message, QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel
+        )
+        return answer == QMessageBox.StandardButton.Retry
+
+    def _recover(self, exc: Exception) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open the database", str(exc))
+        open_other = box.addButton("Open another database…", QMessageBox.ButtonRole.ActionRole)
+        restore = box.addButton("Restore a backup…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is open_other:
+            chosen = self._choose_existing()
+            if chosen:
+                self.location = chosen
+                return True
+            return False
+        if box.clickedButton() is restore:
+            return self._restore_backup()
+        return False
+
+    def _choose_existing(self) -> str | None:
+        chosen, _ = QFileDialog.getOpenFileName(None, "Open a checklist database", str(Path.home()), DB_FILTER)
+        return chosen or None
+
+    def _restore_backup(self) -> bool:
+        backup, _ = QFileDialog.getOpenFileName(None, "Choose a backup to restore", str(Path.home()), DB_FILTER)
+        if not backup:
+            return False
+        try:
+            restored = wait_for(
+                self.runner, lambda: restore_backup(Path(backup), self.location), "Checking and restoring the backup…"
+            )
+        except Exception as exc:  # shown in words; the user can try another backup
+            QMessageBox.warning(None, "Backup not restored", explain(exc).message)
+            return True
+        QMessageBox.information(None, "Backup restored", f"The backup was checked and restored to\n{restored}")
+        self.location = str(restored)
+        return True
+
+    # --- session -------------------------------------------------------------------------------------
+
+    def start(self) -> bool:
+        if not self.open_database():
+            return False
+        assert self.ctx is not None
+        ctx = self.ctx
+        if wait_for(self.runner, lambda: accounts.user_count(ctx), "Checking accounts…") == 0:
+            first_run = FirstRunDialog(ctx, self.runner)
+            if not first_run.exec():
+                return False
+            if first_run.created_username:
+                self.prefs.last_username = first_run.created_username
+        return self.show_login()
+
+    def show_login(self) -> bool:
+        assert self.ctx is not None
+        self.login = LoginDialog(self.ctx, self.runner, self.prefs)
+        self.login.accepted.connect(self._logged_on)
+        self.login.rejected.connect(self.quit)
+        self.login.show()
+        return True
+
+    def _logged_on(self) -> None:
+        assert self.ctx is not None and self.login is not None and self.login.actor is not None
+        session = AppSession(self.ctx, self.login.actor, self.runner, self.prefs)
+        self.window = MainWindow(session)
+        self.window.log_off_requested.connect(self.log_off)
+        self.window.show()
+
+    def log_off(self) -> None:
+        if self.window is not None:
+            window, self.window = self.window, None
+            window.quit_on_close = False
+            window.close()
+            window.deleteLater()
+        QTimer.singleShot(0, self.show_login)
+
+    def quit(self) -> None:
+        QApplication.quit()
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
+        if self.ctx is not None:
+            self.ctx.close()
+
+
+def restore_backup(backup: Path, location: str | None) -> Path:
+    """Check a backup file (integrity, foreign keys, audit chain) and put it where the database belongs,
+    keeping any damaged file beside it rather than deleting it."""
+    problems = integrity_problems(backup)
+    copy = Database(f"sqlite:///{backup}")
+    try:
+        report = verify_database(copy)
+    finally:
+        copy.dispose()
+    problems += [str(p) for p in report.problems]
+    if problems:
+        raise StoreError("The backup failed its checks: " + "; ".join(problems[:5]))
+    target = sqlite_path(resolve_url(location))
+    if target is None:
+        raise StoreError("Backups can only be restored into a database file, not a server database.")
+    if target.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target.rename(target.with_name(f"{target.name}.damaged-{stamp}"))
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{target}{suffix}")
+            if side.exists():
+                side.rename(side.with_name(f"{side.name}.damaged-{stamp}"))
+    shutil.copyfile(backup, target)
+    return target
+
+
+def run(location: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    configure(app)
+    install_excepthook()
+    app.setQuitOnLastWindowClosed(False)
+    controller = AppController(location)
+    try:
+        if not controller.start():
+            return 1
+        code = app.exec()
+        return int(code)
+    finally:
+        controller.shutdown()

@@ -1,0 +1,322 @@
+"""The case list: every case the user may see, filtered and sorted in memory so it reacts at once.
+
+The service is asked once for all rows (one audited consultation); filters, search and sorting then
+work on that list without touching the database. The view receives rows in pages as it scrolls
+(canFetchMore/fetchMore), so even 20,000 cases show immediately.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
+
+from checklist_app.core.permissions import Action, Scope, scope_for
+from checklist_app.services import accounts, cases
+from checklist_app.services.dto import CaseRow
+from checklist_app.ui import fmt
+from checklist_app.ui.forms import load_into
+from checklist_app.ui.session import AppSession
+
+PAGE = 250
+COLUMNS = ("Reference", "District", "Phase", "Risk", "Officer", "Next step", "Due", "Overdue", "Status")
+(COL_REF, COL_DISTRICT, COL_PHASE, COL_RISK, COL_OFFICER, COL_NEXT, COL_DUE, COL_OVERDUE, COL_STATUS) = range(9)
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_FAR_FUTURE = datetime.max.replace(tzinfo=fmt.UTC)
+_OVERDUE = QColor("#a4161a")
+_SOON = QColor("#8a5a00")
+
+
+def _step_key(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", number)) or (999,)
+
+
+@dataclass
+class CaseFilterState:
+    scope: str = "district"  # district | mine | team
+    district_id: int | None = None
+    status: str = "open"  # open | closed | all
+    min_risk: int = 0
+    overdue_only: bool = False
+    search: str = ""
+
+    def accepts(self, row: CaseRow, now: datetime, user_id: int, team_id: int | None) -> bool:
+        if self.status != "all" and row.status != self.status:
+            return False
+        if self.scope == "mine" and user_id not in (row.officer_id, row.supervisor_id):
+            return False
+        if self.scope == "team" and (team_id is None or row.team_id != team_id):
+            return False
+        if self.district_id is not None and row.district_id != self.district_id:
+            return False
+        if self.min_risk and row.risk_category < self.min_risk:
+            return False
+        if self.overdue_only and not (row.next_due_at is not None and row.next_due_at < now):
+            return False
+        needle = self.search.strip().upper()
+        return not needle or needle in row.reference.upper() or needle in row.subject_ref.upper()
+
+
+_SORT_KEYS: dict[int, Callable[[CaseRow, datetime], Any]] = {
+    COL_REF: lambda r, now: r.reference,
+    COL_DISTRICT: lambda r, now: (r.district_name, r.reference),
+    COL_PHASE: lambda r, now: (r.phase_number, r.reference),
+    COL_RISK: lambda r, now: (r.risk_category, r.reference),
+    COL_OFFICER: lambda r, now: (r.officer_name, r.reference),
+    COL_NEXT: lambda r, now: (_step_key(r.next_due_step), r.reference),
+    COL_DUE: lambda r, now: (r.next_due_at or _FAR_FUTURE, r.reference),
+    COL_OVERDUE: lambda r, now: (r.overdue_count(now), r.reference),
+    COL_STATUS: lambda r, now: (r.status, r.reference),
+}
+
+
+class CaseListModel(QAbstractTableModel):
+    """All rows in memory; `visible` is the filtered, sorted order; `loaded` how many the view has."""
+
+    def __init__(self, user_id: int, team_id: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.user_id, self.team_id = user_id, team_id
+        self.rows: list[CaseRow] = []
+        self.visible: list[CaseRow] = []
+        self.loaded = 0
+        self.filter = CaseFilterState()
+        self.sort_column, self.sort_order = COL_DUE, Qt.SortOrder.AscendingOrder
+        self.now = fmt.utcnow()
+
+    # --- data in -------------------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[CaseRow], now: datetime) -> None:
+        self.rows, self.now = rows, now
+        self._rebuild()
+
+    def set_filter(self, state: CaseFilterState) -> None:
+        self.filter = state
+        self._rebuild()
+
+    def tick(self, now: datetime) -> None:
+        """Time passes: overdue counts and colours change without new data."""
+        self.now = now
+        if self.loaded:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.loaded - 1, len(COLUMNS) - 1))
+
+    def _rebuild(self) -> None:
+        self.beginResetModel()
+        accepted = [r for r in self.rows if self.filter.accepts(r, self.now, self.user_id, self.team_id)]
+        key = _SORT_KEYS[self.sort_column]
+        accepted.sort(key=lambda r: key(r, self.now), reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        self.visible = accepted
+        self.loaded = min(PAGE, len(accepted))
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self._rebuild()
+
+    # --- lazy paging ---------------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.loaded < len(self.visible)
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        extra = min(PAGE, len(self.visible) - self.loaded)
+        if extra <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self.loaded, self.loaded + extra - 1)
+        self.loaded += extra
+        self.endInsertRows()
+
+    # --- Qt model ------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.loaded
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def row_at(self, index: QModelIndex) -> CaseRow | None:
+        return self.visible[index.row()] if index.isValid() and index.row() < self.loaded else None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index)  # type: ignore[arg-type]
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == CASE_ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._colour(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_RISK, COL_OVERDUE):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{COLUMNS[column]}: {self._text(row, column)}"
+        return None
+
+    def _text(self, row: CaseRow, column: int) -> str:
+        if column == COL_REF:
+            return row.reference
+        if column == COL_DISTRICT:
+            return row.district_name
+        if column == COL_PHASE:
+            return f"{row.phase_number}. {row.phase_title}" if row.status == "open" else "Closed"
+        if column == COL_RISK:
+            return str(row.risk_category) if row.risk_category else "–"
+        if column == COL_OFFICER:
+            return row.officer_name
+        if column == COL_NEXT:
+            return f"{row.next_due_step} {row.next_due_title}".strip()
+        if column == COL_DUE:
+            return fmt.when(row.next_due_at)
+        if column == COL_OVERDUE:
+            count = row.overdue_count(self.now)
+            return str(count) if count else ""
+        return row.status.capitalize()
+
+    def _colour(self, row: CaseRow, column: int) -> QBrush | None:
+        if column in (COL_DUE, COL_OVERDUE, COL_NEXT) and row.next_due_at is not None:
+            if row.next_due_at < self.now:
+                return QBrush(_OVERDUE)
+            if (row.next_due_at - self.now).total_seconds() < 2 * 86400:
+                return QBrush(_SOON)
+        if column == COL_RISK and row.risk_category >= 3:
+            return QBrush(_OVERDUE)
+        return None
+
+    def _tooltip(self, row: CaseRow, column: int) -> str:
+        if column == COL_RISK:
+            return fmt.RISK_LABELS.get(row.risk_category, "")
+        if column == COL_DUE and row.next_due_at is not None:
+            return f"Step {row.next_due_step} due {fmt.relative(row.next_due_at, self.now)}"
+        if column == COL_PHASE:
+            return f"{row.steps_done} of {row.steps_required} required steps settled"
+        return f"{row.reference}: subject {row.subject_ref}, referred {fmt.when(row.referral_at)}"
+
+
+class CaseListPage(QWidget):
+    """Filter bar and table. Emits `open_case(case_id)` on Enter or double-click."""
+
+    open_case = Signal(int)
+    loaded = Signal(int)
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.ui = load_into(self, "case_list.ui")
+        actor = session.actor
+        self.model = CaseListModel(actor.user_id, actor.team_id, self)
+        table = self.ui.table
+        table.setModel(self.model)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
+        table.verticalHeader().setDefaultSectionSize(28)
+        for column, width in (
+            (COL_REF, 170),
+            (COL_DISTRICT, 100),
+            (COL_PHASE, 230),
+            (COL_RISK, 50),
+            (COL_OFFICER, 140),
+            (COL_NEXT, 300),
+            (COL_DUE, 170),
+            (COL_OVERDUE, 80),
+        ):
+            table.setColumnWidth(column, width)
+        table.doubleClicked.connect(self._activate)
+        table.activated.connect(self._activate)
+        self._init_filters()
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        self._clock = QTimer(self)
+        self._clock.setInterval(60_000)
+        self._clock.timeout.connect(lambda: self.model.tick(fmt.utcnow()))
+        self._clock.start()
+
+    def _init_filters(self) -> None:
+        ui, actor = self.ui, self.session.actor
+        ui.scope.addItem("All I can see", "district")
+        ui.scope.addItem("My cases", "mine")
+        if actor.team_id is not None:
+            ui.scope.addItem("My team", "team")
+        ui.status.addItem("Open", "open")
+        ui.status.addItem("Closed", "closed")
+        ui.status.addItem("All", "all")
+        for label, value in (("Any", 0), ("2 and above", 2), ("3 and above", 3), ("4 only", 4)):
+            ui.risk.addItem(label, value)
+        if scope_for(actor.role, Action.CASE_LIST) is Scope.FORCE:
+            ui.district.addItem("All districts", None)
+        if actor.team_id is not None or actor.role.value == "investigator":
+            ui.scope.setCurrentIndex(1)  # investigators start with their own cases
+        for widget in (ui.scope, ui.status, ui.risk, ui.district):
+            widget.currentIndexChanged.connect(self._apply_filters)
+        ui.overdueOnly.toggled.connect(self._apply_filters)
+        ui.search.textChanged.connect(self._apply_filters)
+        self.session.call(self, lambda: accounts.list_districts(self.session.ctx), self._districts)
+
+    def _districts(self, districts: list[Any]) -> None:
+        force_wide = scope_for(self.session.actor.role, Action.CASE_LIST) is Scope.FORCE
+        for d in districts:
+            if force_wide or d.id == self.session.actor.district_id:
+                self.ui.district.addItem(d.name, d.id)
+        if not force_wide:
+            self.ui.district.setEnabled(False)
+            self.ui.district.setToolTip("You see the cases of your own district")
+
+    def focus_search(self) -> None:
+        self.ui.search.setFocus()
+        self.ui.search.selectAll()
+
+    def filter_state(self) -> CaseFilterState:
+        ui = self.ui
+        return CaseFilterState(
+            scope=ui.scope.currentData() or "district",
+            district_id=ui.district.currentData(),
+            status=ui.status.currentData() or "open",
+            min_risk=ui.risk.currentData() or 0,
+            overdue_only=ui.overdueOnly.isChecked(),
+            search=ui.search.text(),
+        )
+
+    def _apply_filters(self) -> None:
+        self.model.set_filter(self.filter_state())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = len(self.model.visible), len(self.model.rows)
+        self.ui.countLabel.setText(f"{shown:,} of {total:,} cases")
+
+    def refresh(self) -> None:
+        ctx, actor = self.session.ctx, self.session.actor
+        self.ui.countLabel.setText("Loading…")
+        self.session.call(
+            self, lambda: (cases.list_cases(ctx, actor, cases.CaseFilter(status="all")), fmt.utcnow()), self._loaded
+        )
+
+    def _loaded(self, result: tuple[list[CaseRow], datetime]) -> None:
+        rows, now = result
+        self.model.filter = self.filter_state()
+        self.model.set_rows(rows, now)
+        self._update_count()
+        self.loaded.emit(len(rows))
+
+    def _activate(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index)
+        if row is not None:
+            self.open_case.emit(row.id)
+
+    def selected_case_id(self) -> int | None:
+        index = self.ui.table.currentIndex()
+        row = self.model.row_at(index)
+        return row.id if row else None

@@ -1,0 +1,163 @@
+"""Small dialogs: a required reason, preferences, password change, and first-run set-up."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+
+from checklist_app.services import accounts
+from checklist_app.services.context import ServiceContext, system_actor
+from checklist_app.ui.errors import explain
+from checklist_app.ui.forms import load_into
+from checklist_app.ui.preferences import Preferences
+from checklist_app.ui.session import AppSession
+from checklist_app.ui.tasks import TaskRunner
+
+
+def _message(label: QWidget, text: str, error: bool = True) -> None:
+    label.setObjectName("message")
+    label.setText(text)
+    label.setProperty("error", error)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
+class ReasonDialog(QDialog):
+    """Asks for a reason that cannot be blank (not applicable, blocked, reopen, override...)."""
+
+    def __init__(self, title: str, prompt: str, parent: QWidget | None = None, initial: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setLayout(QVBoxLayout())
+        self.ui = load_into(self, "reason_dialog.ui")
+        self.ui.prompt.setText(prompt)
+        self.ui.reason.setPlainText(initial)
+        self.ui.buttons.accepted.connect(self._accept)
+        self.ui.buttons.rejected.connect(self.reject)
+        self.resize(520, 280)
+        self.ui.reason.setFocus()
+
+    @property
+    def reason(self) -> str:
+        return self.ui.reason.toPlainText().strip()
+
+    def _accept(self) -> None:
+        if not self.reason:
+            _message(self.ui.message, "A reason is required.")
+            self.ui.reason.setFocus()
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, prompt: str) -> str | None:
+        dialog = cls(title, prompt, parent)
+        return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.prefs = prefs
+        self.setWindowTitle("Preferences")
+        self.setLayout(QVBoxLayout())
+        self.ui = load_into(self, "preferences.ui")
+        self.ui.lockMinutes.setValue(prefs.lock_minutes)
+        self.ui.buttons.accepted.connect(self._save)
+        self.ui.buttons.rejected.connect(self.reject)
+
+    def _save(self) -> None:
+        self.prefs.lock_minutes = self.ui.lockMinutes.value()
+        self.accept()
+
+
+class ChangePasswordDialog(QDialog):
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Change password")
+        self.setLayout(QVBoxLayout())
+        self.ui = load_into(self, "change_password.ui")
+        self.ui.buttons.accepted.connect(self._save)
+        self.ui.buttons.rejected.connect(self.reject)
+
+    def _save(self) -> None:
+        old, new = self.ui.oldPassword.text(), self.ui.newPassword.text()
+        if new != self.ui.repeatPassword.text():
+            _message(self.ui.message, "The new passwords do not match.")
+            return
+        ctx, actor = self.session.ctx, self.session.actor
+        self.session.call(
+            self,
+            lambda: accounts.change_own_password(ctx, actor, old, new),
+            lambda _r: self.accept(),
+            lambda exc: _message(self.ui.message, explain(exc).message),
+        )
+
+
+class FirstRunDialog(QDialog):
+    """Shown when the database has no users: create the first administrator, or load demo data."""
+
+    def __init__(self, ctx: ServiceContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.runner = ctx, runner
+        self.demo_loaded = False
+        self.created_username = ""
+        self.setWindowTitle("Set up: CSE Investigation and Intelligence")
+        self.setLayout(QVBoxLayout())
+        self.ui = load_into(self, "first_run.ui")
+        self.ui.title.setObjectName("title")
+        self.ui.createAdminButton.clicked.connect(self.create_admin)
+        self.ui.loadDemoButton.clicked.connect(self.load_demo)
+        self.ui.buttons.rejected.connect(self.reject)
+        self.resize(600, 500)
+
+    def _busy(self, busy: bool, text: str = "") -> None:
+        for widget in (self.ui.adminGroup, self.ui.demoGroup):
+            widget.setEnabled(not busy)
+        self.ui.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not busy)
+        _message(self.ui.message, text, error=False)
+
+    def create_admin(self) -> None:
+        username, name = self.ui.username.text().strip(), self.ui.displayName.text().strip()
+        password = self.ui.password.text()
+        if password != self.ui.repeatPassword.text():
+            _message(self.ui.message, "The passwords do not match.")
+            return
+        self._busy(True, "Creating the administrator…")
+        self.runner.run(
+            lambda: accounts.create_user(
+                self.ctx,
+                system_actor(),
+                username=username,
+                display_name=name or username,
+                role="administrator",
+                password=password,
+            ),
+            self._admin_created,
+            self._failed,
+        )
+
+    def _admin_created(self, user: object) -> None:
+        self.created_username = getattr(user, "username", "")
+        self.accept()
+
+    def load_demo(self) -> None:
+        from checklist_app.services.demo import generate
+
+        count = self.ui.demoCases.value()
+        self._busy(True, f"Generating {count} synthetic cases… this takes a few seconds per hundred cases.")
+        self.ui.progress.setVisible(True)
+        self.ui.progress.setRange(0, 0)
+        self.runner.run(
+            lambda: generate(self.ctx, system_actor(), cases=count, seed=2016), self._demo_done, self._failed
+        )
+
+    def _demo_done(self, _report: object) -> None:
+        self.demo_loaded = True
+        self.created_username = "investigator"
+        self.ui.progress.setVisible(False)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ui.progress.setVisible(False)
+        self._busy(False)
+        _message(self.ui.message, explain(exc).message)

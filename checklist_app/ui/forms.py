@@ -1,0 +1,60 @@
+"""Loading Qt Designer forms from `forms/` at run time.
+
+QUiLoader (not `loadUiType`, which shells out to `uic` and fails in a frozen build) reads the .ui file
+through the paths module, so the same code works from the source tree, a wheel and a PyInstaller bundle.
+A loaded form is placed inside its host widget, and its named children are reachable as attributes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+
+from checklist_app import paths
+
+
+class FormError(RuntimeError):
+    pass
+
+
+class Form:
+    """The named widgets of a loaded form: `form.username` is the child with objectName 'username'."""
+
+    def __init__(self, root: QWidget) -> None:
+        self.root = root
+
+    def __getattr__(self, name: str) -> Any:
+        child = self.root.findChild(QWidget, name) or self.root.findChild(object, name)  # type: ignore[call-overload]
+        if child is None:
+            raise AttributeError(f"form {self.root.objectName()!r} has no widget named {name!r}")
+        return child
+
+
+def _load(name: str, parent: QWidget | None) -> QWidget:
+    loader = QUiLoader()
+    with paths.as_path(paths.form(name)) as path:
+        handle = QFile(str(path))
+        if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
+            raise FormError(f"cannot open form {name}: {handle.errorString()}")
+        try:
+            widget = loader.load(handle, parent)
+        finally:
+            handle.close()
+    if widget is None:
+        raise FormError(f"cannot load form {name}: {loader.errorString()}")
+    return widget
+
+
+def load_into(host: QWidget, name: str) -> Form:
+    """Load `name` and make it fill `host` (composition, as generated Ui classes would)."""
+    widget = _load(name, host)
+    if isinstance(host, QMainWindow):
+        host.setCentralWidget(widget)
+    else:
+        layout = host.layout() or QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(widget)
+    return Form(widget)

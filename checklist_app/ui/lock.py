@@ -1,0 +1,77 @@
+"""The lock screen: hides case content until the signed-in user re-enters their password.
+
+A lock is not a log-off: open cases and unsaved form contents stay as they were underneath. Failed unlock
+attempts count towards the account lockout; when the account locks, the session ends."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+from checklist_app.services import accounts
+from checklist_app.ui.forms import load_into
+from checklist_app.ui.session import AppSession
+
+
+class LockScreen(QWidget):
+    unlocked = Signal()
+    log_off_requested = Signal()
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("lockScreenHost")
+        self.ui = load_into(self, "lock_screen.ui")
+        self.ui.root.setObjectName("lockScreen")
+        self.ui.lockedUser.setText(
+            f"Locked by {session.actor.display_name} ({session.actor.username}). "
+            "Enter your password to continue, or log off."
+        )
+        self.ui.unlockButton.clicked.connect(self.attempt)
+        self.ui.password.returnPressed.connect(self.attempt)
+        self.ui.logOffButton.clicked.connect(self.log_off_requested)
+
+    def prepare(self) -> None:
+        self.ui.password.clear()
+        self._message("")
+        self.ui.password.setFocus()
+
+    def _message(self, text: str, error: bool = True) -> None:
+        self.ui.message.setText(text)
+        self.ui.message.setProperty("error", error)
+        self.ui.message.style().polish(self.ui.message)
+
+    def attempt(self) -> None:
+        password = self.ui.password.text()
+        if not password:
+            self._message("Enter your password.")
+            return
+        self.ui.unlockButton.setEnabled(False)
+        session = self.session
+        self.session.call(
+            self,
+            lambda: accounts.verify_password(session.ctx, session.actor, password, purpose="unlock"),
+            self._checked,
+            self._failed,
+        )
+
+    def _checked(self, ok: bool) -> None:
+        self.ui.unlockButton.setEnabled(True)
+        self.ui.password.clear()
+        if ok:
+            self.unlocked.emit()
+            return
+        self.session.call(
+            self, lambda: accounts.is_locked(self.session.ctx, self.session.actor.username), self._after_failure
+        )
+
+    def _after_failure(self, locked: bool) -> None:
+        if locked:
+            self._message("Too many failed attempts: the account is now locked. An administrator must unlock it.")
+            self.log_off_requested.emit()
+        else:
+            self._message("That password is not right.")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ui.unlockButton.setEnabled(True)
+        self._message(str(exc))

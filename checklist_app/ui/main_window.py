@@ -1,0 +1,288 @@
+"""The main window: the case list and open cases as tabs, menus with shortcuts, and the screen lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from checklist_app import __version__
+from checklist_app.core.permissions import Action
+from checklist_app.ui import fmt
+from checklist_app.ui.case_list import CaseListPage
+from checklist_app.ui.forms import load_into
+from checklist_app.ui.icons import app_icon, icon
+from checklist_app.ui.lock import LockScreen
+from checklist_app.ui.session import AppSession, IdleWatcher
+
+SHORTCUTS = (
+    ("Ctrl+N", "New case"),
+    ("Enter", "Open the selected case"),
+    ("Ctrl+F", "Search the case list"),
+    ("F5", "Refresh"),
+    ("Ctrl+W", "Close the current case tab"),
+    ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous tab"),
+    ("Ctrl+1", "Case list"),
+    ("Ctrl+L", "Lock the screen"),
+    ("Up / Down", "Move between steps"),
+    ("Space", "Complete the selected step (opens its evidence when fields are required)"),
+    ("Ctrl+S", "Save the step's evidence as work in progress"),
+    ("Ctrl+Shift+N", "Mark the step not applicable (with a reason)"),
+    ("Ctrl+B", "Mark the step blocked (with a reason)"),
+)
+
+
+class MainWindow(QMainWindow):
+    log_off_requested = Signal()
+
+    def __init__(self, session: AppSession) -> None:
+        super().__init__()
+        self.session = session
+        self.quit_on_close = True  # log off closes the window without ending the application
+        self.setObjectName("MainWindow")
+        self.setWindowIcon(app_icon())
+        self.setWindowTitle("CSE Investigation and Intelligence")
+        self.ui = load_into(self, "main_window.ui")
+        self.lock_screen = LockScreen(session, self.ui.lockPage)
+        self.ui.lockPage.layout().addWidget(self.lock_screen)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.log_off_requested.connect(self.log_off_requested)
+        self.case_list = CaseListPage(session)
+        self.case_list.open_case.connect(self.open_case)
+        tabs = self.ui.caseTabs
+        tabs.addTab(self.case_list, icon("case"), "Case list")
+        tabs.tabBar().setTabButton(0, tabs.tabBar().ButtonPosition.RightSide, None)  # the list stays
+        tabs.tabCloseRequested.connect(self.close_tab)
+        self._hidden_windows: list[QWidget] = []
+        self._build_actions()
+        self._build_status()
+        self.idle = IdleWatcher(session.prefs.lock_minutes, self)
+        self.idle.idle.connect(self.lock)
+        geometry = session.prefs.geometry("main")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+        self.case_list.refresh()
+
+    # --- actions -------------------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], None],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        icon_name: str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        label = text.replace("&", "").rstrip("…")
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip or label} ({keys})" if keys else (tip or label))
+        action.setStatusTip(tip or label)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        may_open = self.session.may(Action.CASE_OPEN)
+        self.new_case_action = self._action(
+            "&New case…", self.new_case, "Ctrl+N", "new-case", "Open a new case from a referral"
+        )
+        self.new_case_action.setEnabled(may_open)
+        self.refresh_action = self._action("&Refresh", self.refresh, "F5", "refresh", "Reload the case list")
+        self.close_tab_action = self._action(
+            "&Close case tab", lambda: self.close_tab(self.ui.caseTabs.currentIndex()), "Ctrl+W"
+        )
+        self.lock_action = self._action(
+            "&Lock screen", self.lock, "Ctrl+L", "lock", "Hide case content until you enter your password"
+        )
+        self.log_off_action = self._action("Log &off", self.log_off_requested.emit, None, "log-off")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.list_action = self._action("&Case list", lambda: self.ui.caseTabs.setCurrentIndex(0), "Ctrl+1", "case")
+        self.next_tab_action = self._action("&Next tab", lambda: self._cycle(1), "Ctrl+Tab")
+        self.prev_tab_action = self._action("&Previous tab", lambda: self._cycle(-1), "Ctrl+Shift+Tab")
+        self.prefs_action = self._action("&Preferences…", self.preferences, None, "settings")
+        self.password_action = self._action("Change &password…", self.change_password, None, "user")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.about_action = self._action("&About", self.about)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.new_case_action, self.refresh_action, self.close_tab_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.lock_action, self.log_off_action, self.quit_action):
+            file_menu.addAction(action)
+        view_menu = bar.addMenu("&View")
+        for action in (self.list_action, self.next_tab_action, self.prev_tab_action):
+            view_menu.addAction(action)
+        tools = bar.addMenu("&Tools")
+        tools.addAction(self.prefs_action)
+        tools.addAction(self.password_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new_case_action, self.refresh_action, self.lock_action):
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _build_status(self) -> None:
+        actor = self.session.actor
+        self.user_label = QLabel(f"{actor.display_name} · {fmt.ROLE_LABELS.get(actor.role.value, actor.role.value)}")
+        self.busy_label = QLabel("")
+        self.db_label = QLabel(f"Database: {self.session.ctx.db.describe()}")
+        self.statusBar().addWidget(self.user_label)
+        self.statusBar().addWidget(self.busy_label)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.session.runner.busy_changed.connect(lambda busy: self.busy_label.setText("Working…" if busy else ""))
+
+    # --- cases ---------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        current = self.ui.caseTabs.currentWidget()
+        if current is self.case_list:
+            self.case_list.refresh()
+        elif hasattr(current, "refresh"):
+            current.refresh()
+
+    def workspace_for(self, case_id: int) -> QWidget | None:
+        tabs = self.ui.caseTabs
+        for i in range(1, tabs.count()):
+            widget = tabs.widget(i)
+            if getattr(widget, "case_id", None) == case_id:
+                return widget
+        return None
+
+    def open_case(self, case_id: int) -> None:
+        from checklist_app.ui.workspace import CaseWorkspace
+
+        tabs = self.ui.caseTabs
+        existing = self.workspace_for(case_id)
+        if existing is not None:
+            tabs.setCurrentWidget(existing)
+            return
+        workspace = CaseWorkspace(self.session, case_id)
+        workspace.title_changed.connect(lambda text, w=workspace: self._retitle(w, text))
+        workspace.changed.connect(lambda _id: self.case_list.refresh())
+        index = tabs.addTab(workspace, icon("steps"), "Loading…")
+        tabs.setCurrentIndex(index)
+
+    def _retitle(self, widget: QWidget, text: str) -> None:
+        index = self.ui.caseTabs.indexOf(widget)
+        if index >= 0:
+            self.ui.caseTabs.setTabText(index, text)
+
+    def close_tab(self, index: int) -> None:
+        if index <= 0:
+            return
+        widget = self.ui.caseTabs.widget(index)
+        self.ui.caseTabs.removeTab(index)
+        widget.deleteLater()
+
+    def _cycle(self, step: int) -> None:
+        tabs = self.ui.caseTabs
+        if tabs.count():
+            tabs.setCurrentIndex((tabs.currentIndex() + step) % tabs.count())
+
+    def new_case(self) -> None:
+        if not self.session.may(Action.CASE_OPEN):
+            return
+        from checklist_app.ui.new_case import NewCaseWizard
+
+        wizard = NewCaseWizard(self.session, self)
+        wizard.created.connect(self._case_created)
+        wizard.open()
+
+    def _case_created(self, case_id: int) -> None:
+        self.case_list.refresh()
+        self.open_case(case_id)
+
+    # --- lock ----------------------------------------------------------------------------------------
+
+    @property
+    def is_locked(self) -> bool:
+        return self.ui.pages.currentWidget() is self.ui.lockPage
+
+    def lock(self) -> None:
+        if self.is_locked:
+            return
+        # Dialogs would show case content over the lock screen: hide them until unlock.
+        self._hidden_windows = [w for w in QApplication.topLevelWidgets() if w is not self and w.isVisible()]
+        for widget in self._hidden_windows:
+            widget.hide()
+        self.ui.pages.setCurrentWidget(self.ui.lockPage)
+        self.menuBar().setVisible(False)
+        self.toolbar.setVisible(False)
+        for action in self.actions():
+            action.setEnabled(False)
+        self.setWindowTitle("Locked: CSE Investigation and Intelligence")
+        self.idle.stop()
+        self.lock_screen.prepare()
+
+    def unlock(self) -> None:
+        self.ui.pages.setCurrentWidget(self.ui.workPage)
+        self.menuBar().setVisible(True)
+        self.toolbar.setVisible(True)
+        for action in self.actions():
+            action.setEnabled(True)
+        self.new_case_action.setEnabled(self.session.may(Action.CASE_OPEN))
+        self.setWindowTitle("CSE Investigation and Intelligence")
+        for widget in self._hidden_windows:
+            widget.show()
+        self._hidden_windows = []
+        self.idle.restart()
+
+    # --- tools ---------------------------------------------------------------------------------------
+
+    def preferences(self) -> None:
+        from checklist_app.ui.dialogs import PreferencesDialog
+
+        dialog = PreferencesDialog(self.session.prefs, self)
+        if dialog.exec():
+            self.idle.set_minutes(self.session.prefs.lock_minutes)
+
+    def change_password(self) -> None:
+        from checklist_app.ui.dialogs import ChangePasswordDialog
+
+        ChangePasswordDialog(self.session, self).exec()
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td style='padding-left:14px'>{v}</td></tr>" for k, v in SHORTCUTS)
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About",
+            f"<b>CSE Investigation and Intelligence</b> {__version__}<br>Standard operating procedure for child "
+            "sexual exploitation investigations and intelligence (Drew Review 2016, recommendation 9).<br><br>"
+            f"Database: {self.session.ctx.db.describe()}",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.session.prefs.set_geometry("main", QByteArray(self.saveGeometry()))
+        self.idle.detach()
+        super().closeEvent(event)
+        if self.quit_on_close:
+            QApplication.quit()

@@ -1,0 +1,94 @@
+"""The signed-in session: who is working, the worker thread, preferences, and the inactivity lock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+from checklist_app.core.permissions import Action, Actor, allowed
+from checklist_app.services.context import ServiceContext
+from checklist_app.ui.errors import show_error
+from checklist_app.ui.preferences import Preferences
+from checklist_app.ui.tasks import TaskRunner
+
+_ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+class IdleWatcher(QObject):
+    """Fires `idle` after a period with no keyboard, mouse or touch input anywhere in the application."""
+
+    idle = Signal()
+
+    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.idle)
+        self.set_minutes(minutes)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set_minutes(self, minutes: int) -> None:
+        self._timer.setInterval(minutes * 60 * 1000)
+        self.restart()
+
+    def set_interval_ms(self, ms: int) -> None:
+        """For tests: lock after milliseconds rather than minutes."""
+        self._timer.setInterval(ms)
+        self.restart()
+
+    def restart(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _ACTIVITY and self._timer.isActive():
+            self._timer.start()
+        return False
+
+    def detach(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._timer.stop()
+
+
+class AppSession(QObject):
+    """Everything a screen needs to act for the signed-in user."""
+
+    def __init__(self, ctx: ServiceContext, actor: Actor, runner: TaskRunner, prefs: Preferences) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.actor = actor
+        self.runner = runner
+        self.prefs = prefs
+
+    def may(self, action: Action) -> bool:
+        return allowed(self.actor, action)
+
+    def call(
+        self,
+        owner: QWidget | None,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> int:
+        """Run `work` on the worker thread. Errors go to `on_error`, else to a message box over `owner`
+        (with Retry when the database was busy)."""
+
+        def fallback(exc: BaseException) -> None:
+            show_error(owner, exc, retry=lambda: self.call(owner, work, on_done, on_error))
+
+        return self.runner.run(work, on_done, on_error or fallback)
