@@ -241,7 +241,7 @@ class CaseListPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         self._clock = QTimer(self)
         self._clock.setInterval(60_000)
-        self._clock.timeout.connect(lambda: self.model.tick(fmt.utcnow()))
+        self._clock.timeout.connect(lambda: self.model.tick(self.session.now()))
         self._clock.start()
 
     def _init_filters(self) -> None:
@@ -301,7 +301,7 @@ class CaseListPage(QWidget):
         ctx, actor = self.session.ctx, self.session.actor
         self.ui.countLabel.setText("Loading…")
         self.session.call(
-            self, lambda: (cases.list_cases(ctx, actor, cases.CaseFilter(status="all")), fmt.utcnow()), self._loaded
+            self, lambda: (cases.list_cases(ctx, actor, cases.CaseFilter(status="all")), ctx.now()), self._loaded
         )
 
     def _loaded(self, result: tuple[list[CaseRow], datetime]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -74,6 +75,10 @@ class AppSession(QObject):
         self.actor = actor
         self.runner = runner
         self.prefs = prefs
+
+    def now(self) -> datetime:
+        """The services' clock (a fake one in tests): use it for form defaults and relative times."""
+        return self.ctx.now()
 
     def may(self, action: Action) -> bool:
         return allowed(self.actor, action)
