@@ -12,12 +12,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from sqlalchemy import text
 
 from checklist_app.core.permissions import Actor
@@ -27,6 +28,9 @@ from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.store import migrate
 from checklist_app.store.db import Database, make_engine
 from checklist_app.store.models import Base
+from checklist_app.ui.preferences import Preferences
+from checklist_app.ui.session import AppSession
+from checklist_app.ui.tasks import TaskRunner
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL_SOP = FIXTURES / "sop" / "minimal.yaml"
@@ -199,3 +203,36 @@ def initialised(db_url: str) -> Iterator[ServiceContext]:
     context, _ = admin.initialise(db_url, system_actor())
     yield context
     context.close()
+
+
+# --- GUI ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def runner(qapp) -> Iterator[TaskRunner]:  # type: ignore[no-untyped-def]
+    tasks = TaskRunner()
+    yield tasks
+    tasks.shutdown()
+
+
+@pytest.fixture
+def prefs(tmp_path: Path) -> Preferences:
+    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def make_session(world, runner: TaskRunner, prefs: Preferences) -> Callable[[Actor], AppSession]:  # type: ignore[no-untyped-def]
+    def make(actor: Actor) -> AppSession:
+        return AppSession(world.ctx, actor, runner, prefs)
+
+    return make
+
+
+@pytest.fixture
+def idle(qtbot, runner: TaskRunner) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+    """Wait until every queued service call has finished and its callback has run."""
+
+    def wait() -> None:
+        qtbot.waitUntil(lambda: runner.idle, timeout=15000)
+
+    return wait

@@ -1,0 +1,117 @@
+"""The case list: filters, search, sorting, lazy paging and opening a case, on real widgets."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from support import open_case
+
+from checklist_app.services.dto import CaseRow
+from checklist_app.ui.case_list import (
+    COL_DUE,
+    COL_REF,
+    COL_RISK,
+    PAGE,
+    CaseFilterState,
+    CaseListModel,
+    CaseListPage,
+)
+
+pytestmark = pytest.mark.gui
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _row(i: int, **overrides) -> CaseRow:  # type: ignore[no-untyped-def]
+    values = dict(
+        id=i, reference=f"CSE-SHE-2026-{i:05d}", status="open", district_id=1, district_name="Sheffield",
+        team_id=1, officer_id=10 + i % 3, officer_name=f"DC {i % 3}", supervisor_id=20, subject_ref=f"SC-{i}",
+        referral_at=NOW - timedelta(days=i), phase_number=1 + i % 12, phase_title="Phase", risk_category=i % 5,
+        next_due_step=f"{1 + i % 12}.{1 + i % 7}", next_due_title="Step", next_due_at=NOW + timedelta(hours=i - 50),
+        open_due=(NOW + timedelta(hours=i - 50),), steps_required=10, steps_done=3,
+    )
+    values.update(overrides)
+    return CaseRow(**values)  # type: ignore[arg-type]
+
+
+def test_filters_and_search_in_memory():
+    rows = [_row(i) for i in range(100)] + [_row(200, status="closed", team_id=2)]
+    model = CaseListModel(user_id=10, team_id=1)
+    model.set_rows(rows, NOW)
+    assert len(model.visible) == 100  # open only by default
+    model.set_filter(CaseFilterState(status="all"))
+    assert len(model.visible) == 101
+    model.set_filter(CaseFilterState(scope="mine"))
+    assert {r.officer_id for r in model.visible} == {10}
+    model.set_filter(CaseFilterState(scope="team", status="all"))
+    assert all(r.team_id == 1 for r in model.visible)
+    model.set_filter(CaseFilterState(overdue_only=True))
+    assert len(model.visible) == 50 and all(r.next_due_at < NOW for r in model.visible)
+    model.set_filter(CaseFilterState(min_risk=3))
+    assert all(r.risk_category >= 3 for r in model.visible)
+    model.set_filter(CaseFilterState(search="2026-00042"))
+    assert [r.id for r in model.visible] == [42]
+    model.set_filter(CaseFilterState(search="sc-4"))
+    assert {r.id for r in model.visible} == {4, *range(40, 50)}
+
+
+def test_sorting_and_lazy_pages():
+    rows = [_row(i) for i in range(2 * PAGE + 10)]
+    model = CaseListModel(user_id=10, team_id=1)
+    model.set_rows(rows, NOW)
+    assert model.rowCount() == PAGE and model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == len(rows) and not model.canFetchMore()
+    model.sort(COL_RISK, Qt.SortOrder.DescendingOrder)
+    assert model.visible[0].risk_category == 4
+    model.sort(COL_DUE, Qt.SortOrder.AscendingOrder)
+    assert model.visible[0].next_due_at == min(r.next_due_at for r in rows)
+    model.sort(COL_REF, Qt.SortOrder.AscendingOrder)
+    assert model.data(model.index(0, COL_REF)) == "CSE-SHE-2026-00000"
+
+
+def test_overdue_count_and_colour_follow_time():
+    model = CaseListModel(user_id=10, team_id=1)
+    model.set_rows([_row(1, open_due=(NOW - timedelta(hours=1), NOW + timedelta(hours=5)))], NOW)
+    from checklist_app.ui.case_list import COL_OVERDUE
+
+    assert model.data(model.index(0, COL_OVERDUE)) == "1"
+    model.tick(NOW + timedelta(hours=6))
+    assert model.data(model.index(0, COL_OVERDUE)) == "2"
+
+
+def test_page_lists_cases_from_the_services_and_opens_on_enter(qtbot, world, make_session, idle):
+    mine = open_case(world, subject_ref="SC-777")
+    open_case(world, world.investigator2, subject_ref="SC-888")
+    page = CaseListPage(make_session(world.investigator))
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    idle()
+    assert [r.id for r in page.model.visible] == [mine.id]  # investigators start on "My cases"
+    page.ui.scope.setCurrentIndex(page.ui.scope.findData("district"))
+    assert len(page.model.visible) == 2
+    assert page.ui.countLabel.text() == "2 of 2 cases"
+    qtbot.keyClicks(page.ui.search, "SC-888")
+    assert [r.subject_ref for r in page.model.visible] == ["SC-888"]
+    page.ui.search.clear()
+    table = page.ui.table
+    table.setFocus()
+    table.setCurrentIndex(page.model.index(0, 0))
+    with qtbot.waitSignal(page.open_case, timeout=3000) as opened:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened.args[0] == page.model.visible[0].id
+
+
+def test_auditor_sees_every_district_and_can_filter_by_district(qtbot, world, make_session, idle):
+    open_case(world, subject_ref="SC-1")
+    open_case(world, world.other_district_investigator, district_code="DON", subject_ref="SC-2")
+    page = CaseListPage(make_session(world.auditor))
+    qtbot.addWidget(page)
+    page.refresh()
+    idle()
+    assert len(page.model.visible) == 2
+    page.ui.district.setCurrentIndex(page.ui.district.findText("Doncaster"))
+    assert [r.district_name for r in page.model.visible] == ["Doncaster"]
