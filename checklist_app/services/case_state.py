@@ -187,7 +187,7 @@ def summary_values(
         "next_due_step": step.number if step else "",
         "next_due_title": step.title if step else "",
         "next_due_at": upcoming.due_at if upcoming else None,
-        "open_due": [d.isoformat() for d in open_due],
+        "open_due": [d.timestamp() for d in open_due],
         "steps_required": sum(p.required for p in progress),
         "steps_done": sum(p.done for p in progress),
         "risk_category": risk_category or 0,

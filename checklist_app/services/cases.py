@@ -338,7 +338,8 @@ def list_cases(ctx: ServiceContext, actor: Actor, flt: CaseFilter | None = None)
     now = ctx.now()
     with ctx.db.write() as session:
         query = _list_query(actor, flt, now)
-        rows = session.execute(query).all()
+        # Core rows, not ORM loading: the list can be 20,000 rows long.
+        rows = session.connection().execute(query).all()
         append(
             session,
             who(actor),
@@ -414,26 +415,10 @@ def _filter_text(flt: CaseFilter) -> str:
 
 def _row(r) -> CaseRow:  # type: ignore[no-untyped-def]
     return CaseRow(
-        id=r.id,
-        reference=r.reference,
-        status=r.status,
-        district_id=r.district_id,
-        district_name=r.district_name,
-        team_id=r.team_id,
-        officer_id=r.officer_id,
-        officer_name=r.officer_name or "",
-        supervisor_id=r.supervisor_id,
-        subject_ref=r.subject_ref,
-        referral_at=r.referral_at,
-        phase_number=r.phase_number,
-        phase_title=r.phase_title,
-        risk_category=r.risk_category,
-        next_due_step=r.next_due_step,
-        next_due_title=r.next_due_title,
-        next_due_at=r.next_due_at,
-        open_due=tuple(datetime.fromisoformat(d) for d in r.open_due),
-        steps_required=r.steps_required,
-        steps_done=r.steps_done,
+        r.id, r.reference, r.status, r.district_id, r.district_name, r.team_id, r.officer_id, r.officer_name or "",
+        r.supervisor_id, r.subject_ref, r.referral_at, r.phase_number, r.phase_title, r.risk_category,
+        r.next_due_step, r.next_due_title, r.next_due_at, tuple(r.open_due), r.steps_required,
+        r.steps_done,
     )
 
 

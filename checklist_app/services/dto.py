@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +63,8 @@ class PublishResult:
     created: bool  # False when the same content was already published
 
 
-@dataclass(frozen=True, slots=True)
-class CaseRow:
-    """One line of the case list."""
+class CaseRow(NamedTuple):
+    """One line of the case list. A NamedTuple: the list may hold 20,000 of these, built in one go."""
 
     id: int
     reference: str
@@ -83,12 +83,14 @@ class CaseRow:
     next_due_step: str
     next_due_title: str
     next_due_at: datetime | None
-    open_due: tuple[datetime, ...]  # sorted due times of open required steps
+    # Due times of open required steps as sorted POSIX timestamps: cheap to load for 20,000 rows, and the
+    # overdue count at any moment is one bisection.
+    open_due: tuple[float, ...]
     steps_required: int
     steps_done: int
 
     def overdue_count(self, now: datetime) -> int:
-        return bisect.bisect_left(self.open_due, now)
+        return bisect.bisect_left(self.open_due, now.timestamp())
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,11 +25,26 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def _row(i: int, **overrides) -> CaseRow:  # type: ignore[no-untyped-def]
     values = dict(
-        id=i, reference=f"CSE-SHE-2026-{i:05d}", status="open", district_id=1, district_name="Sheffield",
-        team_id=1, officer_id=10 + i % 3, officer_name=f"DC {i % 3}", supervisor_id=20, subject_ref=f"SC-{i}",
-        referral_at=NOW - timedelta(days=i), phase_number=1 + i % 12, phase_title="Phase", risk_category=i % 5,
-        next_due_step=f"{1 + i % 12}.{1 + i % 7}", next_due_title="Step", next_due_at=NOW + timedelta(hours=i - 50),
-        open_due=(NOW + timedelta(hours=i - 50),), steps_required=10, steps_done=3,
+        id=i,
+        reference=f"CSE-SHE-2026-{i:05d}",
+        status="open",
+        district_id=1,
+        district_name="Sheffield",
+        team_id=1,
+        officer_id=10 + i % 3,
+        officer_name=f"DC {i % 3}",
+        supervisor_id=20,
+        subject_ref=f"SC-{i}",
+        referral_at=NOW - timedelta(days=i),
+        phase_number=1 + i % 12,
+        phase_title="Phase",
+        risk_category=i % 5,
+        next_due_step=f"{1 + i % 12}.{1 + i % 7}",
+        next_due_title="Step",
+        next_due_at=NOW + timedelta(hours=i - 50),
+        open_due=((NOW + timedelta(hours=i - 50)).timestamp(),),
+        steps_required=10,
+        steps_done=3,
     )
     values.update(overrides)
     return CaseRow(**values)  # type: ignore[arg-type]
@@ -74,7 +89,9 @@ def test_sorting_and_lazy_pages():
 
 def test_overdue_count_and_colour_follow_time():
     model = CaseListModel(user_id=10, team_id=1)
-    model.set_rows([_row(1, open_due=(NOW - timedelta(hours=1), NOW + timedelta(hours=5)))], NOW)
+    model.set_rows(
+        [_row(1, open_due=((NOW - timedelta(hours=1)).timestamp(), (NOW + timedelta(hours=5)).timestamp()))], NOW
+    )
     from checklist_app.ui.case_list import COL_OVERDUE
 
     assert model.data(model.index(0, COL_OVERDUE)) == "1"
