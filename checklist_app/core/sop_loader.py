@@ -1165,10 +1165,10 @@ def _parse_section(ctx: _Context, path: str, node: Node) -> RiskSection | None:
 
 def _parse_recency(m: _Map, scoring: ScoringMethod) -> tuple[Duration | None, dict[str, int]]:
     if scoring is not ScoringMethod.RECENCY:
-        for key in ("window", "recency_points"):
-            if key in m.items:
-                m.ctx.add(m.at(key), f"{key} only applies to sections with scoring: recency")
-        return None, {}
+        # A count section may state its look-back window (indicators count if seen within it).
+        if "recency_points" in m.items:
+            m.ctx.add(m.at("recency_points"), "recency_points only applies to sections with scoring: recency")
+        return (m.duration("window") if m.has("window") else None), {}
     if not m.has("window"):
         m.ctx.add(m.path, "a recency section needs a window (e.g. window: 6mo)")
     if not m.has("recency_points"):
