@@ -349,10 +349,12 @@ def list_cases(ctx: ServiceContext, actor: Actor, flt: CaseFilter | None = None)
             object_type="cases",
             details={"filter": _filter_text(flt), "rows": len(rows)},
         )
-        return [_row(r) for r in rows]
+        # The query's columns are CaseRow's fields in order, so each row becomes a CaseRow in C.
+        return [CaseRow._make(r) for r in rows]
 
 
 def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select:  # type: ignore[type-arg]
+    # Columns in CaseRow's field order (list_cases builds rows with CaseRow._make).
     query = (
         select(
             Case.id,
@@ -411,15 +413,6 @@ def _filter_text(flt: CaseFilter) -> str:
     if flt.search:
         parts.append(f"search={flt.search[:32]}")
     return ",".join(parts)
-
-
-def _row(r) -> CaseRow:  # type: ignore[no-untyped-def]
-    return CaseRow(
-        r.id, r.reference, r.status, r.district_id, r.district_name, r.team_id, r.officer_id, r.officer_name or "",
-        r.supervisor_id, r.subject_ref, r.referral_at, r.phase_number, r.phase_title, r.risk_category,
-        r.next_due_step, r.next_due_title, r.next_due_at, tuple(r.open_due), r.steps_required,
-        r.steps_done,
-    )
 
 
 # --- changing ---------------------------------------------------------------------------------------

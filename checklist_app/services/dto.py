@@ -4,6 +4,7 @@ keep after the transaction that produced them has ended."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -73,7 +74,7 @@ class CaseRow(NamedTuple):
     district_name: str
     team_id: int | None
     officer_id: int | None
-    officer_name: str
+    officer_name: str | None
     supervisor_id: int | None
     subject_ref: str
     referral_at: datetime
@@ -85,7 +86,7 @@ class CaseRow(NamedTuple):
     next_due_at: datetime | None
     # Due times of open required steps as sorted POSIX timestamps: cheap to load for 20,000 rows, and the
     # overdue count at any moment is one bisection.
-    open_due: tuple[float, ...]
+    open_due: Sequence[float]
     steps_required: int
     steps_done: int
 

@@ -10,17 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from checklist_app import paths
 from checklist_app.store.db import make_engine, sqlite_path, translate_error
 from checklist_app.store.errors import DatabaseNotInitialised, DatabaseTooNew, StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+# Every revision this program knows, oldest first; the last is the schema it works with. Opening a database
+# only needs this list, so Alembic itself is imported only when a schema is created or upgraded (it adds
+# about half a second to start-up). A test checks the list against the migration scripts.
+REVISIONS: tuple[str, ...] = ("0001",)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,9 @@ class MigrationResult:
 
 
 def _config() -> tuple[Config, ScriptDirectory]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     with paths.as_path(paths.migrations_dir()) as location:
         config.set_main_option("script_location", str(location))
@@ -42,19 +51,21 @@ def _config() -> tuple[Config, ScriptDirectory]:
 
 
 def head_revision() -> str:
-    _, script = _config()
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    return REVISIONS[-1]
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if "alembic_version" not in inspect(conn).get_table_names():
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _known(revision: str) -> bool:
-    _, script = _config()
+    return revision in REVISIONS
+
+
+def _script_knows(script: ScriptDirectory, revision: str) -> bool:
     try:
         return script.get_revision(revision) is not None
     except Exception:  # alembic raises several lookup errors for unknown ids
@@ -92,18 +103,21 @@ def upgrade(url: str) -> MigrationResult:
     """Create or upgrade the schema at `url` to this program's head revision."""
     # A dedicated engine with foreign keys off: batch rebuilds of parent tables would otherwise
     # cascade deletes into child rows (engineering notes, pitfall 11).
+    from alembic import command
+
     engine = make_engine(url, foreign_keys=False)
     try:
+        # Upgrading asks the migration scripts themselves (not the REVISIONS list) what exists.
+        config, script = _config()
         before = current_revision(engine)
-        if before is not None and not _known(before):
+        if before is not None and not _script_knows(script, before):
             raise DatabaseTooNew(
                 f"The database was created by a newer version of this program (schema {before}); it was not changed."
             )
-        head = head_revision()
+        head = script.get_current_head() or head_revision()
         backup = None
         if before != head and _has_user_tables(engine):
             backup = _backup_before_upgrade(url, before)
-        config, _ = _config()
         with engine.begin() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")

@@ -68,7 +68,7 @@ _SORT_KEYS: dict[int, Callable[[CaseRow, datetime], Any]] = {
     COL_DISTRICT: lambda r, now: (r.district_name, r.reference),
     COL_PHASE: lambda r, now: (r.phase_number, r.reference),
     COL_RISK: lambda r, now: (r.risk_category, r.reference),
-    COL_OFFICER: lambda r, now: (r.officer_name, r.reference),
+    COL_OFFICER: lambda r, now: (r.officer_name or "", r.reference),
     COL_NEXT: lambda r, now: (_step_key(r.next_due_step), r.reference),
     COL_DUE: lambda r, now: (r.next_due_at or _FAR_FUTURE, r.reference),
     COL_OVERDUE: lambda r, now: (r.overdue_count(now), r.reference),
@@ -176,7 +176,7 @@ class CaseListModel(QAbstractTableModel):
         if column == COL_RISK:
             return str(row.risk_category) if row.risk_category else "–"
         if column == COL_OFFICER:
-            return row.officer_name
+            return row.officer_name or "Not allocated"
         if column == COL_NEXT:
             return f"{row.next_due_step} {row.next_due_title}".strip()
         if column == COL_DUE:

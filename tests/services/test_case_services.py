@@ -169,7 +169,7 @@ def test_closed_case_refuses_changes_until_reopened(world):
     with pytest.raises(Conflict, match="closed"):
         steps.save_progress(world.ctx, world.investigator, detail.id, "investigation.seize-devices", {})
     row = cases.list_cases(world.ctx, world.investigator, CaseFilter(status="closed"))[0]
-    assert row.next_due_at is None and row.open_due == ()
+    assert row.next_due_at is None and not row.open_due
     cases.reopen_case(world.ctx, world.supervisor, detail.id, "New information")
     assert cases.case_detail(world.ctx, world.investigator, detail.id).status == "open"
 
@@ -190,3 +190,11 @@ def test_referral_time_is_kept_in_utc(world):
     local = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("Europe/London"))
     detail = open_case(world, referral_at=local)
     assert detail.referral_at == local.astimezone(UTC)
+
+
+def test_case_row_fields_match_the_list_query_columns(world):
+    from checklist_app.services.cases import _list_query
+    from checklist_app.services.dto import CaseRow
+
+    names = [c.name for c in _list_query(world.investigator, CaseFilter(), world.clock.now).selected_columns]
+    assert names == list(CaseRow._fields)
