@@ -26,18 +26,25 @@ from checklist_app.ui.session import AppSession, IdleWatcher
 
 SHORTCUTS = (
     ("Ctrl+N", "New case"),
-    ("Enter", "Open the selected case"),
+    ("Enter", "Open the selected case (in the case list)"),
     ("Ctrl+F", "Search the case list"),
     ("F5", "Refresh"),
     ("Ctrl+W", "Close the current case tab"),
     ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous tab"),
     ("Ctrl+1", "Case list"),
+    ("Alt+1 … Alt+6", "Case tabs: steps, decisions, intelligence, risk, missing, events"),
     ("Ctrl+L", "Lock the screen"),
     ("Up / Down", "Move between steps"),
-    ("Space", "Complete the selected step (opens its evidence when fields are required)"),
+    ("Ctrl+Up / Ctrl+Down", "Previous / next phase"),
+    ("Enter", "From a step, go to its evidence form"),
+    ("Escape", "From the evidence form, back to the step list"),
+    ("Space", "Complete the selected step (goes to the evidence when required fields are empty)"),
+    ("Ctrl+Enter", "Complete the step from inside its evidence form"),
     ("Ctrl+S", "Save the step's evidence as work in progress"),
     ("Ctrl+Shift+N", "Mark the step not applicable (with a reason)"),
     ("Ctrl+B", "Mark the step blocked (with a reason)"),
+    ("Ctrl+Shift+R", "Reopen a done or not-applicable step (supervisors)"),
+    ("F1", "This list"),
 )
 
 

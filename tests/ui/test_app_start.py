@@ -104,8 +104,14 @@ def test_unreadable_file_offers_to_open_another(qtbot, controller, tmp_path, mon
     garbage.write_bytes(b"this is not a database at all" * 100)
     good = tmp_path / "good.db"
     ctx, _ = app_module.admin.initialise(str(good), system_actor())
-    accounts.create_user(ctx, system_actor(), username="admin.two", display_name="Admin", role="administrator",
-                         password="a-long-password-1")
+    accounts.create_user(
+        ctx,
+        system_actor(),
+        username="admin.two",
+        display_name="Admin",
+        role="administrator",
+        password="a-long-password-1",
+    )
     ctx.close()
     shown: list[str] = []
 
@@ -128,8 +134,9 @@ def test_busy_database_gives_words_at_logon(qtbot, tmp_path, runner, prefs):
 
     path = tmp_path / "busy.db"
     ctx, _ = app_module.admin.initialise(str(path), system_actor())
-    accounts.create_user(ctx, system_actor(), username="dc.one", display_name="DC One", role="auditor",
-                         password="a-long-password-1")
+    accounts.create_user(
+        ctx, system_actor(), username="dc.one", display_name="DC One", role="auditor", password="a-long-password-1"
+    )
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:

@@ -1,0 +1,15 @@
+"""The case workspace's record tabs: decision log, intelligence, risk assessment, missing episodes, and
+events with the case facts.
+
+Each tab is built with `(session, case_id, parent=None)`, is given the case with `show_detail(detail)`
+every time the workspace reloads it (keeping the user's selection and half-typed forms), names itself
+with `tab_title(detail)`, and emits `changed` after any successful change so the workspace reloads.
+"""
+
+from checklist_app.ui.tabs.decisions import DecisionsTab
+from checklist_app.ui.tabs.events import EventsTab
+from checklist_app.ui.tabs.intelligence import IntelligenceTab
+from checklist_app.ui.tabs.missing import MissingTab
+from checklist_app.ui.tabs.risk import RiskTab
+
+__all__ = ["DecisionsTab", "EventsTab", "IntelligenceTab", "MissingTab", "RiskTab"]

@@ -1,0 +1,260 @@
+"""A case workspace: the case header (reference, status, risk, people, overdue steps) above tabs for
+the steps of the procedure and the case's other records (risk, decisions, intelligence, missing
+episodes, events).
+
+The case is loaded with `services.cases.case_detail` on the worker thread; every change made in a tab
+reloads it, so the header, progress and tab counts always agree with what the services report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
+from checklist_app.core.sop_model import Procedure
+from checklist_app.services import cases
+from checklist_app.services.dto import CaseDetail
+from checklist_app.ui import fmt
+from checklist_app.ui.errors import explain
+from checklist_app.ui.flow_layout import FlowLayout
+from checklist_app.ui.forms import load_into
+from checklist_app.ui.icons import icon
+from checklist_app.ui.session import AppSession
+from checklist_app.ui.steps_panel import StepsPanel
+from checklist_app.ui.tabs import DecisionsTab, EventsTab, IntelligenceTab, MissingTab, RiskTab
+
+# Review dates closer than this show amber in the header.
+REVIEW_SOON_DAYS = 14
+
+
+def _repolish(widget: QWidget) -> None:
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def _chip(label: QWidget, text: str, tone: str, tip: str = "") -> None:
+    label.setText(text)  # type: ignore[attr-defined]
+    label.setToolTip(tip)
+    label.setVisible(bool(text))
+    label.setProperty("tone", tone)  # never read back (see step_models.PhaseDelegate)
+    _repolish(label)
+
+
+# The record tabs after "Steps", in order, with their icons.
+SECTION_TABS: tuple[tuple[type, str], ...] = (
+    (DecisionsTab, "decision"),
+    (IntelligenceTab, "intelligence"),
+    (RiskTab, "risk"),
+    (MissingTab, "missing"),
+    (EventsTab, "event"),
+)
+
+
+class CaseWorkspace(QWidget):
+    """One open case. `title_changed(text)` gives the tab text; `changed(case_id)` follows every change."""
+
+    title_changed = Signal(str)
+    changed = Signal(int)
+
+    def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.case_id = case_id
+        self.detail: CaseDetail | None = None
+        self.procedure: Procedure | None = None
+        self._procedure_version = 0
+        self.setObjectName("caseWorkspace")
+        self.ui = load_into(self, "case_workspace.ui")
+        ui = self.ui
+        chips = FlowLayout(ui.chipHost)
+        for chip in (ui.statusChip, ui.riskChip, ui.reviewChip, ui.overdueChip):
+            chips.addWidget(chip)
+            chip.setVisible(False)
+        ui.workspaceNotice.setVisible(False)
+        ui.message.setVisible(False)
+        ui.overdueChip.installEventFilter(self)
+        ui.overdueChip.setCursor(Qt.CursorShape.PointingHandCursor)
+
+        self.steps = StepsPanel(session, case_id, self)
+        self.steps.step_changed.connect(self._step_changed)
+        tabs = ui.sections
+        tabs.addTab(self.steps, icon("steps"), "Steps")
+        self.tabs: list[Any] = []
+        for tab_class, icon_name in SECTION_TABS:
+            tab = tab_class(session, case_id, self)
+            tab.changed.connect(self._tab_changed)
+            tabs.addTab(tab, icon(icon_name), tab_class.__name__.removesuffix("Tab"))
+            self.tabs.append(tab)
+        for i in range(tabs.count()):
+            keys = f"Alt+{i + 1}"
+            QShortcut(
+                QKeySequence(keys),
+                self,
+                lambda i=i: self._show_section(i),
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+            )
+            tabs.setTabToolTip(i, f"{tabs.tabText(i)} ({keys})")
+        self.refresh()
+
+    # --- loading -------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the case on the worker thread; the selected phase and step stay selected."""
+        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
+        known_version = self._procedure_version if self.procedure is not None else 0
+
+        def work() -> tuple[CaseDetail, Procedure | None]:
+            detail = cases.case_detail(ctx, actor, case_id)
+            procedure = None
+            if detail.procedure_version_id != known_version:
+                procedure = cases.case_procedure(ctx, actor, case_id)
+            return detail, procedure
+
+        self.session.call(
+            self,
+            work,
+            lambda result: self._loaded(*result) if shiboken6.isValid(self) else None,
+            lambda exc: self._load_failed(exc) if shiboken6.isValid(self) else None,
+        )
+
+    def _loaded(self, detail: CaseDetail, procedure: Procedure | None) -> None:
+        if procedure is not None:
+            self.procedure = procedure
+            self._procedure_version = detail.procedure_version_id
+        self.detail = detail
+        self.ui.message.setVisible(False)
+        self._show_header(detail)
+        self.steps.show_detail(detail, procedure)
+        tabs = self.ui.sections
+        for tab in self.tabs:
+            tab.show_detail(detail)
+            index = tabs.indexOf(tab)
+            title = tab.tab_title(detail)
+            tabs.setTabText(index, title)
+            tabs.setTabToolTip(index, f"{title} (Alt+{index + 1})")
+        self.title_changed.emit(f"{detail.reference} (closed)" if detail.status != "open" else detail.reference)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.steps.load_failed()
+        message = self.ui.message
+        message.setText(f"The case could not be loaded. {explain(exc).message} Press F5 to try again.")
+        message.setProperty("error", True)
+        _repolish(message)
+        message.setVisible(True)
+        if self.detail is None:
+            self.ui.caseReference.setText("Case not loaded")
+            self.title_changed.emit("Case not loaded")
+
+    def _step_changed(self, _step_id: str) -> None:
+        self.refresh()
+        self.changed.emit(self.case_id)
+
+    def _tab_changed(self) -> None:
+        self.refresh()
+        self.changed.emit(self.case_id)
+
+    def _show_section(self, index: int) -> None:
+        tabs = self.ui.sections
+        if 0 <= index < tabs.count():
+            tabs.setCurrentIndex(index)
+            widget = tabs.widget(index)
+            if widget is self.steps:
+                self.steps.focus_table()
+            else:
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # --- header --------------------------------------------------------------------------------------
+
+    def _show_header(self, detail: CaseDetail) -> None:
+        ui = self.ui
+        now = detail.as_of
+        ui.caseReference.setText(detail.reference)
+        if detail.status == "open":
+            _chip(ui.statusChip, "Open", "info", f"Opened {fmt.when(detail.opened_at)}")
+        else:
+            closed = fmt.day(detail.closed_at)
+            _chip(ui.statusChip, f"Closed {closed}", "muted", detail.closure_reason)
+
+        risk = detail.current_risk
+        if risk is None:
+            _chip(ui.riskChip, "Risk not assessed", "soon", "No CSE risk assessment has been recorded yet.")
+        else:
+            category = risk.effective_category
+            text = f"Risk {category}"
+            if risk.band_label:
+                text += f" · {risk.band_label}"
+            tip = f"CSE risk category {category}, assessed {fmt.when(risk.assessed_at)}"
+            if risk.assessor:
+                tip += f" by {risk.assessor}"
+            if risk.override_pending:
+                text += " (override pending)"
+                tip += ". The override awaits a second supervisor's countersignature."
+            _chip(ui.riskChip, text, f"risk{max(1, min(4, category))}", tip)
+
+        review = detail.risk_review_due
+        if review is None or detail.status != "open":
+            _chip(ui.reviewChip, "", "")
+        elif review < now:
+            _chip(
+                ui.reviewChip,
+                f"Risk review overdue since {fmt.day(review)}",
+                "overdue",
+                f"The CSE risk assessment was due for review {fmt.relative(review, now)}.",
+            )
+        else:
+            tone = "soon" if (review - now).days < REVIEW_SOON_DAYS else ""
+            _chip(ui.reviewChip, f"Next risk review {fmt.day(review)}", tone, f"Due {fmt.relative(review, now)}")
+
+        overdue = detail.overdue_steps
+        if detail.status != "open":
+            _chip(ui.overdueChip, "", "")
+        elif overdue:
+            listed = "\n".join(f"{s.number} {s.title}" for s in overdue[:12])
+            more = f"\n… and {len(overdue) - 12} more" if len(overdue) > 12 else ""
+            _chip(
+                ui.overdueChip,
+                f"{len(overdue)} overdue step{'s' if len(overdue) != 1 else ''}",
+                "overdue",
+                f"{listed}{more}\n\nClick to go to the first overdue step.",
+            )
+        else:
+            _chip(ui.overdueChip, "No overdue steps", "ok", "Every required step with a due date is on time.")
+
+        ui.procedureLabel.setText(f"Procedure {detail.procedure_label}")
+        ui.procedureLabel.setToolTip("The procedure version this case follows")
+        team = f" · {detail.team_name}" if detail.team_name else ""
+        ui.districtValue.setText(f"{detail.district_name}{team}")
+        ui.officerValue.setText(detail.officer_name or "Not allocated")
+        ui.supervisorValue.setText(detail.supervisor_name or "Not allocated")
+        age = f" · aged {detail.age_band.replace('-', '–')}" if detail.age_band else ""
+        ui.subjectValue.setText(f"{detail.subject_ref}{age}")
+        ui.subjectValue.setToolTip("The child's pseudonymous reference")
+        ui.referralValue.setText(f"{fmt.when(detail.referral_at)} · {detail.referral_source}")
+
+        notice = ""
+        if detail.status != "open":
+            notice = f"This case was closed on {fmt.when(detail.closed_at)}"
+            notice += f": {detail.closure_reason}" if detail.closure_reason else "."
+            notice += " It is shown read only."
+        elif not detail.viewer_may_edit:
+            if detail.viewer_role in ("auditor", "administrator"):
+                notice = "Read only: your role can view this case but not change it."
+            else:
+                notice = "Read only: this case belongs to another team. You can view it but not change it."
+        ui.workspaceNotice.setText(notice)
+        ui.workspaceNotice.setVisible(bool(notice))
+        _repolish(ui.workspaceNotice)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.ui.overdueChip and event.type() == QEvent.Type.MouseButtonRelease and self.detail:
+            overdue = self.detail.overdue_steps
+            if overdue:
+                self.ui.sections.setCurrentWidget(self.steps)
+                self.steps.select_step(overdue[0].step_id)
+                self.steps.focus_table()
+                return True
+        return super().eventFilter(watched, event)
