@@ -208,6 +208,15 @@ def initialised(db_url: str) -> Iterator[ServiceContext]:
 # --- GUI ----------------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collect_garbage_safely(request: pytest.FixtureRequest) -> None:
+    """As in the app: no cyclic collection at random moments (inside Qt layouts or the worker thread)."""
+    if any(item.get_closest_marker("gui") for item in request.session.items):
+        from checklist_app.ui import gc_guard
+
+        gc_guard.install(request.getfixturevalue("qapp"))
+
+
 @pytest.fixture
 def runner(qapp) -> Iterator[TaskRunner]:  # type: ignore[no-untyped-def]
     tasks = TaskRunner()

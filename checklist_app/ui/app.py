@@ -30,6 +30,7 @@ from checklist_app.store.errors import (
     StoreError,
 )
 from checklist_app.store.verify import verify_database
+from checklist_app.ui import gc_guard
 from checklist_app.ui.dialogs import FirstRunDialog
 from checklist_app.ui.errors import explain, install_excepthook
 from checklist_app.ui.icons import app_icon, stylesheet
@@ -44,6 +45,7 @@ DB_FILTER = "Checklist databases (*.db *.sqlite *.bak);;All files (*)"
 
 
 def configure(app: QApplication) -> None:
+    gc_guard.install(app)
     app.setApplicationName("checklist-app")
     app.setOrganizationName("checklist-app")
     app.setApplicationDisplayName("CSE Investigation and Intelligence")

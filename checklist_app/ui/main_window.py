@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
             "&New case…", self.new_case, "Ctrl+N", "new-case", "Open a new case from a referral"
         )
         self.new_case_action.setEnabled(may_open)
+        self.new_case_action.setIconText("New case")  # toolbar buttons go without the dialog ellipsis
         self.refresh_action = self._action("&Refresh", self.refresh, "F5", "refresh", "Reload the case list")
         self.close_tab_action = self._action(
             "&Close case tab", lambda: self.close_tab(self.ui.caseTabs.currentIndex()), "Ctrl+W"

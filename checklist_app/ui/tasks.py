@@ -3,6 +3,10 @@
 All database work goes to one worker thread (as Anki does): the store sees a single writer from this
 process, the GUI never waits on a disk sync, and results come back to the GUI thread as signals.
 Each task's callback runs on the GUI thread; a task whose owner has been closed is simply dropped.
+
+Only the task's number crosses threads in the signal; the result or exception waits in a locked dict.
+Passing Python objects through queued PySide signals was the one thing in common between the
+crashes seen after failed log-ons (an exception emitted from the worker), so nothing is marshalled.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import itertools
 import logging
 import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,24 +31,35 @@ class _Task:
 
 
 class _Worker(QThread):
-    done = Signal(int, object)
-    failed = Signal(int, object)
+    finished_task = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
         self.inbox: queue.Queue[_Task | None] = queue.Queue()
+        self.outcomes: dict[int, tuple[bool, Any, _Task]] = {}
+        self.lock = threading.Lock()
 
     def run(self) -> None:
         while True:
             task = self.inbox.get()
             if task is None:
                 return
+            task_id = task.task_id
             try:
-                result = task.work()
+                outcome: tuple[bool, Any, _Task] = (True, task.work(), task)
             except BaseException as exc:  # delivered to the GUI thread, which decides what to show
-                self.failed.emit(task.task_id, exc)
-            else:
-                self.done.emit(task.task_id, result)
+                outcome = (False, exc, task)
+            with self.lock:
+                self.outcomes[task_id] = outcome
+            # The task's closure may hold the last reference to a widget: it must be released on the GUI
+            # thread (which takes it from `outcomes`), never here, or the widget would be deleted here.
+            del task, outcome
+            self.finished_task.emit(task_id)
+
+    def take(self, task_id: int) -> tuple[bool, Any]:
+        with self.lock:
+            ok, value, _task = self.outcomes.pop(task_id)
+        return ok, value
 
 
 class TaskRunner(QObject):
@@ -56,8 +72,7 @@ class TaskRunner(QObject):
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[Callable[[Any], None] | None, Callable[[BaseException], None] | None]] = {}
         self._worker = _Worker()
-        self._worker.done.connect(self._on_done)
-        self._worker.failed.connect(self._on_failed)
+        self._worker.finished_task.connect(self._on_finished)
         self._worker.start()
         self.default_error: Callable[[BaseException], None] = lambda exc: log.error("task failed: %s", exc)
 
@@ -84,18 +99,16 @@ class TaskRunner(QObject):
         if task_id in self._callbacks:
             self._callbacks[task_id] = (None, lambda _exc: None)
 
-    @Slot(int, object)
-    def _on_done(self, task_id: int, result: object) -> None:
-        on_done, _ = self._callbacks.pop(task_id, (None, None))
+    @Slot(int)
+    def _on_finished(self, task_id: int) -> None:
+        ok, value = self._worker.take(task_id)
+        on_done, on_error = self._callbacks.pop(task_id, (None, None))
         self._notify_idle()
-        if on_done is not None:
-            on_done(result)
-
-    @Slot(int, object)
-    def _on_failed(self, task_id: int, exc: object) -> None:
-        _, on_error = self._callbacks.pop(task_id, (None, None))
-        self._notify_idle()
-        (on_error or self.default_error)(exc)  # type: ignore[arg-type]
+        if ok:
+            if on_done is not None:
+                on_done(value)
+        else:
+            (on_error or self.default_error)(value)
 
     def _notify_idle(self) -> None:
         if self.idle:
