@@ -282,7 +282,8 @@ def create_user(
         if district_code:
             district_id = district_by_code(session, district_code).id
         if Role(role) in (Role.INVESTIGATOR, Role.SUPERVISOR) and team_row is None:
-            raise InvalidInput([FieldProblem("team", "Team", f"is required for a {role.replace('_', ' ')}")])
+            article = "an" if role.startswith(("a", "e", "i", "o", "u")) else "a"
+            raise InvalidInput([FieldProblem("team", "Team", f"is required for {article} {role.replace('_', ' ')}")])
         if Role(role) is Role.INTELLIGENCE_OFFICER and district_id is None:
             raise InvalidInput([FieldProblem("district", "District", "is required for an intelligence officer")])
         user = User(

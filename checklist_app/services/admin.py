@@ -12,7 +12,7 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo
 from checklist_app.services.errors import Conflict, InvalidInput
 from checklist_app.store import migrate
-from checklist_app.store.backup import integrity_problems, sqlite_backup
+from checklist_app.store.backup import integrity_problems, single_file, sqlite_backup
 from checklist_app.store.db import Database, resolve_url
 from checklist_app.store.verify import VerifyReport, verify_database
 
@@ -83,10 +83,12 @@ def backup(ctx: ServiceContext, actor: Actor, destination: str | Path, *, overwr
         report = verify_database(copy)
     finally:
         copy.dispose()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
     problems += [str(p) for p in report.problems]
     if problems:
-        target.unlink(missing_ok=True)
+        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)
         raise Conflict("The backup copy failed its checks and was deleted: " + "; ".join(problems[:5]))
+    # Opening the copy with the app's settings switched it to WAL; make it one file again, which also opens
+    # from read-only media (a WAL database needs its -shm file beside it).
+    single_file(target)
     return BackupReport(target, target.stat().st_size, report.entries, report.head_hash)

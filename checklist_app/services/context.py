@@ -16,7 +16,8 @@ from checklist_app.core.sop_loader import load_procedure_text
 from checklist_app.core.sop_model import Procedure, Role
 from checklist_app.store import migrate
 from checklist_app.store.audit import Who
-from checklist_app.store.db import Database, resolve_url
+from checklist_app.store.db import Database, resolve_url, sqlite_path
+from checklist_app.store.errors import DatabaseMissing
 from checklist_app.store.models import ProcedureVersion
 
 
@@ -36,7 +37,14 @@ class ServiceContext:
     def open(cls, location: str | None = None, *, check: bool = True) -> ServiceContext:
         """Open the database at `location` (path or URL; default per-user file). With `check`, refuse a
         database that is missing its schema or comes from another program version."""
-        db = Database(resolve_url(location))
+        url = resolve_url(location)
+        path = sqlite_path(url)
+        if check and path is not None and not path.exists():
+            # Connecting would create an empty file; a command that reads a database must not do that.
+            raise DatabaseMissing(
+                f"There is no database at {path}. Check the path, or create one with `checklist-app init`."
+            )
+        db = Database(url)
         if check:
             try:
                 migrate.check_schema(db.engine)

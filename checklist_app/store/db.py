@@ -62,8 +62,8 @@ def resolve_url(location: str | None = None) -> str:
         return f"sqlite:///{path}"
     if "://" in value:
         try:
-            make_url(value)
-        except Exception as exc:  # the URL parser raises several types
+            make_url(value).get_dialect()  # also loads the dialect: an unknown scheme is refused here
+        except Exception as exc:  # the URL parser and the dialect loader raise several types
             raise BadDatabaseLocation(f"Not a database URL: {value!r} ({exc})") from None
         return value
     if _NETWORK_PATH.match(value):
@@ -71,7 +71,10 @@ def resolve_url(location: str | None = None) -> str:
             f"{value} is on a network share. SQLite is not safe over network file systems; "
             "use PostgreSQL for a database shared between workstations."
         )
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
+    path = Path(value).expanduser().resolve()
+    if path.is_dir():
+        raise BadDatabaseLocation(f"{path} is a folder; give the name of the database file.")
+    return f"sqlite:///{path}"
 
 
 def sqlite_path(url: str | URL) -> Path | None:
@@ -130,7 +133,7 @@ def translate_error(exc: BaseException, url: str) -> StoreError | None:
     if "unable to open database file" in message:
         return DatabaseMissing(f"{where} cannot be opened: the folder is missing or not writable.")
     if isinstance(exc, OperationalError) and ("could not connect" in message or "connection" in message):
-        return DatabaseMissing(f"Cannot connect to {where}: {exc.orig}")
+        return DatabaseMissing(f"Cannot connect to {where}: {' '.join(str(exc.orig).split())}")
     return None
 
 

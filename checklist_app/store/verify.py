@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
 from checklist_app.core.canonical import GENESIS_HASH, entry_hash, state_hash
 from checklist_app.store.audit import hashed_fields
-from checklist_app.store.db import Database
+from checklist_app.store.db import Database, translate_error
+from checklist_app.store.errors import DatabaseUnreadable
 from checklist_app.store.models import AUDITED_MODELS, AuditEntry, ChainState, object_type_of
 
 _AUDIT_TRIGGERS_SQLITE = {"audit_log_no_update", "audit_log_no_delete"}
@@ -60,13 +62,24 @@ class _LastEntry:
 
 def verify_database(db: Database) -> VerifyReport:
     report = VerifyReport()
-    with db.engine.connect() as conn:
-        if db.is_sqlite:
-            report.problems.extend(_sqlite_checks(conn))
-        report.problems.extend(_trigger_checks(conn))
-        last = _check_chain(conn, report)
-        _check_head(conn, report)
-        _check_records(conn, last, report)
+    try:
+        with db.engine.connect() as conn:
+            if db.is_sqlite:
+                report.problems.extend(_sqlite_checks(conn))
+            report.problems.extend(_trigger_checks(conn))
+            last = _check_chain(conn, report)
+            _check_head(conn, report)
+            _check_records(conn, last, report)
+    except DBAPIError as exc:
+        # A damaged file can make the checks themselves fail (e.g. integrity_check on a malformed page):
+        # that is a verification failure to report, not a crash. Other driver errors become store errors.
+        friendly = translate_error(exc, db.url)
+        if isinstance(friendly, DatabaseUnreadable):
+            report.problems.append(Problem("(database)", None, None, f"cannot be read to the end: {exc.orig}"))
+        elif friendly is not None:
+            raise friendly from exc
+        else:
+            raise
     return report
 
 
