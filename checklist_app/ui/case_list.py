@@ -14,13 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
 from checklist_app.core.permissions import Action, Scope, scope_for
 from checklist_app.services import accounts, cases
 from checklist_app.services.dto import CaseRow
 from checklist_app.ui import fmt
+from checklist_app.ui.delegates import ToneDelegate
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 
@@ -142,6 +143,12 @@ class CaseListModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
+            # Headers line up with their column's text: centred for the short numbers, else on the left.
+            centred = section in (COL_RISK, COL_OVERDUE)
+            return int(
+                Qt.AlignmentFlag.AlignCenter if centred else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            )
         return None
 
     def row_at(self, index: QModelIndex) -> CaseRow | None:
@@ -220,21 +227,16 @@ class CaseListPage(QWidget):
         self.model = CaseListModel(actor.user_id, actor.team_id, self)
         table = self.ui.table
         table.setModel(self.model)
+        table.setItemDelegate(ToneDelegate(table))
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
         table.verticalHeader().setDefaultSectionSize(28)
-        for column, width in (
-            (COL_REF, 170),
-            (COL_DISTRICT, 100),
-            (COL_PHASE, 230),
-            (COL_RISK, 50),
-            (COL_OFFICER, 140),
-            (COL_NEXT, 300),
-            (COL_DUE, 170),
-            (COL_OVERDUE, 80),
-        ):
-            table.setColumnWidth(column, width)
+        self._size_columns()
+        # The next step's title is the long text: it takes the width left over, so Status stays narrow.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_NEXT, QHeaderView.ResizeMode.Stretch)
         table.doubleClicked.connect(self._activate)
         table.activated.connect(self._activate)
         self._init_filters()
@@ -243,6 +245,36 @@ class CaseListPage(QWidget):
         self._clock.setInterval(60_000)
         self._clock.timeout.connect(lambda: self.model.tick(self.session.now()))
         self._clock.start()
+
+    def _size_columns(self) -> None:
+        """Widths from the font (so they hold at any scaling): each column fits a typical value and its
+        header; longer phase titles are elided, with the full row in the tooltip."""
+        table, search = self.ui.table, self.ui.search
+        table.ensurePolished()
+        text = table.fontMetrics()
+        bold = QFont(table.horizontalHeader().font())
+        bold.setBold(True)
+        heading = QFontMetrics(bold)
+        pad = 4 * text.averageCharWidth()  # the cell's margins, a little air and the sort arrow
+        samples = {
+            COL_REF: "CSE-SHE-2026-00000",
+            COL_DISTRICT: "Rotherham",
+            COL_PHASE: "1. Referral and initial response",
+            COL_RISK: "",
+            COL_OFFICER: "DC Kingfisher 00",
+            COL_DUE: "Wed 00/00/0000 00:00",
+            COL_OVERDUE: "",
+            COL_STATUS: "Closed",
+        }
+        for column, sample in samples.items():
+            table.setColumnWidth(
+                column, max(text.horizontalAdvance(sample), heading.horizontalAdvance(COLUMNS[column])) + pad
+            )
+        # Spare width goes to the search box first (its hint shows whole at 1440 pixels), the rest keeps the
+        # case count on the right; the box's minimum stays small, so the window still fits 1280 pixels.
+        filters = self.ui.filters
+        filters.setStretch(filters.indexOf(search), 2)
+        filters.setStretch(filters.count() - 2, 1)  # the gap before the count
 
     def _init_filters(self) -> None:
         ui, actor = self.ui, self.session.actor

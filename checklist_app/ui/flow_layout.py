@@ -8,10 +8,14 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 
 class FlowLayout(QLayout):
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+    """With `balanced`, wrapped lines are made as even as the widths allow (two buttons over two rather than
+    three over one), so a wrapped row of buttons looks arranged rather than left over."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6, *, balanced: bool = False) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        self._balanced = balanced
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     def addItem(self, item: QLayoutItem) -> None:
@@ -50,15 +54,41 @@ class FlowLayout(QLayout):
         margins = self.contentsMargins()
         return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
 
+    def _lines(self, widths: list[int], limit: int) -> int:
+        lines, x = 1, 0
+        for width in widths:
+            if x > 0 and x + width > limit:
+                lines, x = lines + 1, 0
+            x += width + self._spacing
+        return lines
+
+    def _balanced_limit(self, widths: list[int], limit: int) -> int:
+        """The narrowest width that still needs no more lines than `limit` does."""
+        lines = self._lines(widths, limit)
+        if lines <= 1:
+            return limit
+        runs = {
+            sum(widths[i:j]) + self._spacing * (j - i - 1)
+            for i in range(len(widths))
+            for j in range(i + 1, len(widths) + 1)
+        }
+        fitting = [w for w in sorted(runs) if w <= limit and w >= max(widths) and self._lines(widths, w) == lines]
+        return fitting[0] if fitting else limit
+
     def _arrange(self, rect: QRect, apply: bool) -> int:
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        right = area.right() + 1
+        if self._balanced:
+            widths = [item.sizeHint().width() for item in self._items if not item.isEmpty()]
+            if widths:
+                right = area.x() + self._balanced_limit(widths, area.width())
         x, y, line_height = area.x(), area.y(), 0
         for item in self._items:
             if item.isEmpty():
                 continue
             hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and line_height > 0:
+            if x + hint.width() > right and line_height > 0:
                 x = area.x()
                 y += line_height + self._spacing
                 line_height = 0

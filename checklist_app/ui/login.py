@@ -42,7 +42,15 @@ class LoginDialog(QDialog):
         self.ui.quitButton.clicked.connect(self.reject)
         self.ui.username.setText(prefs.last_username)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.reject)
-        self.resize(600, 560)
+        self._fit(600)
+
+    def _fit(self, width: int) -> None:
+        """As tall as the banner and fields need at `width` (the text wraps), with room for a two-line message
+        below the fields, rather than a fixed height that leaves a gap above the buttons."""
+        self.ensurePolished()  # the stylesheet's fonts (the large title) count
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        self.resize(width, needed + 2 * self.fontMetrics().lineSpacing())
 
     def _acknowledged(self, checked: bool) -> None:
         self.ui.username.setEnabled(checked)

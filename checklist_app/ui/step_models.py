@@ -14,6 +14,7 @@ from checklist_app.core.conditions import Compare, ConditionError, EventRef, Exp
 from checklist_app.core.sop_model import Procedure
 from checklist_app.services.dto import PhaseView, StepView
 from checklist_app.ui import fmt
+from checklist_app.ui.delegates import ToneDelegate
 from checklist_app.ui.icons import icon
 
 OVERDUE = QColor("#a4161a")
@@ -143,9 +144,9 @@ def state_text(step: StepView, now: datetime) -> str:
 def state_colour(step: StepView) -> QColor | None:
     if step.due_state == "overdue":
         return OVERDUE
-    if step.due_state == "due_soon":
-        return SOON
-    if step.due_state in ("done_on_time", "done_late") or (step.status == "done" and step.due_state == "on_track"):
+    if step.due_state in ("due_soon", "done_late"):
+        return SOON  # done late: amber, as its chip in the step panel and "late" in the record tabs
+    if step.due_state == "done_on_time" or (step.status == "done" and step.due_state == "on_track"):
         return DONE
     return None
 
@@ -367,7 +368,7 @@ class PhaseDelegate(QStyledItemDelegate):
 # --- steps ------------------------------------------------------------------------------------------
 
 
-class RoomyDelegate(QStyledItemDelegate):
+class RoomyDelegate(ToneDelegate):
     """The standard painting, with some air above and below each row's text."""
 
     EXTRA = 10
@@ -413,6 +414,8 @@ class StepTableModel(QAbstractTableModel):
             return COLUMNS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole and section == COL_DUE:
             return "Due date and time, UK local time"
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)  # as the cells below
         return None
 
     def step_at(self, row: int) -> StepView | None:
@@ -464,7 +467,7 @@ class StepTableModel(QAbstractTableModel):
             return QBrush(MUTED)
         if column in (COL_NUMBER, COL_TITLE, COL_DUE, COL_STATE):
             colour = state_colour(step)
-            if colour is not None and (column in (COL_DUE, COL_STATE) or colour is not DONE):
+            if colour is not None and (column in (COL_DUE, COL_STATE) or step.due_state in ("overdue", "due_soon")):
                 return QBrush(colour)
         if column == COL_STATUS and step.status == "done":
             return QBrush(DONE)

@@ -39,7 +39,7 @@ from checklist_app.ui.errors import explain
 from checklist_app.ui.evidence_form import DateTimeField, EvidenceForm, set_invalid
 from checklist_app.ui.flow_layout import FlowLayout
 from checklist_app.ui.forms import load_into
-from checklist_app.ui.icons import icon
+from checklist_app.ui.icons import icon, space_button_icon
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.step_models import (
     COL_DUE,
@@ -134,7 +134,7 @@ class StepsPanel(QWidget):
         chips = FlowLayout(ui.chipHost)
         for chip in (ui.statusChip, ui.stateChip, ui.ownerChip):
             chips.addWidget(chip)
-        actions = FlowLayout(ui.actionBar, spacing=8)
+        actions = FlowLayout(ui.actionBar, spacing=8, balanced=True)
         for button in (ui.doneButton, ui.saveButton, ui.notApplicableButton, ui.blockedButton, ui.reopenButton):
             actions.addWidget(button)
 
@@ -232,6 +232,8 @@ class StepsPanel(QWidget):
         with paths.as_path(paths.resource("icons", "done-grey.svg")) as grey:
             done_icon.addFile(str(grey), QSize(), QIcon.Mode.Disabled)
         ui.doneButton.setIcon(done_icon)
+        for button, _action, _keys in self._buttons.values():
+            space_button_icon(button)
         # Phases from anywhere in the tab; Escape from the form goes back to the step list.
         for keys, slot in (
             ("Ctrl+Down", self.next_phase),

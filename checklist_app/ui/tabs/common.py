@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     QTime,
     QTimeZone,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -42,6 +44,7 @@ from checklist_app.core.permissions import Action, CaseScope, allowed, describe
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.ui import fmt
+from checklist_app.ui.delegates import ToneDelegate
 from checklist_app.ui.errors import explain, show_error
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
@@ -424,6 +427,11 @@ class RowsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
+            # Headers line up with their column's text.
+            if self.columns[section].centre:
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -452,8 +460,18 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
+class AiryDelegate(ToneDelegate):
+    """The standard painting; a cell asks for a little more width than its text, so a column sized to its
+    contents does not end flush against the next column's line."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 2 * option.fontMetrics.averageCharWidth(), size.height())
+
+
 def setup_table(view: QTableView, model: RowsModel) -> None:
     view.setModel(model)
+    view.setItemDelegate(AiryDelegate(view))
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -310,7 +310,7 @@ class RiskTab(QWidget):
                     tooltip=lambda a: f"Calculated category {a.calculated_category}, final category {a.final_category}",
                 ),
                 Column(
-                    "Counts",
+                    "In force",
                     lambda a: str(a.effective_category),
                     centre=True,
                     tone=lambda a: "overdue" if a.effective_category >= 3 else "",

@@ -1,0 +1,469 @@
+"""Documentation screenshots of the desktop app (not a test): the real app on a demo database, driven by timers.
+
+    python scripts/screenshots.py --out docs/screenshots [--db PATH] [--cases 400] [--scale 1.0] [--size 1440x900]
+
+Creates the demo database when PATH does not exist (`python -m checklist_app --db PATH demo --cases N`), then
+starts the app the way `checklist-app` does (AppController: database, log-on dialog, main window) with a real
+window, acknowledges the banner, types the demo investigator's user name and password, logs on and saves PNGs
+with QWidget.grab():
+
+    01-logon  02-case-list  03-workspace-steps  03b-step-evidence  04-decisions  05-intelligence  06-risk
+    07-missing  08-events  09-new-case  10-lock
+
+With `--scale 1.5` Qt scales everything by 1.5 (QT_SCALE_FACTOR) and the files get the suffix `@150`. It needs
+a display: run it under Xvfb with scripts/screenshots.sh. Exits 0 when every screenshot was saved, 1 with the
+reason otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PASSWORD = "demo-pass-2026"
+TIMEOUT_S = 60.0  # for any one thing to appear
+WATCHDOG_S = 600.0  # for the whole run
+
+
+# Libraries Qt's xcb plugin loads (without them it aborts with a misleading message), and their Debian packages.
+XCB_LIBRARIES = (
+    "xcb-cursor",
+    "xcb-icccm",
+    "xcb-image",
+    "xcb-keysyms",
+    "xcb-randr",
+    "xcb-render-util",
+    "xcb-xinerama",
+    "xcb-xkb",
+    "xkbcommon-x11",
+    "xcb-shape",
+    "xcb-xfixes",
+)
+XCB_PACKAGES = (
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-xinerama0",
+    "libxcb-xkb1",
+    "libxkbcommon-x11-0",
+    "libxcb-shape0",
+    "libxcb-xfixes0",
+)
+
+
+def missing_xcb_libraries() -> list[str]:
+    if not sys.platform.startswith("linux"):
+        return []
+    import ctypes.util
+
+    return [f"lib{name}" for name in XCB_LIBRARIES if ctypes.util.find_library(name) is None]
+
+
+class ScreenshotError(Exception):
+    """Something the screenshots need is missing or did not appear; the message says what."""
+
+
+def fail(message: str) -> int:
+    print(f"screenshots: {message}", file=sys.stderr)
+    return 1
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", required=True, type=Path, help="folder for the PNG files (created if missing)")
+    parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "checklist-screens.db")
+    parser.add_argument("--cases", type=int, default=400, help="cases in a newly created demo database")
+    parser.add_argument("--scale", type=float, default=1.0, help="Qt scale factor, e.g. 1.5 for 150 %%")
+    parser.add_argument("--size", default="1440x900", help="main window size in logical pixels (WxH)")
+    parser.add_argument("--user", default="investigator", help="demo user to log on as")
+    args = parser.parse_args(argv)
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        parser.error(f"--size must look like 1440x900, not {args.size!r}")
+    args.width, args.height = width, height
+    if not 0.5 <= args.scale <= 4:
+        parser.error("--scale must be between 0.5 and 4")
+    return args
+
+
+def suffix(scale: float) -> str:
+    return "" if abs(scale - 1.0) < 1e-9 else f"@{round(scale * 100)}"
+
+
+def ensure_database(path: Path, cases: int) -> None:
+    if path.exists():
+        print(f"screenshots: using the existing database {path}")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"screenshots: creating a demo database with {cases} cases at {path} …")
+    command = [sys.executable, "-m", "checklist_app", "--db", str(path), "demo", "--cases", str(cases)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0 or not path.exists():
+        detail = (result.stderr or result.stdout).strip()
+        raise ScreenshotError(f"could not create the demo database ({' '.join(command)}): {detail}")
+    print(f"screenshots: {result.stdout.strip()}")
+
+
+# --- choosing the cases to show (through the services, before the GUI starts) ------------------------------
+
+
+def choose_cases(db: Path, username: str) -> tuple[int, str, int]:
+    """(case for the Steps tab, the step to select there, case for the other tabs)."""
+    from checklist_app.services import accounts, cases
+    from checklist_app.services.context import ServiceContext
+    from checklist_app.services.errors import AuthenticationFailed
+
+    try:
+        ctx = ServiceContext.open(str(db))
+    except Exception as exc:  # a store error says what is wrong with the file in words
+        raise ScreenshotError(f"cannot open {db}: {exc} Delete it to have a new demo database created.") from exc
+    try:
+        try:
+            actor = accounts.log_on(ctx, username, PASSWORD)
+        except AuthenticationFailed as exc:
+            raise ScreenshotError(
+                f"the demo user {username!r} cannot log on to {db} ({exc}). Is it a demo database? "
+                "Delete it to have a new one created."
+            ) from exc
+        rows = cases.list_cases(ctx, actor, cases.CaseFilter(status="open"))
+        now = ctx.now()
+        own = [r for r in rows if actor.user_id in (r.officer_id, r.supervisor_id) or r.team_id == actor.team_id]
+        # The investigator's own cases first, then the team's, oldest referral first.
+        candidates = sorted(own, key=lambda r: (r.officer_id != actor.user_id, r.referral_at))
+        steps_choice: dict[int, tuple[float, str]] = {}  # case id -> (score, step id)
+        tabs_choice: dict[int, tuple[bool, float]] = {}  # case id -> (has a few of each, score)
+        for row in candidates[:120]:
+            detail = cases.case_detail(ctx, actor, row.id, reason="documentation screenshots")
+            if not detail.viewer_may_edit:
+                continue
+            own_bonus = 2 if row.officer_id == actor.user_id else 0
+            # Steps tab: a phase holding done and overdue steps, with an overdue step that has evidence fields.
+            for phase in detail.phases if row.overdue_count(now) and row.risk_category else ():
+                steps = [s for s in detail.steps if s.phase_id == phase.id]
+                done = sum(s.status == "done" for s in steps)
+                targets = [s for s in steps if s.due_state == "overdue" and s.fields and s.can_work]
+                if not done or not targets:
+                    continue
+                target = max(targets, key=lambda s: len(s.fields))
+                score = min(done, 4) + min(len(target.fields), 5) + (2 if 4 <= len(steps) <= 9 else 0) + own_bonus
+                if score > steps_choice.get(detail.id, (-1.0, ""))[0]:
+                    steps_choice[detail.id] = (score, target.step_id)
+            # Other tabs: something on every one of them, a few entries where a list is shown.
+            counts = (
+                len(detail.decisions),
+                len(detail.intelligence),
+                len(detail.risk_assessments),
+                len(detail.missing_episodes),
+                len(detail.events),
+            )
+            if all(counts):
+                caps = (5, 5, 3, 4, 12)
+                score = sum(min(c, cap) / cap for c, cap in zip(counts, caps, strict=True)) * 4 + own_bonus
+                risk = detail.current_risk
+                score += risk.effective_category - 1 if risk is not None else 0  # the risk tool with something to show
+                # A log of one entry looks empty: a few decisions, items, assessments and episodes matter most.
+                rich = all(c >= least for c, least in zip(counts, (3, 2, 2, 2, 5), strict=True))
+                tabs_choice[detail.id] = (rich, score)
+        if not steps_choice:
+            raise ScreenshotError("no open case of the demo user has a phase with done and overdue steps")
+        if not tabs_choice:
+            raise ScreenshotError(
+                "no open case of the demo user has decisions, intelligence, risk assessments, missing episodes "
+                "and events; create a larger demo database (--cases)"
+            )
+        # One case for every tab when one qualifies for both (the same header throughout), else the best of each.
+        both = [c for c in steps_choice if tabs_choice.get(c, (False, 0.0))[0]]
+        if both:
+            case_id = max(both, key=lambda c: steps_choice[c][0] + tabs_choice[c][1])
+            return case_id, steps_choice[case_id][1], case_id
+        steps_case = max(steps_choice, key=lambda c: steps_choice[c][0])
+        return steps_case, steps_choice[steps_case][1], max(tabs_choice, key=tabs_choice.__getitem__)
+    finally:
+        ctx.close()
+
+
+# --- driving the app -----------------------------------------------------------------------------------------
+
+
+class Driver:
+    """Runs the app's own start-up, then takes the screenshots one step at a time from the event loop."""
+
+    def __init__(self, args: argparse.Namespace, steps_case: int, step_id: str, tabs_case: int) -> None:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+
+        from checklist_app.ui.app import AppController, configure
+        from checklist_app.ui.errors import install_excepthook
+        from checklist_app.ui.preferences import Preferences
+
+        self.args = args
+        self.steps_case, self.step_id, self.tabs_case = steps_case, step_id, tabs_case
+        self.out: Path = args.out
+        self.suffix = suffix(args.scale)
+        self.saved: list[Path] = []
+        self.error: str | None = None
+        self.app = QApplication.instance() or QApplication([sys.argv[0]])
+        configure(self.app)
+        install_excepthook()
+        self.app.setQuitOnLastWindowClosed(False)
+        # Fresh preferences: no remembered window geometry, splitter sizes or user name from earlier runs.
+        self._settings_dir = tempfile.TemporaryDirectory(prefix="checklist-screens-")
+        settings = QSettings(str(Path(self._settings_dir.name) / "settings.ini"), QSettings.Format.IniFormat)
+        self.controller = AppController(str(args.db), prefs=Preferences(settings))
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    def pump(self, seconds: float = 0.15) -> None:
+        from PySide6.QtCore import QEventLoop
+
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.005)
+
+    def wait_until(self, what: str, condition: Callable[[], Any], timeout: float = TIMEOUT_S) -> Any:
+        from PySide6.QtCore import QEventLoop
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            self.check_no_message_box()
+            result = condition()
+            if result:
+                return result
+            time.sleep(0.01)
+        raise ScreenshotError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+    def idle(self) -> bool:
+        return self.controller.runner.idle
+
+    def settle(self, what: str) -> None:
+        """Wait for the worker thread to finish and the screen to repaint."""
+        self.wait_until(what, self.idle)
+        self.pump(0.3)
+        self.wait_until(what, self.idle)
+        self.pump(0.2)
+
+    def check_no_message_box(self) -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                text = widget.text()
+                widget.close()
+                raise ScreenshotError(f"the app showed a message box: {widget.windowTitle()}: {text}")
+
+    def save(self, widget: Any, name: str) -> None:
+        widget.repaint()
+        self.pump(0.1)
+        path = self.out / f"{name}{self.suffix}.png"
+        pixmap = widget.grab()
+        if pixmap.isNull() or not pixmap.save(str(path), "PNG"):
+            raise ScreenshotError(f"could not save {path}")
+        self.saved.append(path)
+        print(f"screenshots: saved {path} ({pixmap.width()}x{pixmap.height()})")
+
+    # --- the run -----------------------------------------------------------------------------------------
+
+    def run(self) -> int:
+        from PySide6.QtCore import QTimer
+
+        # A modal message box would stop the steps inside its own event loop: a timer still sees it.
+        self._watch = QTimer()
+        self._watch.setInterval(500)
+        self._watch.timeout.connect(self._watch_for_boxes)
+        self._watch.start()
+        try:
+            if not self.controller.start():
+                return fail(f"the app did not start on {self.args.db}")
+            QTimer.singleShot(0, self._steps)
+            self.app.exec()
+        finally:
+            self._watch.stop()
+            self.controller.shutdown()
+        if self.error:
+            return fail(self.error)
+        print(f"screenshots: {len(self.saved)} files in {self.out}")
+        return 0
+
+    def _watch_for_boxes(self) -> None:
+        try:
+            self.check_no_message_box()
+        except ScreenshotError as exc:
+            self.error = self.error or str(exc)
+            self.app.exit(1)
+
+    def _steps(self) -> None:
+        try:
+            self._take_all()
+        except ScreenshotError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # reported in words, with the type, so the run never just hangs
+            self.error = f"{type(exc).__name__}: {exc}"
+        window = self.controller.window
+        if window is not None:
+            window.quit_on_close = False
+            window.close()
+        if self.controller.login is not None:
+            self.controller.login.hide()
+        self.app.exit(1 if self.error else 0)
+
+    def _take_all(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        from checklist_app.ui.case_list import COL_DUE
+        from checklist_app.ui.new_case import NewCaseWizard
+        from checklist_app.ui.workspace import CaseWorkspace
+
+        self.out.mkdir(parents=True, exist_ok=True)
+
+        # 1. Log-on: banner acknowledged, user name and password typed.
+        login = self.wait_until("the log-on dialog", lambda: self.controller.login)
+        self.wait_until("the log-on dialog to show", login.isVisible)
+        login.raise_()
+        login.activateWindow()
+        self.pump(0.3)
+        login.ui.acknowledge.click()
+        login.ui.username.clear()
+        QTest.keyClicks(login.ui.username, self.args.user)
+        QTest.keyClicks(login.ui.password, PASSWORD)
+        login.ui.username.setFocus()
+        login.ui.username.end(False)
+        self.pump(0.3)
+        if not login.ui.logOnButton.isEnabled():
+            raise ScreenshotError("the Log on button stayed disabled after the banner and credentials")
+        self.save(login, "01-logon")
+        login.ui.logOnButton.click()
+
+        # 2. Case list: all the investigator can see, open cases, next due first.
+        window = self.wait_until("the main window after log-on", lambda: self.controller.window, timeout=120)
+        window.resize(self.args.width, self.args.height)
+        window.move(0, 0)
+        window.raise_()
+        window.activateWindow()
+        page = window.case_list
+        self.wait_until("the case list rows", lambda: page.model.rows and self.idle())
+        page.ui.scope.setCurrentIndex(page.ui.scope.findData("district"))
+        page.ui.status.setCurrentIndex(page.ui.status.findData("open"))
+        page.ui.table.sortByColumn(COL_DUE, Qt.SortOrder.AscendingOrder)
+        page.ui.table.selectRow(0)
+        page.ui.table.setFocus()
+        self.settle("the case list")
+        if page.model.rowCount() == 0:
+            raise ScreenshotError("the case list is empty for 'All I can see'")
+        self.save(window, "02-case-list")
+
+        # 3. Workspace, Steps tab: a phase with done and overdue steps, an overdue step with evidence fields.
+        window.open_case(self.steps_case)
+        workspace = self.wait_until("the case workspace", lambda: window.workspace_for(self.steps_case))
+        assert isinstance(workspace, CaseWorkspace)
+        self.wait_until("the case to load", lambda: workspace.detail is not None and self.idle())
+        self.pump(0.3)
+        workspace.steps.select_step(self.step_id)
+        workspace.steps.focus_table()
+        self.settle("the selected step")
+        self.save(window, "03-workspace-steps")
+        # The same step's evidence form, as Enter from the step list shows it.
+        panel = workspace.steps
+        panel.focus_form()
+        self.settle("the evidence form")
+        evidence = panel.ui.evidenceGroup
+        top = evidence.mapTo(panel.ui.stepDetail, evidence.rect().topLeft()).y()
+        panel.ui.detailScroll.verticalScrollBar().setValue(top - 8)  # the whole form in view, from its title
+        self.pump(0.2)
+        self.save(window, "03b-step-evidence")
+        workspace.steps.focus_table()
+
+        # 4-8. The other tabs, on a case with content on each.
+        if self.tabs_case != self.steps_case:
+            window.open_case(self.tabs_case)
+            workspace = self.wait_until("the second case workspace", lambda: window.workspace_for(self.tabs_case))
+            self.wait_until("the second case to load", lambda: workspace.detail is not None and self.idle())
+        sections = workspace.ui.sections
+        for index, name in enumerate(("04-decisions", "05-intelligence", "06-risk", "07-missing", "08-events"), 1):
+            sections.setCurrentIndex(index)
+            tab = sections.widget(index)
+            tab.setFocus()
+            if name == "06-risk" and tab.ui.prefillButton.isEnabled():
+                tab.ui.prefillButton.click()  # the tool filled in from the last assessment (nothing is saved)
+            self.settle(f"the {name[3:]} tab")
+            self.save(window, name)
+
+        # 9. New case wizard, first page.
+        window.new_case_action.trigger()
+        wizard = self.wait_until(
+            "the new case wizard",
+            lambda: next(
+                (w for w in self.app.topLevelWidgets() if isinstance(w, NewCaseWizard) and w.isVisible()), None
+            ),
+        )
+        self.settle("the new case wizard's data")
+        self.save(wizard, "09-new-case")
+        wizard.reject()
+        self.pump(0.3)
+
+        # 10. Lock screen.
+        window.activateWindow()  # back from the wizard: the password field shows its focus
+        self.pump(0.2)
+        window.lock()
+        self.settle("the lock screen")
+        self.save(window, "10-lock")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Qt reads these when the application is created: set them before anything imports PySide6.
+    os.environ["QT_SCALE_FACTOR"] = f"{args.scale:g}"
+    os.environ.pop("QT_SCREEN_SCALE_FACTORS", None)
+    os.environ.setdefault("QT_FONT_DPI", "96")  # the same text size on any X server
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform == "offscreen":
+        return fail("QT_QPA_PLATFORM=offscreen: the screenshots need a real window. Unset it and run under Xvfb.")
+    if not platform and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        return fail("no display (DISPLAY is not set). Run it under Xvfb: bash scripts/screenshots.sh")
+    try:
+        import PySide6  # noqa: F401
+    except ImportError as exc:
+        return fail(f"PySide6 cannot be imported ({exc}). Install the app first: pip install -e .")
+
+    missing = missing_xcb_libraries() if platform in ("", "xcb") and os.environ.get("DISPLAY") else []
+    if missing:
+        return fail(
+            f"Qt's xcb platform plugin needs libraries that are not installed ({', '.join(missing)}). On Debian or "
+            f"Ubuntu: sudo apt-get install {' '.join(XCB_PACKAGES)}"
+        )
+    try:
+        ensure_database(args.db, args.cases)
+    except ScreenshotError as exc:
+        return fail(str(exc))
+
+    watchdog = threading.Timer(WATCHDOG_S, lambda: (fail(f"gave up after {WATCHDOG_S:.0f} s"), os._exit(1)))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        steps_case, step_id, tabs_case = choose_cases(args.db, args.user)
+        print(f"screenshots: steps from case {steps_case} (step {step_id}), other tabs from case {tabs_case}")
+        return Driver(args, steps_case, step_id, tabs_case).run()
+    except ScreenshotError as exc:
+        return fail(str(exc))
+    except Exception as exc:  # anything else in words too, never a bare traceback
+        return fail(f"{type(exc).__name__}: {exc}")
+    finally:
+        watchdog.cancel()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

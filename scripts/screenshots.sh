@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Regenerate the documentation screenshots in docs/screenshots/ (100 % and 150 % scaling): the real app on a
+# demo database under a virtual X server (Xvfb), driven by scripts/screenshots.py, then palette-compressed.
+#
+#   bash scripts/screenshots.sh
+#
+# Debian/Ubuntu packages it needs (Qt's xcb platform plugin under Xvfb, and ImageMagick to shrink the PNGs):
+#   sudo apt-get install xvfb xdotool imagemagick libxcb-cursor0 libxcb-icccm4 libxcb-image0 \
+#       libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
+#       libxcb-shape0 libxcb-xfixes0 libegl1 libgl1 libfontconfig1 fonts-dejavu-core
+# Without libxcb-icccm4 (and friends) Qt aborts at start-up under Xvfb with a message about the xcb plugin.
+#
+# The demo database (SCREENS_DB, default /tmp/screens.db) is created on the first run and reused after that;
+# its cases are dated from the day it was made, so delete it for screenshots "as of" today.
+# PYTHON chooses the interpreter (default: the repository's .venv, else python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -n "${PYTHON:-}" ]; then
+    :
+elif [ -x .venv/bin/python ]; then
+    PYTHON=.venv/bin/python
+else
+    PYTHON=python3
+fi
+DB="${SCREENS_DB:-/tmp/screens.db}"
+OUT=docs/screenshots
+
+for tool in xvfb-run convert; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "screenshots.sh: '$tool' is missing; install the packages listed at the top of this script." >&2
+        exit 1
+    fi
+done
+
+mkdir -p "$OUT"
+for scale in 1.0 1.5; do
+    xvfb-run -a -s "-screen 0 2400x1600x24" env -u QT_QPA_PLATFORM \
+        "$PYTHON" scripts/screenshots.py --out "$OUT" --db "$DB" --scale "$scale"
+done
+
+# Screens are flat colours and text: a 256-colour palette without dithering looks the same at a third of the size.
+for png in "$OUT"/*.png; do
+    convert "$png" -strip +dither -colors 256 "PNG8:$png"
+done
+du -sh "$OUT"
