@@ -208,13 +208,20 @@ def initialised(db_url: str) -> Iterator[ServiceContext]:
 # --- GUI ----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def collect_garbage_safely(request: pytest.FixtureRequest) -> None:
-    """As in the app: no cyclic collection at random moments (inside Qt layouts or the worker thread)."""
-    if any(item.get_closest_marker("gui") for item in request.session.items):
-        from checklist_app.ui import gc_guard
+    """GUI tests run as the app does: no automatic cyclic collection (it could delete a widget inside a Qt
+    layout pass or in the worker thread); the guard's timer collects from the event loop instead. Other
+    tests collect normally, so a long non-GUI stretch does not pile up garbage."""
+    import gc
 
-        gc_guard.install(request.getfixturevalue("qapp"))
+    if request.node.get_closest_marker("gui") is None:
+        gc.enable()
+        return
+    from checklist_app.ui import gc_guard
+
+    gc_guard.install(request.getfixturevalue("qapp"))
+    gc.disable()
 
 
 @pytest.fixture
