@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from checklist_app import paths
@@ -13,7 +15,8 @@ from checklist_app.services.dto import ProcedureVersionInfo
 from checklist_app.services.errors import Conflict, InvalidInput
 from checklist_app.store import migrate
 from checklist_app.store.backup import integrity_problems, single_file, sqlite_backup
-from checklist_app.store.db import Database, resolve_url
+from checklist_app.store.db import Database, resolve_url, sqlite_path
+from checklist_app.store.errors import StoreError
 from checklist_app.store.verify import VerifyReport, verify_database
 
 
@@ -77,13 +80,7 @@ def backup(ctx: ServiceContext, actor: Actor, destination: str | Path, *, overwr
     if not target.parent.is_dir():
         raise InvalidInput(f"The folder {target.parent} does not exist.")
     sqlite_backup(source, target)
-    problems = integrity_problems(target)
-    copy = Database(f"sqlite:///{target}")
-    try:
-        report = verify_database(copy)
-    finally:
-        copy.dispose()
-    problems += [str(p) for p in report.problems]
+    problems, report = check_copy(target)
     if problems:
         for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
             leftover.unlink(missing_ok=True)
@@ -92,3 +89,40 @@ def backup(ctx: ServiceContext, actor: Actor, destination: str | Path, *, overwr
     # from read-only media (a WAL database needs its -shm file beside it).
     single_file(target)
     return BackupReport(target, target.stat().st_size, report.entries, report.head_hash)
+
+
+def check_copy(path: Path) -> tuple[list[str], VerifyReport]:
+    """What is wrong with a database copy: SQLite's integrity and foreign-key checks, then the full chain
+    and record verification. Opening it switches it to WAL; callers make it one file again."""
+    problems = integrity_problems(path)
+    copy = Database(f"sqlite:///{path}")
+    try:
+        report = verify_database(copy)
+    finally:
+        copy.dispose()
+    return problems + [str(p) for p in report.problems], report
+
+
+def restore_backup(backup: Path, location: str | None) -> Path:
+    """Put a checked copy of `backup` where the database at `location` belongs. The backup file itself is
+    not touched; a damaged database already there is kept beside it under a `.damaged-<time>` name."""
+    target = sqlite_path(resolve_url(location))
+    if target is None:
+        raise StoreError("Backups can only be restored into a database file, not a server database.")
+    staging = target.with_name(f"{target.name}.restoring")
+    for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(backup, staging)
+    problems, _report = check_copy(staging)
+    if problems:
+        for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise StoreError("The backup failed its checks: " + "; ".join(problems[:5]))
+    single_file(staging)
+    if target.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        for name in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            if name.exists():
+                name.rename(name.with_name(f"{name.name}.damaged-{stamp}"))
+    staging.rename(target)
+    return target

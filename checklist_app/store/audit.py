@@ -62,6 +62,42 @@ def hashed_fields(entry: AuditEntry | dict[str, Any]) -> dict[str, object]:
     }
 
 
+def chained_entry(
+    prev_hash: str,
+    seq: int,
+    who: Who,
+    *,
+    operation: Operation,
+    action: str,
+    at: datetime,
+    object_type: str,
+    object_id: int | None = None,
+    case_id: int | None = None,
+    details: dict[str, Any] | None = None,
+    state: dict[str, object] | None = None,
+    outcome: str = "success",
+) -> dict[str, Any]:
+    """The column values of the entry that follows `prev_hash`, its own hash included. The one place
+    entries are built, for the services and the bulk writer alike."""
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "occurred_at": at,
+        "user_id": who.user_id,
+        "username": who.username,
+        "workstation": who.workstation,
+        "operation": operation.value,
+        "action": action,
+        "outcome": outcome,
+        "object_type": object_type,
+        "object_id": object_id,
+        "case_id": case_id,
+        "details": canonical_json(details or {}),
+        "state_hash": state_hash(state) if state is not None else None,
+        "format_version": FORMAT_VERSION,
+    }
+    return {**fields, "prev_hash": prev_hash, "entry_hash": entry_hash(prev_hash, hashed_fields(fields))}
+
+
 def _chain_head(session: Session) -> ChainState:
     head = session.get(ChainState, 1)
     if head is None:
@@ -84,27 +120,23 @@ def append(
     outcome: str = "success",
 ) -> AuditEntry:
     head = _chain_head(session)
-    fields: dict[str, Any] = {
-        "seq": head.seq + 1,
-        "occurred_at": at,
-        "user_id": who.user_id,
-        "username": who.username,
-        "workstation": who.workstation,
-        "operation": operation.value,
-        "action": action,
-        "outcome": outcome,
-        "object_type": object_type,
-        "object_id": object_id,
-        "case_id": case_id,
-        "details": canonical_json(details or {}),
-        "state_hash": state_hash(state) if state is not None else None,
-        "format_version": FORMAT_VERSION,
-    }
-    digest = entry_hash(head.head_hash, hashed_fields(fields))
-    entry = AuditEntry(**fields, prev_hash=head.head_hash, entry_hash=digest)
+    values = chained_entry(
+        head.head_hash,
+        head.seq + 1,
+        who,
+        operation=operation,
+        action=action,
+        at=at,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case_id,
+        details=details,
+        state=state,
+        outcome=outcome,
+    )
+    entry = AuditEntry(**values)
     session.add(entry)
-    head.seq = fields["seq"]
-    head.head_hash = digest
+    head.seq, head.head_hash = values["seq"], values["entry_hash"]
     return entry
 
 

@@ -13,8 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from checklist_app.core.canonical import FORMAT_VERSION, canonical_json, entry_hash, state_hash
-from checklist_app.store.audit import Operation, Who, hashed_fields
+from checklist_app.store.audit import Operation, Who, chained_entry
 from checklist_app.store.models import (
     AUDITED_MODELS,
     AuditEntry,
@@ -90,25 +89,21 @@ class BulkWriter:
         state: dict[str, object] | None = None,
     ) -> None:
         self._seq += 1
-        fields: dict[str, Any] = {
-            "seq": self._seq,
-            "occurred_at": at,
-            "user_id": who.user_id,
-            "username": who.username,
-            "workstation": who.workstation,
-            "operation": operation.value,
-            "action": action,
-            "outcome": "success",
-            "object_type": object_type,
-            "object_id": object_id,
-            "case_id": case_id,
-            "details": canonical_json(details or {}),
-            "state_hash": state_hash(state) if state is not None else None,
-            "format_version": FORMAT_VERSION,
-        }
-        digest = entry_hash(self._head, hashed_fields(fields))
-        self._audit.append({**fields, "prev_hash": self._head, "entry_hash": digest})
-        self._head = digest
+        values = chained_entry(
+            self._head,
+            self._seq,
+            who,
+            operation=operation,
+            action=action,
+            at=at,
+            object_type=object_type,
+            object_id=object_id,
+            case_id=case_id,
+            details=details,
+            state=state,
+        )
+        self._audit.append(values)
+        self._head = values["entry_hash"]
 
     def summary(self, values: dict[str, Any]) -> None:
         self._summaries.append(values)

@@ -6,10 +6,8 @@ holds the lock, create a new database, open another one, or restore a backup.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 from checklist_app.services import accounts, admin
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.store import migrate
-from checklist_app.store.backup import integrity_problems
 from checklist_app.store.db import Database, default_database_path, resolve_url, sqlite_path
 from checklist_app.store.errors import (
     DatabaseBusy,
@@ -29,7 +26,6 @@ from checklist_app.store.errors import (
     DatabaseUnreadable,
     StoreError,
 )
-from checklist_app.store.verify import verify_database
 from checklist_app.ui import gc_guard
 from checklist_app.ui.dialogs import FirstRunDialog
 from checklist_app.ui.errors import explain, install_excepthook
@@ -166,7 +162,9 @@ class AppController:
             return False
         try:
             restored = wait_for(
-                self.runner, lambda: restore_backup(Path(backup), self.location), "Checking and restoring the backup…"
+                self.runner,
+                lambda: admin.restore_backup(Path(backup), self.location),
+                "Checking and restoring the backup…",
             )
         except Exception as exc:  # shown in words; the user can try another backup
             QMessageBox.warning(None, "Backup not restored", explain(exc).message)
@@ -220,32 +218,6 @@ class AppController:
         self.runner.shutdown()
         if self.ctx is not None:
             self.ctx.close()
-
-
-def restore_backup(backup: Path, location: str | None) -> Path:
-    """Check a backup file (integrity, foreign keys, audit chain) and put it where the database belongs,
-    keeping any damaged file beside it rather than deleting it."""
-    problems = integrity_problems(backup)
-    copy = Database(f"sqlite:///{backup}")
-    try:
-        report = verify_database(copy)
-    finally:
-        copy.dispose()
-    problems += [str(p) for p in report.problems]
-    if problems:
-        raise StoreError("The backup failed its checks: " + "; ".join(problems[:5]))
-    target = sqlite_path(resolve_url(location))
-    if target is None:
-        raise StoreError("Backups can only be restored into a database file, not a server database.")
-    if target.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target.rename(target.with_name(f"{target.name}.damaged-{stamp}"))
-        for suffix in ("-wal", "-shm"):
-            side = Path(f"{target}{suffix}")
-            if side.exists():
-                side.rename(side.with_name(f"{side.name}.damaged-{stamp}"))
-    shutil.copyfile(backup, target)
-    return target
 
 
 def run(location: str | None = None) -> int:

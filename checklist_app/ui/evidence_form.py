@@ -81,46 +81,44 @@ class _Calendar(QCalendarWidget):
         super().showEvent(event)
 
 
-class _EmptyableEdit(QDateTimeEdit):
-    """A date-time edit whose minimum means 'not set'. Typing or stepping from empty starts at now."""
+class _EmptyableMixin:
+    """For QDateTimeEdit and QDateEdit: the minimum means 'not set'. Typing or stepping from empty starts
+    at now (or today). Subclasses say how to put the starting value in."""
 
+    def is_empty(self) -> bool:
+        return self.dateTime() == self.minimumDateTime()  # type: ignore[attr-defined, no-any-return]
+
+    def _start_value(self) -> None:
+        raise NotImplementedError
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Tab leaves the field (as in every other field of the form); Left/Right move between its parts.
+        return QAbstractSpinBox.focusNextPrevChild(self, next)  # type: ignore[arg-type]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.is_empty() and not self.isReadOnly() and event.key() not in _NAVIGATION:  # type: ignore[attr-defined]
+            self._start_value()
+            self.setCurrentSectionIndex(0)  # type: ignore[attr-defined]
+            self.setSelectedSection(self.sectionAt(0))  # type: ignore[attr-defined]
+        super().keyPressEvent(event)  # type: ignore[misc]
+
+
+class _EmptyableEdit(_EmptyableMixin, QDateTimeEdit):
     def __init__(self, start: Callable[[], QDateTime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._start = start
 
-    def is_empty(self) -> bool:
-        return self.dateTime() == self.minimumDateTime()
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        # Tab leaves the field (as in every other field of the form); Left/Right move between its parts.
-        return QAbstractSpinBox.focusNextPrevChild(self, next)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.is_empty() and not self.isReadOnly() and event.key() not in _NAVIGATION:
-            self.setDateTime(self._start())
-            self.setCurrentSectionIndex(0)
-            self.setSelectedSection(self.sectionAt(0))
-        super().keyPressEvent(event)
+    def _start_value(self) -> None:
+        self.setDateTime(self._start())
 
 
-class _EmptyableDateEdit(QDateEdit):
+class _EmptyableDateEdit(_EmptyableMixin, QDateEdit):
     def __init__(self, start: Callable[[], QDate], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._start = start
 
-    def is_empty(self) -> bool:
-        return self.date() == self.minimumDate()
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        # Tab leaves the field (as in every other field of the form); Left/Right move between its parts.
-        return QAbstractSpinBox.focusNextPrevChild(self, next)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.is_empty() and not self.isReadOnly() and event.key() not in _NAVIGATION:
-            self.setDate(self._start())
-            self.setCurrentSectionIndex(0)
-            self.setSelectedSection(self.sectionAt(0))
-        super().keyPressEvent(event)
+    def _start_value(self) -> None:
+        self.setDate(self._start())
 
 
 def _small_button(text: str, tip: str, parent: QWidget) -> QToolButton:

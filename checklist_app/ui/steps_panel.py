@@ -775,60 +775,49 @@ class StepsPanel(QWidget):
         return reason.strip() if reason and reason.strip() else None
 
     def mark_not_applicable(self) -> None:
-        step = self._refuse_if_needed("not_applicable", self.current_step())
-        if step is None:
-            return
-        reason = self._ask_reason(
+        self._with_reason(
+            "not_applicable",
             "Step not applicable",
-            f"Why does step {step.number}, “{step.title}”, not apply to this case?\n"
+            "Why does step {number}, “{title}”, not apply to this case?\n"
             "Auditors read this reason, so say what you checked.",
-        )
-        if reason is None:
-            self.focus_table()
-            return
-        ctx, actor, case_id, step_id = self.session.ctx, self.session.actor, self.case_id, step.step_id
-        self._run(
-            step,
-            lambda: step_services.mark_not_applicable(ctx, actor, case_id, step_id, reason),
-            f"Step {step.number} marked not applicable.",
+            step_services.mark_not_applicable,
+            "Step {number} marked not applicable.",
         )
 
     def mark_blocked(self) -> None:
-        step = self._refuse_if_needed("blocked", self.current_step())
-        if step is None:
-            return
-        reason = self._ask_reason(
+        self._with_reason(
+            "blocked",
             "Step blocked",
-            f"What is stopping step {step.number}, “{step.title}”?\n"
+            "What is stopping step {number}, “{title}”?\n"
             "For example: waiting for a partner agency, or a system not available.",
-        )
-        if reason is None:
-            self.focus_table()
-            return
-        ctx, actor, case_id, step_id = self.session.ctx, self.session.actor, self.case_id, step.step_id
-        self._run(
-            step,
-            lambda: step_services.mark_blocked(ctx, actor, case_id, step_id, reason),
-            f"Step {step.number} marked blocked.",
+            step_services.mark_blocked,
+            "Step {number} marked blocked.",
         )
 
     def reopen(self) -> None:
-        step = self._refuse_if_needed("reopen", self.current_step())
+        self._with_reason(
+            "reopen",
+            "Reopen step",
+            "Why are you reopening step {number}, “{title}”?\n"
+            "Its evidence is kept for the officer to revise; earlier values stay in the audit trail.",
+            step_services.reopen_step,
+            "Step {number} reopened.",
+        )
+
+    def _with_reason(self, what: str, title: str, prompt: str, service: Callable[..., Any], success: str) -> None:
+        """The three actions that need a reason: ask for it, then call `service` with it."""
+        step = self._refuse_if_needed(what, self.current_step())
         if step is None:
             return
-        reason = self._ask_reason(
-            "Reopen step",
-            f"Why are you reopening step {step.number}, “{step.title}”?\n"
-            "Its evidence is kept for the officer to revise; earlier values stay in the audit trail.",
-        )
+        reason = self._ask_reason(title, prompt.format(number=step.number, title=step.title))
         if reason is None:
             self.focus_table()
             return
         ctx, actor, case_id, step_id = self.session.ctx, self.session.actor, self.case_id, step.step_id
         self._run(
             step,
-            lambda: step_services.reopen_step(ctx, actor, case_id, step_id, reason),
-            f"Step {step.number} reopened.",
+            lambda: service(ctx, actor, case_id, step_id, reason),
+            success.format(number=step.number),
         )
 
     def _run(self, step: StepView, work: Callable[[], Any], success: str) -> None:

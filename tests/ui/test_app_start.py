@@ -9,12 +9,13 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from checklist_app.services import accounts
+from checklist_app.services.admin import restore_backup
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import AuthenticationFailed
 from checklist_app.store import migrate
 from checklist_app.store.errors import StoreError
 from checklist_app.ui import app as app_module
-from checklist_app.ui.app import AppController, restore_backup
+from checklist_app.ui.app import AppController
 from checklist_app.ui.dialogs import FirstRunDialog
 
 pytestmark = pytest.mark.gui
@@ -173,8 +174,9 @@ def test_restore_backup_checks_the_copy_and_keeps_the_damaged_file(tmp_path):
     ServiceContext.open(str(live)).close()  # opens at the current schema
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"nope" * 1000)
-    with pytest.raises((StoreError, sqlite3.DatabaseError)):
+    with pytest.raises(StoreError, match="failed its checks"):
         restore_backup(bad, str(live))
+    assert bad.read_bytes() == b"nope" * 1000  # the chosen file itself is never changed
 
 
 def test_locked_account_message_at_logon(world):

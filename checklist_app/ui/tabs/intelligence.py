@@ -385,73 +385,45 @@ def timeline_html(item: IntelligenceView, target: IntelligenceTarget | None, now
     def after(moment: datetime) -> str:
         return f"{elapsed(moment - item.submitted_at)} after submission"
 
-    rows = [("Submitted", fmt.when(item.submitted_at), f"by {item.submitted_by or 'unknown'}", "", "")]
-    route_target = target.route if target else None
-    if item.routed_at is not None:
-        rerouted = f" (re-routed {item.reroute_count}×)" if item.reroute_count else ""
-        rows.append(
-            (
-                "Routed",
-                fmt.when(item.routed_at),
-                f"to {item.routed_to}{rerouted}, {after(item.routed_at)}",
-                target_text(route_target, item.route_due),
-                state_chip(item.route_state, item.route_due),
-            )
-        )
-    else:
-        rows.append(
-            (
-                "Routed",
-                "not yet",
-                _due_phrase(item.route_due, now),
-                target_text(route_target, item.route_due),
-                state_chip(item.route_state, item.route_due),
-            )
-        )
-    assess_target = target.assess if target else None
-    if item.assessed_at is not None:
-        outcome = intel.ASSESSMENT_OUTCOMES.get(item.assessment_outcome, item.assessment_outcome)
-        rows.append(
-            (
-                "Assessed",
-                fmt.when(item.assessed_at),
-                f"in {elapsed(item.assessed_at - item.submitted_at)} by {item.assessed_by}: {outcome}. "
-                f"{item.assessment_rationale}",
-                target_text(assess_target, item.assess_due),
-                state_chip(item.assess_state, item.assess_due),
-            )
-        )
-    else:
-        rows.append(
-            (
-                "Assessed",
-                "not yet",
-                _due_phrase(item.assess_due, now),
-                target_text(assess_target, item.assess_due),
-                state_chip(item.assess_state, item.assess_due),
-            )
-        )
-    action_target = target.action if target else None
-    if item.actioned_at is not None:
-        rows.append(
-            (
-                "Action",
-                fmt.when(item.actioned_at),
-                f"by {item.actioned_by}, {after(item.actioned_at)}: {item.action_taken}",
-                target_text(action_target, item.action_due),
-                state_chip(item.action_state, item.action_due),
-            )
-        )
-    else:
-        rows.append(
-            (
-                "Action",
-                "not yet",
-                _due_phrase(item.action_due, now),
-                target_text(action_target, item.action_due),
-                state_chip(item.action_state, item.action_due),
-            )
-        )
+    def stage(
+        label: str, done_at: datetime | None, done_text: str, goal: Any, due: datetime, state: str
+    ) -> tuple[str, str, str, str, str]:
+        """One line of the timeline: when it happened (or when it is due), against the target."""
+        when, text = (fmt.when(done_at), done_text) if done_at is not None else ("not yet", _due_phrase(due, now))
+        return (label, when, text, target_text(goal, due), state_chip(state, due))
+
+    rerouted = f" (re-routed {item.reroute_count}×)" if item.reroute_count else ""
+    outcome = intel.ASSESSMENT_OUTCOMES.get(item.assessment_outcome, item.assessment_outcome)
+    rows = [
+        ("Submitted", fmt.when(item.submitted_at), f"by {item.submitted_by or 'unknown'}", "", ""),
+        stage(
+            "Routed",
+            item.routed_at,
+            f"to {item.routed_to}{rerouted}, {after(item.routed_at)}" if item.routed_at else "",
+            target.route if target else None,
+            item.route_due,
+            item.route_state,
+        ),
+        stage(
+            "Assessed",
+            item.assessed_at,
+            f"in {elapsed(item.assessed_at - item.submitted_at)} by {item.assessed_by}: {outcome}. "
+            f"{item.assessment_rationale}"
+            if item.assessed_at
+            else "",
+            target.assess if target else None,
+            item.assess_due,
+            item.assess_state,
+        ),
+        stage(
+            "Action",
+            item.actioned_at,
+            f"by {item.actioned_by}, {after(item.actioned_at)}: {item.action_taken}" if item.actioned_at else "",
+            target.action if target else None,
+            item.action_due,
+            item.action_state,
+        ),
+    ]
     cells = []
     for i, (stage, when, what, target_cell, state) in enumerate(rows):
         arrow = "→ " if i else ""
