@@ -183,9 +183,9 @@ def summary_values(
     )
     return {
         "phase_number": current.number,
-        "phase_title": current.title,
+        "phase_title": current.title[:120],  # column widths: a procedure's titles are not length-limited
         "next_due_step": step.number if step else "",
-        "next_due_title": step.title if step else "",
+        "next_due_title": step.title[:200] if step else "",
         "next_due_at": upcoming.due_at if upcoming else None,
         "open_due": [d.timestamp() for d in open_due],
         "steps_required": sum(p.required for p in progress),

@@ -76,9 +76,11 @@ def chained_entry(
     details: dict[str, Any] | None = None,
     state: dict[str, object] | None = None,
     outcome: str = "success",
+    state_digest: str | None = None,
 ) -> dict[str, Any]:
     """The column values of the entry that follows `prev_hash`, its own hash included. The one place
-    entries are built, for the services and the bulk writer alike."""
+    entries are built, for the services and the bulk writer alike. `state_digest` is the state's hash
+    when the caller already has it (computed in a demo worker process)."""
     fields: dict[str, Any] = {
         "seq": seq,
         "occurred_at": at,
@@ -92,7 +94,7 @@ def chained_entry(
         "object_id": object_id,
         "case_id": case_id,
         "details": canonical_json(details or {}),
-        "state_hash": state_hash(state) if state is not None else None,
+        "state_hash": state_digest or (state_hash(state) if state is not None else None),
         "format_version": FORMAT_VERSION,
     }
     return {**fields, "prev_hash": prev_hash, "entry_hash": entry_hash(prev_hash, hashed_fields(fields))}

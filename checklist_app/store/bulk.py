@@ -2,26 +2,62 @@
 
 The rows and their audit entries are exactly what the services would have written one at a time (the
 same state hashes and the same chain), but ids are allocated here and rows go to the database with
-executemany, which is what makes a 20,000-case demo take minutes rather than hours.
+executemany. On SQLite the values are converted here to the text SQLAlchemy itself would store and
+handed straight to the driver, which is several times faster than going through SQLAlchemy's types.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Boolean, Connection, Date, Table, func, insert, select, update
 
+from checklist_app.core.canonical import canonical_json, state_hash
 from checklist_app.store.audit import Operation, Who, chained_entry
 from checklist_app.store.models import (
     AUDITED_MODELS,
+    Audited,
     AuditEntry,
     Base,
     CaseSummary,
     ChainState,
     object_type_of,
 )
+from checklist_app.store.types import CanonicalJSON, UTCDateTime
+
+
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    # SQLAlchemy's SQLite DATETIME storage format, always with microseconds.
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
+
+
+def _sqlite_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _sqlite_bool(value: bool | None) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+def _sqlite_json(value: Any) -> str | None:
+    return None if value is None else canonical_json(value)
+
+
+def _converter(column_type: Any) -> Callable[[Any], Any] | None:
+    if isinstance(column_type, UTCDateTime):
+        return _sqlite_datetime
+    if isinstance(column_type, CanonicalJSON):
+        return _sqlite_json
+    if isinstance(column_type, Boolean):
+        return _sqlite_bool
+    if isinstance(column_type, Date):
+        return _sqlite_date
+    return None
 
 
 class BulkWriter:
@@ -29,6 +65,7 @@ class BulkWriter:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._sqlite = conn.dialect.name == "sqlite"
         self._next_id: dict[str, int] = {}
         for model in AUDITED_MODELS:
             table = model.__table__  # type: ignore[attr-defined]
@@ -45,7 +82,7 @@ class BulkWriter:
 
     def add(
         self,
-        model: type[Base],
+        model: type[Audited],
         values: dict[str, Any],
         *,
         who: Who,
@@ -54,56 +91,34 @@ class BulkWriter:
         case_id: int | None = None,
         operation: Operation = Operation.COLLECTION,
         details: dict[str, Any] | None = None,
+        digest: str | None = None,
     ) -> int:
-        """Queue a new row (with every audited field given) and its collection entry; return its id."""
-        name = object_type_of(model)  # type: ignore[arg-type]
+        """Queue a new row (with every audited field given) and its collection entry; return its id.
+        `digest` is the row's state hash when it was computed already."""
+        name = object_type_of(model)
         row_id = self._next_id[name]
         self._next_id[name] = row_id + 1
         row = {**values, "id": row_id}
         self._rows[name].append(row)
-        state = {field: row[field] for field in model.AUDIT_FIELDS}  # type: ignore[attr-defined]
-        self.audit(
-            who,
-            at=at,
-            operation=operation,
-            action=action,
-            object_type=name,
-            object_id=row_id,
-            case_id=case_id,
-            details=details,
-            state=state,
-        )
-        return row_id
-
-    def audit(
-        self,
-        who: Who,
-        *,
-        at: datetime,
-        operation: Operation,
-        action: str,
-        object_type: str,
-        object_id: int | None = None,
-        case_id: int | None = None,
-        details: dict[str, Any] | None = None,
-        state: dict[str, object] | None = None,
-    ) -> None:
+        if digest is None:
+            digest = state_hash({field: row[field] for field in model.AUDIT_FIELDS})
         self._seq += 1
-        values = chained_entry(
+        entry = chained_entry(
             self._head,
             self._seq,
             who,
             operation=operation,
             action=action,
             at=at,
-            object_type=object_type,
-            object_id=object_id,
+            object_type=name,
+            object_id=row_id,
             case_id=case_id,
             details=details,
-            state=state,
+            state_digest=digest,
         )
-        self._audit.append(values)
-        self._head = values["entry_hash"]
+        self._audit.append(entry)
+        self._head = entry["entry_hash"]
+        return row_id
 
     def summary(self, values: dict[str, Any]) -> None:
         self._summaries.append(values)
@@ -112,13 +127,29 @@ class BulkWriter:
         for table in Base.metadata.sorted_tables:
             rows = self._rows.pop(table.name, None)
             if rows:
-                self.conn.execute(insert(table), rows)
+                self._insert(table, rows)
         if self._summaries:
-            self.conn.execute(insert(CaseSummary.__table__), self._summaries)
+            self._insert(CaseSummary.__table__, self._summaries)  # type: ignore[arg-type]
             self._summaries = []
         if self._audit:
-            self.conn.execute(insert(AuditEntry.__table__), self._audit)
+            self._insert(AuditEntry.__table__, self._audit)  # type: ignore[arg-type]
             self._audit = []
         self.conn.execute(
             update(ChainState.__table__).where(ChainState.id == 1).values(seq=self._seq, head_hash=self._head)
         )
+
+    def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not self._sqlite:
+            self.conn.execute(insert(table), rows)
+            return
+        names = list(rows[0])
+        converters = [_converter(table.c[name].type) for name in names]
+        params = [
+            tuple(
+                row[name] if convert is None else convert(row[name])
+                for name, convert in zip(names, converters, strict=True)
+            )
+            for row in rows
+        ]
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+        self.conn.exec_driver_sql(sql, params)

@@ -300,7 +300,7 @@ class IntelligenceItem(Base, Audited):
     intelligence_assessment: Mapped[str] = mapped_column(String(4))
     handling_code: Mapped[str] = mapped_column(String(4))
     handling_conditions: Mapped[str] = mapped_column(Text, default="")
-    protective_marking: Mapped[str] = mapped_column(String(16), default="OFFICIAL")
+    protective_marking: Mapped[str] = mapped_column(String(32), default="OFFICIAL")
     priority: Mapped[str] = mapped_column(String(8))
     sanitised: Mapped[bool] = mapped_column(Boolean, default=False)
     routed_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

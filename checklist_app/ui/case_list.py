@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -34,6 +35,7 @@ _OVERDUE = QColor("#a4161a")
 _SOON = QColor("#8a5a00")
 
 
+@cache
 def _step_key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", number)) or (999,)
 
@@ -48,20 +50,38 @@ class CaseFilterState:
     search: str = ""
 
     def accepts(self, row: CaseRow, now: datetime, user_id: int, team_id: int | None) -> bool:
-        if self.status != "all" and row.status != self.status:
-            return False
-        if self.scope == "mine" and user_id not in (row.officer_id, row.supervisor_id):
-            return False
-        if self.scope == "team" and (team_id is None or row.team_id != team_id):
-            return False
-        if self.district_id is not None and row.district_id != self.district_id:
-            return False
-        if self.min_risk and row.risk_category < self.min_risk:
-            return False
-        if self.overdue_only and not (row.next_due_at is not None and row.next_due_at < now):
-            return False
+        return self.predicate(now, user_id, team_id)(row, _haystack(row))
+
+    def predicate(self, now: datetime, user_id: int, team_id: int | None) -> Callable[[CaseRow, str], bool]:
+        """One test per active filter, composed once: it runs 20,000 times per keystroke."""
+        tests: list[Callable[[CaseRow, str], bool]] = []
+        if self.status != "all":
+            status = self.status
+            tests.append(lambda r, h: r.status == status)
+        if self.scope == "mine":
+            tests.append(lambda r, h: r.officer_id == user_id or r.supervisor_id == user_id)
+        elif self.scope == "team":
+            tests.append(lambda r, h: team_id is not None and r.team_id == team_id)
+        if self.district_id is not None:
+            district = self.district_id
+            tests.append(lambda r, h: r.district_id == district)
+        if self.min_risk:
+            minimum = self.min_risk
+            tests.append(lambda r, h: r.risk_category >= minimum)
+        if self.overdue_only:
+            tests.append(lambda r, h: r.next_due_at is not None and r.next_due_at < now)
         needle = self.search.strip().upper()
-        return not needle or needle in row.reference.upper() or needle in row.subject_ref.upper()
+        if needle:
+            tests.append(lambda r, h: needle in h)
+        if not tests:
+            return lambda r, h: True
+        if len(tests) == 1:
+            return tests[0]
+        return lambda r, h: all(test(r, h) for test in tests)
+
+
+def _haystack(row: CaseRow) -> str:
+    return f"{row.reference}\x00{row.subject_ref}".upper()
 
 
 _SORT_KEYS: dict[int, Callable[[CaseRow, datetime], Any]] = {
@@ -84,6 +104,8 @@ class CaseListModel(QAbstractTableModel):
         super().__init__(parent)
         self.user_id, self.team_id = user_id, team_id
         self.rows: list[CaseRow] = []
+        # All rows in the current sort order, with their search text: filtering then keeps this order.
+        self._sorted: list[tuple[CaseRow, str]] = []
         self.visible: list[CaseRow] = []
         self.loaded = 0
         self.filter = CaseFilterState()
@@ -94,11 +116,12 @@ class CaseListModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[CaseRow], now: datetime) -> None:
         self.rows, self.now = rows, now
-        self._rebuild()
+        self._resort()
+        self._refilter()
 
     def set_filter(self, state: CaseFilterState) -> None:
         self.filter = state
-        self._rebuild()
+        self._refilter()
 
     def tick(self, now: datetime) -> None:
         """Time passes: overdue counts and colours change without new data."""
@@ -106,18 +129,22 @@ class CaseListModel(QAbstractTableModel):
         if self.loaded:
             self.dataChanged.emit(self.index(0, 0), self.index(self.loaded - 1, len(COLUMNS) - 1))
 
-    def _rebuild(self) -> None:
+    def _resort(self) -> None:
+        key, now = _SORT_KEYS[self.sort_column], self.now
+        ordered = sorted(self.rows, key=lambda r: key(r, now), reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        self._sorted = [(row, _haystack(row)) for row in ordered]
+
+    def _refilter(self) -> None:
         self.beginResetModel()
-        accepted = [r for r in self.rows if self.filter.accepts(r, self.now, self.user_id, self.team_id)]
-        key = _SORT_KEYS[self.sort_column]
-        accepted.sort(key=lambda r: key(r, self.now), reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
-        self.visible = accepted
-        self.loaded = min(PAGE, len(accepted))
+        test = self.filter.predicate(self.now, self.user_id, self.team_id)
+        self.visible = [row for row, hay in self._sorted if test(row, hay)]
+        self.loaded = min(PAGE, len(self.visible))
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sort_column, self.sort_order = column, order
-        self._rebuild()
+        self._resort()
+        self._refilter()
 
     # --- lazy paging ---------------------------------------------------------------------------------
 

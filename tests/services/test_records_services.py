@@ -253,3 +253,15 @@ def test_decision_log_requires_rationale_and_keeps_order(world):
     detail = cases.case_detail(world.ctx, world.investigator, case.id)
     assert [d.decision for d in detail.decisions] == ["Apply for CAWN", "Arrest suspect A"]
     assert detail.decisions[0].author == world.supervisor.display_name
+
+
+def test_every_protective_marking_fits(world):
+    """The longest marking ("OFFICIAL-SENSITIVE") once overflowed its column on PostgreSQL."""
+    from checklist_app.core.intelligence import PROTECTIVE_MARKINGS
+
+    case = open_case(world)
+    for marking in PROTECTIVE_MARKINGS:
+        item = intelligence.submit(
+            world.ctx, world.investigator, case.id, _intel_form(world, protective_marking=marking)
+        )
+        assert item.protective_marking == marking

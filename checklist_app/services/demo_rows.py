@@ -1,0 +1,288 @@
+"""Turning one simulated case into the rows the database will hold, with their state hashes.
+
+This part needs no database, so it runs in worker processes when a large demo is generated: the
+simulation, the case's schedule summary and the state hash of every row are computed there, and the
+main process only numbers the rows, chains the audit entries and writes. Values that depend on rows
+written earlier (the case reference, intelligence references) are filled in by the main process, which
+also hashes those two kinds of row.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from checklist_app.core import intelligence as intel
+from checklist_app.core.calendar import WorkingCalendar
+from checklist_app.core.canonical import state_hash
+from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus, compute_schedule
+from checklist_app.core.sop_loader import load_procedure_text
+from checklist_app.services.case_state import summary_values
+from checklist_app.services.demo_cases import CaseSimulator, SimCase
+from checklist_app.store.models import (
+    Audited,
+    Case,
+    CaseEvent,
+    Decision,
+    IntelligenceItem,
+    MissingEpisode,
+    RiskAssessment,
+    StepRecord,
+)
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    """Everything a worker needs to build one case: decided in the main process, so the data depends only
+    on the seed, never on how the work was split between processes."""
+
+    case_id: int
+    seed: int
+    district: str
+    district_id: int
+    version_id: int
+    people: dict[str, int]
+
+
+@dataclass
+class PreparedRow:
+    model: type[Audited]
+    values: dict[str, Any]
+    actor: int | None
+    at: datetime
+    action: str
+    digest: str | None  # state hash; None when the main process must compute it (references)
+
+
+@dataclass
+class PreparedCase:
+    plan: CasePlan
+    case: PreparedRow
+    rows: list[PreparedRow] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    closed: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@cache
+def _simulator(sop_text: str, as_of: datetime) -> CaseSimulator:
+    return CaseSimulator(load_procedure_text(sop_text, "demo"), WorkingCalendar.default(), as_of)
+
+
+def prepare_case(plan: CasePlan, sop_text: str, as_of: datetime) -> PreparedCase:
+    sim_ = _simulator(sop_text, as_of)
+    sim = sim_.simulate(random.Random(plan.seed), plan.people, plan.district)
+    prepared = PreparedCase(plan, _case_row(plan, sim), closed=sim.closed)
+    add = prepared.rows.append
+    for event_id, when in sim.manual_events:
+        add(
+            _hashed(
+                CaseEvent,
+                _event(plan.case_id, event_id, when, sim.officer_id, "manual", ""),
+                sim.officer_id,
+                when,
+                "event.record",
+            )
+        )
+    _steps(sim_, sim, plan.case_id, add)
+    _records(sim_, sim, plan, add)
+    prepared.summary = _summary(sim_, sim)
+    prepared.counts = {
+        "step_records": len(sim.steps),
+        "intelligence": len(sim.intel),
+        "risk_assessments": len(sim.risk),
+        "missing_episodes": len(sim.missing),
+    }
+    return prepared
+
+
+def prepare_many(plans: list[CasePlan], sop_text: str, as_of: datetime) -> list[PreparedCase]:
+    return [prepare_case(plan, sop_text, as_of) for plan in plans]
+
+
+def _hashed(model: type[Audited], values: dict[str, Any], actor: int | None, at: datetime, action: str) -> PreparedRow:
+    digest = state_hash({name: values[name] for name in model.AUDIT_FIELDS})
+    return PreparedRow(model, values, actor, at, action, digest)
+
+
+def _event(case_id: int, event_id: str, when: datetime, actor: int | None, source: str, note: str) -> dict[str, Any]:
+    return {
+        "case_id": case_id,
+        "event_type": event_id,
+        "occurred_at": when,
+        "recorded_at": when,
+        "recorded_by": actor,
+        "source": source,
+        "note": note,
+    }
+
+
+def _case_row(plan: CasePlan, sim: SimCase) -> PreparedRow:
+    values = {
+        "reference": "",  # numbered per district and year by the main process
+        "district_id": plan.district_id,
+        "team_id": sim.team_id,
+        "procedure_version_id": plan.version_id,
+        "referral_at": sim.referral_at,
+        "referral_source": sim.source,
+        "subject_ref": f"SC-{sim.district}-{100000 + plan.case_id:06d}",
+        "date_of_birth": None,
+        "age_band": sim.age_band,
+        "circumstances": sim.circumstances,
+        "facts": sim.facts,
+        "priority": sim.priority,
+        "officer_id": sim.officer_id,
+        "supervisor_id": sim.supervisor_id,
+        "status": "closed" if sim.closed else "open",
+        "opened_at": sim.opened_at,
+        "opened_by": sim.officer_id,
+        "closed_at": sim.closed_at,
+        "closure_reason": "Investigation concluded; safeguarding continues with partners." if sim.closed else "",
+    }
+    at = sim.closed_at or sim.opened_at
+    return PreparedRow(Case, values, sim.officer_id, at, "case.close" if sim.closed else "case.open", None)
+
+
+def _steps(sim_: CaseSimulator, sim: SimCase, case_id: int, add: Any) -> None:
+    for step in sim.steps:
+        updated = step.completed_at or step.started_at
+        values = {
+            "case_id": case_id,
+            "step_id": step.step_id,
+            "status": step.status.value,
+            "reason": step.reason,
+            "evidence": step.evidence,
+            "started_at": step.started_at,
+            "completed_at": step.completed_at,
+            "completed_by": step.completed_by,
+            "due_at": step.due_at,
+            "completions": step.completions,
+            "updated_at": updated,
+            "updated_by": step.actor,
+            "retired": False,
+        }
+        add(_hashed(StepRecord, values, step.actor, updated, f"step.{step.status.value}"))
+        if step.status is StepStatus.DONE and step.completed_at is not None:
+            definition = sim_.procedure.step(step.step_id)
+            for event_id in definition.emits:
+                event = _event(
+                    case_id, event_id, step.completed_at, step.actor, "step", f"Step {definition.number} completed"
+                )
+                add(_hashed(CaseEvent, event, step.actor, step.completed_at, "event.record"))
+
+
+def _records(sim_: CaseSimulator, sim: SimCase, plan: CasePlan, add: Any) -> None:
+    case_id = plan.case_id
+    for d in sim.decisions:
+        author = sim.supervisor_id if d["by_supervisor"] else sim.officer_id
+        values = {
+            "case_id": case_id,
+            "decided_at": d["decided_at"],
+            "recorded_at": d["decided_at"],
+            "author_id": author,
+            "category": d["category"],
+            "decision": d["decision"],
+            "rationale": d["rationale"],
+        }
+        add(_hashed(Decision, values, author, d["decided_at"], "decision.add"))
+    for m in sim.missing:
+        updated = max(
+            t
+            for t in (m["reported_at"], m["found_at"], m["safe_well_at"], m["rhi_offered_at"], m["rhi_held_at"])
+            if t is not None
+        )  # type: ignore[type-var]
+        values = {
+            "case_id": case_id,
+            **m,
+            "safe_well_by": sim.officer_id if m["safe_well_at"] else None,
+            "recorded_by": sim.officer_id,
+            "updated_at": updated,
+        }
+        add(_hashed(MissingEpisode, values, sim.officer_id, updated, "missing.record"))  # type: ignore[arg-type]
+    tool = sim_.procedure.risk_tool
+    for r in sim.risk:
+        countersigned = r["countersigned_at"]
+        values = {
+            "case_id": case_id,
+            "tool_id": tool.id,
+            "tool_version": tool.version,
+            "assessed_at": r["assessed_at"],
+            "assessor_id": sim.officer_id,
+            "answers": r["answers"],
+            "evidence": r["evidence"],
+            "triggers": r["triggers"],
+            "score": r["score"],
+            "calculated_category": r["calculated_category"],
+            "final_category": r["final_category"],
+            "override_reason": r["override_reason"],
+            "countersigned_by": sim.supervisor_id if countersigned else None,
+            "countersigned_at": countersigned,
+            "next_review_at": r["next_review_at"],
+            "notes": "",
+        }
+        add(
+            _hashed(
+                RiskAssessment,
+                values,
+                sim.officer_id,
+                countersigned or r["assessed_at"],  # type: ignore[arg-type]
+                "risk.assess",
+            )
+        )
+    for item in sim.intel:
+        add(_intelligence_row(sim, plan, item))
+
+
+def _intelligence_row(sim: SimCase, plan: CasePlan, item: dict[str, Any]) -> PreparedRow:
+    last = max(
+        t for t in (item["submitted_at"], item["routed_at"], item["assessed_at"], item["actioned_at"]) if t is not None
+    )
+    values = {
+        "reference": "",  # numbered by the main process
+        "case_id": plan.case_id,
+        "district_id": plan.district_id,
+        "received_at": item["received_at"],
+        "submitted_at": item["submitted_at"],
+        "submitted_by": sim.officer_id,
+        "summary": item["summary"],
+        "scheme": intel.Scheme.CURRENT.value,
+        "source_evaluation": item["source_evaluation"],
+        "intelligence_assessment": item["intelligence_assessment"],
+        "handling_code": item["handling_code"],
+        "handling_conditions": item.get("conditions", ""),
+        "protective_marking": "OFFICIAL-SENSITIVE",
+        "priority": item["priority"],
+        "sanitised": item["sanitised"],
+        "routed_to": sim.intel_id if item["routed_at"] else None,
+        "routed_at": item["routed_at"],
+        "reroute_count": item["reroute_count"],
+        "assessed_at": item["assessed_at"],
+        "assessed_by": sim.intel_id if item["assessed_at"] else None,
+        "assessment_outcome": item["outcome"],
+        "assessment_rationale": item["rationale"],
+        "actioned_at": item["actioned_at"],
+        "actioned_by": sim.officer_id if item["actioned_at"] else None,
+        "action_taken": item["action_taken"],
+        "regrade_reason": "",
+    }
+    return PreparedRow(IntelligenceItem, values, sim.officer_id, last, "intel.submit", None)
+
+
+def _summary(sim_: CaseSimulator, sim: SimCase) -> dict[str, Any]:
+    procedure = sim_.procedure
+    facts = {**sim.facts, **sim_.derived(sim)}
+    records = {
+        s.step_id: StepRecordState(s.step_id, s.status, s.completed_at, s.reason, s.completions) for s in sim.steps
+    }
+    events = {k: tuple(v) for k, v in sim.events.items()}
+    if sim.closed_at is not None:
+        events["case_closed"] = (sim.closed_at,)
+    situation = CaseSituation(facts, events, records, sim.closed_at)
+    schedule = compute_schedule(procedure, situation, sim_.as_of, sim_.calendar)
+    category = facts.get("risk_category") or None
+    values = summary_values(procedure, schedule, category, sim_.as_of, closed=sim.closed)  # type: ignore[arg-type]
+    last = max([sim.opened_at, *(s.completed_at or s.started_at for s in sim.steps)])
+    return {**values, "complex_case": bool(sim.facts.get("complex")), "last_activity_at": min(last, sim_.as_of)}
