@@ -261,8 +261,8 @@ def cmd_team_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def self_check(out: TextIO, err: TextIO) -> int:
-    """Load every shipped procedure, the migrations and the bank holidays; report and exit non-zero on
-    any failure. Used after `pip install` and on the frozen build."""
+    """Load every shipped procedure, the migration scripts, the bank holidays, every form, icon and the
+    stylesheet; report and exit non-zero on any failure. Used after `pip install` and on the frozen build."""
     from checklist_app import paths
     from checklist_app.core.calendar import WorkingCalendar
     from checklist_app.core.sop_loader import validate_file
@@ -282,7 +282,18 @@ def self_check(out: TextIO, err: TextIO) -> int:
     if not paths.shipped_sop_files():
         failures += 1
         err.write("no procedure files shipped\n")
-    out.write(f"migrations: head {migrate.head_revision()}\n")
+    shipped = migrate.shipped_revisions()
+    if shipped != migrate.REVISIONS:
+        failures += 1
+        err.write(f"migration scripts {shipped} do not match the schema revisions {migrate.REVISIONS}\n")
+    out.write(f"migrations: {len(shipped)} scripts, head {migrate.head_revision()}\n")
+    from checklist_app.ui.selfcheck import check_shipped_ui
+
+    form_count, ui_problems = check_shipped_ui()
+    failures += len(ui_problems)
+    for problem in ui_problems:
+        err.write(f"{problem}\n")
+    out.write(f"forms: {form_count} loaded; icons and stylesheet found\n")
     calendar = WorkingCalendar.default()
     out.write(f"bank holidays: {calendar.years.start}-{calendar.years.stop - 1}\n")
     out.write("self-check OK\n" if not failures else "self-check FAILED\n")

@@ -306,7 +306,43 @@ def _detail(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, actor:
         viewer_role=actor.role.value,
         risk_review_due=risk[0].next_review_at if risk else None,
         manual_events=tuple((e.id, e.title) for e in procedure.events if e.source == "manual"),
+        newer_version=_newer_version(session, version),
     )
+
+
+def _newer_version(session: Session, current: ProcedureVersion | None) -> str:
+    if current is None:
+        return ""
+    latest = find_version(session, current.procedure_id)
+    return latest.version if latest.id > current.id else ""
+
+
+@dataclass(frozen=True)
+class VersionPreview:
+    current: str
+    target: str
+    changes: tuple[str, ...]
+    kept: int  # step records that carry over
+    retired: int  # step records of steps the new version does not have
+
+
+def preview_version_move(ctx: ServiceContext, actor: Actor, case_id: int) -> VersionPreview | None:
+    """What moving the case to the latest published version would change, or None if it is current."""
+    with ctx.db.read() as session:
+        loaded = cs.load_case(session, ctx, case_id, actor, Action.CASE_MIGRATE_VERSION)
+        target_row = find_version(session, loaded.procedure.id)
+        if target_row.id == loaded.case.procedure_version_id:
+            return None
+        new = ctx.procedure(session, target_row.id)
+        new_ids = {s.id for s in new.steps}
+        retired = sum(1 for step_id in loaded.records if step_id not in new_ids)
+        return VersionPreview(
+            loaded.procedure.label,
+            new.label,
+            tuple(diff_procedures(loaded.procedure, new).lines()),
+            len(loaded.records) - retired,
+            retired,
+        )
 
 
 def _may_edit(actor: Actor, case: Case) -> bool:

@@ -292,6 +292,7 @@ class CaseDetail:
     viewer_role: str = ""
     risk_review_due: datetime | None = None
     manual_events: tuple[tuple[str, str], ...] = field(default=())  # (id, title) a user may record
+    newer_version: str = ""  # a later published version of the case's procedure, e.g. "1.1"
 
     def step(self, step_id: str) -> StepView:
         for s in self.steps:

@@ -50,6 +50,12 @@ def _config() -> tuple[Config, ScriptDirectory]:
         return config, ScriptDirectory.from_config(config)
 
 
+def shipped_revisions() -> tuple[str, ...]:
+    """The revisions of the migration scripts actually installed, oldest first."""
+    _, script = _config()
+    return tuple(reversed([rev.revision for rev in script.walk_revisions(base="base", head="heads")]))
+
+
 def head_revision() -> str:
     return REVISIONS[-1]
 

@@ -15,10 +15,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
+from checklist_app.core.permissions import Action
 from checklist_app.core.sop_model import Procedure
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
 from checklist_app.ui import fmt
+from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.errors import explain
 from checklist_app.ui.flow_layout import FlowLayout
 from checklist_app.ui.forms import load_into
@@ -78,6 +80,7 @@ class CaseWorkspace(QWidget):
         ui.message.setVisible(False)
         ui.overdueChip.installEventFilter(self)
         ui.overdueChip.setCursor(Qt.CursorShape.PointingHandCursor)
+        ui.moveVersionButton.clicked.connect(self.move_version)
 
         self.steps = StepsPanel(session, case_id, self)
         self.steps.step_changed.connect(self._step_changed)
@@ -226,6 +229,16 @@ class CaseWorkspace(QWidget):
 
         ui.procedureLabel.setText(f"Procedure {detail.procedure_label}")
         ui.procedureLabel.setToolTip("The procedure version this case follows")
+        may_move = (
+            bool(detail.newer_version) and detail.viewer_may_edit and self.session.may(Action.CASE_MIGRATE_VERSION)
+        )
+        ui.moveVersionButton.setVisible(may_move)
+        if may_move:
+            ui.moveVersionButton.setText(f"Move to v{detail.newer_version}…")
+            ui.moveVersionButton.setToolTip(
+                f"Version {detail.newer_version} of the procedure has been published. Move this case to it: work "
+                "on steps that exist in both is kept, and the move is logged."
+            )
         team = f" · {detail.team_name}" if detail.team_name else ""
         ui.districtValue.setText(f"{detail.district_name}{team}")
         ui.officerValue.setText(detail.officer_name or "Not allocated")
@@ -248,6 +261,39 @@ class CaseWorkspace(QWidget):
         ui.workspaceNotice.setText(notice)
         ui.workspaceNotice.setVisible(bool(notice))
         _repolish(ui.workspaceNotice)
+
+    # --- procedure version ---------------------------------------------------------------------------
+
+    def move_version(self) -> None:
+        """Supervisors: show what moving to the latest version changes, ask why, then move the case."""
+        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
+        self.session.call(self, lambda: cases.preview_version_move(ctx, actor, case_id), self._confirm_move)
+
+    def _confirm_move(self, preview: cases.VersionPreview | None) -> None:
+        if preview is None or not shiboken6.isValid(self):
+            self.refresh()
+            return
+        shown = list(preview.changes[:14])
+        if len(preview.changes) > len(shown):
+            shown.append(f"… and {len(preview.changes) - len(shown)} more changes")
+        prompt = (
+            f"Move this case from {preview.current} to {preview.target}?\n\n"
+            f"Work on {preview.kept} steps carries over; {preview.retired} records of steps the new version "
+            "does not have are kept but no longer shown as due.\n\nChanges:\n"
+            + "\n".join(shown or ["(no step changes)"])
+            + "\n\nWhy is the case being moved? The reason is logged."
+        )
+        reason = ReasonDialog.ask(self, "Move to a newer procedure version", prompt)
+        if not reason:
+            return
+        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
+        version = preview.target.rsplit(" v", 1)[1]
+        self.session.call(self, lambda: cases.move_to_version(ctx, actor, case_id, version, reason), self._moved)
+
+    def _moved(self, _move: object) -> None:
+        if shiboken6.isValid(self):
+            self.changed.emit(self.case_id)
+            self.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.ui.overdueChip and event.type() == QEvent.Type.MouseButtonRelease and self.detail:
