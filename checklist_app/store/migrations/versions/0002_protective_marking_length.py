@@ -20,12 +20,18 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("intelligence_items") as batch_op:
         batch_op.alter_column(
-            "protective_marking", existing_type=sa.String(length=16), type_=sa.String(length=32), existing_nullable=False
+            "protective_marking",
+            existing_type=sa.String(length=16),
+            type_=sa.String(length=32),
+            existing_nullable=False,
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("intelligence_items") as batch_op:
         batch_op.alter_column(
-            "protective_marking", existing_type=sa.String(length=32), type_=sa.String(length=16), existing_nullable=False
+            "protective_marking",
+            existing_type=sa.String(length=32),
+            type_=sa.String(length=16),
+            existing_nullable=False,
         )
