@@ -108,7 +108,8 @@ class FirstRunDialog(QDialog):
         self.ui.createAdminButton.clicked.connect(self.create_admin)
         self.ui.loadDemoButton.clicked.connect(self.load_demo)
         self.ui.buttons.rejected.connect(self.reject)
-        self.resize(600, 500)
+        hint = self.sizeHint()
+        self.resize(max(620, hint.width()), max(560, hint.height()))
 
     def _busy(self, busy: bool, text: str = "") -> None:
         for widget in (self.ui.adminGroup, self.ui.demoGroup):
