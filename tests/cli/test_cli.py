@@ -82,7 +82,8 @@ def test_self_check_prints_ok() -> None:
     run = cli("--self-check")
     assert run.code == 0, run
     assert "sop cse-sop-v1.yaml: OK cse-sop v1.0, 12 phases, 93 steps" in run.out
-    assert f"migrations: head {migrate.head_revision()}" in run.out
+    assert f"migrations: {len(migrate.REVISIONS)} scripts, head {migrate.head_revision()}" in run.out
+    assert "forms: " in run.out and "loaded; icons and stylesheet found" in run.out
     assert run.out.rstrip().endswith("self-check OK")
     assert run.err == ""
 
