@@ -85,10 +85,17 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def parse_anchor(value: str) -> admin.Anchor:
+    try:
+        return admin.Anchor.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ctx = ServiceContext.open(args.db)
     try:
-        report = admin.verify(ctx, system_actor())
+        report = admin.verify(ctx, system_actor(), tuple(args.anchor))
     finally:
         ctx.close()
     for problem in report.problems:
@@ -96,8 +103,10 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if report.problems:
         out.write(f"FAILED: {len(report.problems)} problem(s); {report.entries} audit entries checked\n")
         return 1
+    held = f", {len(args.anchor)} anchor(s) held" if args.anchor else ""
     out.write(
-        f"OK {report.entries} entries, {report.records_checked} records, head {report.head_seq} {report.head_hash}\n"
+        f"OK {report.entries} entries, {report.records_checked} records, head {report.head_seq} {report.head_hash}"
+        f"{held}\n"
     )
     return 0
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,6 +21,7 @@ from checklist_app.store.errors import StoreError
 
 EXIT_PROBLEMS = 1
 EXIT_FAILED = 3
+EXIT_OK_PIPE = 141  # what a shell reports for a process ended by SIGPIPE
 
 
 def log_path() -> Path:
@@ -54,6 +58,12 @@ def run_guarded(action: Callable[[], int], err: TextIO) -> int:
     except KeyboardInterrupt:
         err.write("interrupted\n")
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not a failure of ours. Point stdout at devnull so the
+        # interpreter's final flush does not raise the same error again.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK_PIPE
     except Exception as exc:  # the last line of defence: no traceback reaches the user
         logging.getLogger(__name__).debug("unexpected", exc_info=exc)
         where = log_unexpected(exc)

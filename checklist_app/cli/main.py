@@ -49,6 +49,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=commands.cmd_demo)
 
     verify = sub.add_parser("verify", help="prove the audit chain and every record are untouched")
+    verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        type=commands.parse_anchor,
+        metavar="SEQ:HASH",
+        help="an earlier chain head kept outside the database (as printed by verify or backup); "
+        "the chain must still hold it. May be given more than once.",
+    )
     verify.set_defaults(func=commands.cmd_verify)
 
     backup = sub.add_parser("backup", help="copy the database safely and check the copy")

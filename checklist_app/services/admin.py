@@ -17,7 +17,7 @@ from checklist_app.store import migrate
 from checklist_app.store.backup import integrity_problems, single_file, sqlite_backup
 from checklist_app.store.db import Database, resolve_url, sqlite_path
 from checklist_app.store.errors import StoreError
-from checklist_app.store.verify import VerifyReport, verify_database
+from checklist_app.store.verify import Anchor, VerifyReport, verify_database
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,11 @@ def initialise(location: str | None, actor: Actor) -> tuple[ServiceContext, Init
     return ctx, report
 
 
-def verify(ctx: ServiceContext, actor: Actor) -> VerifyReport:
+def verify(ctx: ServiceContext, actor: Actor, anchors: tuple[Anchor, ...] = ()) -> VerifyReport:
+    """Prove the chain and every audited record; each anchor (an earlier head kept elsewhere) must still be
+    in the chain with the same hash."""
     require(actor, Action.SYSTEM_VERIFY)
-    return verify_database(ctx.db)
+    return verify_database(ctx.db, anchors)
 
 
 @dataclass(frozen=True)

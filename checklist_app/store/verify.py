@@ -54,20 +54,41 @@ class VerifyReport:
 
 
 @dataclass(frozen=True, slots=True)
+class Anchor:
+    """A chain head written down earlier and kept out of the database's reach (printed on paper, sent to a
+    supervisor, kept in another system). Anyone with write access can rebuild the whole chain, so only an
+    anchor proves that entries up to it were not rewritten or cut off."""
+
+    seq: int
+    entry_hash: str
+
+    @classmethod
+    def parse(cls, text_value: str) -> Anchor:
+        """Parse `SEQ:HASH` as printed by `verify` (`head SEQ HASH`); a space may separate the two too."""
+        parts = text_value.replace(":", " ").split()
+        if len(parts) != 2 or not parts[0].isdigit() or int(parts[0]) < 1:
+            raise ValueError(f"{text_value!r} is not an anchor: write the entry number and its hash as SEQ:HASH")
+        digest = parts[1].lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError(f"{text_value!r}: the hash must be 64 hexadecimal characters")
+        return cls(int(parts[0]), digest)
+
+
+@dataclass(frozen=True, slots=True)
 class _LastEntry:
     seq: int
     operation: str
     state_hash: str | None
 
 
-def verify_database(db: Database) -> VerifyReport:
+def verify_database(db: Database, anchors: tuple[Anchor, ...] = ()) -> VerifyReport:
     report = VerifyReport()
     try:
         with db.engine.connect() as conn:
             if db.is_sqlite:
                 report.problems.extend(_sqlite_checks(conn))
             report.problems.extend(_trigger_checks(conn))
-            last = _check_chain(conn, report)
+            last = _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors})
             _check_head(conn, report)
             _check_records(conn, last, report)
     except DBAPIError as exc:
@@ -104,9 +125,10 @@ def _trigger_checks(conn: Connection) -> Iterator[Problem]:
         yield Problem("audit_log", None, None, f"protective trigger {name} has been removed")
 
 
-def _check_chain(conn: Connection, report: VerifyReport) -> dict[str, dict[int, _LastEntry]]:
+def _check_chain(conn: Connection, report: VerifyReport, anchors: dict[int, str]) -> dict[str, dict[int, _LastEntry]]:
     """Walk the chain once; return, per table and record id, the last entry that describes it."""
     last: dict[str, dict[int, _LastEntry]] = {}
+    unmet = dict(anchors)
     expected_seq, running = 1, GENESIS_HASH
     rows = conn.execution_options(yield_per=_BATCH).execute(select(AuditEntry.__table__).order_by("seq"))
     for row in rows.mappings():
@@ -133,6 +155,17 @@ def _check_chain(conn: Connection, report: VerifyReport) -> dict[str, dict[int, 
                     "contents do not match the entry's hash (changed outside the app?)",
                 )
             )
+        anchored = unmet.pop(seq, None)
+        if anchored is not None and anchored != row["entry_hash"]:
+            report.problems.append(
+                Problem(
+                    "audit_log",
+                    None,
+                    seq,
+                    f"does not match the anchor kept outside the database ({anchored[:16]}…): "
+                    "the chain up to here was rewritten",
+                )
+            )
         # Carry on from the stored hash so later, separate tampering is reported too.
         running, expected_seq = row["entry_hash"], seq + 1
         report.entries += 1
@@ -140,6 +173,15 @@ def _check_chain(conn: Connection, report: VerifyReport) -> dict[str, dict[int, 
         if row["object_id"] is not None:
             by_id = last.setdefault(row["object_type"], {})
             by_id[row["object_id"]] = _LastEntry(seq, row["operation"], row["state_hash"])
+    for seq in sorted(unmet):
+        where = (
+            f"the log ends at entry {report.head_seq} (entries cut off?)"
+            if seq > report.head_seq
+            else "it is not in the log (deleted?)"
+        )
+        report.problems.append(
+            Problem("audit_log", None, seq, f"is named by an anchor kept outside the database but {where}")
+        )
     return last
 
 

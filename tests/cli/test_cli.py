@@ -377,3 +377,24 @@ def test_unknown_user_is_named(force: str, action: str) -> None:
     before = chain_head(force)
     assert_refused(cli("--db", force, "user", action, "nobody", *extra), "No user 'nobody'.", code=3)
     assert chain_head(force) == before
+
+
+def test_output_cut_short_by_the_reader_is_not_a_failure(tmp_path: Path) -> None:
+    """`checklist-app sop validate ... | head -1`: the reader leaving early must not print an error."""
+    import subprocess
+
+    from checklist_app import paths
+
+    sop = str(next(iter(paths.shipped_sop_files())))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "checklist_app", "sop", "validate", *([sop] * 400)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "CHECKLIST_APP_DB": str(tmp_path / "unused.db")},
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.read(10)
+    child.stdout.close()
+    errors = child.stderr.read().decode()
+    child.wait(timeout=120)
+    assert "unexpected" not in errors and "Traceback" not in errors, errors

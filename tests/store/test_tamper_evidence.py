@@ -157,3 +157,77 @@ def test_verify_report_counts(world):
     report = verify_database(world.ctx.db)
     assert report.ok and report.entries == report.head_seq > 10
     assert report.records_checked > 10
+
+
+def _head(db_file: Path) -> tuple[int, str]:
+    conn = sqlite3.connect(db_file)
+    try:
+        return conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+
+
+def test_an_anchor_exposes_entries_cut_off_the_end(world):
+    """Reads leave audit entries but change no record, so cutting them off and moving the stored head back
+    leaves a chain that verifies on its own: only a head kept outside the database shows the cut."""
+    from checklist_app.services import cases
+
+    case, _item = _populate(world)
+    before = world.ctx.db.path
+    cases.case_detail(world.ctx, world.investigator, case.id)  # a consultation: who read the case, and when
+    db_file = _db_file(world)
+    assert db_file == before
+    seq, digest = _head(db_file)
+    _edit(
+        db_file,
+        f"DELETE FROM audit_log WHERE seq = {seq}",
+        f"UPDATE chain_state SET seq = {seq - 1}, head_hash = (SELECT entry_hash FROM audit_log WHERE seq = {seq - 1})",
+    )
+    code, output = _verify(db_file)
+    assert "protective trigger" in output  # the attacker's only other trace, which a careful one would restore
+    conn = sqlite3.connect(db_file)
+    conn.execute(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be deleted'); END"
+    )
+    conn.commit()
+    conn.close()
+    assert _verify(db_file)[0] == 0
+
+    out = io.StringIO()
+    code = main(["--db", str(db_file), "verify", "--anchor", f"{seq}:{digest}"], out=out, err=out)
+    assert code == 1
+    assert f"audit_log, audit entry {seq}: is named by an anchor" in out.getvalue()
+    assert f"log ends at entry {seq - 1}" in out.getvalue()
+
+
+def test_an_anchor_that_no_longer_matches_is_reported(world):
+    _populate(world)
+    db_file = _db_file(world)
+    seq, digest = _head(db_file)
+    out = io.StringIO()
+    assert (
+        main(
+            ["--db", str(db_file), "verify", "--anchor", f"{seq}:{digest}", "--anchor", f"1 {digest}"], out=out, err=out
+        )
+        == 1
+    )
+    assert "audit_log, audit entry 1: does not match the anchor" in out.getvalue()
+    out = io.StringIO()
+    assert main(["--db", str(db_file), "verify", "--anchor", f"{seq}:{digest.upper()}"], out=out, err=out) == 0
+    assert out.getvalue().rstrip().endswith("1 anchor(s) held")
+
+
+@pytest.mark.parametrize(
+    ("anchor", "message"),
+    [("12", "is not an anchor"), ("x:" + "a" * 64, "is not an anchor"), ("3:abc", "64 hexadecimal characters")],
+)
+def test_a_malformed_anchor_is_refused_in_words(world, anchor, message, capsys):
+    db_file = _db_file(world)
+    assert main(["--db", str(db_file), "verify", "--anchor", anchor]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
