@@ -173,29 +173,19 @@ def test_an_anchor_exposes_entries_cut_off_the_end(world):
     from checklist_app.services import cases
 
     case, _item = _populate(world)
-    before = world.ctx.db.path
     cases.case_detail(world.ctx, world.investigator, case.id)  # a consultation: who read the case, and when
     db_file = _db_file(world)
-    assert db_file == before
     seq, digest = _head(db_file)
+    conn = sqlite3.connect(db_file)
+    triggers = [sql for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'")]
+    conn.close()
     _edit(
         db_file,
         f"DELETE FROM audit_log WHERE seq = {seq}",
         f"UPDATE chain_state SET seq = {seq - 1}, head_hash = (SELECT entry_hash FROM audit_log WHERE seq = {seq - 1})",
     )
-    code, output = _verify(db_file)
-    assert "protective trigger" in output  # the attacker's only other trace, which a careful one would restore
-    conn = sqlite3.connect(db_file)
-    conn.execute(
-        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END"
-    )
-    conn.execute(
-        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be deleted'); END"
-    )
-    conn.commit()
-    conn.close()
+    assert "protective trigger" in _verify(db_file)[1]  # the cut's only other trace, which a careful one restores
+    _edit(db_file, *triggers)  # put back exactly what the migration created
     assert _verify(db_file)[0] == 0
 
     out = io.StringIO()
