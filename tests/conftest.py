@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 
 from checklist_app.core.permissions import Actor
@@ -246,9 +247,11 @@ def make_session(world, runner: TaskRunner, prefs: Preferences) -> Callable[[Act
 
 @pytest.fixture
 def idle(qtbot, runner: TaskRunner) -> Callable[[], None]:  # type: ignore[no-untyped-def]
-    """Wait until every queued service call has finished and its callback has run."""
+    """Wait until every queued service call has finished, its callback has run, and what the callback
+    queued in turn (Qt shows widgets added to a visible layout by a queued call) has been processed."""
 
     def wait() -> None:
         qtbot.waitUntil(lambda: runner.idle, timeout=15000)
+        QApplication.processEvents()
 
     return wait

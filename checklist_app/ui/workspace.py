@@ -133,8 +133,9 @@ class CaseWorkspace(QWidget):
         self._show_header(detail)
         self.steps.show_detail(detail, procedure)
         tabs = self.ui.sections
+        assert self.procedure is not None  # the first load always fetches it
         for tab in self.tabs:
-            tab.show_detail(detail)
+            tab.show_detail(detail, self.procedure)
             index = tabs.indexOf(tab)
             title = tab.tab_title(detail)
             tabs.setTabText(index, title)

@@ -44,7 +44,7 @@ def reload(idle, tab, session: AppSession, case_id: int) -> CaseDetail:  # type:
     """What the workspace does after `changed`: read the case again and hand it to the tab."""
     idle()
     detail = detail_for(session, case_id)
-    tab.show_detail(detail)
+    tab.show_detail(detail, cases.case_procedure(session.ctx, session.actor, case_id))
     idle()
     return detail
 

@@ -1,8 +1,9 @@
 """The case workspace's record tabs: decision log, intelligence, risk assessment, missing episodes, and
 events with the case facts.
 
-Each tab is built with `(session, case_id, parent=None)`, is given the case with `show_detail(detail)`
-every time the workspace reloads it (keeping the user's selection and half-typed forms), names itself
+Each tab is built with `(session, case_id, parent=None)`, is given the case and the procedure version it is
+pinned to with `show_detail(detail, procedure)` every time the workspace reloads it (the workspace loads
+both in one worker call; the tab keeps the user's selection and half-typed forms), names itself
 with `tab_title(detail)`, and emits `changed` after any successful change so the workspace reloads.
 """
 

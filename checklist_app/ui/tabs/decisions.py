@@ -7,6 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from checklist_app.core.permissions import Action
+from checklist_app.core.sop_model import Procedure
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, DecisionView
 from checklist_app.ui import fmt
@@ -98,7 +99,7 @@ class DecisionsTab(QWidget):
     def tab_title(self, detail: CaseDetail) -> str:
         return f"Decisions ({len(detail.decisions)})"
 
-    def show_detail(self, detail: CaseDetail) -> None:
+    def show_detail(self, detail: CaseDetail, procedure: Procedure) -> None:
         self.detail = detail
         prefer, self._select_next = self._select_next, None
         replace_rows(self.ui.table, self.model, detail.decisions, prefer)

@@ -159,7 +159,6 @@ class EventsTab(QWidget):
         self.editors: dict[str, FactEditor] = {}
         self._baseline: dict[str, object] = {}
         self._derived_labels: dict[str, QLabel] = {}
-        self._procedure_version: int | None = None
         self._saving = False
         self._select_next: str | None = None
         self.ui = ui = load_into(self, "events_tab.ui")
@@ -203,27 +202,16 @@ class EventsTab(QWidget):
     def tab_title(self, detail: CaseDetail) -> str:
         return f"Events ({len(event_rows(detail, None))})"
 
-    def show_detail(self, detail: CaseDetail) -> None:
+    def show_detail(self, detail: CaseDetail, procedure: Procedure) -> None:
         self.detail = detail
-        if self._procedure_version != detail.procedure_version_id:
-            self._procedure_version = detail.procedure_version_id
-            self._load_procedure()
+        if procedure is not self.procedure:  # the context parses each version once, so identity is enough
+            self.procedure = procedure
+            self._build_facts(procedure)
         self._refresh_events()
         self._refresh_facts()
         self._render()
 
     # --- procedure --------------------------------------------------------------------------------------
-
-    def _load_procedure(self) -> None:
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
-        call(self.session, self, lambda: cases.case_procedure(ctx, actor, case_id), self._procedure_loaded)
-
-    def _procedure_loaded(self, procedure: Procedure) -> None:
-        self.procedure = procedure
-        self._build_facts(procedure)
-        self._refresh_events()
-        self._refresh_facts()
-        self._render()
 
     def _build_facts(self, procedure: Procedure) -> None:
         ui = self.ui

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from checklist_app.core import intelligence as intel
 from checklist_app.core.permissions import Action
 from checklist_app.core.sop_model import IntelligenceTarget, Procedure
-from checklist_app.services import cases, intelligence
+from checklist_app.services import intelligence
 from checklist_app.services.dto import CaseDetail, IntelligenceView
 from checklist_app.services.errors import FieldProblem
 from checklist_app.ui import fmt
@@ -68,7 +68,6 @@ class IntelligenceTab(QWidget):
         self.session, self.case_id = session, case_id
         self.detail: CaseDetail | None = None
         self.procedure: Procedure | None = None
-        self._procedure_version: int | None = None
         self.assessors: list[tuple[int, str]] | None = None
         self.dialog: ServiceDialog | None = None
         self._select_next: int | None = None
@@ -138,11 +137,8 @@ class IntelligenceTab(QWidget):
     def tab_title(self, detail: CaseDetail) -> str:
         return f"Intelligence ({len(detail.intelligence)})"
 
-    def show_detail(self, detail: CaseDetail) -> None:
-        self.detail = detail
-        if self._procedure_version != detail.procedure_version_id:
-            self._procedure_version = detail.procedure_version_id
-            self._load_procedure()
+    def show_detail(self, detail: CaseDetail, procedure: Procedure) -> None:
+        self.detail, self.procedure = detail, procedure
         if self.assessors is None and self.session.may(Action.INTEL_ROUTE):
             self._load_assessors(None)
         prefer, self._select_next = self._select_next, None
@@ -150,14 +146,6 @@ class IntelligenceTab(QWidget):
         self._render()
 
     # --- loading what the dialogs need ----------------------------------------------------------------
-
-    def _load_procedure(self) -> None:
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
-        call(self.session, self, lambda: cases.case_procedure(ctx, actor, case_id), self._procedure_loaded)
-
-    def _procedure_loaded(self, procedure: Procedure) -> None:
-        self.procedure = procedure
-        self._render()
 
     def _load_assessors(self, then: Callable[[], None] | None) -> None:
         if self.detail is None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from checklist_app.core.permissions import Action
+from checklist_app.core.sop_model import Procedure
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, MissingEpisodeView
 from checklist_app.services.errors import FieldProblem, InvalidInput
@@ -159,7 +160,7 @@ class MissingTab(QWidget):
     def tab_title(self, detail: CaseDetail) -> str:
         return f"Missing ({len(detail.missing_episodes)})"
 
-    def show_detail(self, detail: CaseDetail) -> None:
+    def show_detail(self, detail: CaseDetail, procedure: Procedure) -> None:
         self.detail = detail
         prefer, self._select_next = self._select_next, None
         replace_rows(self.ui.table, self.model, detail.missing_episodes, prefer)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from checklist_app.core.permissions import Action
 from checklist_app.core.risk import Recency, RiskAnswerError, RiskScore, score
 from checklist_app.core.sop_model import Procedure, RiskIndicator, RiskSection, RiskTool, ScoringMethod
-from checklist_app.services import cases, risk
+from checklist_app.services import risk
 from checklist_app.services.dto import CaseDetail, RiskAssessmentView
 from checklist_app.services.errors import InvalidInput
 from checklist_app.ui import fmt
@@ -275,7 +275,6 @@ class RiskTab(QWidget):
         self.procedure: Procedure | None = None
         self.form: RiskForm | None = None
         self.dialog: ServiceDialog | None = None
-        self._procedure_version: int | None = None
         self._final_follows = True
         self._setting_final = False
         self._saving = False
@@ -365,29 +364,18 @@ class RiskTab(QWidget):
         current = detail.current_risk
         return f"Risk: Cat {current.effective_category}" if current else "Risk: not assessed"
 
-    def show_detail(self, detail: CaseDetail) -> None:
+    def show_detail(self, detail: CaseDetail, procedure: Procedure) -> None:
         self.detail = detail
-        if self._procedure_version != detail.procedure_version_id:
-            self._procedure_version = detail.procedure_version_id
-            self._load_procedure()
+        # A newer procedure version with the same tool keeps the form and whatever is typed in it.
+        if self.procedure is None or self.procedure.risk_tool != procedure.risk_tool:
+            self._build_form(procedure.risk_tool)
+        self.procedure = procedure
         prefer, self._select_next = self._select_next, None
         replace_rows(self.ui.history, self.history_model, detail.risk_assessments, prefer)
         self.assessed_at.refresh_default()
         self._render_all()
 
     # --- the tool -------------------------------------------------------------------------------------
-
-    def _load_procedure(self) -> None:
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
-        call(self.session, self, lambda: cases.case_procedure(ctx, actor, case_id), self._procedure_loaded)
-
-    def _procedure_loaded(self, procedure: Procedure) -> None:
-        if self.procedure is not None and self.procedure.risk_tool == procedure.risk_tool:
-            self.procedure = procedure
-            return
-        self.procedure = procedure
-        self._build_form(procedure.risk_tool)
-        self._render_all()
 
     def _build_form(self, tool: RiskTool) -> None:
         ui = self.ui
