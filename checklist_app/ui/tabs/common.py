@@ -1,5 +1,6 @@
-"""What the case workspace's record tabs share: permissions in words, date-time inputs in UK local time,
-inline error messages with highlighted fields, and a small read-only table model keyed by record id."""
+"""What the case workspace's record tabs share: their base class, permissions in words, date-time inputs in
+UK local time, inline error messages with highlighted fields, and a small read-only table model keyed by
+record id."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.core.permissions import Action, CaseScope, allowed, describe
+from checklist_app.core.sop_model import Procedure
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.ui import fmt
@@ -586,3 +588,49 @@ class ServiceDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         show_failure(self.ui.message, exc, self.fields, self.locate)
+
+
+# --- the tabs themselves ----------------------------------------------------------------------------------
+
+
+class CaseTab(QWidget):
+    """What every record tab of the case workspace shares: the case and procedure it shows, its Designer
+    form with the primary buttons sized for bold text, the one dialog it may have open, and the record to
+    select when the workspace hands back the reloaded case. The interface is in the package docstring."""
+
+    changed = Signal()
+    icon_name = ""
+
+    def __init__(self, session: AppSession, case_id: int, form: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.case_id = session, case_id
+        self.detail: CaseDetail | None = None
+        self.procedure: Procedure | None = None
+        self.dialog: ServiceDialog | None = None
+        self._select_next: Any = None
+        self.ui = load_into(self, form)
+        for button in self.findChildren(QPushButton):
+            if button.property("primary"):
+                fit_bold(button)
+
+    def _open(self, dialog: ServiceDialog) -> ServiceDialog:
+        self.dialog = dialog
+        dialog.saved.connect(self._saved)
+        dialog.open()
+        return dialog
+
+    def _saved(self, result: Any) -> None:
+        chosen = self._record_saved(result)
+        if chosen is not None:
+            self._select_next = chosen
+        self.changed.emit()
+
+    def _record_saved(self, result: Any) -> object | None:
+        """The record to select once the workspace has reloaded the case after a dialog saved `result`
+        (None: keep the selection as it is)."""
+        return None
+
+    def _show_note(self, note: str) -> None:
+        """The line under the buttons that says why the user cannot change this section (empty: hidden)."""
+        self.ui.readOnlyNote.setText(note)
+        self.ui.readOnlyNote.setVisible(bool(note))

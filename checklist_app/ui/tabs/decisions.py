@@ -3,17 +3,16 @@ Entries are never edited; a changed decision is a new entry."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
 from checklist_app.core.permissions import Action
 from checklist_app.core.sop_model import Procedure
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, DecisionView
 from checklist_app.ui import fmt
-from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
+    CaseTab,
     Column,
     DateTimeInput,
     RowsModel,
@@ -21,7 +20,6 @@ from checklist_app.ui.tabs.common import (
     call,
     clear_failure,
     esc,
-    fit_bold,
     keys_text,
     refusal,
     replace_rows,
@@ -39,22 +37,15 @@ def _first_line(text: str) -> str:
     return " ".join(text.split())
 
 
-class DecisionsTab(QWidget):
+class DecisionsTab(CaseTab):
     """Decision log table, the selected entry in full, and the 'Add decision' form."""
 
-    changed = Signal()
     icon_name = "decision"
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.detail: CaseDetail | None = None
-        self._select_next: int | None = None
+        super().__init__(session, case_id, "decisions_tab.ui", parent)
         self._saving = False
-        self.ui = ui = load_into(self, "decisions_tab.ui")
-        for button in self.findChildren(QPushButton):
-            if button.property("primary"):
-                fit_bold(button)
+        ui = self.ui
         self.model = RowsModel(
             (
                 Column(

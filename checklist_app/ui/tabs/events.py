@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
 
 from checklist_app.core.permissions import Action
 from checklist_app.core.sop_model import Fact, FactSource, FactType, Procedure
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
 from checklist_app.ui import fmt
-from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
+    CaseTab,
     Column,
     DateTimeInput,
     RowsModel,
@@ -26,7 +26,6 @@ from checklist_app.ui.tabs.common import (
     call,
     clear_failure,
     esc,
-    fit_bold,
     keys_text,
     mark_invalid,
     refusal,
@@ -146,25 +145,16 @@ class FactEditor:
             self.widget.currentIndexChanged.connect(slot)
 
 
-class EventsTab(QWidget):
-    changed = Signal()
+class EventsTab(CaseTab):
     icon_name = "event"
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.detail: CaseDetail | None = None
-        self.procedure: Procedure | None = None
-        self.dialog: ServiceDialog | None = None
+        super().__init__(session, case_id, "events_tab.ui", parent)
         self.editors: dict[str, FactEditor] = {}
         self._baseline: dict[str, object] = {}
         self._derived_labels: dict[str, QLabel] = {}
         self._saving = False
-        self._select_next: str | None = None
-        self.ui = ui = load_into(self, "events_tab.ui")
-        for button in self.findChildren(QPushButton):
-            if button.property("primary"):
-                fit_bold(button)
+        ui = self.ui
         self.model = RowsModel(
             (
                 Column(
@@ -392,11 +382,9 @@ class EventsTab(QWidget):
     def open_record_dialog(self) -> ServiceDialog | None:
         if self.detail is None or not self.ui.recordButton.isEnabled():
             return None
-        dialog = RecordEventDialog(self.session, self.case_id, self.detail.manual_events, self.procedure, self)
-        dialog.saved.connect(lambda _r: self.changed.emit())
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self._open(
+            RecordEventDialog(self.session, self.case_id, self.detail.manual_events, self.procedure, self)
+        )
 
 
 def _same(a: object, b: object) -> bool:

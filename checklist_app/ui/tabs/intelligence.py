@@ -7,21 +7,21 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
 
 from checklist_app.core import intelligence as intel
 from checklist_app.core.permissions import Action
 from checklist_app.core.sop_model import IntelligenceTarget, Procedure
 from checklist_app.services import intelligence
 from checklist_app.services.dto import CaseDetail, IntelligenceView
-from checklist_app.services.errors import FieldProblem
+from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.ui import fmt
-from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
     STATE_TONES,
     STATE_WORDS,
+    CaseTab,
     Column,
     DateTimeInput,
     RowsModel,
@@ -34,7 +34,6 @@ from checklist_app.ui.tabs.common import (
     due_words,
     elapsed,
     esc,
-    fit_bold,
     keys_text,
     live_state,
     refusal,
@@ -56,25 +55,16 @@ def target_words(target: IntelligenceTarget) -> str:
 # --- the tab -----------------------------------------------------------------------------------------------
 
 
-class IntelligenceTab(QWidget):
+class IntelligenceTab(CaseTab):
     """The case's intelligence items with timeliness colours, the selected item in full, and the actions
     that move an item on (submit, route, assess, record action)."""
 
-    changed = Signal()
     icon_name = "intelligence"
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.detail: CaseDetail | None = None
-        self.procedure: Procedure | None = None
+        super().__init__(session, case_id, "intelligence_tab.ui", parent)
         self.assessors: list[tuple[int, str]] | None = None
-        self.dialog: ServiceDialog | None = None
-        self._select_next: int | None = None
-        self.ui = ui = load_into(self, "intelligence_tab.ui")
-        for button in self.findChildren(QPushButton):
-            if button.property("primary"):
-                fit_bold(button)
+        ui = self.ui
         now = session.now
         self.model = RowsModel(
             (
@@ -281,21 +271,12 @@ class IntelligenceTab(QWidget):
             note = "You can read this case's intelligence; your role does not allow changes to it."
         elif add and ui.addButton in visible:
             note = add
-        ui.readOnlyNote.setText(note)
-        ui.readOnlyNote.setVisible(bool(note))
+        self._show_note(note)
 
     # --- actions --------------------------------------------------------------------------------------
 
-    def _open(self, dialog: ServiceDialog) -> ServiceDialog:
-        self.dialog = dialog
-        dialog.saved.connect(self._saved)
-        dialog.open()
-        return dialog
-
-    def _saved(self, result: Any) -> None:
-        if isinstance(result, IntelligenceView):
-            self._select_next = result.id
-        self.changed.emit()
+    def _record_saved(self, result: Any) -> object | None:
+        return result.id if isinstance(result, IntelligenceView) else None
 
     def open_add_dialog(self) -> ServiceDialog | None:
         if self.detail is None or not self.ui.addButton.isEnabled():
@@ -615,8 +596,6 @@ class RouteDialog(_StepDialog):
     def work(self) -> Callable[[], Any]:
         assessor = self.ui.choice.currentData()
         if assessor is None:
-            from checklist_app.services.errors import InvalidInput
-
             raise InvalidInput([FieldProblem("assessor", "Assessor", "choose who should assess the item")])
         ctx, actor, item_id = self.session.ctx, self.session.actor, self.item.id
         return lambda: intelligence.route(ctx, actor, item_id, int(assessor))

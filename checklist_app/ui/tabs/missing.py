@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
 
 from checklist_app.core.permissions import Action
 from checklist_app.core.sop_model import Procedure
@@ -17,10 +17,10 @@ from checklist_app.services.dto import CaseDetail, MissingEpisodeView
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.services.records import MISSING_RISK_GRADES, MissingUpdate
 from checklist_app.ui import fmt
-from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
     STATE_WORDS,
+    CaseTab,
     Column,
     DateTimeInput,
     RowsModel,
@@ -30,7 +30,6 @@ from checklist_app.ui.tabs.common import (
     due_words,
     elapsed,
     esc,
-    fit_bold,
     keys_text,
     live_state,
     refusal,
@@ -75,20 +74,12 @@ def _held(e: MissingEpisodeView) -> str:
     return ""
 
 
-class MissingTab(QWidget):
-    changed = Signal()
+class MissingTab(CaseTab):
     icon_name = "missing"
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.detail: CaseDetail | None = None
-        self.dialog: ServiceDialog | None = None
-        self._select_next: int | None = None
-        self.ui = ui = load_into(self, "missing_tab.ui")
-        for button in self.findChildren(QPushButton):
-            if button.property("primary"):
-                fit_bold(button)
+        super().__init__(session, case_id, "missing_tab.ui", parent)
+        ui = self.ui
         now = session.now
         self.model = RowsModel(
             (
@@ -221,21 +212,12 @@ class MissingTab(QWidget):
             note = "Missing episodes are recorded by investigators and supervisors; you can read them here."
         elif reason and self.detail is not None:
             note = reason
-        ui.readOnlyNote.setText(note)
-        ui.readOnlyNote.setVisible(bool(note))
+        self._show_note(note)
 
     # --- actions --------------------------------------------------------------------------------------
 
-    def _open(self, dialog: ServiceDialog) -> ServiceDialog:
-        self.dialog = dialog
-        dialog.saved.connect(self._saved)
-        dialog.open()
-        return dialog
-
-    def _saved(self, result: Any) -> None:
-        if isinstance(result, int):
-            self._select_next = result
-        self.changed.emit()
+    def _record_saved(self, result: Any) -> object | None:
+        return result if isinstance(result, int) else None  # the episode's id
 
     def open_record_dialog(self) -> ServiceDialog | None:
         if self.detail is None or not self.ui.recordButton.isEnabled():

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,9 +28,9 @@ from checklist_app.services import risk
 from checklist_app.services.dto import CaseDetail, RiskAssessmentView
 from checklist_app.services.errors import InvalidInput
 from checklist_app.ui import fmt
-from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
+    CaseTab,
     Column,
     DateTimeInput,
     RowsModel,
@@ -41,7 +40,6 @@ from checklist_app.ui.tabs.common import (
     chip_html,
     compact_day,
     esc,
-    fit_bold,
     keys_text,
     mark_invalid,
     refusal,
@@ -264,25 +262,16 @@ class RiskForm(QObject):
 # --- the tab -----------------------------------------------------------------------------------------------
 
 
-class RiskTab(QWidget):
-    changed = Signal()
+class RiskTab(CaseTab):
     icon_name = "risk"
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.detail: CaseDetail | None = None
-        self.procedure: Procedure | None = None
+        super().__init__(session, case_id, "risk_tab.ui", parent)
         self.form: RiskForm | None = None
-        self.dialog: ServiceDialog | None = None
         self._final_follows = True
         self._setting_final = False
         self._saving = False
-        self._select_next: int | None = None
-        self.ui = ui = load_into(self, "risk_tab.ui")
-        for button in self.findChildren(QPushButton):
-            if button.property("primary"):
-                fit_bold(button)
+        ui = self.ui
         ui.riskHeader.setObjectName("riskHeader")
         ui.riskSummary.setObjectName("riskSummary")
         ui.headerLayout.setStretchFactor(ui.currentText, 1)
@@ -646,8 +635,7 @@ class RiskTab(QWidget):
             note = "Risk assessments are recorded by investigators and supervisors; you can read the history."
         elif reason and self.detail is not None:
             note = reason
-        ui.readOnlyNote.setText(note)
-        ui.readOnlyNote.setVisible(bool(note))
+        self._show_note(note)
         self._apply_countersign()
 
     def _apply_countersign(self) -> None:
@@ -762,11 +750,10 @@ class RiskTab(QWidget):
         a = self.selected_assessment()
         if a is None or not self.ui.countersignButton.isEnabled():
             return None
-        dialog = CountersignDialog(self.session, a, self)
-        dialog.saved.connect(lambda view: (setattr(self, "_select_next", view.id), self.changed.emit()))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self._open(CountersignDialog(self.session, a, self))
+
+    def _record_saved(self, result: Any) -> object | None:
+        return result.id  # the countersigned assessment
 
 
 class CountersignDialog(ServiceDialog):
