@@ -36,7 +36,7 @@ def _read_password(err: TextIO, *, from_stdin: bool, given: str | None, what: st
 def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     actor = system_actor()
     ctx, report = admin.initialise(args.db, actor)
-    try:
+    with ctx:
         out.write(f"database: {report.database}\n")
         if report.schema_before != report.schema_after:
             out.write(f"schema: {report.schema_before or 'new'} -> {report.schema_after}\n")
@@ -50,8 +50,6 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             _create_first_admin(ctx, args, out, err)
         elif args.admin_user and report.users:
             out.write("users already exist; no administrator created (use `checklist-app user add`)\n")
-    finally:
-        ctx.close()
     return 0
 
 
@@ -77,10 +75,8 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InvalidInput("--cases must be between 0 and 200000")
     actor = system_actor()
     ctx, _ = admin.initialise(args.db, actor)
-    try:
+    with ctx:
         report = generate(ctx, actor, cases=args.cases, seed=args.seed, progress=lambda m: err.write(m + "\n"))
-    finally:
-        ctx.close()
     out.write(report.describe() + "\n")
     return 0
 
@@ -93,11 +89,8 @@ def parse_anchor(value: str) -> admin.Anchor:
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    ctx = ServiceContext.open(args.db)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         report = admin.verify(ctx, system_actor(), tuple(args.anchor))
-    finally:
-        ctx.close()
     for problem in report.problems:
         out.write(f"{problem}\n")
     if report.problems:
@@ -112,11 +105,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    ctx = ServiceContext.open(args.db)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         report = admin.backup(ctx, system_actor(), args.dest, overwrite=args.overwrite)
-    finally:
-        ctx.close()
     out.write(
         f"backup written to {report.target} ({report.size:,} bytes); integrity OK; chain verified: "
         f"{report.entries} entries, head {report.head_hash}\n"
@@ -165,14 +155,9 @@ def add_user_parsers(sub: Any) -> None:
     team_sub.add_parser("list", help="list teams").set_defaults(func=cmd_team_list)
 
 
-def _with_ctx(args: argparse.Namespace) -> ServiceContext:
-    return ServiceContext.open(args.db)
-
-
 def cmd_user_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     password = _read_password(err, from_stdin=args.password_stdin, given=args.password, what="password")
-    ctx = _with_ctx(args)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         user = accounts.create_user(
             ctx,
             system_actor(),
@@ -183,18 +168,13 @@ def cmd_user_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             team=args.team,
             district_code=args.district,
         )
-    finally:
-        ctx.close()
     out.write(f"created {user.username} ({user.role}{', ' + user.team_name if user.team_name else ''})\n")
     return 0
 
 
 def cmd_user_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    ctx = _with_ctx(args)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         users = accounts.list_users(ctx)
-    finally:
-        ctx.close()
     for u in users:
         state = "locked" if u.locked else ("active" if u.active else "disabled")
         out.write(f"{u.username}\t{u.display_name}\t{u.role}\t{u.team_name or u.district_name or '-'}\t{state}\n")
@@ -204,8 +184,7 @@ def cmd_user_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _simple(args: argparse.Namespace, out: TextIO, action: str) -> int:
-    ctx = _with_ctx(args)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         actor = system_actor()
         if action == "disable":
             accounts.set_active(ctx, actor, args.username, False)
@@ -213,8 +192,6 @@ def _simple(args: argparse.Namespace, out: TextIO, action: str) -> int:
             accounts.set_active(ctx, actor, args.username, True)
         else:
             accounts.unlock(ctx, actor, args.username)
-    finally:
-        ctx.close()
     done = {"disable": "disabled", "enable": "enabled", "unlock": "unlocked"}[action]
     out.write(f"{args.username}: {done}\n")
     return 0
@@ -234,31 +211,22 @@ def cmd_user_unlock(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_user_reset(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     password = _read_password(err, from_stdin=args.password_stdin, given=args.password, what="new password")
-    ctx = _with_ctx(args)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         accounts.reset_password(ctx, system_actor(), args.username, password)
-    finally:
-        ctx.close()
     out.write(f"{args.username}: password reset; they must choose a new one at next log-on\n")
     return 0
 
 
 def cmd_team_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    ctx = _with_ctx(args)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         team = accounts.create_team(ctx, system_actor(), args.name, args.district)
-    finally:
-        ctx.close()
     out.write(f"created team {team.name} ({team.district_name})\n")
     return 0
 
 
 def cmd_team_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    ctx = _with_ctx(args)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         teams = accounts.list_teams(ctx)
-    finally:
-        ctx.close()
     for t in teams:
         out.write(f"{t.name}\t{t.district_name}\n")
     if not teams:

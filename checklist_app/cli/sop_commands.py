@@ -43,11 +43,8 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path = Path(args.file)
     load_procedure_file(path)  # reports every problem with line numbers before touching the database
-    ctx = ServiceContext.open(args.db)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         result = procedures.publish(ctx, system_actor(), path.read_text(encoding="utf-8"), str(path))
-    finally:
-        ctx.close()
     info = result.version
     if result.created:
         out.write(f"published {info.label}: {info.phases} phases, {info.steps} steps, hash {info.content_hash}\n")
@@ -61,11 +58,8 @@ def _load(ref: str, args: argparse.Namespace) -> Procedure:
     if path.exists() or "@" not in ref:
         return load_procedure_file(path)
     procedure_id, _, version = ref.partition("@")
-    ctx = ServiceContext.open(args.db)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         return procedures.load_published(ctx, procedure_id, version)
-    finally:
-        ctx.close()
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -86,11 +80,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    ctx = ServiceContext.open(args.db)
-    try:
+    with ServiceContext.open(args.db) as ctx:
         versions = procedures.list_versions(ctx)
-    finally:
-        ctx.close()
     if not versions:
         out.write("no published procedures (run `checklist-app init`)\n")
     for v in versions:

@@ -76,6 +76,12 @@ class ServiceContext:
     def close(self) -> None:
         self.db.dispose()
 
+    def __enter__(self) -> ServiceContext:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 def who(actor: Actor) -> Who:
     return Who(actor.user_id or None, actor.username)
