@@ -145,6 +145,12 @@ def add_user_parsers(sub: Any) -> None:
     reset.add_argument("--password", help="new password (visible to other local users)")
     reset.add_argument("--password-stdin", action="store_true")
     reset.set_defaults(func=cmd_user_reset)
+    set_role = user_sub.add_parser("set-role", help="change an account's role, team or district")
+    set_role.add_argument("username")
+    set_role.add_argument("--role", required=True, choices=[r.value for r in Role])
+    set_role.add_argument("--team", help="team name (investigators and supervisors)")
+    set_role.add_argument("--district", help="district code: BAR, DON, ROT or SHE (intelligence officers)")
+    set_role.set_defaults(func=cmd_user_set_role)
 
     team = sub.add_parser("team", help="manage teams")
     team_sub = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
@@ -214,6 +220,18 @@ def cmd_user_reset(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with ServiceContext.open(args.db) as ctx:
         accounts.reset_password(ctx, system_actor(), args.username, password)
     out.write(f"{args.username}: password reset; they must choose a new one at next log-on\n")
+    return 0
+
+
+def cmd_user_set_role(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services import account_admin
+
+    with ServiceContext.open(args.db) as ctx:
+        user = account_admin.change_role(
+            ctx, system_actor(), args.username, role=args.role, team=args.team, district_code=args.district
+        )
+    place = user.team_name or user.district_name or "force-wide"
+    out.write(f"{user.username}: now {user.role} ({place}); takes effect at their next log-on\n")
     return 0
 
 

@@ -92,6 +92,9 @@ def _user_info(session: Session, user: User) -> UserInfo:
         user.active,
         user.locked_at is not None,
         user.last_logon_at,
+        user.failed_logons,
+        user.locked_at,
+        user.must_change_password,
     )
 
 

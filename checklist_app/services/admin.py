@@ -14,10 +14,11 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo
 from checklist_app.services.errors import Conflict, InvalidInput
 from checklist_app.store import migrate
+from checklist_app.store.audit import head
 from checklist_app.store.backup import integrity_problems, single_file, sqlite_backup
 from checklist_app.store.db import Database, resolve_url, sqlite_path
 from checklist_app.store.errors import StoreError
-from checklist_app.store.verify import Anchor, VerifyReport, verify_database
+from checklist_app.store.verify import Anchor, Progress, VerifyReport, verify_database
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,32 @@ def initialise(location: str | None, actor: Actor) -> tuple[ServiceContext, Init
     return ctx, report
 
 
-def verify(ctx: ServiceContext, actor: Actor, anchors: tuple[Anchor, ...] = ()) -> VerifyReport:
+def verify(
+    ctx: ServiceContext, actor: Actor, anchors: tuple[Anchor, ...] = (), progress: Progress | None = None
+) -> VerifyReport:
     """Prove the chain and every audited record; each anchor (an earlier head kept elsewhere) must still be
-    in the chain with the same hash."""
+    in the chain with the same hash. `progress(stage, done, total)` hears every few thousand rows."""
     require(actor, Action.SYSTEM_VERIFY)
-    return verify_database(ctx.db, anchors)
+    return verify_database(ctx.db, anchors, progress)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    seq: int
+    entry_hash: str
+
+    @property
+    def anchor(self) -> str:
+        """As `verify --anchor` takes it back."""
+        return f"{self.seq}:{self.entry_hash}"
+
+
+def chain_head(ctx: ServiceContext, actor: Actor) -> ChainHead:
+    """The latest audit entry's number and hash, to be written down outside the database (an anchor)."""
+    require(actor, Action.SYSTEM_VERIFY)
+    with ctx.db.read() as session:
+        seq, digest = head(session)
+    return ChainHead(seq, digest)
 
 
 @dataclass(frozen=True)

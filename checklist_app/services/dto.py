@@ -38,6 +38,9 @@ class UserInfo:
     active: bool
     locked: bool
     last_logon_at: datetime | None
+    failed_logons: int = 0
+    locked_at: datetime | None = None
+    must_change_password: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,10 @@ Every problem names the table, the record id and the audit entry number where th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import Connection, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from checklist_app.core.canonical import GENESIS_HASH, entry_hash, state_hash
@@ -22,6 +22,9 @@ from checklist_app.store.models import AUDITED_MODELS, AuditEntry, ChainState, o
 
 _AUDIT_TRIGGERS_SQLITE = {"audit_log_no_update", "audit_log_no_delete"}
 _BATCH = 5000
+
+# Called with (what is being checked, rows done, rows in all) every few thousand rows; it may raise to stop.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +84,19 @@ class _LastEntry:
     state_hash: str | None
 
 
-def verify_database(db: Database, anchors: tuple[Anchor, ...] = ()) -> VerifyReport:
+def verify_database(db: Database, anchors: tuple[Anchor, ...] = (), progress: Progress | None = None) -> VerifyReport:
     report = VerifyReport()
     try:
         with db.engine.connect() as conn:
+            meter = _Meter(progress, _row_total(conn) if progress else 0)
+            meter.tick("database file", 0)
             if db.is_sqlite:
                 report.problems.extend(_sqlite_checks(conn))
             report.problems.extend(_trigger_checks(conn))
-            last = _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors})
+            last = _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors}, meter)
             _check_head(conn, report)
-            _check_records(conn, last, report)
+            _check_records(conn, last, report, meter)
+            meter.tick("done", 0)
     except DBAPIError as exc:
         # A damaged file can make the checks themselves fail (e.g. integrity_check on a malformed page):
         # that is a verification failure to report, not a crash. Other driver errors become store errors.
@@ -102,6 +108,25 @@ def verify_database(db: Database, anchors: tuple[Anchor, ...] = ()) -> VerifyRep
         else:
             raise
     return report
+
+
+class _Meter:
+    """Counts rows checked and tells `progress` every batch."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def tick(self, stage: str, rows: int) -> None:
+        self.done += rows
+        if self.progress is not None:
+            self.progress(stage, min(self.done, self.total), self.total)
+
+
+def _row_total(conn: Connection) -> int:
+    """Audit entries plus audited records: what the two long walks will read."""
+    existing = set(inspect(conn).get_table_names())
+    tables = [AuditEntry.__table__] + [m.__table__ for m in AUDITED_MODELS if object_type_of(m) in existing]  # type: ignore[attr-defined]
+    return sum(int(conn.execute(select(func.count()).select_from(t)).scalar() or 0) for t in tables)
 
 
 def _sqlite_checks(conn: Connection) -> Iterator[Problem]:
@@ -125,7 +150,9 @@ def _trigger_checks(conn: Connection) -> Iterator[Problem]:
         yield Problem("audit_log", None, None, f"protective trigger {name} has been removed")
 
 
-def _check_chain(conn: Connection, report: VerifyReport, anchors: dict[int, str]) -> dict[str, dict[int, _LastEntry]]:
+def _check_chain(
+    conn: Connection, report: VerifyReport, anchors: dict[int, str], meter: _Meter
+) -> dict[str, dict[int, _LastEntry]]:
     """Walk the chain once; return, per table and record id, the last entry that describes it."""
     last: dict[str, dict[int, _LastEntry]] = {}
     unmet = dict(anchors)
@@ -169,10 +196,13 @@ def _check_chain(conn: Connection, report: VerifyReport, anchors: dict[int, str]
         # Carry on from the stored hash so later, separate tampering is reported too.
         running, expected_seq = row["entry_hash"], seq + 1
         report.entries += 1
+        if report.entries % _BATCH == 0:
+            meter.tick("audit chain", _BATCH)
         report.head_seq, report.head_hash = seq, row["entry_hash"]
         if row["object_id"] is not None:
             by_id = last.setdefault(row["object_type"], {})
             by_id[row["object_id"]] = _LastEntry(seq, row["operation"], row["state_hash"])
+    meter.tick("audit chain", report.entries % _BATCH)
     for seq in sorted(unmet):
         where = (
             f"the log ends at entry {report.head_seq} (entries cut off?)"
@@ -201,7 +231,9 @@ def _check_head(conn: Connection, report: VerifyReport) -> None:
         )
 
 
-def _check_records(conn: Connection, last: dict[str, dict[int, _LastEntry]], report: VerifyReport) -> None:
+def _check_records(
+    conn: Connection, last: dict[str, dict[int, _LastEntry]], report: VerifyReport, meter: _Meter
+) -> None:
     existing_tables = set(inspect(conn).get_table_names())
     for model in AUDITED_MODELS:
         name = object_type_of(model)
@@ -216,6 +248,8 @@ def _check_records(conn: Connection, last: dict[str, dict[int, _LastEntry]], rep
             record_id = row["id"]
             seen.add(record_id)
             report.records_checked += 1
+            if len(seen) % _BATCH == 0:
+                meter.tick(name, _BATCH)
             entry = described.get(record_id)
             if entry is None:
                 report.problems.append(Problem(name, record_id, None, "has no audit entry (inserted outside the app?)"))
@@ -233,6 +267,7 @@ def _check_records(conn: Connection, last: dict[str, dict[int, _LastEntry]], rep
                         "differs from its last audit entry (changed outside the app?)",
                     )
                 )
+        meter.tick(name, len(seen) % _BATCH)
         for record_id, entry in described.items():
             if record_id not in seen and entry.operation != "erasure":
                 report.problems.append(

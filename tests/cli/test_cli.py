@@ -398,3 +398,17 @@ def test_output_cut_short_by_the_reader_is_not_a_failure(tmp_path: Path) -> None
     errors = child.stderr.read().decode()
     child.wait(timeout=120)
     assert "unexpected" not in errors and "Traceback" not in errors, errors
+
+
+def test_set_role_moves_an_investigator_and_refusals_change_nothing(force: str) -> None:
+    _add_investigator(force)
+    run = cli("--db", force, "user", "set-role", "dc.alder", "--role", "supervisor", "--team", TEAM)
+    assert (run.code, run.out) == (0, f"dc.alder: now supervisor ({TEAM}); takes effect at their next log-on\n")
+    assert _log_on(force, "dc.alder", PASSWORD).role is Role.SUPERVISOR
+    before = chain_head(force)
+    assert_refused(
+        cli("--db", force, "user", "set-role", "dc.alder", "--role", "investigator"),
+        "Team: is required for an investigator",
+        code=1,
+    )
+    assert chain_head(force) == before
