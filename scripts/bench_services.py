@@ -33,9 +33,9 @@ from sqlalchemy import func, select, text
 from checklist_app.cli.main import main as cli_main
 from checklist_app.core.permissions import Actor
 from checklist_app.core.sop_model import FieldType, Step
+from checklist_app.demo.people import DEMO_PASSWORD
 from checklist_app.services import accounts, cases, steps
 from checklist_app.services.context import ServiceContext
-from checklist_app.services.demo_people import DEMO_PASSWORD
 from checklist_app.store.backup import sqlite_backup
 from checklist_app.store.db import resolve_url, sqlite_path
 from checklist_app.store.models import AuditEntry, Case, District, StepRecord, User

@@ -69,7 +69,7 @@ def _create_first_admin(ctx: ServiceContext, args: argparse.Namespace, out: Text
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from checklist_app.services.demo import generate
+    from checklist_app.demo.generator import generate
 
     if args.cases < 0 or args.cases > 200_000:
         raise InvalidInput("--cases must be between 0 and 200000")

@@ -142,7 +142,7 @@ class FirstRunDialog(QDialog):
         self.accept()
 
     def load_demo(self) -> None:
-        from checklist_app.services.demo import generate
+        from checklist_app.demo.generator import generate
 
         count = self.ui.demoCases.value()
         self._busy(True, f"Generating {count} synthetic cases… this takes a few seconds per hundred cases.")

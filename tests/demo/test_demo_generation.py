@@ -9,7 +9,7 @@ import pytest
 from conftest import server_url
 from sqlalchemy import select
 
-from checklist_app.services import demo
+from checklist_app.demo import generator as demo
 from checklist_app.services.context import system_actor
 from checklist_app.store.models import Case, CaseSummary, IntelligenceItem, StepRecord
 from checklist_app.store.verify import verify_database

@@ -1,6 +1,6 @@
 """`checklist-app demo`: a synthetic force with cases at every stage.
 
-Cases are simulated (`demo_cases`), turned into rows with their state hashes (`demo_rows`, in worker
+Cases are simulated (`simulation`), turned into rows with their state hashes (`rows`, in worker
 processes for large runs) and written in batches through the bulk writer, with the same audit entries
 the services would write, so `verify` holds on demo data exactly as on real data.
 """
@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from checklist_app.core.permissions import Action, Actor, require
+from checklist_app.demo.people import DISTRICT_WEIGHTS, Staff, ensure_staff
+from checklist_app.demo.rows import CasePlan, PreparedCase, prepare_many
 from checklist_app.services import procedures
 from checklist_app.services.context import ServiceContext
-from checklist_app.services.demo_people import DISTRICT_WEIGHTS, Staff, ensure_staff
-from checklist_app.services.demo_rows import CasePlan, PreparedCase, prepare_many
 from checklist_app.services.errors import Conflict
 from checklist_app.store.audit import Who
 from checklist_app.store.bulk import BulkWriter
