@@ -16,7 +16,7 @@ from checklist_app.services.errors import InvalidInput
 def cmd_gui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from checklist_app.ui.app import run
 
-    return run(getattr(args, "db", None))
+    return run(getattr(args, "db", None), smoke_test=getattr(args, "smoke_test", False))
 
 
 def _read_password(err: TextIO, *, from_stdin: bool, given: str | None, what: str) -> str:

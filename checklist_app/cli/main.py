@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
+    # For the frozen build's smoke test: start to the log-on screen, report it, quit.
+    gui.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     gui.set_defaults(func=commands.cmd_gui)
 
     init = sub.add_parser("init", help="create or upgrade the database and create the first administrator")

@@ -220,7 +220,15 @@ class AppController:
             self.ctx.close()
 
 
-def run(location: str | None = None) -> int:
+def _smoke_report(controller: AppController) -> None:
+    """For the installer's smoke test: say whether the log-on screen came up, then quit."""
+    login = controller.login
+    shown = login is not None and login.isVisible()
+    print(f"gui: log-on screen {'shown' if shown else 'NOT shown'}", flush=True)
+    QApplication.exit(0 if shown else 1)
+
+
+def run(location: str | None = None, *, smoke_test: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     configure(app)
@@ -230,6 +238,8 @@ def run(location: str | None = None) -> int:
     try:
         if not controller.start():
             return 1
+        if smoke_test:
+            QTimer.singleShot(500, lambda: _smoke_report(controller))
         code = app.exec()
         return int(code)
     finally:

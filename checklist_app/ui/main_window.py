@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checklist_app import __version__
 from checklist_app.core.permissions import Action
 from checklist_app.ui import fmt
 from checklist_app.ui.case_list import CaseListPage
@@ -280,13 +279,9 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About",
-            f"<b>CSE Investigation and Intelligence</b> {__version__}<br>Standard operating procedure for child "
-            "sexual exploitation investigations and intelligence (Drew Review 2016, recommendation 9).<br><br>"
-            f"Database: {self.session.ctx.db.describe()}",
-        )
+        from checklist_app.ui.about import AboutDialog
+
+        AboutDialog(self.session, self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.prefs.set_geometry("main", QByteArray(self.saveGeometry()))
