@@ -23,7 +23,11 @@ def _read_password(err: TextIO, *, from_stdin: bool, given: str | None, what: st
     if given is not None:
         return given
     if from_stdin or not sys.stdin.isatty():
-        line = sys.stdin.readline()
+        try:
+            line = sys.stdin.readline()
+            line.encode("utf-8")  # a C locale decodes bad bytes to lone surrogates instead of failing
+        except UnicodeError:
+            raise InvalidInput(f"The {what} on standard input is not valid UTF-8 text.") from None
         if not line:
             raise InvalidInput(f"No {what} on standard input.")
         return line.rstrip("\r\n")

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +16,8 @@ from checklist_app.core.permissions import PermissionDenied
 from checklist_app.core.sop_loader import SopValidationError
 from checklist_app.services.errors import InvalidInput, ServiceError
 from checklist_app.store.errors import StoreError
+from checklist_app.store.files import OWNER_ONLY
+from checklist_app.store.redact import describe, redacted_traceback
 
 EXIT_PROBLEMS = 1
 EXIT_FAILED = 3
@@ -33,9 +33,11 @@ def log_path() -> Path:
 def log_unexpected(exc: BaseException) -> Path | None:
     try:
         path = log_path()
-        with path.open("a", encoding="utf-8") as handle:
+        # Owner-only: even redacted, the log says what the user was doing.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, OWNER_ONLY)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(f"\n--- {datetime.now(UTC).isoformat()} ---\n")
-            handle.write("".join(traceback.format_exception(exc)))
+            handle.write(redacted_traceback(exc))
         return path
     except OSError:
         return None
@@ -65,8 +67,7 @@ def run_guarded(action: Callable[[], int], err: TextIO) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK_PIPE
     except Exception as exc:  # the last line of defence: no traceback reaches the user
-        logging.getLogger(__name__).debug("unexpected", exc_info=exc)
         where = log_unexpected(exc)
-        err.write(f"error: unexpected failure ({type(exc).__name__}: {exc}).")
+        err.write(f"error: unexpected failure ({describe(exc)}).")
         err.write(f" Details were written to {where}.\n" if where else "\n")
         return EXIT_FAILED

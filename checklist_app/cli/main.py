@@ -14,6 +14,7 @@ from typing import TextIO
 from checklist_app import __version__
 from checklist_app.cli import commands, sop_commands
 from checklist_app.cli.errors import run_guarded
+from checklist_app.store.files import private_umask
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    private_umask()  # databases, backups, logs and exports: owner-only
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -15,9 +15,16 @@ from checklist_app.services.dto import ProcedureVersionInfo
 from checklist_app.services.errors import Conflict, InvalidInput
 from checklist_app.store import migrate
 from checklist_app.store.audit import head
-from checklist_app.store.backup import integrity_problems, single_file, sqlite_backup
+from checklist_app.store.backup import (
+    clash_with_database,
+    companions,
+    integrity_problems,
+    safe_backup,
+    single_file,
+)
 from checklist_app.store.db import Database, resolve_url, sqlite_path
 from checklist_app.store.errors import StoreError
+from checklist_app.store.files import create_private_file
 from checklist_app.store.verify import Anchor, Progress, VerifyReport, verify_database
 
 
@@ -87,31 +94,44 @@ class BackupReport:
 
 def backup(ctx: ServiceContext, actor: Actor, destination: str | Path, *, overwrite: bool = False) -> BackupReport:
     """Copy the live SQLite database with the backup API, then prove the copy: integrity check, foreign
-    keys and the full audit-chain verification. A copy that fails is deleted and the error raised."""
+    keys and the full audit-chain verification. The copy is made beside `destination` and renamed over it
+    only once it passed, so an existing file is never lost to a failed backup; a copy that fails is
+    deleted and the error raised."""
     require(actor, Action.SYSTEM_BACKUP)
     source = ctx.db.path
     if source is None:
         raise Conflict("Backups of a PostgreSQL database are made with the server's tools (pg_dump).")
-    target = Path(destination).expanduser().resolve()
+    target = Path(destination).expanduser().absolute()
     if target.is_dir():
         raise InvalidInput(f"{target} is a folder; give a file name for the backup.")
-    if target == source.resolve():
-        raise InvalidInput("The backup cannot overwrite the live database.")
-    if target.exists():
-        if not overwrite:
-            raise Conflict(f"{target} already exists. Choose another name, or use --overwrite to replace it.")
-        target.unlink()
+    live = clash_with_database(target, source)
+    if live is not None:
+        raise InvalidInput(
+            f"The backup cannot be written to {target}: that is the live database's file {live.name}. "
+            "Nothing was changed; choose a file outside the database's own files."
+        )
+    if target.exists() and not overwrite:
+        raise Conflict(f"{target} already exists. Choose another name, or use --overwrite to replace it.")
     if not target.parent.is_dir():
         raise InvalidInput(f"The folder {target.parent} does not exist.")
-    sqlite_backup(source, target)
-    problems, report = check_copy(target)
-    if problems:
-        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
-            leftover.unlink(missing_ok=True)
-        raise Conflict("The backup copy failed its checks and was deleted: " + "; ".join(problems[:5]))
-    # Opening the copy with the app's settings switched it to WAL; make it one file again, which also opens
-    # from read-only media (a WAL database needs its -shm file beside it).
-    single_file(target)
+    for companion in companions(target)[1:]:
+        if companion.exists():
+            raise Conflict(
+                f"{companion} exists beside {target.name}: that database may be in use or need recovery. "
+                "Nothing was changed; choose another name."
+            )
+    checked: list[VerifyReport] = []
+
+    def check(path: Path) -> list[str]:
+        problems, report = check_copy(path)
+        checked.append(report)
+        return problems
+
+    try:
+        safe_backup(source, target, check)
+    except StoreError as exc:
+        raise Conflict(str(exc)) from None
+    report = checked[-1]
     return BackupReport(target, target.stat().st_size, report.entries, report.head_hash)
 
 
@@ -136,6 +156,7 @@ def restore_backup(backup: Path, location: str | None) -> Path:
     staging = target.with_name(f"{target.name}.restoring")
     for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
         leftover.unlink(missing_ok=True)
+    create_private_file(staging)
     shutil.copyfile(backup, staging)
     problems, _report = check_copy(staging)
     if problems:

@@ -1,18 +1,57 @@
-"""Copying a live SQLite database safely: the backup API, never a file copy."""
+"""Copying a live SQLite database safely: the backup API, never a file copy.
+
+A backup never deletes or overwrites anything before the new copy is complete and checked: it is written to
+a temporary file beside the destination and moved into place atomically. A destination that is the live
+database or one of its companion files (-wal, -shm, -journal), by any name (symbolic link, hard link or a
+different letter case), is refused: overwriting the live -wal loses acknowledged writes.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from checklist_app.store.errors import StoreError
+from checklist_app.store.files import OWNER_ONLY, create_private_file, fsync_folder
+
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def companions(path: Path) -> tuple[Path, ...]:
+    """The database file and the files SQLite keeps beside it."""
+    return (path, *(Path(f"{path}{suffix}") for suffix in COMPANION_SUFFIXES))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)  # symbolic links and hard links (same device and inode)
+    except OSError:
+        return False
+
+
+def clash_with_database(target: Path, database: Path) -> Path | None:
+    """The live file (the database or a companion) that `target` names, or None. Compares resolved paths,
+    inodes, and names that differ only in letter case in the same folder (case-insensitive file systems)."""
+    resolved = target.resolve()
+    for live in companions(database):
+        if resolved == live.resolve() or _same_file(target, live):
+            return live
+        same_folder = resolved.parent == live.resolve().parent or _same_file(resolved.parent, live.parent)
+        if same_folder and resolved.name.casefold() == live.name.casefold():
+            return live
+    return None
 
 
 def sqlite_backup(source: Path, target: Path) -> None:
-    """Online backup of `source` into a new file `target` (which must not exist). On failure no partial
-    copy is left behind."""
+    """Online backup of `source` into a new file `target` (which must not exist). The file is created
+    owner-only. On failure no partial copy is left behind."""
     if target.exists():
         raise FileExistsError(str(target))
+    create_private_file(target)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(str(target))
@@ -23,11 +62,40 @@ def sqlite_backup(source: Path, target: Path) -> None:
         finally:
             dst.close()
     except sqlite3.Error as exc:
-        for leftover in (target, Path(f"{target}-journal"), Path(f"{target}-wal"), Path(f"{target}-shm")):
-            leftover.unlink(missing_ok=True)
+        remove_copy(target)
         raise StoreError(f"Could not copy {source} to {target}: {exc}. Nothing was written.") from exc
     finally:
         src.close()
+
+
+def remove_copy(path: Path) -> None:
+    """Delete a copy this program made (never the live database) and its companion files."""
+    for leftover in companions(path):
+        leftover.unlink(missing_ok=True)
+
+
+def safe_backup(source: Path, target: Path, check: Callable[[Path], list[str]]) -> None:
+    """Copy `source` to a temporary file beside `target`, run `check` on it (problems -> refused, copy
+    deleted), make it one self-contained file, then atomically replace `target`. Until the final rename the
+    existing `target`, if any, is untouched."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(handle)
+    staging = Path(name)
+    staging.unlink()  # sqlite_backup creates it afresh, owner-only
+    try:
+        sqlite_backup(source, staging)
+        problems = check(staging)
+        if problems:
+            raise StoreError("The backup copy failed its checks and was deleted: " + "; ".join(problems[:5]))
+        single_file(staging)
+        with open(staging, "rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(staging, OWNER_ONLY)
+        os.replace(staging, target)
+        fsync_folder(target.parent)
+    finally:
+        with contextlib.suppress(OSError):
+            remove_copy(staging)
 
 
 def single_file(path: Path) -> None:

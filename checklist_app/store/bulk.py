@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, Table, func, insert, select, update
+from sqlalchemy import Boolean, Connection, Date, Table, func, insert, select, text, update
 
 from checklist_app.core.canonical import canonical_json, state_hash
 from checklist_app.store.audit import Operation, Who, chained_entry
@@ -58,6 +58,23 @@ def _converter(column_type: Any) -> Callable[[Any], Any] | None:
     if isinstance(column_type, Date):
         return _sqlite_date
     return None
+
+
+def advance_id_sequences(conn: Connection, tables: list[Table]) -> None:
+    """After rows were inserted with explicit ids, move each table's id sequence past the highest id, so
+    ordinary inserts that follow do not collide. SQLite's rowid allocation needs nothing."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" not in table.c or not table.c.id.primary_key:
+            continue
+        conn.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"
+            ),
+            {"table": table.name},
+        )
 
 
 class BulkWriter:
@@ -124,10 +141,13 @@ class BulkWriter:
         self._summaries.append(values)
 
     def flush(self) -> None:
+        written: list[Table] = []
         for table in Base.metadata.sorted_tables:
             rows = self._rows.pop(table.name, None)
             if rows:
                 self._insert(table, rows)
+                written.append(table)
+        advance_id_sequences(self.conn, written)
         if self._summaries:
             self._insert(CaseSummary.__table__, self._summaries)  # type: ignore[arg-type]
             self._summaries = []

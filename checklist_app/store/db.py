@@ -30,6 +30,8 @@ from checklist_app.store.errors import (
     DatabaseUnreadable,
     StoreError,
 )
+from checklist_app.store.files import create_private_file
+from checklist_app.store.redact import mask_url
 
 ENV_VAR = "CHECKLIST_APP_DB"
 APP_NAME = "checklist-app"
@@ -50,6 +52,9 @@ def default_database_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "checklist.db"
 
 
+SUPPORTED = (
+    "Supported: SQLite (a file path, or sqlite:///PATH) and PostgreSQL (postgresql+psycopg://USER@HOST/NAME)."
+)
 _NETWORK_PATH = re.compile(r"^(\\\\|//)[^\\/]+[\\/]")
 
 
@@ -61,10 +66,19 @@ def resolve_url(location: str | None = None) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
     if "://" in value:
+        shown = mask_url(value)
         try:
-            make_url(value).get_dialect()  # also loads the dialect: an unknown scheme is refused here
-        except Exception as exc:  # the URL parser and the dialect loader raise several types
-            raise BadDatabaseLocation(f"Not a database URL: {value!r} ({exc})") from None
+            backend = make_url(value).get_backend_name()
+        except Exception:  # the URL parser raises several types; its message may quote the password
+            raise BadDatabaseLocation(f"Not a database URL: {shown}. {SUPPORTED}") from None
+        if backend not in ("sqlite", "postgresql"):
+            raise BadDatabaseLocation(f"{backend} databases are not supported ({shown}). {SUPPORTED}")
+        try:
+            make_url(value).get_dialect()  # also loads the driver: a missing one is named here
+        except Exception as exc:
+            raise BadDatabaseLocation(
+                f"Cannot use {shown}: its database driver is not installed ({type(exc).__name__}). {SUPPORTED}"
+            ) from None
         return value
     if _NETWORK_PATH.match(value):
         raise BadDatabaseLocation(
@@ -100,11 +114,16 @@ def _apply_sqlite_pragmas(dbapi_connection: sqlite3.Connection, foreign_keys: bo
 def make_engine(url: str, *, foreign_keys: bool = True, echo: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
+        # hide_parameters: a failed statement's error text must never carry case content or hashes.
+        return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
-    if sqlite_path(parsed) is None:
+    path = sqlite_path(parsed)
+    if path is None:
         kwargs["poolclass"] = StaticPool
-    engine = create_engine(url, echo=echo, **kwargs)
+    elif not path.exists() and path.parent.is_dir():
+        # Created owner-only before SQLite creates it with the umask's mode; its -wal and -shm follow.
+        create_private_file(path)
+    engine = create_engine(url, echo=echo, hide_parameters=True, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:

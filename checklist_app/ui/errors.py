@@ -16,6 +16,7 @@ from checklist_app.core.permissions import PermissionDenied
 from checklist_app.core.sop_loader import SopValidationError
 from checklist_app.services.errors import InvalidInput, ServiceError
 from checklist_app.store.errors import DatabaseBusy, StoreError
+from checklist_app.store.redact import describe
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def explain(exc: BaseException) -> Explained:
         shown = "\n".join(str(p) for p in exc.problems[:10])
         return Explained("Procedure file has problems", shown)
     where = log_unexpected(exc)
-    log.error("unexpected error", exc_info=exc)
+    log.error("unexpected error: %s", describe(exc))  # never the values a database error quotes
     detail = f"Details were written to {where}." if where else "Details could not be written to the log."
     return Explained("Something went wrong", f"An unexpected error occurred ({type(exc).__name__}). {detail}")
 

@@ -137,7 +137,7 @@ def test_backup_never_overwrites_unless_told(live: Path, tmp_path: Path) -> None
     [
         ("{tmp}", "is a folder; give a file name for the backup"),
         ("{tmp}/no-such-folder/copy.db", "The folder {tmp}/no-such-folder does not exist"),
-        ("{live}", "The backup cannot overwrite the live database"),
+        ("{live}", "that is the live database's file live.db"),
     ],
 )
 def test_backup_refuses_bad_destinations(live: Path, tmp_path: Path, dest: str, expected: str) -> None:

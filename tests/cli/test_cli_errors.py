@@ -75,7 +75,7 @@ LOCATIONS: dict[str, tuple[Callable[[Path], Path | str], str]] = {
     "empty file": (lambda t: (t / "empty.db").write_bytes(b"") or t / "empty.db", "has not been set up"),
     "UNC path": (lambda t: r"\\server\share\cases.db", "is on a network share"),
     "SMB path": (lambda t: "//server/share/cases.db", "is on a network share"),
-    "unknown URL scheme": (lambda t: "notadialect://host/db", "Not a database URL: 'notadialect://host/db'"),
+    "unknown URL scheme": (lambda t: "notadialect://host/db", "notadialect databases are not supported"),
     "unparsable URL": (lambda t: "://", "Not a database URL"),
     "no server": (lambda t: "postgresql+psycopg://nobody:s3cret@127.0.0.1:1/none", "Cannot connect to"),
 }
