@@ -25,21 +25,22 @@ _OTP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _OTP_GROUPS, _OTP_GROUP_LENGTH = 3, 4
 
 
-def one_time_password() -> str:
-    """Three groups of four characters (about 59 bits): typed once, then replaced by the user."""
-    return "-".join(
-        "".join(secrets.choice(_OTP_ALPHABET) for _ in range(_OTP_GROUP_LENGTH)) for _ in range(_OTP_GROUPS)
-    )
+def one_time_password(username: str = "") -> str:
+    """Three groups of four characters (about 59 bits): typed once, then replaced by the user. Never one the
+    password rules would refuse for `username` (it must not contain the user name)."""
+    while True:
+        password = "-".join(
+            "".join(secrets.choice(_OTP_ALPHABET) for _ in range(_OTP_GROUP_LENGTH)) for _ in range(_OTP_GROUPS)
+        )
+        if not accounts.password_problems(password, username.strip().lower()):
+            return password
 
 
 def reset_to_one_time_password(ctx: ServiceContext, actor: Actor, username: str) -> tuple[UserInfo, str]:
     """Give the account a generated password that works for one log-on: the user must choose their own
     there and then. Also releases a lock, as `accounts.reset_password` does. Returns the password, which is
     stored only as its hash: the administrator must pass it on now."""
-    while True:
-        password = one_time_password()
-        if not accounts.password_problems(password, username.strip().lower()):
-            break
+    password = one_time_password(username)
     return accounts.reset_password(ctx, actor, username, password), password
 
 

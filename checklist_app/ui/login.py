@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from checklist_app.core.permissions import Actor
-from checklist_app.services import accounts
+from checklist_app.services import account_admin, accounts
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import AuthenticationFailed
 from checklist_app.ui.errors import explain
@@ -77,9 +77,24 @@ class LoginDialog(QDialog):
         username, password = self.ui.username.text().strip(), self.ui.password.text()
         self.ui.logOnButton.setEnabled(False)
         self.show_message("Checking…", error=False)
-        self.runner.run(lambda: accounts.log_on(self.ctx, username, password), self._accepted, self._refused)
+        ctx = self.ctx
 
-    def _accepted(self, actor: Actor) -> None:
+        def work() -> tuple[Actor, bool]:
+            actor = accounts.log_on(ctx, username, password)
+            return actor, account_admin.password_change_required(ctx, actor)
+
+        self.runner.run(work, lambda result: self._accepted(*result, password), self._refused)
+
+    def _accepted(self, actor: Actor, must_change: bool = False, one_time: str = "") -> None:
+        if must_change:
+            from checklist_app.ui.own_password import ChooseOwnPasswordDialog
+
+            chooser = ChooseOwnPasswordDialog(self.ctx, self.runner, actor, one_time, self)
+            if chooser.exec() != QDialog.DialogCode.Accepted:
+                self.ui.password.clear()
+                self.show_message("You must choose your own password before you can work. Log on again to do so.")
+                self._update_button()
+                return
         self.actor = actor
         self.prefs.last_username = actor.username
         self.ui.password.clear()

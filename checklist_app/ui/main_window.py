@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core.permissions import Action
 from checklist_app.ui import fmt
+from checklist_app.ui.admin.console import AdminConsole
 from checklist_app.ui.case_list import CaseListPage
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import app_icon, icon
@@ -62,10 +63,15 @@ class MainWindow(QMainWindow):
         self.ui.lockPage.layout().addWidget(self.lock_screen)
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.log_off_requested.connect(self.log_off_requested)
-        self.case_list = CaseListPage(session)
-        self.case_list.open_case.connect(self.open_case)
         tabs = self.ui.caseTabs
-        tabs.addTab(self.case_list, icon("case"), "Case list")
+        self.case_list: CaseListPage | AdminConsole
+        if session.may(Action.CASE_LIST):
+            self.case_list = CaseListPage(session)
+            self.case_list.open_case.connect(self.open_case)
+            tabs.addTab(self.case_list, icon("case"), "Case list")
+        else:  # administrators see no case content: their first page is the console
+            self.case_list = AdminConsole(session)
+            tabs.addTab(self.case_list, icon("settings"), "Administration")
         tabs.tabBar().setTabButton(0, tabs.tabBar().ButtonPosition.RightSide, None)  # the list stays
         tabs.tabCloseRequested.connect(self.close_tab)
         self._hidden_windows: list[QWidget] = []
@@ -110,6 +116,7 @@ class MainWindow(QMainWindow):
             "&New case…", self.new_case, "Ctrl+N", "new-case", "Open a new case from a referral"
         )
         self.new_case_action.setEnabled(may_open)
+        self.new_case_action.setVisible(may_open or self.session.may(Action.CASE_LIST))  # not for administrators
         self.new_case_action.setIconText("New case")  # toolbar buttons go without the dialog ellipsis
         self.refresh_action = self._action("&Refresh", self.refresh, "F5", "refresh", "Reload the case list")
         self.close_tab_action = self._action(

@@ -1,0 +1,1 @@
+"""The administrator's console: accounts, teams and districts, procedure versions, the database."""
