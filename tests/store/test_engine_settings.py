@@ -384,6 +384,12 @@ def _crash_once(url: str, actors: str, rng: random.Random) -> list[list[str]]:
         assert proc.poll() is None, f"the writer died on its own:\n{proc.stderr.read() if proc.stderr else ''}"
         assert time.monotonic() < deadline, "the writer did not start"
         time.sleep(0.02)
+    # On a loaded machine the first write can take longer than the random delay below: wait for one
+    # acknowledged write first, so every cycle kills a writer that is really writing.
+    while len(reader.lines) < 2:
+        assert proc.poll() is None, f"the writer died on its own:\n{proc.stderr.read() if proc.stderr else ''}"
+        assert time.monotonic() < deadline + 60, "the writer acknowledged nothing"
+        time.sleep(0.02)
     time.sleep(rng.uniform(0.05, 0.4))
     assert proc.poll() is None, f"the writer stopped before the kill:\n{proc.stderr.read() if proc.stderr else ''}"
     proc.send_signal(signal.SIGKILL)
