@@ -7,6 +7,7 @@ unexpected error writes its traceback to the log file, never to the terminal.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -74,8 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    # A windowed program on Windows (the installer's `checklist-app.exe`) has no standard streams at all.
+    out = out or sys.stdout or io.StringIO()
+    err = err or sys.stderr or io.StringIO()
     private_umask()  # databases, backups, logs and exports: owner-only
     parser = build_parser()
     try:
