@@ -52,9 +52,7 @@ def default_database_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "checklist.db"
 
 
-SUPPORTED = (
-    "Supported: SQLite (a file path, or sqlite:///PATH) and PostgreSQL (postgresql+psycopg://USER@HOST/NAME)."
-)
+SUPPORTED = "Supported: SQLite (a file path, or sqlite:///PATH) and PostgreSQL (postgresql+psycopg://USER@HOST/NAME)."
 _NETWORK_PATH = re.compile(r"^(\\\\|//)[^\\/]+[\\/]")
 
 

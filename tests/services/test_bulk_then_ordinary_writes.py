@@ -49,9 +49,7 @@ def test_every_kind_of_write_works_after_demo_data(db_url: str) -> None:
         episode = records.record_missing_episode(
             ctx, world.investigator, case.id, reported_at=clock.now - timedelta(hours=1), risk_grade="high"
         )
-        decision = records.add_decision(
-            ctx, world.supervisor, case.id, decision="Proceed.", rationale="Risk is high."
-        )
+        decision = records.add_decision(ctx, world.supervisor, case.id, decision="Proceed.", rationale="Risk is high.")
         assert item.id and assessment.id and episode and decision
     finally:
         ctx.close()
