@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from checklist_app.core.permissions import Action
-from checklist_app.ui import fmt
+from checklist_app.ui import fmt, window_fit
 from checklist_app.ui.admin.console import AdminConsole
 from checklist_app.ui.case_list import CaseListPage
 from checklist_app.ui.forms import load_into
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setWindowTitle("CSE Investigation and Intelligence")
         self.ui = load_into(self, "main_window.ui")
+        window_fit.scroll_central(self)  # content scrolls; it never makes the window outgrow the screen
         self.lock_screen = LockScreen(session, self.ui.lockPage)
         self.ui.lockPage.layout().addWidget(self.lock_screen)
         self.lock_screen.unlocked.connect(self.unlock)
@@ -83,7 +84,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1360, 860)
+            self.resize(window_fit.initial_size(self))
+        window_fit.fit_to_screen(self)  # saved at another scaling or on another screen
         self.case_list.refresh()
 
     # --- actions -------------------------------------------------------------------------------------
@@ -289,6 +291,10 @@ class MainWindow(QMainWindow):
         from checklist_app.ui.about import AboutDialog
 
         AboutDialog(self.session, self).exec()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        window_fit.fit_to_screen(self)  # now that the frame (title bar) is known
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.prefs.set_geometry("main", QByteArray(self.saveGeometry()))
