@@ -32,7 +32,7 @@ from sqlalchemy import func, select, text
 
 from checklist_app.cli.main import main as cli_main
 from checklist_app.core.permissions import Actor
-from checklist_app.core.sop_model import FieldType, Step
+from checklist_app.core.procedure.model import FieldType, Step
 from checklist_app.demo.people import DEMO_PASSWORD
 from checklist_app.services import accounts, cases, steps
 from checklist_app.services.context import ServiceContext

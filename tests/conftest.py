@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 
 from checklist_app.core.permissions import Actor
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, admin, procedures
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.store import migrate

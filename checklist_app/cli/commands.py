@@ -7,7 +7,7 @@ import getpass
 import sys
 from typing import Any, TextIO
 
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, admin
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import InvalidInput
@@ -264,7 +264,7 @@ def self_check(out: TextIO, err: TextIO) -> int:
     stylesheet; report and exit non-zero on any failure. Used after `pip install` and on the frozen build."""
     from checklist_app import paths
     from checklist_app.core.calendar import WorkingCalendar
-    from checklist_app.core.sop_loader import validate_file
+    from checklist_app.core.procedure.loader import validate_file
     from checklist_app.store import migrate
 
     failures = 0

@@ -13,7 +13,7 @@ from typing import TextIO
 import platformdirs
 
 from checklist_app.core.permissions import PermissionDenied
-from checklist_app.core.sop_loader import SopValidationError
+from checklist_app.core.procedure.loader import SopValidationError
 from checklist_app.services.errors import InvalidInput, ServiceError
 from checklist_app.store.errors import StoreError
 from checklist_app.store.files import OWNER_ONLY

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from checklist_app.core.sop_diff import diff_procedures
-from checklist_app.core.sop_loader import SopValidationError, load_procedure_file
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.diff import diff_procedures
+from checklist_app.core.procedure.loader import SopValidationError, load_procedure_file
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import procedures
 from checklist_app.services.context import ServiceContext, system_actor
 

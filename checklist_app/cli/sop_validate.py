@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from checklist_app.core.sop_loader import validate_file
+from checklist_app.core.procedure.loader import validate_file
 
 
 def run_validate(paths: Sequence[str], out: TextIO, err: TextIO) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from checklist_app.core.sop_model import AuditTemplate, ItemGrade, OverallGrade
+from checklist_app.core.procedure.model import AuditTemplate, ItemGrade, OverallGrade
 
 ALL_CRITICAL_COMPLIANT = "all_critical_compliant"
 NO_CRITICAL_NON_COMPLIANT = "no_critical_non_compliant"

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 
 from checklist_app.core.calendar import LOCAL_TZ, WorkingCalendar
-from checklist_app.core.sop_model import Duration, DurationUnit
+from checklist_app.core.procedure.model import Duration, DurationUnit
 
 END_OF_DAY = time(23, 59, 59, 999999)
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from checklist_app.core.sop_model import EvidenceField, FieldType, Step
+from checklist_app.core.procedure.model import EvidenceField, FieldType, Step
 
 MAX_TEXT = 4000
 MAX_LONGTEXT = 20000

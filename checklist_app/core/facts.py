@@ -1,4 +1,4 @@
-"""The facts the application derives from case data (sop_model.DERIVED_FACTS) for step conditions."""
+"""The facts the application derives from case data (procedure.model.DERIVED_FACTS) for step conditions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.core.deadlines import due_at, require_aware
-from checklist_app.core.sop_model import Duration
+from checklist_app.core.procedure.model import Duration
 
 AGE_BANDS = ("0-12", "13-15", "16-17", "18-24")
 

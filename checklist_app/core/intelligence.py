@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.deadlines import due_at
-from checklist_app.core.sop_model import IntelligenceTarget
+from checklist_app.core.procedure.model import IntelligenceTarget
 
 
 class Scheme(StrEnum):

@@ -22,7 +22,7 @@ from checklist_app.core.deadlines import (
     state_when_done,
     state_when_open,
 )
-from checklist_app.core.sop_model import Anchor, AnchorKind, Duration, Procedure, Requirement, Step
+from checklist_app.core.procedure.model import Anchor, AnchorKind, Duration, Procedure, Requirement, Step
 
 
 class StepStatus(StrEnum):

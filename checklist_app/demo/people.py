@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from checklist_app.core.permissions import Actor
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts
 from checklist_app.services.context import ServiceContext
 from checklist_app.store.models import District, Team, User

@@ -18,8 +18,8 @@ from typing import Any
 from checklist_app.core import intelligence as intel
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.canonical import state_hash
+from checklist_app.core.procedure.loader import load_procedure_text
 from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus, compute_schedule
-from checklist_app.core.sop_loader import load_procedure_text
 from checklist_app.demo.simulation import CaseSimulator, SimCase
 from checklist_app.services.case_state import summary_values
 from checklist_app.store.models import (

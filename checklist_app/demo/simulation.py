@@ -16,9 +16,9 @@ from checklist_app.core import conditions
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.facts import AGE_BANDS, derive_facts
+from checklist_app.core.procedure.model import AnchorKind, FieldType, Procedure, Requirement, ScoringMethod, Step
 from checklist_app.core.risk import Recency, score
 from checklist_app.core.schedule import StepStatus
-from checklist_app.core.sop_model import AnchorKind, FieldType, Procedure, Requirement, ScoringMethod, Step
 
 H = timedelta(hours=1)
 D = timedelta(days=1)

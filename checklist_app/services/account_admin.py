@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.permissions import Action, Actor, require
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import UserInfo

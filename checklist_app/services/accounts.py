@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.permissions import Action, Actor, require
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import DistrictInfo, TeamInfo, UserInfo
 from checklist_app.services.errors import AuthenticationFailed, Conflict, FieldProblem, InvalidInput, NotFound

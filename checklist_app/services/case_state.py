@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.facts import derive_facts
 from checklist_app.core.permissions import Action, Actor, CaseScope, require
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.schedule import (
     CaseSituation,
     StepRecordState,
@@ -24,7 +25,6 @@ from checklist_app.core.schedule import (
     next_due,
     phase_progress,
 )
-from checklist_app.core.sop_model import Procedure
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import Conflict, NotFound
 from checklist_app.store.models import (

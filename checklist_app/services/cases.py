@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.facts import AGE_BANDS
 from checklist_app.core.permissions import Action, Actor, CaseScope, Scope, require, scope_for
-from checklist_app.core.sop_diff import diff_procedures
-from checklist_app.core.sop_model import FactSource, FactType, Procedure, Role
+from checklist_app.core.procedure.diff import diff_procedures
+from checklist_app.core.procedure.model import FactSource, FactType, Procedure, Role
 from checklist_app.services import case_state as cs
 from checklist_app.services import views
 from checklist_app.services.context import ServiceContext, who

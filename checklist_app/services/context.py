@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.permissions import Actor
-from checklist_app.core.sop_loader import load_procedure_text
-from checklist_app.core.sop_model import Procedure, Role
+from checklist_app.core.procedure.loader import load_procedure_text
+from checklist_app.core.procedure.model import Procedure, Role
 from checklist_app.store import migrate
 from checklist_app.store.audit import Who
 from checklist_app.store.db import Database, resolve_url, sqlite_path

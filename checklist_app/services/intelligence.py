@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core import intelligence as intel
 from checklist_app.core.permissions import Action, Actor, require
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import case_state as cs
 from checklist_app.services import views
 from checklist_app.services.context import ServiceContext, who

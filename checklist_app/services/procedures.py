@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.permissions import Action, Actor, require
-from checklist_app.core.sop_loader import content_hash, load_procedure_text
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.loader import content_hash, load_procedure_text
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import ProcedureVersionInfo, PublishResult
 from checklist_app.services.errors import Conflict, NotFound

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.permissions import Action, Actor, require
+from checklist_app.core.procedure.model import Role
 from checklist_app.core.risk import RiskAnswerError, band_by_category, normalise_answers, score
-from checklist_app.core.sop_model import Role
 from checklist_app.services import case_state as cs
 from checklist_app.services import views
 from checklist_app.services.context import ServiceContext, who

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from checklist_app.core import lifecycle
 from checklist_app.core.evidence import clean_evidence
 from checklist_app.core.permissions import Action, Actor, may_work_step, require
+from checklist_app.core.procedure.model import Step
 from checklist_app.core.schedule import StepStatus
-from checklist_app.core.sop_model import Step
 from checklist_app.services import case_state as cs
 from checklist_app.services import views
 from checklist_app.services.context import ServiceContext, who

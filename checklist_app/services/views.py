@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core import intelligence as intel
 from checklist_app.core.permissions import Actor, may_work_step
+from checklist_app.core.procedure.model import Procedure, Step
 from checklist_app.core.schedule import StepSchedule, phase_progress
-from checklist_app.core.sop_model import Procedure, Step
 from checklist_app.services.case_state import LoadedCase, derived_facts, effective_category
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import (

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from checklist_app.cli.errors import log_unexpected
 from checklist_app.core.permissions import PermissionDenied
-from checklist_app.core.sop_loader import SopValidationError
+from checklist_app.core.procedure.loader import SopValidationError
 from checklist_app.services.errors import InvalidInput, ServiceError
 from checklist_app.store.errors import DatabaseBusy, StoreError
 from checklist_app.store.redact import describe

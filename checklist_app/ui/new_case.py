@@ -35,7 +35,7 @@ from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.core.conditions import parse, references
 from checklist_app.core.facts import AGE_BANDS, age_at
 from checklist_app.core.permissions import Action
-from checklist_app.core.sop_model import Fact, FactSource, FactType, Procedure, Role
+from checklist_app.core.procedure.model import Fact, FactSource, FactType, Procedure, Role
 from checklist_app.services import accounts, cases, procedures
 from checklist_app.services.cases import PRIORITIES, REFERRAL_SOURCES, NewCase
 from checklist_app.services.context import ServiceContext

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, Q
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from checklist_app.core.conditions import Compare, ConditionError, EventRef, Expr, FactRef, Not, parse
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.services.dto import PhaseView, StepView
 from checklist_app.ui import fmt
 from checklist_app.ui.delegates import ToneDelegate

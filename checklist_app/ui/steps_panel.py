@@ -29,7 +29,7 @@ from PySide6.QtGui import QAction, QFont, QFontMetrics, QIcon, QKeyEvent, QKeySe
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QMenu, QPushButton, QWidget
 
 from checklist_app import paths
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import steps as step_services
 from checklist_app.services.dto import CaseDetail, PhaseView, StepView
 from checklist_app.services.errors import InvalidInput

@@ -16,7 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from checklist_app.core.permissions import Action
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
 from checklist_app.ui import fmt

@@ -15,7 +15,7 @@ from cli_support import assert_refused, chain_head, cli
 from conftest import PASSWORD
 from sqlalchemy import select as sql_select
 
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import AuthenticationFailed

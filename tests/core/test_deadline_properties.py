@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.deadlines import END_OF_DAY, due_at
-from checklist_app.core.sop_model import Duration, DurationUnit
+from checklist_app.core.procedure.model import Duration, DurationUnit
 
 CAL = WorkingCalendar.default()
 LONDON = ZoneInfo("Europe/London")

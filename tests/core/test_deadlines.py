@@ -5,7 +5,7 @@ import pytest
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.deadlines import DueState, due_at, due_state
-from checklist_app.core.sop_model import Duration
+from checklist_app.core.procedure.model import Duration
 
 LONDON = ZoneInfo("Europe/London")
 D = Duration.parse

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from checklist_app.core.facts import AGE_BANDS, age_at, derive_facts
-from checklist_app.core.sop_model import DERIVED_FACTS, Duration
+from checklist_app.core.procedure.model import DERIVED_FACTS, Duration
 
 REFERRAL = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
 

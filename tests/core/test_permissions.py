@@ -16,7 +16,7 @@ from checklist_app.core.permissions import (
     require,
     scope_for,
 )
-from checklist_app.core.sop_model import Role, StepRole
+from checklist_app.core.procedure.model import Role, StepRole
 
 I, S, N, A, D = (  # noqa: E741 - one letter per role keeps the policy table readable
     Role.INVESTIGATOR,

@@ -8,17 +8,7 @@ import pytest
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.deadlines import DueState
-from checklist_app.core.schedule import (
-    CaseSituation,
-    StepRecordState,
-    StepSchedule,
-    StepStatus,
-    compute_schedule,
-    next_due,
-    overdue,
-    phase_progress,
-)
-from checklist_app.core.sop_model import (
+from checklist_app.core.procedure.model import (
     Anchor,
     AnchorKind,
     AuditTemplate,
@@ -37,6 +27,16 @@ from checklist_app.core.sop_model import (
     Settings,
     Step,
     StepRole,
+)
+from checklist_app.core.schedule import (
+    CaseSituation,
+    StepRecordState,
+    StepSchedule,
+    StepStatus,
+    compute_schedule,
+    next_due,
+    overdue,
+    phase_progress,
 )
 
 CAL = WorkingCalendar((), years=range(2000, 2100))  # weekends only: keeps the arithmetic obvious
@@ -497,7 +497,7 @@ MINIMAL_SOP = Path(__file__).resolve().parents[1] / "fixtures" / "sop" / "minima
 
 
 def test_schedules_the_minimal_fixture_procedure() -> None:
-    loader = pytest.importorskip("checklist_app.core.sop_loader")
+    loader = pytest.importorskip("checklist_app.core.procedure.loader")
     if not MINIMAL_SOP.exists():
         pytest.skip("minimal SOP fixture not present")
     proc = loader.load_procedure_file(MINIMAL_SOP)

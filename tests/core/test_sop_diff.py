@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from checklist_app.core.sop_diff import AttributeChange, ProcedureDiff, diff_procedures
-from checklist_app.core.sop_loader import load_procedure_text
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.diff import AttributeChange, ProcedureDiff, diff_procedures
+from checklist_app.core.procedure.loader import load_procedure_text
+from checklist_app.core.procedure.model import Procedure
 
 MINIMAL_TEXT = (Path(__file__).resolve().parent.parent / "fixtures" / "sop" / "minimal.yaml").read_text(
     encoding="utf-8"

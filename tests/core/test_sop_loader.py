@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from checklist_app import paths
 from checklist_app.cli.sop_validate import run_validate
-from checklist_app.core.sop_loader import (
+from checklist_app.core.procedure.loader import (
     SopProblem,
     SopValidationError,
     canonical_content,
@@ -28,7 +28,7 @@ from checklist_app.core.sop_loader import (
     validate_file,
     validate_text,
 )
-from checklist_app.core.sop_model import (
+from checklist_app.core.procedure.model import (
     AnchorKind,
     Duration,
     FieldType,

@@ -38,9 +38,9 @@ from sqlalchemy import select
 
 from checklist_app.core import lifecycle
 from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionDenied, allowed, may_work_step
+from checklist_app.core.procedure.loader import load_procedure_text
+from checklist_app.core.procedure.model import Procedure, Requirement, Role
 from checklist_app.core.schedule import StepStatus
-from checklist_app.core.sop_loader import load_procedure_text
-from checklist_app.core.sop_model import Procedure, Requirement, Role
 from checklist_app.services import cases, intelligence, procedures, records, risk, steps
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import ServiceError

@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from checklist_app.core.permissions import Actor
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import cases, procedures, records, steps
 from checklist_app.services.context import ServiceContext
 from checklist_app.store.db import Database

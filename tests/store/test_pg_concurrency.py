@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from support import open_case
 
 from checklist_app.core.permissions import Actor
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, records, steps
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.store.audit import head

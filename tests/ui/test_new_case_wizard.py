@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QWizard
 
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, cases
 from checklist_app.services.context import system_actor
 from checklist_app.ui import new_case

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.core.permissions import Action, CaseScope, allowed, describe
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.ui import fmt

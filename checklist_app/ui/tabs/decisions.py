@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from checklist_app.core.permissions import Action
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, DecisionView
 from checklist_app.ui import fmt

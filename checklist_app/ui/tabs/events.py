@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
 
 from checklist_app.core.permissions import Action
-from checklist_app.core.sop_model import Fact, FactSource, FactType, Procedure
+from checklist_app.core.procedure.model import Fact, FactSource, FactType, Procedure
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
 from checklist_app.ui import fmt

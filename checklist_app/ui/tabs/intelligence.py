@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from checklist_app.core import intelligence as intel
 from checklist_app.core.permissions import Action
-from checklist_app.core.sop_model import IntelligenceTarget, Procedure
+from checklist_app.core.procedure.model import IntelligenceTarget, Procedure
 from checklist_app.services import intelligence
 from checklist_app.services.dto import CaseDetail, IntelligenceView
 from checklist_app.services.errors import FieldProblem, InvalidInput

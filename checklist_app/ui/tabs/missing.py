@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from checklist_app.core.permissions import Action
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, MissingEpisodeView
 from checklist_app.services.errors import FieldProblem, InvalidInput

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from checklist_app.core.permissions import Action
+from checklist_app.core.procedure.model import Procedure, RiskIndicator, RiskSection, RiskTool, ScoringMethod
 from checklist_app.core.risk import Recency, RiskAnswerError, RiskScore, score
-from checklist_app.core.sop_model import Procedure, RiskIndicator, RiskSection, RiskTool, ScoringMethod
 from checklist_app.services import risk
 from checklist_app.services.dto import CaseDetail, RiskAssessmentView
 from checklist_app.services.errors import InvalidInput

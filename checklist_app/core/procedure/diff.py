@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import TypeVar
 
-from checklist_app.core.sop_model import (
+from checklist_app.core.procedure.model import (
     AuditTemplate,
     DeadlineRule,
     EvidenceField,

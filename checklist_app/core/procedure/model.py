@@ -1,6 +1,6 @@
 """The procedure model: what a loaded, validated SOP file becomes.
 
-Everything here is immutable plain data. The loader (`sop_loader`) builds it from YAML and guarantees
+Everything here is immutable plain data. The loader (`loader`) builds it from YAML and guarantees
 that every reference inside it resolves, so the rest of the application never re-validates.
 The file format is documented in `docs/sop-format.md`.
 """

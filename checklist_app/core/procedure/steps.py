@@ -1,0 +1,180 @@
+"""Phases and steps: numbering, guidance, conditions, evidence fields and deadline rules."""
+
+from __future__ import annotations
+
+import re
+
+from checklist_app.core import conditions
+from checklist_app.core.procedure.declarations import (
+    EVENTS_AREA,
+    FACTS_AREA,
+    Declarations,
+    Located,
+    parse_choices,
+    parse_provenance,
+)
+from checklist_app.core.procedure.model import (
+    Anchor,
+    AnchorKind,
+    DeadlineRule,
+    EvidenceField,
+    FieldType,
+    Phase,
+    Requirement,
+    Step,
+    StepRole,
+)
+from checklist_app.core.procedure.nodes import ZERO, CheckedMap, ParseContext, open_mapping
+
+MIN_GUIDANCE_CHARS = 80
+_ANCHOR_RE = re.compile(r"^(event|step):\s*(\S+)$")
+
+_STEP_REQUIRED = ("id", "number", "title", "role", "requirement", "purpose", "guidance", "provenance")
+_STEP_OPTIONAL = ("condition", "evidence", "deadline", "depends_on", "sign_off", "emits")
+
+
+def parse_phases(ctx: ParseContext, top: CheckedMap, decls: Declarations, located: Located) -> list[Phase]:
+    phases: list[Phase] = []
+    previous: int | None = None
+    for path, node in top.items_of("phases", min_items=1, what="phase"):
+        m = open_mapping(ctx, node, path, ("id", "number", "title", "steps"), ("description",))
+        if m is None:
+            continue
+        phase_id = m.ident("id", "phase id")
+        number = m.integer("number", 0, minimum=1)
+        # A missing or invalid number (< 1) is already reported; comparing it would only add noise.
+        if number >= 1 and previous is not None and number <= previous:
+            ctx.add(m.at("number"), f"phase numbers must be unique and ascending: {number} follows {previous}")
+        previous = max(number, previous or 0)
+        steps = _parse_steps(ctx, m, phase_id, decls, located)
+        phase = Phase(phase_id, number, m.text("title"), m.text("description"), tuple(steps))
+        located.phases.append((phase, path))
+        phases.append(phase)
+    return phases
+
+
+def _parse_steps(
+    ctx: ParseContext, phase: CheckedMap, phase_id: str, decls: Declarations, located: Located
+) -> list[Step]:
+    steps: list[Step] = []
+    for path, node in phase.items_of("steps", min_items=1, what="step"):
+        m = open_mapping(ctx, node, path, _STEP_REQUIRED, _STEP_OPTIONAL)
+        if m is None:
+            continue
+        step = _parse_step(m, phase_id, decls)
+        located.steps.append((step, path))
+        steps.append(step)
+    return steps
+
+
+def _parse_step(m: CheckedMap, phase_id: str, decls: Declarations) -> Step:
+    step_id = m.ident("id", "step id")
+    number = m.text("number")
+    m.ctx.register("step number", number, m.at("number"))
+    requirement = m.enum("requirement", Requirement, Requirement.MANDATORY)
+    return Step(
+        id=step_id,
+        number=number,
+        title=m.text("title"),
+        phase_id=phase_id,
+        role=m.enum("role", StepRole, StepRole.EITHER),
+        requirement=requirement,
+        purpose=m.text("purpose"),
+        guidance=_parse_guidance(m),
+        provenance=parse_provenance(m, "provenance"),
+        condition=_parse_condition(m, requirement, decls),
+        evidence=_parse_evidence(m),
+        deadline=_parse_deadline(m) if m.has("deadline") else None,
+        depends_on=m.strings("depends_on"),
+        sign_off=m.boolean("sign_off"),
+        emits=m.strings("emits"),
+    )
+
+
+def _parse_guidance(m: CheckedMap) -> str:
+    guidance = m.text("guidance")
+    if guidance and len(guidance) < MIN_GUIDANCE_CHARS:
+        m.ctx.add(
+            m.at("guidance"),
+            f"guidance is too short ({len(guidance)} characters): write at least {MIN_GUIDANCE_CHARS} "
+            "characters of plain instructions a non-specialist officer can follow",
+        )
+    return guidance
+
+
+def _parse_condition(m: CheckedMap, requirement: Requirement, decls: Declarations) -> str | None:
+    present = m.has("condition")
+    text = m.text("condition") if present else ""
+    if requirement is Requirement.CONDITIONAL and not text:
+        if not present:
+            m.ctx.add(m.path, "a conditional step needs a condition (e.g. condition: looked_after)")
+        return None
+    if requirement is not Requirement.CONDITIONAL:
+        if present:
+            m.ctx.add(
+                m.at("condition"),
+                f"a condition is only allowed when requirement is conditional (this step is {requirement.value})",
+            )
+        return None
+    _check_condition(m.ctx, m.at("condition"), text, decls)
+    return text
+
+
+def _check_condition(ctx: ParseContext, path: str, text: str, decls: Declarations) -> None:
+    try:
+        expr = conditions.parse(text)
+    except conditions.ConditionError as exc:
+        ctx.add(path, f"cannot read condition '{text}': {exc}")
+        return
+    for error in conditions.check(expr, decls.fact_specs(), decls.events):
+        if error.message.startswith("unknown fact"):
+            ctx.add_reference(path, f"condition '{text}': {error}", FACTS_AREA)
+        elif error.message.startswith("unknown event"):
+            ctx.add_reference(path, f"condition '{text}': {error}", EVENTS_AREA)
+        else:
+            ctx.add(path, f"condition '{text}': {error}")
+
+
+def _parse_evidence(m: CheckedMap) -> tuple[EvidenceField, ...]:
+    fields: list[EvidenceField] = []
+    for path, node in m.items_of("evidence"):
+        f = open_mapping(m.ctx, node, path, ("id", "label", "type"), ("required", "choices", "help"))
+        if f is None:
+            continue
+        field_type = f.enum("type", FieldType, FieldType.TEXT)
+        fields.append(
+            EvidenceField(
+                id=f.ident("id", "evidence field id", scope=m.path),
+                label=f.text("label"),
+                type=field_type,
+                required=f.boolean("required"),
+                choices=parse_choices(f, field_type is FieldType.CHOICE, "field"),
+                help=f.text("help"),
+            )
+        )
+    return tuple(fields)
+
+
+def _parse_deadline(m: CheckedMap) -> DeadlineRule:
+    d = m.sub("deadline", ("from", "within", "basis"), ("recurs_every", "description"))
+    return DeadlineRule(
+        anchor=_parse_anchor(d),
+        offset=d.duration("within") or ZERO,
+        basis=parse_provenance(d, "basis"),
+        recurs_every=d.duration("recurs_every"),
+        description=d.text("description"),
+    )
+
+
+def _parse_anchor(d: CheckedMap) -> Anchor:
+    text = d.text("from")
+    match = _ANCHOR_RE.match(text)
+    if match is None:
+        if text:
+            d.ctx.add(
+                d.at("from"),
+                f"'{text}' is not a deadline anchor: expected event:<event id> or step:<step id>, "
+                "e.g. event:referral_received",
+            )
+        return Anchor(AnchorKind.EVENT, "")
+    return Anchor(AnchorKind(match.group(1)), match.group(2))
