@@ -9,9 +9,9 @@ from pathlib import Path
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPlainTextEdit, QTableWidgetItem, QVBoxLayout, QWidget
 
-from checklist_app.core.sop_diff import diff_procedures
-from checklist_app.core.sop_loader import SopValidationError, load_procedure_text
-from checklist_app.core.sop_model import Procedure
+from checklist_app.core.procedure.diff import diff_procedures
+from checklist_app.core.procedure.loader import SopValidationError, load_procedure_text
+from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import procedures
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo, PublishResult

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import account_admin, accounts
 from checklist_app.services.dto import DistrictInfo, TeamInfo, UserInfo
 from checklist_app.services.errors import InvalidInput
