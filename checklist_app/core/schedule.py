@@ -197,7 +197,27 @@ def compute_schedule(
     facts = situation.facts
     applicable = {sp.step.id: _holds(sp.condition, facts, occurred) for sp in plan.steps}
     ctx = _Context(plan.numbers, records, latest, applicable, judged_at, horizon, cal)
-    return {sp.step.id: ctx.schedule(sp) for sp in plan.steps}
+    return _wait_for_undated({sp.step.id: ctx.schedule(sp) for sp in plan.steps}, plan.numbers)
+
+
+def _wait_for_undated(schedule: dict[str, StepSchedule], numbers: Mapping[str, str]) -> dict[str, StepSchedule]:
+    """A step that cannot start until an undated step is done (one with no deadline, or itself waiting) is
+    waiting, not overdue: nobody can be late with it until what it depends on has a date. Repeated until
+    nothing changes, so a chain of such steps all wait."""
+    changed = True
+    while changed:
+        changed = False
+        for step_id, row in schedule.items():
+            if row.status in _SETTLED or row.due_state not in _PENDING or not row.unmet_dependencies:
+                continue
+            undated = [d for d in row.unmet_dependencies if schedule[d].due_at is None]
+            if undated:
+                waiting = row.waiting_for or _waiting_for_steps([numbers[d] for d in row.unmet_dependencies])
+                schedule[step_id] = dataclasses.replace(
+                    row, due_at=None, due_state=DueState.AWAITING, waiting_for=waiting, overdue_by=None
+                )
+                changed = True
+    return schedule
 
 
 @dataclass(frozen=True, slots=True)

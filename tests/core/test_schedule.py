@@ -503,3 +503,23 @@ def test_schedules_the_minimal_fixture_procedure() -> None:
     proc = loader.load_procedure_file(MINIMAL_SOP)
     rows = compute_schedule(proc, situation(events=REFERRED), T0, CAL)
     assert list(rows) == [s.id for s in proc.steps]
+
+
+def test_a_step_waiting_for_an_undated_step_is_waiting_not_overdue() -> None:
+    proc = procedure(
+        step("undated", "5.6"),  # no deadline of its own
+        step("dated", "5.5", deadline=rule("event:referral_received", "1d")),
+        step("after", "5.7", depends_on=["undated"], deadline=rule("event:referral_received", "2d")),
+        step("chain", "5.8", depends_on=["after"], deadline=rule("event:referral_received", "3d")),
+        step("on_dated", "5.9", depends_on=["dated"], deadline=rule("event:referral_received", "2d")),
+    )
+    later = T0 + timedelta(days=319)
+    rows = run(proc, situation(events=REFERRED), later)
+    for step_id in ("after", "chain"):
+        assert rows[step_id].due_state is DueState.AWAITING, step_id
+        assert rows[step_id].overdue_by is None and rows[step_id].due_at is None
+    assert rows["after"].waiting_for == "Waiting for step 5.6 to be completed"
+    assert rows["on_dated"].due_state is DueState.OVERDUE  # its prerequisite has a date: lateness is real
+    assert [r.step_id for r in overdue(rows)] == ["dated", "on_dated"]
+    rows = run(proc, situation(events=REFERRED, records=[done("undated", later)]), later)
+    assert rows["after"].due_state is DueState.OVERDUE  # once 5.6 is done, its own deadline counts again
