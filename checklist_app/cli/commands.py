@@ -97,6 +97,8 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report = admin.verify(ctx, system_actor(), tuple(args.anchor))
     for problem in report.problems:
         out.write(f"{problem}\n")
+    for notice in report.notices:
+        out.write(f"note: {notice}\n")
     if report.problems:
         out.write(f"FAILED: {len(report.problems)} problem(s); {report.entries} audit entries checked\n")
         return 1

@@ -187,25 +187,33 @@ def verify_password(ctx: ServiceContext, actor: Actor, password: str, *, purpose
     """Re-check the signed-in user's password (screen unlock, signing). Failures count towards lockout."""
     now = ctx.now()
     with ctx.db.write() as session:
-        user = session.get(User, actor.user_id)
-        if user is None or not user.active or user.locked_at is not None:
-            return False
-        try:
-            HASHER.verify(user.password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            _record_failure(session, user, now)
-            return False
-        user.failed_logons, user.first_failed_at = 0, None
-        record(
-            session,
-            who(actor),
-            user,
-            operation=Operation.CONSULTATION,
-            action="user.reauthenticated",
-            at=now,
-            details={"purpose": purpose},
-        )
-        return True
+        return reauthenticate(session, actor, password, now, purpose=purpose) is None
+
+
+def reauthenticate(session: Session, actor: Actor, password: str, now, *, purpose: str) -> AuthenticationFailed | None:  # type: ignore[no-untyped-def]
+    """Check the password of the signed-in user inside the caller's transaction. A wrong password counts
+    towards lockout like a failed log-on and is audited; the caller must commit that before refusing, so it
+    gets the refusal back instead of an exception."""
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        return AuthenticationFailed(DISABLED)
+    if user.locked_at is not None:
+        return AuthenticationFailed(LOCKED, locked=True)
+    try:
+        HASHER.verify(user.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return _record_failure(session, user, now)
+    user.failed_logons, user.first_failed_at = 0, None
+    record(
+        session,
+        who(actor),
+        user,
+        operation=Operation.CONSULTATION,
+        action="user.reauthenticated",
+        at=now,
+        details={"purpose": purpose},
+    )
+    return None
 
 
 # --- administration ---------------------------------------------------------------------------------

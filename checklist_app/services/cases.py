@@ -1,5 +1,5 @@
-"""Case use cases: open, view, list, change facts and people, record events, close, reopen, and move to
-another procedure version."""
+"""Case use cases: open, view, list, change facts and people, record events, and move to another procedure
+version. Closing, reopening and reassigning with a reason are in services/closure.py."""
 
 from __future__ import annotations
 
@@ -551,61 +551,6 @@ def _check_time(moment: datetime, now: datetime, referral_at: datetime, label: s
         raise InvalidInput([FieldProblem("time", label, "must include the time zone")])
     if moment > now:
         raise InvalidInput([FieldProblem("time", label, "is in the future")])
-
-
-def close_case(ctx: ServiceContext, actor: Actor, case_id: int, reason: str) -> None:
-    """Close a case. Every required step must be done or marked not applicable first."""
-    now = ctx.now()
-    if not reason.strip():
-        raise InvalidInput([FieldProblem("reason", "Closure reason", "is required")])
-    with ctx.db.write() as session:
-        loaded = cs.load_case(session, ctx, case_id, actor, Action.CASE_CLOSE)
-        cs.require_open(loaded.case)
-        schedule = cs.schedule_of(ctx, loaded, now)
-        outstanding = [
-            loaded.procedure.step(s.step_id).number
-            for s in schedule.values()
-            if s.required and s.status.value not in ("done", "not_applicable")
-        ]
-        if outstanding:
-            shown = ", ".join(outstanding[:12]) + (" ..." if len(outstanding) > 12 else "")
-            raise Conflict(
-                f"{len(outstanding)} required steps are still open ({shown}). Complete them or mark "
-                "them not applicable with a reason before closing."
-            )
-        loaded.case.status, loaded.case.closed_at, loaded.case.closure_reason = "closed", now, reason.strip()
-        record(
-            session,
-            who(actor),
-            loaded.case,
-            operation=Operation.ALTERATION,
-            action="case.close",
-            at=now,
-            case_id=case_id,
-        )
-        cs.refresh_summary(session, ctx, loaded, now)
-
-
-def reopen_case(ctx: ServiceContext, actor: Actor, case_id: int, reason: str) -> None:
-    now = ctx.now()
-    if not reason.strip():
-        raise InvalidInput([FieldProblem("reason", "Reason", "is required to reopen a case")])
-    with ctx.db.write() as session:
-        loaded = cs.load_case(session, ctx, case_id, actor, Action.CASE_REOPEN)
-        if loaded.case.status == "open":
-            raise Conflict(f"Case {loaded.case.reference} is already open.")
-        loaded.case.status, loaded.case.closed_at = "open", None
-        record(
-            session,
-            who(actor),
-            loaded.case,
-            operation=Operation.ALTERATION,
-            action="case.reopen",
-            at=now,
-            case_id=case_id,
-            details={"reason": reason.strip()},
-        )
-        cs.refresh_summary(session, ctx, loaded, now)
 
 
 def move_to_version(ctx: ServiceContext, actor: Actor, case_id: int, version: str, reason: str) -> VersionMove:

@@ -47,6 +47,10 @@ class Audited:
     """Mixin for rows whose state the audit chain vouches for."""
 
     AUDIT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # What an electronic signature on this row binds to (store/signed_content.py): these fields, plus the
+    # named fields of child rows given as (table, foreign key column, fields). Empty: it cannot be signed.
+    SIGNED_FIELDS: ClassVar[tuple[str, ...]] = ()
+    SIGNED_CHILDREN: ClassVar[tuple[tuple[str, str, tuple[str, ...]], ...]] = ()
     id: Mapped[int]
 
     def audit_state(self) -> dict[str, object]:
@@ -144,6 +148,9 @@ class Case(Base, Audited):
         "closed_at",
         "closure_reason",
     )
+    # A closure signature approves this case being closed at this time for this reason; reopening changes
+    # the status and so supersedes it.
+    SIGNED_FIELDS = ("reference", "status", "closed_at", "closure_reason")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(32), unique=True)
@@ -207,6 +214,8 @@ class StepRecord(Base, Audited):
         "updated_by",
         "retired",
     )
+    # Agreement that a mandatory step does not apply signs the step, its state and the reason given.
+    SIGNED_FIELDS = ("case_id", "step_id", "status", "reason", "evidence", "retired")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -336,6 +345,19 @@ class RiskAssessment(Base, Audited):
         "next_review_at",
         "notes",
     )
+    # A countersignature signs the assessment as made, not the countersigning fields it then fills in.
+    SIGNED_FIELDS = (
+        "case_id",
+        "assessed_at",
+        "assessor_id",
+        "answers",
+        "evidence",
+        "score",
+        "calculated_category",
+        "final_category",
+        "override_reason",
+        "next_review_at",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -388,6 +410,137 @@ class MissingEpisode(Base, Audited):
     updated_at: Mapped[datetime]
 
 
+class Signature(Base, Audited):
+    """An electronic signature (21 CFR 11.50/11.70 style): who signed, as what, when, meaning what, bound
+    to the SHA-256 of the canonical signed content. Never updated or deleted; a later change to the content
+    makes it superseded, which is computed by hashing the content again (store/signed_content.py)."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (Index("ix_signatures_object", "object_type", "object_id"),)
+    AUDIT_FIELDS = (
+        "object_type",
+        "object_id",
+        "case_id",
+        "meaning",
+        "content_hash",
+        "content_format",
+        "signer_id",
+        "signer_name",
+        "signer_role",
+        "signed_at",
+        "comment",
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    meaning: Mapped[str] = mapped_column(String(32))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content_format: Mapped[int] = mapped_column(Integer)
+    signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Snapshots: the printed name and role as they were when signing, whatever the account becomes later.
+    signer_name: Mapped[str] = mapped_column(String(120))
+    signer_role: Mapped[str] = mapped_column(String(32))
+    signed_at: Mapped[datetime]
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class SupervisoryReview(Base, Audited):
+    """A supervisor's review of a case: the SOP's review checklist, findings, directions, sign-off."""
+
+    __tablename__ = "supervisory_reviews"
+    AUDIT_FIELDS = (
+        "case_id",
+        "reviewer_id",
+        "kind",
+        "procedure_version_id",
+        "started_at",
+        "updated_at",
+        "checklist",
+        "findings",
+        "completes_steps",
+        "status",
+        "signed_at",
+    )
+    SIGNED_FIELDS = ("case_id", "reviewer_id", "kind", "checklist", "findings", "completes_steps")
+    # The directions as given; completing one later does not change what the supervisor signed.
+    SIGNED_CHILDREN = (("directed_actions", "review_id", ("description", "owner_id", "due_at")),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"))
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    checklist: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    findings: Mapped[str] = mapped_column(Text, default="")
+    completes_steps: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    signed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class DirectedAction(Base, Audited):
+    """An action a supervisor directs on a case, with an owner and a due date, completed with a note."""
+
+    __tablename__ = "directed_actions"
+    __table_args__ = (Index("ix_directed_actions_status_due", "status", "due_at"),)
+    AUDIT_FIELDS = (
+        "case_id",
+        "review_id",
+        "description",
+        "owner_id",
+        "due_at",
+        "directed_at",
+        "directed_by",
+        "status",
+        "completed_at",
+        "completed_by",
+        "completion_note",
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("supervisory_reviews.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    due_at: Mapped[datetime]
+    directed_at: Mapped[datetime]
+    directed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completion_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class TeamDutyRecord(Base, Audited):
+    """A team-level duty (workload check, quarterly checks, problem-profile themes) done for one period."""
+
+    __tablename__ = "team_duty_records"
+    __table_args__ = (UniqueConstraint("team_id", "duty_id", "period", name="uq_team_duty_records_team_duty_period"),)
+    AUDIT_FIELDS = (
+        "team_id",
+        "duty_id",
+        "period",
+        "procedure_version_id",
+        "recorded_at",
+        "recorded_by",
+        "evidence",
+        "note",
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    duty_id: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(16))  # e.g. 2026-03 (monthly) or 2026-Q1 (quarterly)
+    procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"))
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class AuditEntry(Base):
     """One link of the hash chain. Never updated or deleted (triggers refuse it)."""
 
@@ -438,6 +591,10 @@ AUDITED_MODELS: tuple[type[Audited], ...] = (
     IntelligenceItem,
     RiskAssessment,
     MissingEpisode,
+    Signature,
+    SupervisoryReview,
+    DirectedAction,
+    TeamDutyRecord,
 )
 
 

@@ -50,6 +50,7 @@ class VerifyReport:
     head_hash: str = GENESIS_HASH
     records_checked: int = 0
     problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # not failures: e.g. signatures superseded in the app
 
     @property
     def ok(self) -> bool:
@@ -96,6 +97,11 @@ def verify_database(db: Database, anchors: tuple[Anchor, ...] = (), progress: Pr
             last = _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors}, meter)
             _check_head(conn, report)
             _check_records(conn, last, report, meter)
+            from checklist_app.store.verify_signatures import check_signatures  # it imports Problem from here
+
+            broken, superseded = check_signatures(conn)
+            report.problems.extend(broken)
+            report.notices.extend(superseded)
             meter.tick("done", 0)
     except DBAPIError as exc:
         # A damaged file can make the checks themselves fail (e.g. integrity_check on a malformed page):

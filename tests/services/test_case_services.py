@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import PASSWORD
 from sqlalchemy import select
 from support import open_case
 
-from checklist_app.services import cases, steps
+from checklist_app.services import cases, closure, steps
 from checklist_app.services.cases import CaseFilter
 from checklist_app.services.errors import Conflict, InvalidInput, PermissionDenied
 from checklist_app.store.models import AuditEntry
@@ -147,9 +148,9 @@ def test_manual_event_starts_the_clock_and_only_manual_events_are_allowed(world)
 def test_close_requires_settled_steps_and_a_supervisor(world):
     detail = open_case(world)
     with pytest.raises(PermissionDenied):
-        cases.close_case(world.ctx, world.investigator, detail.id, "Done")
-    with pytest.raises(Conflict, match="required steps are still open"):
-        cases.close_case(world.ctx, world.supervisor, detail.id, "Done")
+        closure.close_case(world.ctx, world.investigator, detail.id, "Done", PASSWORD)
+    with pytest.raises(Conflict, match="cannot be closed"):
+        closure.close_case(world.ctx, world.supervisor, detail.id, "Done", PASSWORD)
 
 
 def test_closed_case_refuses_changes_until_reopened(world):
@@ -165,12 +166,12 @@ def test_closed_case_refuses_changes_until_reopened(world):
             ) if step.role != "intelligence_officer" else steps.mark_not_applicable(
                 world.ctx, world.intel, detail.id, step.step_id, "Test closure"
             )
-    cases.close_case(world.ctx, world.supervisor, detail.id, "No further action: insufficient evidence")
+    closure.close_case(world.ctx, world.supervisor, detail.id, "No further action: insufficient evidence", PASSWORD)
     with pytest.raises(Conflict, match="closed"):
         steps.save_progress(world.ctx, world.investigator, detail.id, "investigation.seize-devices", {})
     row = cases.list_cases(world.ctx, world.investigator, CaseFilter(status="closed"))[0]
     assert row.next_due_at is None and not row.open_due
-    cases.reopen_case(world.ctx, world.supervisor, detail.id, "New information")
+    closure.reopen_case(world.ctx, world.supervisor, detail.id, "New information")
     assert cases.case_detail(world.ctx, world.investigator, detail.id).status == "open"
 
 

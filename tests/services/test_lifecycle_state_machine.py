@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from conftest import MINIMAL_SOP, FakeClock, World, _empty_server_database, build_world, server_url
+from conftest import MINIMAL_SOP, PASSWORD, FakeClock, World, _empty_server_database, build_world, server_url
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -41,7 +41,7 @@ from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionD
 from checklist_app.core.procedure.loader import load_procedure_text
 from checklist_app.core.procedure.model import Procedure, Requirement, Role
 from checklist_app.core.schedule import StepStatus
-from checklist_app.services import cases, intelligence, procedures, records, risk, steps
+from checklist_app.services import cases, closure, intelligence, procedures, records, risk, steps
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import ServiceError
 from checklist_app.store.audit import head
@@ -482,15 +482,18 @@ class LifecycleMachine(RuleBasedStateMachine):
         actor = self.actor(who)
         settled = all(self.status.get((case, s)) in SETTLED for s in self.required(case))
         expect = self.case[case].open and self.may(actor, Action.CASE_CLOSE, case) and settled
-        self.attempt(actor, expect, "close", lambda: cases.close_case(self.ctx, actor, case, "No further action"))
-        if expect:  # the service returns nothing; `attempt` has checked it did what was expected
+        signed = self.attempt(
+            actor, expect, "close", lambda: closure.close_case(self.ctx, actor, case, "No further action", PASSWORD)
+        )
+        if expect:
+            assert signed is not None and signed.valid and signed.signer_id == actor.user_id
             self.case[case].open = False
 
     @rule(case=cases, who=st.sampled_from(["supervisor", "investigator"]))
     def reopen_case(self, case: int, who: str) -> None:
         actor = self.actor(who)
         expect = not self.case[case].open and self.may(actor, Action.CASE_REOPEN, case)
-        self.attempt(actor, expect, "reopen case", lambda: cases.reopen_case(self.ctx, actor, case, "New evidence"))
+        self.attempt(actor, expect, "reopen case", lambda: closure.reopen_case(self.ctx, actor, case, "New evidence"))
         if expect:
             self.case[case].open = True
 

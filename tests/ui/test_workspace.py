@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from support import open_case
 
-from checklist_app.services import cases, steps
+from checklist_app.services import cases, closure, steps
 from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.evidence_form import ChoiceBox, DateField, to_local_qdatetime
 from checklist_app.ui.session import AppSession
@@ -522,7 +523,7 @@ def test_a_closed_case_is_shown_read_only(qtbot, world, open_ws, idle):
         if step.required and step.status not in ("done", "not_applicable"):
             actor = world.intel if step.role == "intelligence_officer" else world.supervisor
             steps.mark_not_applicable(world.ctx, actor, case.id, step.step_id, "Test case")
-    cases.close_case(world.ctx, world.supervisor, case.id, "No further action")
+    closure.close_case(world.ctx, world.supervisor, case.id, "No further action", PASSWORD)
     ws = open_ws(world.supervisor, case.id)
     titles: list[str] = []
     ws.title_changed.connect(titles.append)

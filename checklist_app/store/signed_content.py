@@ -1,0 +1,69 @@
+"""The canonical content an electronic signature binds to, and its hash.
+
+A signature stores the SHA-256 of this content at signing. Whether it still holds is decided by building
+the content again from the database and comparing hashes, never by a stored flag, so any later change,
+through the app or behind its back, shows. The same function serves the services (when signing and when
+showing a signature) and `verify`, on a plain connection, so the two can never disagree.
+
+The content of a row is the fields its model lists in SIGNED_FIELDS plus, for each SIGNED_CHILDREN entry,
+the named fields of the child rows that point at it, in id order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from checklist_app.core.canonical import canonical_json, sha256_hex
+from checklist_app.store.models import AUDITED_MODELS, Audited, Base, object_type_of
+
+# Bump when the shape of the content changes; old signatures keep the format they were made with.
+CONTENT_FORMAT = 1
+
+
+def signable_models() -> dict[str, type[Audited]]:
+    return {object_type_of(m): m for m in AUDITED_MODELS if m.SIGNED_FIELDS}
+
+
+def signed_content(conn: Connection, object_type: str, object_id: int) -> dict[str, Any] | None:
+    """The content a signature on (object_type, object_id) binds to, or None if the record is gone."""
+    model = signable_models().get(object_type)
+    if model is None:
+        raise ValueError(f"records of {object_type!r} cannot be signed")
+    table = model.__table__  # type: ignore[attr-defined]
+    row = conn.execute(select(*(table.c[f] for f in model.SIGNED_FIELDS)).where(table.c.id == object_id)).mappings()
+    found = row.one_or_none()
+    if found is None:
+        return None
+    content: dict[str, Any] = {
+        "format": CONTENT_FORMAT,
+        "object_type": object_type,
+        "object_id": object_id,
+        "fields": dict(found),
+    }
+    for child_name, foreign_key, fields in model.SIGNED_CHILDREN:
+        child = Base.metadata.tables[child_name]
+        rows = conn.execute(
+            select(child.c.id, *(child.c[f] for f in fields))
+            .where(child.c[foreign_key] == object_id)
+            .order_by(child.c.id)
+        ).mappings()
+        content[child_name] = [dict(r) for r in rows]
+    return content
+
+
+def content_hash(conn: Connection, object_type: str, object_id: int) -> str | None:
+    content = signed_content(conn, object_type, object_id)
+    return None if content is None else sha256_hex(canonical_json(content))
+
+
+def signed_parts(conn: Connection, object_type: str, object_id: int) -> list[tuple[str, int]]:
+    """The records whose fields make up the content: the signed row and its signed children."""
+    model = signable_models()[object_type]
+    parts = [(object_type, object_id)]
+    for child_name, foreign_key, _fields in model.SIGNED_CHILDREN:
+        child = Base.metadata.tables[child_name]
+        ids = conn.execute(select(child.c.id).where(child.c[foreign_key] == object_id)).scalars()
+        parts.extend((child_name, int(i)) for i in ids)
+    return parts
