@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.permissions import Action, Actor, require
-from checklist_app.core.signatures import Meaning
 from checklist_app.core.procedure.model import Role
+from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
 from checklist_app.services import signatures
 from checklist_app.services.context import ServiceContext, who

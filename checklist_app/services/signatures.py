@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.canonical import canonical_json, sha256_hex
 from checklist_app.core.permissions import Action, Actor, require
-from checklist_app.core.signatures import Meaning, SignatureState, manifestation
 from checklist_app.core.procedure.model import Role
+from checklist_app.core.signatures import Meaning, SignatureState, manifestation
 from checklist_app.services import accounts
 from checklist_app.services import case_state as cs
 from checklist_app.services.context import ServiceContext, who
