@@ -41,6 +41,11 @@ from checklist_app.core.procedure.nodes import (
 from checklist_app.core.procedure.risk_tool import parse_risk_tool
 from checklist_app.core.procedure.settings import parse_settings
 from checklist_app.core.procedure.steps import parse_phases
+from checklist_app.core.procedure.supervision import (
+    check_supervision_references,
+    parse_supervisory_review,
+    parse_team_duties,
+)
 
 SCHEMA_VERSION = 1
 # A procedure file is tens of kilobytes; the cap stops a wrong path (a disk image, /dev/zero) hanging the app.
@@ -48,6 +53,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 
 _INTERNAL_ERROR = "internal error while reading the procedure"
 
+_TOP_OPTIONAL = ("supervisory_review", "team_duties")
 _TOP_REQUIRED = ("schema", "procedure", "settings", "events", "facts", "phases", "risk_tool", "audit_template")
 
 
@@ -281,7 +287,7 @@ def _plain_key(key: object) -> str:
 
 
 def _build(ctx: ParseContext, root: MappingNode) -> Procedure | None:
-    top = open_mapping(ctx, root, "", _TOP_REQUIRED)
+    top = open_mapping(ctx, root, "", _TOP_REQUIRED, _TOP_OPTIONAL)
     if top is None:
         return None
     schema = top.integer("schema", SCHEMA_VERSION)
@@ -298,10 +304,13 @@ def _build(ctx: ParseContext, root: MappingNode) -> Procedure | None:
     settings = parse_settings(ctx, top, located)
     risk_tool = parse_risk_tool(ctx, top)
     audit = parse_audit_template(ctx, top, located)
+    review = parse_supervisory_review(ctx, top)
+    duties = parse_team_duties(ctx, top)
     check_steps(ctx, located, decls)
     check_cycles(ctx, located)
     check_overrides(ctx, located, settings)
     check_audit_references(ctx, located)
+    check_supervision_references(ctx, located, review)
     if ctx.problems:
         return None
     return Procedure(
@@ -312,4 +321,6 @@ def _build(ctx: ParseContext, root: MappingNode) -> Procedure | None:
         phases=tuple(phases),
         risk_tool=risk_tool,
         audit_template=audit,
+        supervisory_review=review,
+        team_duties=duties,
     )

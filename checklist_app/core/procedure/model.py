@@ -190,6 +190,36 @@ class EvidenceField:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewChecklistItem:
+    """One question of the supervisory review's checklist."""
+
+    id: str
+    text: str
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisoryReviewSpec:
+    checklist: tuple[ReviewChecklistItem, ...] = ()
+    completes: tuple[str, ...] = ()  # step ids a signed review completes (the periodic review steps)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamDuty:
+    """A duty of a team, not of a case (workload check, quarterly checks): recorded once per team per
+    period on the supervisor's dashboard."""
+
+    id: str
+    title: str
+    period: str  # monthly or quarterly
+    owner_role: StepRole
+    guidance: str
+    provenance: Provenance
+    purpose: str = ""
+    evidence: tuple[EvidenceField, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     id: str
     number: str
@@ -389,6 +419,8 @@ class Procedure:
     phases: tuple[Phase, ...]
     risk_tool: RiskTool
     audit_template: AuditTemplate
+    supervisory_review: SupervisoryReviewSpec = SupervisoryReviewSpec()
+    team_duties: tuple[TeamDuty, ...] = ()
     # Derived once: steps are looked up thousands of times a second when many cases are scheduled.
     _steps: tuple[Step, ...] = field(init=False, repr=False, compare=False)
     _step_index: dict[str, Step] = field(init=False, repr=False, compare=False)

@@ -83,7 +83,7 @@ def _parse_step(m: CheckedMap, phase_id: str, decls: Declarations) -> Step:
         guidance=_parse_guidance(m),
         provenance=parse_provenance(m, "provenance"),
         condition=_parse_condition(m, requirement, decls),
-        evidence=_parse_evidence(m),
+        evidence=parse_evidence_fields(m),
         deadline=_parse_deadline(m) if m.has("deadline") else None,
         depends_on=m.strings("depends_on"),
         sign_off=m.boolean("sign_off"),
@@ -135,7 +135,7 @@ def _check_condition(ctx: ParseContext, path: str, text: str, decls: Declaration
             ctx.add(path, f"condition '{text}': {error}")
 
 
-def _parse_evidence(m: CheckedMap) -> tuple[EvidenceField, ...]:
+def parse_evidence_fields(m: CheckedMap) -> tuple[EvidenceField, ...]:
     fields: list[EvidenceField] = []
     for path, node in m.items_of("evidence"):
         f = open_mapping(m.ctx, node, path, ("id", "label", "type"), ("required", "choices", "help"))
