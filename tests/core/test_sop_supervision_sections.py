@@ -39,10 +39,8 @@ def test_both_sections_are_optional_so_older_files_still_load():
 def test_a_review_can_complete_only_existing_supervisor_steps():
     text = TEXT.replace("completes: [risk.supervisory-review]", "completes: [no.such-step, referral.record-details]")
     found = problems(text)
-    assert (
-        "supervisory_review.completes[0]: unknown step 'no.such-step': a review can complete only steps of this procedure"
-        in found
-    )
+    unknown = "unknown step 'no.such-step': a review can complete only steps of this procedure"
+    assert f"supervisory_review.completes[0]: {unknown}" in found
     assert any(
         p.startswith("supervisory_review.completes[1]: step 'referral.record-details' is not a supervisor's step")
         for p in found
