@@ -10,10 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from checklist_app.core.deadlines import due_at
-from checklist_app.core.permissions import Action, Actor, require
+from checklist_app.core.evidence import clean_evidence
+from checklist_app.core.permissions import Action, Actor, may_work_step, require
 from checklist_app.core.procedure.model import Role
 from checklist_app.core.risk import RiskAnswerError, band_by_category, normalise_answers, score
+from checklist_app.core.schedule import StepStatus
 from checklist_app.services import case_state as cs
 from checklist_app.services import views
 from checklist_app.services.context import ServiceContext, who
@@ -117,9 +121,63 @@ def record_assessment(ctx: ServiceContext, actor: Actor, case_id: int, form: Ris
             details={"score": result.score, "calculated": result.calculated_category, "final": final},
         )
         loaded.risk.insert(0, assessment)
+        session.flush()  # the assessment's id is the link the step records
+        link_assessment_to_step(session, ctx, actor, loaded, assessment, now)
         cs.refresh_summary(session, ctx, loaded, now)
         names = views.user_names(session, [actor.user_id])
         return views.risk_view(loaded.procedure, assessment, names)
+
+
+# The step whose evidence a risk assessment recorded on the Risk tab is, and the evidence field that links to it.
+ASSESSMENT_STEP, ASSESSMENT_LINK_FIELD = "risk.assess", "risk_assessment_reference"
+
+
+def assessment_reference(assessment: RiskAssessment) -> str:
+    return f"RA-{assessment.id} (Risk tab, {assessment.assessed_at:%d/%m/%Y %H:%M} UTC)"
+
+
+def link_assessment_to_step(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    loaded: cs.LoadedCase,
+    assessment: RiskAssessment,
+    now: datetime,
+) -> None:
+    """Recording an assessment is the work of the procedure's risk assessment step (4.1): the step records the
+    link and is completed when its other required evidence is already there, else saved in progress, so it no
+    longer shows as not started and overdue. A step already done or marked not applicable is left alone."""
+    from checklist_app.services import steps  # steps imports case_state, as this module does
+
+    try:
+        step = loaded.procedure.step(ASSESSMENT_STEP)
+    except KeyError:
+        return
+    if ASSESSMENT_LINK_FIELD not in {f.id for f in step.evidence} or not may_work_step(actor, step.role):
+        return
+    rec = loaded.records.get(step.id)
+    if rec is not None and rec.status in (StepStatus.DONE.value, StepStatus.NOT_APPLICABLE.value):
+        return
+    evidence = {**(rec.evidence if rec else {}), ASSESSMENT_LINK_FIELD: assessment_reference(assessment)}
+    cleaned, errors = clean_evidence(step, evidence, require=True, now=now)
+    schedule = cs.schedule_of(ctx, loaded, now)
+    if not errors and not schedule[step.id].unmet_dependencies:
+        steps.write_completion(session, ctx, actor, loaded, step, rec, cleaned, assessment.assessed_at, now)
+        return
+    partial, _ = clean_evidence(step, evidence, require=False, now=now)
+    steps._write(
+        session,
+        ctx,
+        actor,
+        loaded,
+        step,
+        rec,
+        now,
+        "step.progress",
+        status=StepStatus.IN_PROGRESS.value,
+        evidence=partial,
+        reason="",
+    )
 
 
 def countersign_override(

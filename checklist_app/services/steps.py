@@ -166,47 +166,64 @@ def complete_step(
         problems += [FieldProblem(e.field_id, e.label, e.message) for e in errors]
         if problems:
             raise InvalidInput(problems)
-        due = cs.schedule_of(ctx, loaded, now)[step.id].due_at
-        completions = (rec.completions if rec else 0) + 1
-        _write(
-            session,
-            ctx,
-            actor,
-            loaded,
-            step,
-            rec,
-            now,
-            "step.done",
-            status=StepStatus.DONE.value,
-            evidence=cleaned,
-            reason="",
-            completed_at=when,
-            completed_by=actor.user_id or None,
-            due_at=due,
-            completions=completions,
-        )
-        for event_id in step.emits:
-            event = CaseEvent(
-                case_id=case_id,
-                event_type=event_id,
-                occurred_at=when,
-                recorded_at=now,
-                recorded_by=actor.user_id or None,
-                source="step",
-                note=f"Step {step.number} completed",
-            )
-            session.add(event)
-            record(
-                session,
-                who(actor),
-                event,
-                operation=Operation.COLLECTION,
-                action="event.record",
-                at=now,
-                case_id=case_id,
-            )
-            loaded.events.append(event)
+        write_completion(session, ctx, actor, loaded, step, rec, cleaned, when, now)
         return _finish(session, ctx, actor, loaded, step, now)
+
+
+def write_completion(
+    session: Session,
+    ctx: ServiceContext,
+    actor: Actor,
+    loaded: cs.LoadedCase,
+    step: Step,
+    rec: StepRecord | None,
+    cleaned: Mapping[str, object],
+    when: datetime,
+    now: datetime,
+) -> None:
+    """Mark a step done with checked evidence, and record the events it emits (inside the caller's
+    transaction: completing a step here, or the work on another tab that is its evidence)."""
+    case_id = loaded.case.id
+    due = cs.schedule_of(ctx, loaded, now)[step.id].due_at
+    completions = (rec.completions if rec else 0) + 1
+    _write(
+        session,
+        ctx,
+        actor,
+        loaded,
+        step,
+        rec,
+        now,
+        "step.done",
+        status=StepStatus.DONE.value,
+        evidence=cleaned,
+        reason="",
+        completed_at=when,
+        completed_by=actor.user_id or None,
+        due_at=due,
+        completions=completions,
+    )
+    for event_id in step.emits:
+        event = CaseEvent(
+            case_id=case_id,
+            event_type=event_id,
+            occurred_at=when,
+            recorded_at=now,
+            recorded_by=actor.user_id or None,
+            source="step",
+            note=f"Step {step.number} completed",
+        )
+        session.add(event)
+        record(
+            session,
+            who(actor),
+            event,
+            operation=Operation.COLLECTION,
+            action="event.record",
+            at=now,
+            case_id=case_id,
+        )
+        loaded.events.append(event)
 
 
 def _completion_problems(
