@@ -10,6 +10,9 @@ with QWidget.grab():
     01-logon  02-case-list  03-workspace-steps  03b-step-evidence  04-decisions  05-intelligence  06-risk
     07-missing  08-events  09-new-case  10-lock
 
+and with `--admin`, as the demo administrator: 11-admin-accounts  12-admin-teams  13-admin-procedures
+14-admin-database.
+
 With `--scale 1.5` Qt scales everything by 1.5 (QT_SCALE_FACTOR) and the files get the suffix `@150`. It needs
 a display: run it under Xvfb with scripts/screenshots.sh. Exits 0 when every screenshot was saved, 1 with the
 reason otherwise.
@@ -87,12 +90,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0, help="Qt scale factor, e.g. 1.5 for 150 %%")
     parser.add_argument("--size", default="1440x900", help="main window size in logical pixels (WxH)")
     parser.add_argument("--user", default="investigator", help="demo user to log on as")
+    parser.add_argument(
+        "--admin", action="store_true", help="log on as the demo administrator and shoot the console (11-14) only"
+    )
     args = parser.parse_args(argv)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         parser.error(f"--size must look like 1440x900, not {args.size!r}")
     args.width, args.height = width, height
+    if args.admin:
+        args.user = "admin"
     if not 0.5 <= args.scale <= 4:
         parser.error("--scale must be between 0.5 and 4")
     return args
@@ -320,6 +328,31 @@ class Driver:
             self.controller.login.hide()
         self.app.exit(1 if self.error else 0)
 
+    def _admin_console(self, window: Any) -> None:
+        """11-14: the administrator's console, each page after it has loaded (the database page verified)."""
+        console = window.case_list
+        self.settle("the accounts page")
+        accounts = console.accounts
+        accounts.select("investigator")
+        self.settle("the accounts page")
+        self.save(window, "11-admin-accounts")
+        console.pages.setCurrentWidget(console.teams)
+        self.settle("the teams page")
+        self.save(window, "12-admin-teams")
+        console.pages.setCurrentWidget(console.procedures)
+        self.settle("the procedure versions page")
+        if console.procedures.table.rowCount():
+            console.procedures.table.selectRow(0)
+        self.save(window, "13-admin-procedures")
+        console.pages.setCurrentWidget(console.database)
+        self.settle("the database page")
+        console.database.verify_button.click()
+        self.wait_until(
+            "the verification", lambda: console.database.verify_button.isEnabled() and self.idle(), timeout=300
+        )
+        self.settle("the database page")
+        self.save(window, "14-admin-database")
+
     def _take_all(self) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
@@ -345,7 +378,8 @@ class Driver:
         self.pump(0.3)
         if not login.ui.logOnButton.isEnabled():
             raise ScreenshotError("the Log on button stayed disabled after the banner and credentials")
-        self.save(login, "01-logon")
+        if not self.args.admin:  # the investigator's run keeps the log-on picture
+            self.save(login, "01-logon")
         login.ui.logOnButton.click()
 
         # 2. Case list: all the investigator can see, open cases, next due first.
@@ -354,6 +388,9 @@ class Driver:
         window.move(0, 0)
         window.raise_()
         window.activateWindow()
+        if self.args.admin:
+            self._admin_console(window)
+            return
         page = window.case_list
         self.wait_until("the case list rows", lambda: page.model.rows and self.idle())
         page.ui.scope.setCurrentIndex(page.ui.scope.findData("district"))
@@ -454,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     watchdog.daemon = True
     watchdog.start()
     try:
+        if args.admin:
+            return Driver(args, 0, "", 0).run()
         steps_case, step_id, tabs_case = choose_cases(args.db, args.user)
         print(f"screenshots: steps from case {steps_case} (step {step_id}), other tabs from case {tabs_case}")
         return Driver(args, steps_case, step_id, tabs_case).run()

@@ -34,9 +34,12 @@ for tool in xvfb-run convert; do
 done
 
 mkdir -p "$OUT"
-for scale in 1.0 1.5; do
-    xvfb-run -a -s "-screen 0 2400x1600x24" env -u QT_QPA_PLATFORM \
-        "$PYTHON" scripts/screenshots.py --out "$OUT" --db "$DB" --scale "$scale"
+xvfb-run -a -s "-screen 0 2400x1600x24" env -u QT_QPA_PLATFORM \
+    "$PYTHON" scripts/screenshots.py --out "$OUT" --db "$DB" --scale 1.0
+# 150 %: a 1920x1080 screen (1280x720 logical pixels), the window filling it; then the administrator's console.
+for extra in "" "--admin"; do
+    xvfb-run -a -s "-screen 0 1920x1080x24" env -u QT_QPA_PLATFORM \
+        "$PYTHON" scripts/screenshots.py --out "$OUT" --db "$DB" --scale 1.5 --size 1280x720 $extra
 done
 
 # Screens are flat colours and text: a 256-colour palette without dithering looks the same at a third of the size.

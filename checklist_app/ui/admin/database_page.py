@@ -73,6 +73,7 @@ class DatabasePage(QWidget):
         self.result = QPlainTextEdit()
         self.result.setReadOnly(True)
         self.result.setPlaceholderText("Verification results appear here.")
+        self.result.setMinimumHeight(4 * self.fontMetrics().lineSpacing())  # fits a 1280x720 (150 %) screen
         verify_layout.addWidget(self.result, 1)
         layout.addWidget(verify_box, 1)
 
