@@ -37,6 +37,13 @@ class Action(StrEnum):
     SYSTEM_VERIFY = "system.verify"
     SYSTEM_BACKUP = "system.backup"
     AUDIT_LOG_VIEW = "audit_log.view"
+    AUDIT_ROUND_MANAGE = "audit_round.manage"
+    AUDIT_ROUND_VIEW = "audit_round.view"
+    CASE_AUDIT = "case_audit.conduct"
+    CASE_AUDIT_MODERATE = "case_audit.moderate"
+    REMEDIAL_VIEW = "remedial.view"
+    REMEDIAL_COMPLETE = "remedial.complete"
+    REMEDIAL_FOLLOW_UP = "remedial.follow_up"
 
 
 class Scope(StrEnum):
@@ -88,6 +95,15 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.SYSTEM_VERIFY: {_D: Scope.SYSTEM, _A: Scope.SYSTEM},
     Action.SYSTEM_BACKUP: {_D: Scope.SYSTEM},
     Action.AUDIT_LOG_VIEW: {_D: Scope.SYSTEM, _A: Scope.SYSTEM},
+    # Casework audit: auditors only, force-wide (independence is checked per case in the services).
+    # Remedial actions are seen and completed by their owner, whose case scope the row below bounds.
+    Action.AUDIT_ROUND_MANAGE: {_A: Scope.FORCE},
+    Action.AUDIT_ROUND_VIEW: {_A: Scope.FORCE},
+    Action.CASE_AUDIT: {_A: Scope.FORCE},
+    Action.CASE_AUDIT_MODERATE: {_A: Scope.FORCE},
+    Action.REMEDIAL_VIEW: {_I: Scope.DISTRICT, _S: Scope.DISTRICT, _N: Scope.DISTRICT, _A: Scope.FORCE},
+    Action.REMEDIAL_COMPLETE: {_I: Scope.DISTRICT, _S: Scope.DISTRICT, _N: Scope.DISTRICT},
+    Action.REMEDIAL_FOLLOW_UP: {_A: Scope.FORCE},
 }
 
 
@@ -146,6 +162,13 @@ _DESCRIPTIONS = {
     Action.SYSTEM_VERIFY: "verify the database",
     Action.SYSTEM_BACKUP: "back up the database",
     Action.AUDIT_LOG_VIEW: "view the audit log",
+    Action.AUDIT_ROUND_MANAGE: "create or draw an audit round",
+    Action.AUDIT_ROUND_VIEW: "view audit rounds",
+    Action.CASE_AUDIT: "audit this case",
+    Action.CASE_AUDIT_MODERATE: "moderate this audit",
+    Action.REMEDIAL_VIEW: "view remedial actions",
+    Action.REMEDIAL_COMPLETE: "complete this remedial action",
+    Action.REMEDIAL_FOLLOW_UP: "follow up remedial actions",
 }
 
 

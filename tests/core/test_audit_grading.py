@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import MINIMAL_SOP
 
 from checklist_app import paths
 from checklist_app.core.audit_grading import assess, problems
 from checklist_app.core.audit_independence import Involvement, SkipReason, conflict
 from checklist_app.core.procedure.loader import load_procedure_file
-from conftest import MINIMAL_SOP
 
 TEMPLATE = load_procedure_file(MINIMAL_SOP).audit_template
 CRITICAL = "audit.referral.flagged"

@@ -53,6 +53,13 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.SYSTEM_VERIFY: {D, A},
     Action.SYSTEM_BACKUP: {D},
     Action.AUDIT_LOG_VIEW: {D, A},
+    Action.AUDIT_ROUND_MANAGE: {A},
+    Action.AUDIT_ROUND_VIEW: {A},
+    Action.CASE_AUDIT: {A},
+    Action.CASE_AUDIT_MODERATE: {A},
+    Action.REMEDIAL_VIEW: {I, S, N, A},
+    Action.REMEDIAL_COMPLETE: {I, S, N},
+    Action.REMEDIAL_FOLLOW_UP: {A},
 }
 
 ME = 10
