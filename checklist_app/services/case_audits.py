@@ -18,8 +18,8 @@ from checklist_app.core import audit_grading as grading
 from checklist_app.core.audit_independence import Involvement, conflict
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.permissions import Action, Actor, CaseScope, allowed, require
-from checklist_app.core.signatures import Meaning
 from checklist_app.core.procedure.model import AuditTemplate, Role
+from checklist_app.core.signatures import Meaning
 from checklist_app.services import signatures
 from checklist_app.services.audit_dto import AddendumView, AuditForm, AuditItemView, ModerationView
 from checklist_app.services.audit_rounds import case_writers

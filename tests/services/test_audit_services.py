@@ -407,3 +407,21 @@ def test_every_read_and_change_is_audited_and_the_database_verifies(world):
     } <= actions
     report = verify_database(world.ctx.db)
     assert report.ok, report.problems
+
+
+def test_the_sign_off_is_bound_to_the_audit_and_shows_superseded_after_a_change_behind_the_apps_back(world):
+    from sqlalchemy import text
+
+    audit_id, _ = _signed_audit(world, remedial_owner=world.investigator)
+    form = case_audits.audit_form(world.ctx, world.auditor, audit_id)
+    (line,) = form.signatures
+    assert line.startswith("Audit completed: Aud Holly (auditor)") and line.endswith("[valid]")
+    # Completing the remedial action is not part of what was signed.
+    (action,) = remedial.list_remedial_actions(world.ctx, world.investigator)
+    remedial.complete_remedial_action(world.ctx, world.investigator, action.id, "Done")
+    assert case_audits.audit_form(world.ctx, world.auditor, audit_id).signatures[0].endswith("[valid]")
+    with world.ctx.db.engine.begin() as conn:
+        conn.execute(text("UPDATE case_audits SET rationale = 'Outstanding work' WHERE id = :i"), {"i": audit_id})
+    report = verify_database(world.ctx.db)
+    assert any(p.table == "case_audits" and p.record_id == audit_id for p in report.problems), report.problems
+    assert case_audits.audit_form(world.ctx, world.auditor, audit_id).signatures[0].endswith("[superseded]")
