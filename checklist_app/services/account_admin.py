@@ -117,3 +117,16 @@ def team_members(ctx: ServiceContext) -> dict[int, int]:
         for team_id in session.scalars(select(User.team_id).where(User.active.is_(True), User.team_id.is_not(None))):
             counts[team_id] = counts.get(team_id, 0) + 1
         return counts
+
+
+def attempts_left(ctx: ServiceContext, actor: Actor) -> int:
+    """How many more wrong passwords the signed-in user may enter before the account locks (0 when it is
+    locked or disabled), for the lock screen to say so."""
+    with ctx.db.read() as session:
+        user = session.get(User, actor.user_id)
+        if user is None or not user.active or user.locked_at is not None:
+            return 0
+        counted = user.failed_logons
+        if user.first_failed_at is not None and ctx.now() - user.first_failed_at > accounts.LOCK_WINDOW:
+            counted = 0
+        return max(0, accounts.LOCK_AFTER - counted)

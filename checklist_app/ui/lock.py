@@ -5,10 +5,11 @@ attempts count towards the account lockout; when the account locks, the session 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-from checklist_app.services import accounts
+from checklist_app.services import account_admin, accounts
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 
@@ -30,6 +31,24 @@ class LockScreen(QWidget):
         self.ui.unlockButton.clicked.connect(self.attempt)
         self.ui.password.returnPressed.connect(self.attempt)
         self.ui.logOffButton.clicked.connect(self.log_off_requested)
+        self.ui.password.installEventFilter(self)
+
+    # Editing keys a password field needs; any other Ctrl or Alt combination (Ctrl+1, Alt+F: the app's
+    # shortcuts, off while locked) must not type its letter into the password.
+    _EDITING = frozenset({Qt.Key.Key_A, Qt.Key.Key_V, Qt.Key.Key_Z, Qt.Key.Key_Backspace, Qt.Key.Key_Delete})
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.ui.password and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            assert isinstance(event, QKeyEvent)
+            modifiers = event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
+            )
+            if modifiers and not (
+                modifiers == Qt.KeyboardModifier.ControlModifier and Qt.Key(event.key()) in self._EDITING
+            ):
+                event.accept()
+                return True
+        return super().eventFilter(watched, event)
 
     def prepare(self) -> None:
         self.ui.password.clear()
@@ -61,16 +80,18 @@ class LockScreen(QWidget):
         if ok:
             self.unlocked.emit()
             return
-        self.session.call(
-            self, lambda: accounts.is_locked(self.session.ctx, self.session.actor.username), self._after_failure
-        )
+        ctx, actor = self.session.ctx, self.session.actor
+        self.session.call(self, lambda: account_admin.attempts_left(ctx, actor), self._after_failure)
 
-    def _after_failure(self, locked: bool) -> None:
-        if locked:
+    def _after_failure(self, left: int) -> None:
+        if left <= 0:
             self._message("Too many failed attempts: the account is now locked. An administrator must unlock it.")
             self.log_off_requested.emit()
         else:
-            self._message("That password is not right.")
+            self._message(
+                f"That password is not right. {left} more failed attempt{'s' if left != 1 else ''} "
+                "will lock the account."
+            )
 
     def _failed(self, exc: BaseException) -> None:
         self.ui.unlockButton.setEnabled(True)

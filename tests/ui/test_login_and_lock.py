@@ -131,3 +131,22 @@ def test_failed_unlocks_lock_the_account_and_log_off(qtbot, make_session, world,
             window.lock_screen.attempt()
             idle()
     assert accounts.is_locked(world.ctx, "dc.alder")
+
+
+def test_lock_screen_counts_attempts_left_and_keeps_shortcuts_out_of_the_password(qtbot, make_session, world, idle):
+    window = _main_window(qtbot, make_session, world, idle)
+    window.lock()
+    screen = window.lock_screen
+    field = screen.ui.password
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    assert field.text() == ""  # the shortcuts (off while locked) typed nothing
+    qtbot.keyClicks(field, "wrong-password")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    idle()
+    assert "4 more failed attempts will lock the account" in screen.ui.message.text()
+    qtbot.keyClicks(field, "wrong-again")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    idle()
+    assert "3 more failed attempts" in screen.ui.message.text()
