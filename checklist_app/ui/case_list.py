@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QWidget
 
 from checklist_app.core.permissions import Action, Scope, scope_for
 from checklist_app.services import accounts, cases
@@ -202,6 +202,9 @@ class CaseListModel(QAbstractTableModel):
 
     def _text(self, row: CaseRow, column: int) -> str:
         if column == COL_REF:
+            needle = self.filter.search.strip().upper()
+            if needle and needle not in row.reference.upper():
+                return f"{row.reference}  (subject {row.subject_ref})"  # why it matched the search
             return row.reference
         if column == COL_DISTRICT:
             return row.district_name
@@ -250,6 +253,13 @@ class CaseListPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.ui = load_into(self, "case_list.ui")
+        self.empty_label = QLabel("")  # in words when the filters leave no case, rather than a blank grid
+        self.empty_label.setObjectName("message")
+        self.empty_label.setProperty("error", False)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setVisible(False)
+        host = self.ui.table.parentWidget().layout()
+        host.insertWidget(host.indexOf(self.ui.table), self.empty_label)
         actor = session.actor
         self.model = CaseListModel(actor.user_id, actor.team_id, self)
         table = self.ui.table
@@ -306,7 +316,10 @@ class CaseListPage(QWidget):
     def _init_filters(self) -> None:
         ui, actor = self.ui, self.session.actor
         ui.scope.addItem("All I can see", "district")
-        ui.scope.addItem("My cases", "mine")
+        # Only investigators are officers in charge; a supervisor's own cases are their team's, and an auditor
+        # or intelligence officer has none: offering both would show the same list twice, or an empty one.
+        if actor.role.value == "investigator":
+            ui.scope.addItem("My cases", "mine")
         if actor.team_id is not None:
             ui.scope.addItem("My team", "team")
         ui.status.addItem("Open", "open")
@@ -316,8 +329,8 @@ class CaseListPage(QWidget):
             ui.risk.addItem(label, value)
         if scope_for(actor.role, Action.CASE_LIST) is Scope.FORCE:
             ui.district.addItem("All districts", None)
-        if actor.team_id is not None or actor.role.value == "investigator":
-            ui.scope.setCurrentIndex(1)  # investigators start with their own cases
+        if ui.scope.count() > 1:
+            ui.scope.setCurrentIndex(1)  # investigators start with their own cases, supervisors with their team's
         for widget in (ui.scope, ui.status, ui.risk, ui.district):
             widget.currentIndexChanged.connect(self._apply_filters)
         ui.overdueOnly.toggled.connect(self._apply_filters)
@@ -355,6 +368,13 @@ class CaseListPage(QWidget):
     def _update_count(self) -> None:
         shown, total = len(self.model.visible), len(self.model.rows)
         self.ui.countLabel.setText(f"{shown:,} of {total:,} cases")
+        search = self.ui.search.text().strip()
+        if shown or not total:
+            self.empty_label.setVisible(False)
+            return
+        hint = f" for “{search}” (searched in case references and subject references)" if search else ""
+        self.empty_label.setText(f"No cases match{hint}. Change the filters or the search to see more.")
+        self.empty_label.setVisible(True)
 
     def refresh(self) -> None:
         ctx, actor = self.session.ctx, self.session.actor

@@ -132,3 +132,35 @@ def test_auditor_sees_every_district_and_can_filter_by_district(qtbot, world, ma
     assert len(page.model.visible) == 2
     page.ui.district.setCurrentIndex(page.ui.district.findText("Doncaster"))
     assert [r.district_name for r in page.model.visible] == ["Doncaster"]
+
+
+def test_search_says_why_a_case_matched_and_says_when_none_do(qtbot, world, make_session, idle):
+    by_subject = open_case(world, subject_ref="SC-100104")
+    page = CaseListPage(make_session(world.investigator))
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    idle()
+    qtbot.keyClicks(page.ui.search, "0010")
+    assert [r.id for r in page.model.visible] == [by_subject.id]
+    shown = page.model.index(0, 0).data()
+    assert shown.endswith("(subject SC-100104)")  # it matched on the subject reference, not the case's
+    assert not page.empty_label.isVisible()
+    page.ui.search.clear()
+    assert page.model.index(0, 0).data() == by_subject.reference
+    qtbot.keyClicks(page.ui.search, "ZZZ-NOTHING")
+    assert page.model.rowCount() == 0
+    assert page.empty_label.isVisible() and page.empty_label.text().startswith("No cases match")
+    assert "ZZZ-NOTHING" in page.empty_label.text()
+
+
+def test_scopes_offered_follow_the_role(qtbot, world, make_session, idle):
+    def scopes(actor):  # type: ignore[no-untyped-def]
+        page = CaseListPage(make_session(actor))
+        qtbot.addWidget(page)
+        return [page.ui.scope.itemData(i) for i in range(page.ui.scope.count())], page.ui.scope.currentData()
+
+    assert scopes(world.investigator) == (["district", "mine", "team"], "mine")
+    assert scopes(world.supervisor) == (["district", "team"], "team")  # "My cases" would repeat "My team"
+    assert scopes(world.auditor) == (["district"], "district")  # an auditor has no cases of their own
+    assert scopes(world.intel) == (["district"], "district")
