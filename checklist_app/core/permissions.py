@@ -44,6 +44,8 @@ class Action(StrEnum):
     REMEDIAL_VIEW = "remedial.view"
     REMEDIAL_COMPLETE = "remedial.complete"
     REMEDIAL_FOLLOW_UP = "remedial.follow_up"
+    REVIEW_RECORD = "review.record"
+    DIRECTION_COMPLETE = "direction.complete"
 
 
 class Scope(StrEnum):
@@ -104,6 +106,10 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.REMEDIAL_VIEW: {_I: Scope.DISTRICT, _S: Scope.DISTRICT, _N: Scope.DISTRICT, _A: Scope.FORCE},
     Action.REMEDIAL_COMPLETE: {_I: Scope.DISTRICT, _S: Scope.DISTRICT, _N: Scope.DISTRICT},
     Action.REMEDIAL_FOLLOW_UP: {_A: Scope.FORCE},
+    # Supervisory reviews (with their directions and sign-off) are the supervisor's; a directed action is
+    # completed by its owner, who may be any investigator or supervisor of the team.
+    Action.REVIEW_RECORD: {_S: Scope.TEAM},
+    Action.DIRECTION_COMPLETE: {_I: Scope.TEAM, _S: Scope.TEAM},
 }
 
 
@@ -169,6 +175,8 @@ _DESCRIPTIONS = {
     Action.REMEDIAL_VIEW: "view remedial actions",
     Action.REMEDIAL_COMPLETE: "complete this remedial action",
     Action.REMEDIAL_FOLLOW_UP: "follow up remedial actions",
+    Action.REVIEW_RECORD: "record or sign a supervisory review",
+    Action.DIRECTION_COMPLETE: "complete a directed action",
 }
 
 

@@ -31,6 +31,7 @@ from checklist_app.store.models import (
     Case,
     CaseEvent,
     CaseSummary,
+    DirectedAction,
     IntelligenceItem,
     MissingEpisode,
     RiskAssessment,
@@ -203,6 +204,8 @@ def refresh_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, n
         now,
         closed=loaded.case.status != "open",
     )
+    if loaded.case.status == "open":
+        _add_directed_actions(session, loaded.case.id, values)
     values["complex_case"] = bool(loaded.case.facts.get("complex", False))
     values["last_activity_at"] = now
     summary = session.get(CaseSummary, loaded.case.id)
@@ -213,3 +216,21 @@ def refresh_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, n
         for key, value in values.items():
             setattr(summary, key, value)
     return summary
+
+
+def _add_directed_actions(session: Session, case_id: int, values: dict[str, object]) -> None:
+    """Open directed actions count in the case list's next-due and overdue figures like open steps."""
+    actions = session.execute(
+        select(DirectedAction.due_at, DirectedAction.description)
+        .where(DirectedAction.case_id == case_id, DirectedAction.status == "open")
+        .order_by(DirectedAction.due_at)
+    ).all()
+    if not actions:
+        return
+    values["open_due"] = sorted([*values["open_due"], *(a.due_at.timestamp() for a in actions)])  # type: ignore[misc]
+    first = actions[0]
+    current = values["next_due_at"]
+    if current is None or first.due_at < current:  # type: ignore[operator]
+        values["next_due_step"] = "Action"
+        values["next_due_title"] = f"Directed action: {first.description}"[:200]
+        values["next_due_at"] = first.due_at

@@ -60,6 +60,8 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.REMEDIAL_VIEW: {I, S, N, A},
     Action.REMEDIAL_COMPLETE: {I, S, N},
     Action.REMEDIAL_FOLLOW_UP: {A},
+    Action.REVIEW_RECORD: {S},
+    Action.DIRECTION_COMPLETE: {I, S},
 }
 
 ME = 10
