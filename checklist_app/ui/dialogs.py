@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from checklist_app.services import accounts
@@ -9,6 +11,7 @@ from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.ui.errors import explain
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.preferences import Preferences
+from checklist_app.ui.progress_relay import Cancelled, ProgressRelay
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tasks import TaskRunner
 
@@ -107,7 +110,10 @@ class FirstRunDialog(QDialog):
         self.ui.title.setObjectName("title")
         self.ui.createAdminButton.clicked.connect(self.create_admin)
         self.ui.loadDemoButton.clicked.connect(self.load_demo)
-        self.ui.buttons.rejected.connect(self.reject)
+        self.ui.buttons.rejected.connect(self._cancel_pressed)
+        self._demo_running = False
+        self.relay = ProgressRelay(self)
+        self.relay.changed.connect(self._demo_progress)
         hint = self.sizeHint()
         self.resize(max(620, hint.width()), max(560, hint.height()))
 
@@ -147,16 +153,62 @@ class FirstRunDialog(QDialog):
         count = self.ui.demoCases.value()
         self._busy(True, f"Generating {count} synthetic cases… this takes a few seconds per hundred cases.")
         self.ui.progress.setVisible(True)
-        self.ui.progress.setRange(0, 0)
+        self.ui.progress.setRange(0, 0)  # preparing the staff and the plans: no count yet
+        relay = self.relay
+        relay.start()
+        self._demo_running = True
+        # Cancel stays available: it stops after the batch being written, which stays consistent.
+        self.ui.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(True)
         self.runner.run(
-            lambda: generate(self.ctx, system_actor(), cases=count, seed=2016), self._demo_done, self._failed
+            lambda: generate(self.ctx, system_actor(), cases=count, seed=2016, progress=relay.report),
+            self._demo_done,
+            self._demo_failed,
         )
 
+    def _cancel_pressed(self) -> None:
+        if self._demo_running:
+            self.relay.cancel()
+            self.ui.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(False)
+            _message(self.ui.message, "Stopping after the cases being written…", error=False)
+        elif self.demo_loaded:
+            self.accept()  # cases were written before the stop: go on to log on
+        else:
+            self.reject()
+
+    def _demo_progress(self, text: str, _done: int, _total: int) -> None:
+        found = re.search(r"(\d+)/(\d+) cases", text)
+        if found:
+            done, total = int(found.group(1)), int(found.group(2))
+            self.ui.progress.setRange(0, total)
+            self.ui.progress.setValue(done)
+            self.ui.progress.setFormat(f"{done:,} of {total:,} cases written")
+
     def _demo_done(self, _report: object) -> None:
+        self._demo_running = False
+        self.relay.stop()
         self.demo_loaded = True
         self.created_username = "investigator"
         self.ui.progress.setVisible(False)
         self.accept()
+
+    def _demo_failed(self, exc: BaseException) -> None:
+        self._demo_running = False
+        self.relay.stop()
+        if not isinstance(exc, Cancelled):
+            self._failed(exc)
+            return
+        written = self.ui.progress.value() if self.ui.progress.maximum() > 0 else 0
+        self.ui.progress.setVisible(False)
+        self._busy(False)
+        self.ui.adminGroup.setEnabled(False)
+        self.ui.demoGroup.setEnabled(False)
+        if written > 0:
+            self.demo_loaded, self.created_username = True, "investigator"
+            self.ui.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Continue to log-on")
+            text = f"Stopped: {written:,} cases were written and kept (the audit chain is intact). Continue to log on."
+        else:
+            text = "Stopped before any case was written. Close this window and start again."
+        _message(self.ui.message, text, error=False)
 
     def _failed(self, exc: BaseException) -> None:
         self.ui.progress.setVisible(False)

@@ -49,11 +49,12 @@ class ProgressRelay(QObject):
         return self._cancel.is_set()
 
     def report(self, text: str, done: int = 0, total: int = 0) -> None:
-        """Called on the worker thread. Raises Cancelled once the user has asked to stop."""
-        if self._cancel.is_set():
-            raise Cancelled
+        """Called on the worker thread. Raises Cancelled once the user has asked to stop (the report is still
+        shown: it says how far the work got)."""
         with self._lock:
             self._latest = (text, done, total)
+        if self._cancel.is_set():
+            raise Cancelled
 
     def _deliver(self) -> None:
         with self._lock:

@@ -6,7 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 
 from checklist_app.services import accounts
 from checklist_app.services.admin import restore_backup
@@ -185,3 +186,33 @@ def test_locked_account_message_at_logon(world):
             accounts.log_on(world.ctx, "dc.alder", "wrong-password")
     with pytest.raises(AuthenticationFailed, match="administrator"):
         accounts.log_on(world.ctx, "dc.alder", "correct-horse-42")
+
+
+def test_demo_progress_moves_and_cancel_stops_it(qtbot, initialised, runner, monkeypatch):
+    from checklist_app.demo import generator
+    from checklist_app.services import cases
+
+    BATCH = 2
+    monkeypatch.setattr(generator, "BATCH", BATCH)  # several batches from a few cases, so the test is quick
+
+    dialog = FirstRunDialog(initialised, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    seen: list[tuple[int, int]] = []
+    dialog.ui.progress.valueChanged.connect(lambda v: seen.append((v, dialog.ui.progress.maximum())))
+    dialog.ui.demoCases.setValue(BATCH * 10)
+    assert dialog.ui.demoCases.value() == BATCH * 10
+    dialog.load_demo()
+    cancel = dialog.ui.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert cancel.isEnabled()
+    qtbot.waitUntil(lambda: any(v > 0 for v, _m in seen), timeout=120000)  # the bar moves with the batches
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: runner.idle and not dialog._demo_running, timeout=120000)
+    assert dialog.isVisible() and "Stopped" in dialog.ui.message.text(), dialog.ui.message.text()
+    auditor = accounts.log_on(initialised, "auditor", "demo-pass-2026")
+    written = len(cases.list_cases(initialised, auditor, cases.CaseFilter(status="all")))
+    assert 0 < written < BATCH * 10 and f"{written:,} cases were written" in dialog.ui.message.text()
+    assert all(maximum == BATCH * 10 for _v, maximum in seen if maximum)
+    assert cancel.text() == "Continue to log-on"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert dialog.result() == 1 and dialog.demo_loaded
