@@ -48,7 +48,6 @@ HANDLING_5x5x5 = {
     "5": "No onward sharing; refer to originator",
 }
 
-PRIORITIES = ("high", "medium", "low")
 PRIORITY_LABELS = {
     "high": "High: threat to life, serious harm, imminent risk or short-lived opportunity",
     "medium": "Medium: time-critical, not immediate",

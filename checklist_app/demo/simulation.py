@@ -19,6 +19,7 @@ from checklist_app.core.facts import AGE_BANDS, derive_facts
 from checklist_app.core.procedure.model import AnchorKind, FieldType, Procedure, Requirement, ScoringMethod, Step
 from checklist_app.core.risk import Recency, score
 from checklist_app.core.schedule import StepStatus
+from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES
 
 H = timedelta(hours=1)
 D = timedelta(days=1)
@@ -35,15 +36,9 @@ CASE_FACTS = {
     "child_protection_plan": 0.35,
     "serious_safeguarding_case": 0.03,
 }
-REFERRAL_SOURCES = (
-    "Children's social care",
-    "Education",
-    "Health",
-    "Police officer",
-    "Parent or carer",
-    "Voluntary sector",
-    "Child (self-referral)",
-)
+# The sources demo referrals come from, in the order the seeded draws have always used (reordering them
+# changes every demo database).
+DEMO_REFERRAL_SOURCES = tuple(REFERRAL_SOURCES[i] for i in (0, 1, 2, 3, 4, 6, 5))
 CIRCUMSTANCES = (
     "Referral from school: child seen repeatedly collected by unknown adults in vehicles after school.",
     "Social worker reports unexplained gifts, new phone and staying out late; placement concerned.",
@@ -201,9 +196,9 @@ class CaseSimulator:
             closed_at=None,
             age_band=rng.choices(AGE_BANDS, weights=(10, 55, 30, 5))[0],
             facts={k: v for k, v in facts.items() if k in self.procedure.fact_map()},
-            source=rng.choice(REFERRAL_SOURCES),
+            source=rng.choice(DEMO_REFERRAL_SOURCES),
             circumstances=rng.choice(CIRCUMSTANCES),
-            priority=rng.choices(("high", "medium", "low"), weights=(25, 55, 20))[0],
+            priority=rng.choices(PRIORITIES, weights=(25, 55, 20))[0],
         )
         self._manual_events(rng, case)
         self._missing(rng, case)
@@ -354,7 +349,7 @@ class CaseSimulator:
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3, 4, 5))):
             received = _between(rng, case.referral_at, case.stop - H).replace(microsecond=0)
             submitted = min(received + timedelta(hours=rng.uniform(0.2, 20)), case.stop).replace(microsecond=0)
-            priority = rng.choices(("high", "medium", "low"), weights=(15, 45, 40))[0]
+            priority = rng.choices(PRIORITIES, weights=(15, 45, 40))[0]
             target = targets[priority]
             item: dict[str, object] = {
                 "received_at": received,

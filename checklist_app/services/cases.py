@@ -3,7 +3,6 @@ version. Closing, reopening and reassigning with a reason are in services/closur
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -14,6 +13,8 @@ from checklist_app.core.facts import AGE_BANDS
 from checklist_app.core.permissions import Action, Actor, CaseScope, Scope, require, scope_for
 from checklist_app.core.procedure.diff import diff_procedures
 from checklist_app.core.procedure.model import FactSource, FactType, Procedure, Role
+from checklist_app.core.subjects import SUBJECT_REF_RULE, is_subject_ref, normalise_subject_ref
+from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES
 from checklist_app.services import case_state as cs
 from checklist_app.services import views
 from checklist_app.services.context import ServiceContext, who
@@ -33,20 +34,6 @@ from checklist_app.store.models import (
     Team,
     User,
 )
-
-REFERRAL_SOURCES = (
-    "Children's social care",
-    "Education",
-    "Health",
-    "Police officer",
-    "Parent or carer",
-    "Child (self-referral)",
-    "Voluntary sector",
-    "Anonymous",
-    "Other agency",
-)
-PRIORITIES = ("high", "medium", "low")
-_SUBJECT_REF = re.compile(r"^[A-Z0-9][A-Z0-9/-]{2,31}$")
 
 
 @dataclass
@@ -91,7 +78,7 @@ def open_case(ctx: ServiceContext, actor: Actor, form: NewCase) -> CaseDetail:
             procedure_version_id=version.id,
             referral_at=form.referral_at,
             referral_source=form.referral_source,
-            subject_ref=form.subject_ref.strip().upper(),
+            subject_ref=normalise_subject_ref(form.subject_ref),
             date_of_birth=form.date_of_birth,
             age_band=form.age_band or None,
             circumstances=form.circumstances.strip(),
@@ -136,13 +123,12 @@ def _new_case_problems(
         problems.append(
             FieldProblem("referral_source", "Referral source", f"must be one of: {', '.join(REFERRAL_SOURCES)}")
         )
-    if not _SUBJECT_REF.match(form.subject_ref.strip().upper()):
+    if not is_subject_ref(form.subject_ref):
         problems.append(
             FieldProblem(
                 "subject_ref",
                 "Subject reference",
-                "use the child's pseudonymous reference (3-32 capital letters, digits, '-' or '/', e.g. SC-104233), "
-                "never a name",
+                f"use the child's pseudonymous reference ({SUBJECT_REF_RULE}), never a name",
             )
         )
     if form.age_band and form.age_band not in AGE_BANDS:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checklist_app.core import intelligence as intel
+from checklist_app.core import wording
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import case_state as cs
@@ -46,7 +47,7 @@ def _problems(form: NewIntelligence, now: datetime) -> list[FieldProblem]:
         form.handling_conditions,
     ):
         problems.append(FieldProblem("grade", "Grading", message))
-    if form.priority not in intel.PRIORITIES:
+    if form.priority not in wording.PRIORITIES:
         problems.append(FieldProblem("priority", "Priority", "must be high, medium or low"))
     if form.protective_marking not in intel.PROTECTIVE_MARKINGS:
         problems.append(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -18,10 +18,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QWidget
 
+from checklist_app.core import wording
 from checklist_app.core.permissions import Action, Scope, scope_for
 from checklist_app.services import accounts, cases
 from checklist_app.services.dto import CaseRow
-from checklist_app.ui import fmt
 from checklist_app.ui.delegates import ToneDelegate
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
@@ -30,7 +30,7 @@ PAGE = 250
 COLUMNS = ("Reference", "District", "Phase", "Risk", "Officer", "Next step", "Due", "Overdue", "Status")
 (COL_REF, COL_DISTRICT, COL_PHASE, COL_RISK, COL_OFFICER, COL_NEXT, COL_DUE, COL_OVERDUE, COL_STATUS) = range(9)
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-_FAR_FUTURE = datetime.max.replace(tzinfo=fmt.UTC)
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 _OVERDUE = QColor("#a4161a")
 _SOON = QColor("#8a5a00")
 
@@ -110,7 +110,7 @@ class CaseListModel(QAbstractTableModel):
         self.loaded = 0
         self.filter = CaseFilterState()
         self.sort_column, self.sort_order = COL_DUE, Qt.SortOrder.AscendingOrder
-        self.now = fmt.utcnow()
+        self.now = wording.utcnow()
 
     # --- data in -------------------------------------------------------------------------------------
 
@@ -217,7 +217,7 @@ class CaseListModel(QAbstractTableModel):
         if column == COL_NEXT:
             return f"{row.next_due_step} {row.next_due_title}".strip()
         if column == COL_DUE:
-            return fmt.when(row.next_due_at)
+            return wording.when(row.next_due_at)
         if column == COL_OVERDUE:
             count = row.overdue_count(self.now)
             return str(count) if count else ""
@@ -235,12 +235,12 @@ class CaseListModel(QAbstractTableModel):
 
     def _tooltip(self, row: CaseRow, column: int) -> str:
         if column == COL_RISK:
-            return fmt.RISK_LABELS.get(row.risk_category, "")
+            return wording.RISK_LABELS.get(row.risk_category, "")
         if column == COL_DUE and row.next_due_at is not None:
-            return f"Step {row.next_due_step} due {fmt.relative(row.next_due_at, self.now)}"
+            return f"Step {row.next_due_step} due {wording.relative(row.next_due_at, self.now)}"
         if column == COL_PHASE:
             return f"{row.steps_done} of {row.steps_required} required steps settled"
-        return f"{row.reference}: subject {row.subject_ref}, referred {fmt.when(row.referral_at)}"
+        return f"{row.reference}: subject {row.subject_ref}, referred {wording.when(row.referral_at)}"
 
 
 class CaseListPage(QWidget):

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checklist_app.core import wording
 from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.services.dto import EvidenceFieldView
-from checklist_app.ui import fmt
 
 EMPTY_DATE = QDate(1900, 1, 1)
 EMPTY_DATETIME = QDateTime(EMPTY_DATE, QTime(0, 0), QTimeZone.utc())
@@ -542,7 +542,7 @@ def describe_value(spec: EvidenceFieldView, value: object) -> str:
         return "Yes" if value else "No"
     if spec.type == "datetime":
         moment = parse_datetime(value)
-        return fmt.when(moment) if moment else str(value)
+        return wording.when(moment) if moment else str(value)
     if spec.type == "date":
         day = parse_date(value)
         return day.strftime("%d/%m/%Y") if day else str(value)

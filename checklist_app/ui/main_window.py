@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checklist_app.core import wording
 from checklist_app.core.permissions import Action
-from checklist_app.ui import fmt, window_fit
+from checklist_app.ui import window_fit
 from checklist_app.ui.admin.console import AdminConsole
 from checklist_app.ui.case_list import CaseListPage
 from checklist_app.ui.forms import load_into
@@ -165,7 +166,9 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         actor = self.session.actor
-        self.user_label = QLabel(f"{actor.display_name} · {fmt.ROLE_LABELS.get(actor.role.value, actor.role.value)}")
+        self.user_label = QLabel(
+            f"{actor.display_name} · {wording.ROLE_LABELS.get(actor.role.value, actor.role.value)}"
+        )
         self.busy_label = QLabel("")
         self.db_label = QLabel(f"Database: {self.session.ctx.db.describe()}")
         self.statusBar().addWidget(self.user_label)

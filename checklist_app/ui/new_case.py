@@ -31,25 +31,30 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from checklist_app.core import wording
 from checklist_app.core.calendar import LOCAL_TZ
-from checklist_app.core.conditions import parse, references
+from checklist_app.core.condition_words import fact_steps
 from checklist_app.core.facts import AGE_BANDS, age_at
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Fact, FactSource, FactType, Procedure, Role
+from checklist_app.core.subjects import (
+    AGE_BAND_LABELS,
+    SUBJECT_REF_RULE,
+    band_for_age,
+    is_subject_ref,
+    looks_like_a_name,
+    subject_ref_problem,
+)
+from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES
 from checklist_app.services import accounts, cases, procedures
-from checklist_app.services.cases import PRIORITIES, REFERRAL_SOURCES, NewCase
+from checklist_app.services.cases import NewCase
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail, DistrictInfo, UserInfo
 from checklist_app.services.errors import FieldProblem, InvalidInput
-from checklist_app.ui import fmt
 from checklist_app.ui.errors import explain
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 
-# The service's rule (services.cases): 3 to 32 capital letters, digits, '-' or '/', not starting with a symbol.
-SUBJECT_REF = re.compile(r"^[A-Z0-9][A-Z0-9/-]{2,31}$")
-SUBJECT_REF_EXAMPLE = "SC-104233"
-AGE_BAND_LABELS = {"0-12": "Under 13", "13-15": "13 to 15", "16-17": "16 or 17", "18-24": "18 to 24"}
 PRIORITY_TEXT = {
     "high": ("High", "Threat to life, serious harm or imminent risk: act now."),
     "medium": ("Medium", "Time-critical, but no immediate danger to the child."),
@@ -94,51 +99,8 @@ def load_wizard_data(ctx: ServiceContext, procedure_id: str = PROCEDURE_ID) -> W
     )
 
 
-def fact_steps(procedure: Procedure) -> dict[str, tuple[str, ...]]:
-    used: dict[str, list[str]] = {}
-    for step in procedure.steps:
-        if step.condition:
-            for name in sorted(references(parse(step.condition))[0]):
-                used.setdefault(name, []).append(step.number)
-    return {name: tuple(numbers) for name, numbers in used.items()}
-
-
-def subject_ref_problem(text: str) -> str | None:
-    """Why `text` is not a pseudonymous subject reference, in words; None when it is one."""
-    ref = text.strip().upper()
-    if SUBJECT_REF.match(ref):
-        return None
-    if " " in ref:
-        return (
-            "A subject reference has no spaces. Enter the child's pseudonymous reference "
-            f"(for example {SUBJECT_REF_EXAMPLE}), never a name."
-        )
-    wrong = sorted({c for c in ref if not (c.isascii() and (c.isalnum() or c in "-/"))})
-    if wrong:
-        shown = " ".join(f"'{c}'" for c in wrong)
-        return f"Use only capital letters, digits, '-' and '/' in the subject reference ({shown} cannot be used)."
-    if len(ref) < 3:
-        return f"A subject reference has at least 3 characters (for example {SUBJECT_REF_EXAMPLE})."
-    if len(ref) > 32:
-        return "A subject reference has at most 32 characters."
-    return "A subject reference starts with a letter or a digit."
-
-
 def problem_text(problem: FieldProblem) -> str:
     return str(problem) if problem.label else problem.message
-
-
-def looks_like_a_name(text: str) -> bool:
-    """A valid reference with no digit at all (e.g. JANESMITH) is more likely a name than a reference."""
-    return bool(text.strip()) and not any(c.isdigit() for c in text)
-
-
-def band_for_age(age: int) -> str | None:
-    for band in AGE_BANDS:
-        low, high = (int(x) for x in band.split("-"))
-        if low <= age <= high:
-            return band
-    return None
 
 
 def plural(numbers: tuple[str, ...]) -> str:
@@ -199,7 +161,7 @@ class SubjectRefValidator(QValidator):
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:  # type: ignore[override]
         upper = text.upper()
-        state = QValidator.State.Acceptable if SUBJECT_REF.match(upper.strip()) else QValidator.State.Intermediate
+        state = QValidator.State.Acceptable if is_subject_ref(upper) else QValidator.State.Intermediate
         return state, upper, pos
 
 
@@ -412,7 +374,7 @@ class ReferralPage(WizardPage):
                 Issue(
                     "referral_at",
                     "The referral time is in the future. Enter when the report was received, "
-                    f"no later than now ({fmt.when(now)}).",
+                    f"no later than now ({wording.when(now)}).",
                     invalid=True,
                 )
             )
@@ -441,8 +403,10 @@ class ReferralPage(WizardPage):
         elif now - moment < timedelta(minutes=1):
             ago = "just now"
         else:
-            ago = fmt.relative(moment, now)
-        self.ui.referralAtHint.setText(f"{fmt.when(moment)}, UK time ({ago}). The procedure's deadlines run from it.")
+            ago = wording.relative(moment, now)
+        self.ui.referralAtHint.setText(
+            f"{wording.when(moment)}, UK time ({ago}). The procedure's deadlines run from it."
+        )
 
 
 class ChildPage(WizardPage):
@@ -545,8 +509,7 @@ class ChildPage(WizardPage):
         label.setText(
             "Check this is the pseudonymous reference and not a name: references normally include digits."
             if warn
-            else f"3 to 32 capital letters, digits, '-' or '/', for example {SUBJECT_REF_EXAMPLE}. "
-            "Letters are capitalised as you type."
+            else f"{SUBJECT_REF_RULE}. Letters are capitalised as you type."
         )
         if label.property("tone") != ("warn" if warn else ""):
             label.setProperty("tone", "warn" if warn else "")
@@ -757,7 +720,7 @@ class SummaryPage(WizardPage):
                 "Referral",
                 [
                     ("District", ref.district.currentText()),
-                    ("Received", f"{fmt.when(owner.referral_page.referral_at())}"),
+                    ("Received", f"{wording.when(owner.referral_page.referral_at())}"),
                     ("Source", ref.referralSource.currentText()),
                     ("Priority", ref.priority.currentText()),
                     ("Circumstances", ref.circumstances.toPlainText().strip() or "None given"),
@@ -924,7 +887,7 @@ class NewCaseWizard(QWizard):
         self.resize(900, 640)
 
         if not session.may(Action.CASE_OPEN):
-            role = fmt.ROLE_LABELS.get(session.actor.role.value, session.actor.role.value)
+            role = wording.ROLE_LABELS.get(session.actor.role.value, session.actor.role.value)
             self.refusal = f"Your role ({role}) cannot open cases. Ask an investigator or a supervisor."
             self._refresh_pages()
         else:
@@ -1091,4 +1054,4 @@ class NewCaseWizard(QWizard):
         return QSize(900, 640)
 
 
-__all__ = ["NewCaseWizard", "WizardData", "load_wizard_data", "subject_ref_problem"]
+__all__ = ["NewCaseWizard", "WizardData", "load_wizard_data"]

@@ -1,5 +1,6 @@
 """What the case workspace shows about phases and steps: the phase list, the step table, and the words
-for states, requirements and conditions. Plain views in (`PhaseView`, `StepView`), Qt models out."""
+for states and requirements (conditions in words are core.condition_words). Plain views in (`PhaseView`,
+`StepView`), Qt models out."""
 
 from __future__ import annotations
 
@@ -10,10 +11,8 @@ from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex,
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from checklist_app.core.conditions import Compare, ConditionError, EventRef, Expr, FactRef, Not, parse
-from checklist_app.core.procedure.model import Procedure
+from checklist_app.core import wording
 from checklist_app.services.dto import PhaseView, StepView
-from checklist_app.ui import fmt
 from checklist_app.ui.delegates import ToneDelegate
 from checklist_app.ui.icons import icon
 
@@ -48,67 +47,6 @@ _STATUS_ICONS = {
     "not_applicable": "status-not-applicable",
     "not_started": "status-not-started",
 }
-_OPERATORS = {
-    "==": "is",
-    "!=": "is not",
-    "<": "is less than",
-    "<=": "is at most",
-    ">": "is more than",
-    ">=": "is at least",
-}
-
-
-# --- words ------------------------------------------------------------------------------------------
-
-
-def condition_words(condition: str, procedure: Procedure | None) -> str:
-    """'risk_category >= 3 or looked_after' -> 'Latest CSE risk category is at least 3, or Child is looked
-    after by the local authority'. Falls back to the expression itself if it cannot be read."""
-    if not condition:
-        return ""
-    try:
-        expr = parse(condition)
-    except ConditionError:
-        return condition
-    facts = {f.id: _sentence_case(f.title) for f in procedure.facts} if procedure else {}
-    events = {e.id: e.title for e in procedure.events} if procedure else {}
-    return _words(expr, facts, events, top=True)
-
-
-def _sentence_case(title: str) -> str:
-    """'At least one missing episode recorded' -> 'at least one ...'; 'CSE risk category' keeps its capitals."""
-    first = title.split(" ", 1)[0]
-    if len(first) > 1 and first[:2].isupper():
-        return title
-    return title[:1].lower() + title[1:]
-
-
-def _literal(value: object) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value).replace("_", " ")
-
-
-def _words(expr: Expr, facts: dict[str, str], events: dict[str, str], top: bool = False) -> str:
-    if isinstance(expr, FactRef):
-        return facts.get(expr.name, expr.name.replace("_", " "))
-    if isinstance(expr, EventRef):
-        title = events.get(expr.name, expr.name.replace("_", " "))
-        return f"the event “{title}” has happened"
-    if isinstance(expr, Compare):
-        name = facts.get(expr.fact.name, expr.fact.name.replace("_", " "))
-        if expr.op == "in":
-            values = [_literal(v) for v in expr.values]
-            listed = ", ".join(values[:-1]) + f" or {values[-1]}" if len(values) > 1 else values[0]
-            return f"{name} is {listed}"
-        return f"{name} {_OPERATORS.get(expr.op, expr.op)} {_literal(expr.values[0])}"
-    if isinstance(expr, Not):
-        return f"not ({_words(expr.operand, facts, events)})"
-    joiner = ", or " if expr.op == "or" else ", and "
-    text = joiner.join(_words(e, facts, events) for e in expr.operands)
-    return text if top else f"({text})"
 
 
 def status_text(step: StepView) -> str:
@@ -118,7 +56,7 @@ def status_text(step: StepView) -> str:
         return "Does not apply"
     if step.status == "done" and step.recurring and step.completions > 1:
         return f"Done ({step.completions}×)"
-    return fmt.STATUS_LABELS.get(step.status, step.status)
+    return wording.STATUS_LABELS.get(step.status, step.status)
 
 
 def status_icon_name(step: StepView) -> str:
@@ -133,12 +71,12 @@ def state_text(step: StepView, now: datetime) -> str:
     if state == "not_applicable":
         return "–"
     if state == "overdue" and step.due_at is not None:
-        return f"Overdue by {fmt.span(now - step.due_at)}"
+        return f"Overdue by {wording.span(now - step.due_at)}"
     if state == "due_soon" and step.due_at is not None:
-        return f"Due in {fmt.span(step.due_at - now)}" if step.due_at > now else "Due now"
+        return f"Due in {wording.span(step.due_at - now)}" if step.due_at > now else "Due now"
     if state == "done_late" and step.due_at is not None and step.completed_at is not None:
-        return f"Done {fmt.span(step.completed_at - step.due_at)} late"
-    return fmt.STATE_LABELS.get(state, state)
+        return f"Done {wording.span(step.completed_at - step.due_at)} late"
+    return wording.STATE_LABELS.get(state, state)
 
 
 def state_colour(step: StepView) -> QColor | None:
@@ -388,7 +326,7 @@ class StepTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.steps: list[StepView] = []
-        self.now = fmt.utcnow()
+        self.now = wording.utcnow()
         self.conditions: dict[str, str] = {}
 
     def set_steps(self, steps: list[StepView], now: datetime, conditions: dict[str, str]) -> None:
@@ -434,7 +372,7 @@ class StepTableModel(QAbstractTableModel):
         if column == COL_STATUS:
             return status_text(step)
         if column == COL_DUE:
-            return fmt.when(step.due_at, with_day=False) if step.due_at and not greyed(step) else ""
+            return wording.when(step.due_at, with_day=False) if step.due_at and not greyed(step) else ""
         return state_text(step, self.now)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -454,9 +392,9 @@ class StepTableModel(QAbstractTableModel):
             return self._font(step, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_OWNER:
-                return fmt.ROLE_LABELS.get(step.role, step.role)
+                return wording.ROLE_LABELS.get(step.role, step.role)
             if column == COL_DUE and step.due_at is not None:
-                return f"{fmt.when(step.due_at)} ({fmt.relative(step.due_at, self.now)})"
+                return f"{wording.when(step.due_at)} ({wording.relative(step.due_at, self.now)})"
             return step_tooltip(step, self.conditions.get(step.step_id, ""))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{COLUMNS[column]}: {self.text(step, column)}"

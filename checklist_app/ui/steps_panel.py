@@ -29,11 +29,12 @@ from PySide6.QtGui import QAction, QFont, QFontMetrics, QIcon, QKeyEvent, QKeySe
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QMenu, QPushButton, QWidget
 
 from checklist_app import paths
+from checklist_app.core import wording
+from checklist_app.core.condition_words import condition_words
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import steps as step_services
 from checklist_app.services.dto import CaseDetail, PhaseView, StepView
 from checklist_app.services.errors import InvalidInput
-from checklist_app.ui import fmt
 from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.errors import explain
 from checklist_app.ui.evidence_form import DateTimeField, EvidenceForm, set_invalid
@@ -53,7 +54,6 @@ from checklist_app.ui.step_models import (
     PhaseListModel,
     RoomyDelegate,
     StepTableModel,
-    condition_words,
     greyed,
     requirement_text,
     settled,
@@ -521,7 +521,7 @@ class StepsPanel(QWidget):
         ui.stateChip.setVisible(show_state)
         ui.stateChip.setText(state)
         _set_tone(ui.stateChip, _STATE_TONES.get(step.due_state, ""))
-        ui.ownerChip.setText(fmt.ROLE_LABELS.get(step.role, step.role))
+        ui.ownerChip.setText(wording.ROLE_LABELS.get(step.role, step.role))
         ui.ownerChip.setToolTip("Who owns this step")
 
         self._show_notice(step, words)
@@ -596,7 +596,9 @@ class StepsPanel(QWidget):
         elif step.status == "in_progress" and step.reason:
             text, tone = f"Reopened by a supervisor: {step.reason}", "info"
         elif step.due_state == "overdue" and step.due_at is not None and self.detail is not None:
-            text = f"Overdue by {fmt.span(self.detail.as_of - step.due_at)}: it was due {fmt.when(step.due_at)}."
+            text = (
+                f"Overdue by {wording.span(self.detail.as_of - step.due_at)}: it was due {wording.when(step.due_at)}."
+            )
             tone = "overdue"
         if step.requirement == "conditional" and step.applicable and step.status == "not_applicable":
             text += f" Its condition holds now ({words or step.condition}): consider whether it should be reopened."
@@ -606,7 +608,7 @@ class StepsPanel(QWidget):
 
     def _show_facts(self, step: StepView, words: str, now: datetime) -> None:
         ui, form = self.ui, self.ui.factsForm
-        owner = fmt.ROLE_LABELS.get(step.role, step.role)
+        owner = wording.ROLE_LABELS.get(step.role, step.role)
         if not step.can_work:
             owner += f" (only {_OWNER_PHRASES.get(step.role, 'the owner')} can complete it)"
         ui.ownerValue.setText(owner)
@@ -624,11 +626,11 @@ class StepsPanel(QWidget):
         due = ""
         if step.due_at is not None and not greyed(step):
             prefix = "Next due " if step.status == "done" and step.recurring else ""
-            due = f"{prefix}{fmt.when(step.due_at)}"
+            due = f"{prefix}{wording.when(step.due_at)}"
             if step.due_state == "overdue":
-                due += f" (overdue by {fmt.span(now - step.due_at)})"
+                due += f" (overdue by {wording.span(now - step.due_at)})"
             elif step.due_state in ("on_track", "due_soon"):
-                due += f" ({fmt.relative(step.due_at, now)})"
+                due += f" ({wording.relative(step.due_at, now)})"
         ui.dueValue.setText(due)
         _set_tone(
             ui.dueValue, _STATE_TONES.get(step.due_state, "") if step.due_state in ("overdue", "due_soon") else ""
@@ -636,7 +638,7 @@ class StepsPanel(QWidget):
         form.setRowVisible(5, bool(due))
         completed = ""
         if step.completed_at is not None:
-            completed = fmt.when(step.completed_at)
+            completed = wording.when(step.completed_at)
             if step.completed_by:
                 completed += f" by {step.completed_by}"
             if step.recurring and step.completions > 1:

@@ -15,11 +15,11 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
+from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
-from checklist_app.ui import fmt
 from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.errors import explain
 from checklist_app.ui.flow_layout import FlowLayout
@@ -178,9 +178,9 @@ class CaseWorkspace(QWidget):
         now = detail.as_of
         ui.caseReference.setText(detail.reference)
         if detail.status == "open":
-            _chip(ui.statusChip, "Open", "info", f"Opened {fmt.when(detail.opened_at)}")
+            _chip(ui.statusChip, "Open", "info", f"Opened {wording.when(detail.opened_at)}")
         else:
-            closed = fmt.day(detail.closed_at)
+            closed = wording.day(detail.closed_at)
             _chip(ui.statusChip, f"Closed {closed}", "muted", detail.closure_reason)
 
         risk = detail.current_risk
@@ -191,7 +191,7 @@ class CaseWorkspace(QWidget):
             text = f"Risk {category}"
             if risk.band_label:
                 text += f" · {risk.band_label}"
-            tip = f"CSE risk category {category}, assessed {fmt.when(risk.assessed_at)}"
+            tip = f"CSE risk category {category}, assessed {wording.when(risk.assessed_at)}"
             if risk.assessor:
                 tip += f" by {risk.assessor}"
             if risk.override_pending:
@@ -205,13 +205,15 @@ class CaseWorkspace(QWidget):
         elif review < now:
             _chip(
                 ui.reviewChip,
-                f"Risk review overdue since {fmt.day(review)}",
+                f"Risk review overdue since {wording.day(review)}",
                 "overdue",
-                f"The CSE risk assessment was due for review {fmt.relative(review, now)}.",
+                f"The CSE risk assessment was due for review {wording.relative(review, now)}.",
             )
         else:
             tone = "soon" if (review - now).days < REVIEW_SOON_DAYS else ""
-            _chip(ui.reviewChip, f"Next risk review {fmt.day(review)}", tone, f"Due {fmt.relative(review, now)}")
+            _chip(
+                ui.reviewChip, f"Next risk review {wording.day(review)}", tone, f"Due {wording.relative(review, now)}"
+            )
 
         overdue = detail.overdue_steps
         if detail.status != "open":
@@ -247,11 +249,11 @@ class CaseWorkspace(QWidget):
         age = f" · aged {detail.age_band.replace('-', '–')}" if detail.age_band else ""
         ui.subjectValue.setText(f"{detail.subject_ref}{age}")
         ui.subjectValue.setToolTip("The child's pseudonymous reference")
-        ui.referralValue.setText(f"{fmt.when(detail.referral_at)} · {detail.referral_source}")
+        ui.referralValue.setText(f"{wording.when(detail.referral_at)} · {detail.referral_source}")
 
         notice = ""
         if detail.status != "open":
-            notice = f"This case was closed on {fmt.when(detail.closed_at)}"
+            notice = f"This case was closed on {wording.when(detail.closed_at)}"
             notice += f": {detail.closure_reason}" if detail.closure_reason else "."
             notice += " It is shown read only."
         elif not detail.viewer_may_edit:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from checklist_app.core.wording import sentence_case
+
 
 class Role(StrEnum):
     """User roles. A user holds exactly one."""
@@ -162,21 +164,13 @@ class DeadlineRule:
         if self.description:
             return self.description
         if self.anchor.kind is AnchorKind.EVENT:
-            what = _sentence_case(events[self.anchor.ref].title) if self.anchor.ref in events else self.anchor.ref
+            what = sentence_case(events[self.anchor.ref].title) if self.anchor.ref in events else self.anchor.ref
         else:
             target = steps.get(self.anchor.ref)
             what = f"completion of {target.number}" if target else self.anchor.ref
         if self.offset.amount == 0:
             return f"Immediately on {what}"
         return f"Within {self.offset.describe()} of {what}"
-
-
-def _sentence_case(title: str) -> str:
-    """'Referral received' -> 'referral received', but 'CSE risk assessment' keeps its acronym."""
-    first = title.split(" ", 1)[0]
-    if len(first) > 1 and first[:2].isupper():
-        return title
-    return title[:1].lower() + title[1:]
 
 
 @dataclass(frozen=True, slots=True)

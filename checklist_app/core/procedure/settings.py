@@ -7,8 +7,8 @@ from __future__ import annotations
 from checklist_app.core.procedure.declarations import Located
 from checklist_app.core.procedure.model import Duration, IntelligenceTarget, Settings
 from checklist_app.core.procedure.nodes import ZERO, CheckedMap, ParseContext, as_duration, as_number
+from checklist_app.core.wording import PRIORITIES
 
-PRIORITIES = ("high", "medium", "low")
 WORKLOAD_CATEGORIES = (1, 2, 3, 4)
 
 _SETTINGS_REQUIRED = (

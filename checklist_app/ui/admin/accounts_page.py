@@ -12,9 +12,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QTableWidgetItem, QVBoxLayout, QWidget
 
+from checklist_app.core import wording
 from checklist_app.services import account_admin, accounts
 from checklist_app.services.dto import UserInfo
-from checklist_app.ui import fmt
 from checklist_app.ui.admin.user_dialog import UserDialog
 from checklist_app.ui.admin.widgets import KEY_ROLE, button, button_row, failure_text, message_label, say, table
 from checklist_app.ui.session import AppSession
@@ -87,12 +87,12 @@ class AccountsPage(QWidget):
             values = (
                 user.username,
                 user.display_name,
-                fmt.ROLE_LABELS.get(user.role, user.role),
+                wording.ROLE_LABELS.get(user.role, user.role),
                 user.team_name or user.district_name or "Force-wide",
                 status_text(user),
-                fmt.when(user.last_logon_at) or "Never",
+                wording.when(user.last_logon_at) or "Never",
                 str(user.failed_logons),
-                fmt.when(user.locked_at),
+                wording.when(user.locked_at),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -234,7 +234,7 @@ class AccountsPage(QWidget):
             place = saved.team_name or saved.district_name or "force-wide"
             say(
                 self.message,
-                f"{saved.username} is now {fmt.ROLE_LABELS.get(saved.role, saved.role).lower()} ({place}), "
+                f"{saved.username} is now {wording.ROLE_LABELS.get(saved.role, saved.role).lower()} ({place}), "
                 "from their next log-on.",
             )
             self.refresh()

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPlainTextEdit, QTableWidgetItem, QVBoxLayout, QWidget
 
+from checklist_app.core import wording
 from checklist_app.core.procedure.diff import diff_procedures
 from checklist_app.core.procedure.loader import SopValidationError, load_procedure_text
 from checklist_app.core.procedure.model import Procedure
@@ -16,7 +17,6 @@ from checklist_app.services import procedures
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo, PublishResult
 from checklist_app.services.errors import InvalidInput, NotFound
-from checklist_app.ui import fmt
 from checklist_app.ui.admin.widgets import KEY_ROLE, button, button_row, failure_text, message_label, say, table
 
 COLUMNS = ("Procedure", "Version", "Title", "Effective", "Phases", "Steps", "Published", "By", "Content hash")
@@ -92,7 +92,7 @@ class ProceduresPage(QWidget):
                 v.effective_date.strftime("%d/%m/%Y"),
                 str(v.phases),
                 str(v.steps),
-                fmt.when(v.published_at),
+                wording.when(v.published_at),
                 v.published_by,
                 v.content_hash[:16] + "…",
             )

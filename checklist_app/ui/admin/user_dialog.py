@@ -7,11 +7,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from checklist_app.core import wording
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import account_admin, accounts
 from checklist_app.services.dto import DistrictInfo, TeamInfo, UserInfo
 from checklist_app.services.errors import InvalidInput
-from checklist_app.ui import fmt
 from checklist_app.ui.admin.widgets import failure_text, mark_invalid, message_label, say
 from checklist_app.ui.session import AppSession
 
@@ -46,7 +46,7 @@ class UserDialog(QDialog):
         self.display_name.setReadOnly(user is not None)
         self.role = QComboBox()
         for role in Role:
-            self.role.addItem(fmt.ROLE_LABELS.get(role.value, role.value), role.value)
+            self.role.addItem(wording.ROLE_LABELS.get(role.value, role.value), role.value)
         self.team = QComboBox()
         self.team.addItem("(none)", None)
         for team in teams:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import shiboken6
@@ -40,12 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checklist_app.core import wording
 from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.core.permissions import Action, CaseScope, allowed, describe
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput
-from checklist_app.ui import fmt
 from checklist_app.ui.delegates import ToneDelegate
 from checklist_app.ui.errors import explain, show_error
 from checklist_app.ui.forms import load_into
@@ -62,20 +62,6 @@ TONE_COLOURS = {
 }
 # Timeliness states the services report (core.intelligence.Timeliness, plus "still missing").
 STATE_TONES = {"overdue": "overdue", "late": "late", "within target": "ok", "pending": "", "still missing": "overdue"}
-STATE_WORDS = {
-    "overdue": "overdue",
-    "late": "late",
-    "within target": "within target",
-    "pending": "not yet due",
-    "still missing": "still missing",
-}
-
-
-def live_state(state: str, due: datetime | None, now: datetime) -> str:
-    """A service state brought up to `now`: a pending target that has since passed is overdue."""
-    if state == "pending" and due is not None and now > due:
-        return "overdue"
-    return state
 
 
 def esc(text: object) -> str:
@@ -112,38 +98,6 @@ def repolish(widget: QWidget) -> None:
     widget.update()
 
 
-# --- words for times --------------------------------------------------------------------------------------
-
-
-def elapsed(delta: timedelta) -> str:
-    """'45 min', '3 h 10 min', '2 days 4 h' (rounded down to the minute)."""
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    if days:
-        text = f"{days} day{'s' if days != 1 else ''}"
-        return f"{text} {hours} h" if hours else text
-    if hours:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    return f"{mins} min"
-
-
-def due_words(due: datetime, now: datetime) -> str:
-    """'in 20 h 5 min' or '6 h overdue' (days and hours beyond a day)."""
-    if due >= now:
-        return f"in {elapsed(due - now)}"
-    return f"{elapsed(now - due)} overdue"
-
-
-def compact_when(moment: datetime | None) -> str:
-    """'20/11/26 11:47' where a table is narrow."""
-    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%y %H:%M") if moment is not None else ""
-
-
-def compact_day(moment: datetime | None) -> str:
-    return moment.astimezone(LOCAL_TZ).strftime("%d/%m/%y") if moment is not None else ""
-
-
 def fit_bold(button: QPushButton) -> None:
     """A default or primary button is drawn bold by the stylesheet, which Qt leaves out of its size hint:
     make room for the bold text so it is never clipped."""
@@ -160,13 +114,6 @@ def align_labels(labels: Iterable[QLabel]) -> None:
     width = max((label.sizeHint().width() for label in labels), default=0)
     for label in labels:
         label.setMinimumWidth(width)
-
-
-def short_when(moment: datetime | None) -> str:
-    """'Mon 02/03/26 09:00' for tables."""
-    if moment is None:
-        return ""
-    return moment.astimezone(LOCAL_TZ).strftime("%a %d/%m/%y %H:%M")
 
 
 # --- the worker thread ------------------------------------------------------------------------------------
@@ -206,7 +153,7 @@ def case_scope(detail: CaseDetail) -> CaseScope:
 def refusal(session: AppSession, detail: CaseDetail | None, action: Action, *, needs_open: bool = True) -> str:
     """'' when the viewer may take `action` on this case now, else a sentence saying why not."""
     if not session.may(action):
-        role = fmt.ROLE_LABELS.get(session.actor.role.value, session.actor.role.value)
+        role = wording.ROLE_LABELS.get(session.actor.role.value, session.actor.role.value)
         return f"Your role ({role}) does not allow you to {describe(action)}."
     if detail is None:
         return "The case is still loading."

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Procedure
+from checklist_app.core.wording import short_when
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, DecisionView
-from checklist_app.ui import fmt
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
     CaseTab,
@@ -25,7 +26,6 @@ from checklist_app.ui.tabs.common import (
     replace_rows,
     set_message,
     setup_table,
-    short_when,
     show_failure,
 )
 
@@ -51,7 +51,7 @@ class DecisionsTab(CaseTab):
                 Column(
                     "Decided",
                     lambda d: short_when(d.decided_at),
-                    tooltip=lambda d: fmt.when(d.decided_at),
+                    tooltip=lambda d: wording.when(d.decided_at),
                 ),
                 Column("Author", lambda d: d.author),
                 Column("Category", lambda d: CATEGORY_LABELS.get(d.category, d.category)),
@@ -115,9 +115,9 @@ class DecisionsTab(CaseTab):
         category = CATEGORY_LABELS.get(entry.category, entry.category)
         recorded = ""
         if abs((entry.recorded_at - entry.decided_at).total_seconds()) >= 60:
-            recorded = f" · recorded {esc(fmt.when(entry.recorded_at))}"
+            recorded = f" · recorded {esc(wording.when(entry.recorded_at))}"
         self.ui.detail.setHtml(
-            f"<p style='color:#4a5868'><b>{esc(category)}</b> · decided {esc(fmt.when(entry.decided_at))} "
+            f"<p style='color:#4a5868'><b>{esc(category)}</b> · decided {esc(wording.when(entry.decided_at))} "
             f"by {esc(entry.author or 'unknown')}{recorded}</p>"
             f"<p style='color:#1f3a5f; font-weight:600; margin-bottom:2px'>Decision</p><p>{esc(entry.decision)}</p>"
             f"<p style='color:#1f3a5f; font-weight:600; margin-bottom:2px'>Rationale</p><p>{esc(entry.rationale)}</p>"

@@ -10,11 +10,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
 
+from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Fact, FactSource, FactType, Procedure
+from checklist_app.core.wording import short_when
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
-from checklist_app.ui import fmt
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
     CaseTab,
@@ -32,7 +33,6 @@ from checklist_app.ui.tabs.common import (
     replace_rows,
     set_message,
     setup_table,
-    short_when,
     show_failure,
 )
 
@@ -160,7 +160,7 @@ class EventsTab(CaseTab):
                 Column(
                     "When",
                     lambda r: short_when(r.occurred_at),
-                    tooltip=lambda r: fmt.when(r.occurred_at),
+                    tooltip=lambda r: wording.when(r.occurred_at),
                 ),
                 Column("Event", lambda r: r.title, stretch=True),
                 Column(
@@ -270,9 +270,9 @@ class EventsTab(CaseTab):
             description = event.description if event else ""
         recorded = ""
         if row.recorded_at is not None:
-            recorded = f" · recorded {esc(fmt.when(row.recorded_at))} by {esc(row.recorded_by or 'unknown')}"
+            recorded = f" · recorded {esc(wording.when(row.recorded_at))} by {esc(row.recorded_by or 'unknown')}"
         html = (
-            f"<p><b>{esc(row.title)}</b> · {esc(fmt.when(row.occurred_at))} · "
+            f"<p><b>{esc(row.title)}</b> · {esc(wording.when(row.occurred_at))} · "
             f"{esc(SOURCE_WORDS.get(row.source, row.source))}{recorded}</p>"
         )
         if row.note:

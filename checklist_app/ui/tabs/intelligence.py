@@ -11,16 +11,16 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from checklist_app.core import intelligence as intel
+from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import IntelligenceTarget, Procedure
+from checklist_app.core.wording import TIMELINESS_WORDS, compact_when, due_words, elapsed, live_timeliness
 from checklist_app.services import intelligence
 from checklist_app.services.dto import CaseDetail, IntelligenceView
 from checklist_app.services.errors import FieldProblem, InvalidInput
-from checklist_app.ui import fmt
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
     STATE_TONES,
-    STATE_WORDS,
     CaseTab,
     Column,
     DateTimeInput,
@@ -30,12 +30,8 @@ from checklist_app.ui.tabs.common import (
     align_labels,
     call,
     chip_html,
-    compact_when,
-    due_words,
-    elapsed,
     esc,
     keys_text,
-    live_state,
     refusal,
     replace_rows,
     setup_table,
@@ -69,7 +65,9 @@ class IntelligenceTab(CaseTab):
         self.model = RowsModel(
             (
                 Column("Reference", lambda i: i.reference),
-                Column("Received", lambda i: compact_when(i.received_at), tooltip=lambda i: fmt.when(i.received_at)),
+                Column(
+                    "Received", lambda i: compact_when(i.received_at), tooltip=lambda i: wording.when(i.received_at)
+                ),
                 Column(
                     "Priority",
                     lambda i: PRIORITY_WORDS.get(i.priority, i.priority),
@@ -79,7 +77,7 @@ class IntelligenceTab(CaseTab):
                 Column(
                     "Routed to",
                     lambda i: self._stage_cell(i.routed_to, i.routed_at, i.route_due, i.route_state),
-                    tone=lambda i: STATE_TONES.get(live_state(i.route_state, i.route_due, now()), ""),
+                    tone=lambda i: STATE_TONES.get(live_timeliness(i.route_state, i.route_due, now()), ""),
                     tooltip=lambda i: self._stage_tip("Routing", i.routed_at, i.route_due, i.route_state),
                 ),
                 Column(
@@ -87,7 +85,7 @@ class IntelligenceTab(CaseTab):
                     lambda i: self._stage_cell(
                         compact_when(i.assessed_at), i.assessed_at, i.assess_due, i.assess_state
                     ),
-                    tone=lambda i: STATE_TONES.get(live_state(i.assess_state, i.assess_due, now()), ""),
+                    tone=lambda i: STATE_TONES.get(live_timeliness(i.assess_state, i.assess_due, now()), ""),
                     tooltip=lambda i: self._stage_tip("Assessment", i.assessed_at, i.assess_due, i.assess_state),
                 ),
                 Column(
@@ -99,7 +97,7 @@ class IntelligenceTab(CaseTab):
                     lambda i: self._stage_cell(
                         compact_when(i.actioned_at), i.actioned_at, i.action_due, i.action_state
                     ),
-                    tone=lambda i: STATE_TONES.get(live_state(i.action_state, i.action_due, now()), ""),
+                    tone=lambda i: STATE_TONES.get(live_timeliness(i.action_state, i.action_due, now()), ""),
                     tooltip=lambda i: self._stage_tip("Action", i.actioned_at, i.action_due, i.action_state),
                 ),
             ),
@@ -160,8 +158,8 @@ class IntelligenceTab(CaseTab):
         """What a stage column says: who or when it was done (late flagged), else when it is or was due."""
         if done_at is not None:
             done_text = done_text if done_text is not None else compact_when(done_at)
-            return f"{done_text} ({STATE_WORDS.get(state, state)})" if state == "late" else done_text
-        state = live_state(state, due, self.session.now())
+            return f"{done_text} ({TIMELINESS_WORDS.get(state, state)})" if state == "late" else done_text
+        state = live_timeliness(state, due, self.session.now())
         if state == "overdue":
             return f"Overdue since {compact_when(due)}"
         return f"Due {compact_when(due)}"
@@ -169,9 +167,9 @@ class IntelligenceTab(CaseTab):
     def _stage_tip(self, stage: str, done_at: datetime | None, due: datetime, state: str) -> str:
         now = self.session.now()
         if done_at is not None:
-            return f"{stage} {fmt.when(done_at)}; target {fmt.when(due)}: {STATE_WORDS.get(state, state)}"
-        state = live_state(state, due, now)
-        return f"{stage} due {fmt.when(due)} ({fmt.relative(due, now)}): {STATE_WORDS.get(state, state)}"
+            return f"{stage} {wording.when(done_at)}; target {wording.when(due)}: {TIMELINESS_WORDS.get(state, state)}"
+        state = live_timeliness(state, due, now)
+        return f"{stage} due {wording.when(due)} ({wording.relative(due, now)}): {TIMELINESS_WORDS.get(state, state)}"
 
     def selected(self) -> IntelligenceView | None:
         rows = self.ui.table.selectionModel().selectedRows()
@@ -201,9 +199,9 @@ class IntelligenceTab(CaseTab):
             for i in open_items
             if "overdue"
             in (
-                live_state(i.route_state, i.route_due, now) if i.routed_at is None else "",
-                live_state(i.assess_state, i.assess_due, now),
-                live_state(i.action_state, i.action_due, now),
+                live_timeliness(i.route_state, i.route_due, now) if i.routed_at is None else "",
+                live_timeliness(i.assess_state, i.assess_due, now),
+                live_timeliness(i.action_state, i.action_due, now),
             )
         ]
         parts = [f"{len(items)} item{'s' if len(items) != 1 else ''}", f"{len(open_items)} open"]
@@ -324,8 +322,8 @@ def item_html(item: IntelligenceView, target: IntelligenceTarget | None, now: da
         f"&nbsp;&nbsp;{chip_html('Grade ' + item.grade_code, '')}&nbsp;&nbsp;"
         f"{chip_html(priority + ' priority', 'late' if item.priority == 'high' else '')}&nbsp;&nbsp;"
         f"{chip_html(item.protective_marking, '')}&nbsp;&nbsp;{sanitised}</p>"
-        f"<p style='color:#4a5868'>Received {esc(fmt.when(item.received_at))} · submitted "
-        f"{esc(fmt.when(item.submitted_at))} by {esc(item.submitted_by or 'unknown')}</p>"
+        f"<p style='color:#4a5868'>Received {esc(wording.when(item.received_at))} · submitted "
+        f"{esc(wording.when(item.submitted_at))} by {esc(item.submitted_by or 'unknown')}</p>"
     )
     body = _heading("Intelligence (sanitised text)") + f"<p>{esc(item.summary)}</p>"
     body += _heading(f"Grading ({item.scheme})") + f"<p>{esc(item.grade_text)}</p>"
@@ -344,12 +342,12 @@ def item_html(item: IntelligenceView, target: IntelligenceTarget | None, now: da
 
 def timeline_html(item: IntelligenceView, target: IntelligenceTarget | None, now: datetime) -> str:
     def state_chip(state: str, due: datetime) -> str:
-        state = live_state(state, due, now)
-        return chip_html(STATE_WORDS.get(state, state), STATE_TONES.get(state, ""))
+        state = live_timeliness(state, due, now)
+        return chip_html(TIMELINESS_WORDS.get(state, state), STATE_TONES.get(state, ""))
 
     def target_text(duration: Any, due: datetime) -> str:
         words = f"target {duration.describe()}, " if duration is not None else "target "
-        return f"{words}by {fmt.when(due)}"
+        return f"{words}by {wording.when(due)}"
 
     def after(moment: datetime) -> str:
         return f"{elapsed(moment - item.submitted_at)} after submission"
@@ -358,13 +356,13 @@ def timeline_html(item: IntelligenceView, target: IntelligenceTarget | None, now
         label: str, done_at: datetime | None, done_text: str, goal: Any, due: datetime, state: str
     ) -> tuple[str, str, str, str, str]:
         """One line of the timeline: when it happened (or when it is due), against the target."""
-        when, text = (fmt.when(done_at), done_text) if done_at is not None else ("not yet", _due_phrase(due, now))
+        when, text = (wording.when(done_at), done_text) if done_at is not None else ("not yet", _due_phrase(due, now))
         return (label, when, text, target_text(goal, due), state_chip(state, due))
 
     rerouted = f" (re-routed {item.reroute_count}×)" if item.reroute_count else ""
     outcome = intel.ASSESSMENT_OUTCOMES.get(item.assessment_outcome, item.assessment_outcome)
     rows = [
-        ("Submitted", fmt.when(item.submitted_at), f"by {item.submitted_by or 'unknown'}", "", ""),
+        ("Submitted", wording.when(item.submitted_at), f"by {item.submitted_by or 'unknown'}", "", ""),
         stage(
             "Routed",
             item.routed_at,
@@ -431,7 +429,7 @@ class AddIntelligenceDialog(ServiceDialog):
             combo.setPlaceholderText("Choose…")
             combo.setCurrentIndex(-1)
             combo.currentIndexChanged.connect(self._update)
-        for priority in intel.PRIORITIES:
+        for priority in wording.PRIORITIES:
             ui.priority.addItem(intel.PRIORITY_LABELS[priority], priority)
         ui.priority.setPlaceholderText("Choose…")
         ui.priority.setCurrentIndex(-1)
@@ -532,11 +530,11 @@ def _item_summary(item: IntelligenceView, extra: str = "") -> str:
 
 
 def _due_line(label: str, due: datetime, state: str, now: datetime, duration: Any) -> str:
-    state = live_state(state, due, now)
+    state = live_timeliness(state, due, now)
     target = f" (target {duration.describe()})" if duration is not None else ""
     return (
-        f"<p>{esc(label)} {esc(fmt.when(due))}{esc(target)}: {esc(due_words(due, now))} "
-        f"{chip_html(STATE_WORDS.get(state, state), STATE_TONES.get(state, ''))}</p>"
+        f"<p>{esc(label)} {esc(wording.when(due))}{esc(target)}: {esc(due_words(due, now))} "
+        f"{chip_html(TIMELINESS_WORDS.get(state, state), STATE_TONES.get(state, ''))}</p>"
     )
 
 
@@ -575,7 +573,7 @@ class RouteDialog(_StepDialog):
         extra = _due_line("Route by", item.route_due, item.route_state, now, target.route if target else None)
         if item.routed_at is not None:
             extra += (
-                f"<p>Now with <b>{esc(item.routed_to)}</b> since {esc(fmt.when(item.routed_at))}. "
+                f"<p>Now with <b>{esc(item.routed_to)}</b> since {esc(wording.when(item.routed_at))}. "
                 "Routing again counts as a re-route.</p>"
             )
         ui.itemLabel.setText(_item_summary(item, extra))
@@ -650,7 +648,7 @@ class ActionDialog(_StepDialog):
         now = session.now()
         outcome = intel.ASSESSMENT_OUTCOMES.get(item.assessment_outcome, item.assessment_outcome)
         extra = (
-            f"<p>Assessed {esc(fmt.when(item.assessed_at))} by {esc(item.assessed_by)}: <b>{esc(outcome)}</b>. "
+            f"<p>Assessed {esc(wording.when(item.assessed_at))} by {esc(item.assessed_by)}: <b>{esc(outcome)}</b>. "
             f"{esc(item.assessment_rationale)}</p>"
         )
         extra += _due_line("Action due", item.action_due, item.action_state, now, target.action if target else None)

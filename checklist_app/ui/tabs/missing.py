@@ -10,16 +10,16 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
+from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Procedure
+from checklist_app.core.wording import TIMELINESS_WORDS, due_words, elapsed, live_timeliness, short_when
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, MissingEpisodeView
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.services.records import MISSING_RISK_GRADES, MissingUpdate
-from checklist_app.ui import fmt
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
-    STATE_WORDS,
     CaseTab,
     Column,
     DateTimeInput,
@@ -27,16 +27,12 @@ from checklist_app.ui.tabs.common import (
     ServiceDialog,
     add_shortcut,
     chip_html,
-    due_words,
-    elapsed,
     esc,
     keys_text,
-    live_state,
     refusal,
     replace_rows,
     repolish,
     setup_table,
-    short_when,
 )
 
 GRADE_WORDS = {"low": "Low", "medium": "Medium", "high": "High"}
@@ -54,13 +50,13 @@ def _stage(done_at: datetime | None, due: datetime | None, state: str, now: date
         return "After return"
     if done_at is not None:
         return f"{short_when(done_at)} (late)" if state == "late" else short_when(done_at)
-    state = live_state(state, due, now)
+    state = live_timeliness(state, due, now)
     return f"Overdue since {short_when(due)}" if state == "overdue" else f"Due by {short_when(due)}"
 
 
 def _tone(state: str, due: datetime | None, now: datetime) -> str:
     """Red when overdue, amber when due within a day, green when done in time."""
-    state = live_state(state, due, now)
+    state = live_timeliness(state, due, now)
     if state == "pending" and due is not None and due - now < timedelta(hours=24):
         return "soon"
     return DUE_TONES.get(state, "")
@@ -86,13 +82,13 @@ class MissingTab(CaseTab):
                 Column(
                     "Reported missing",
                     lambda e: short_when(e.reported_at),
-                    tooltip=lambda e: fmt.when(e.reported_at),
+                    tooltip=lambda e: wording.when(e.reported_at),
                 ),
                 Column(
                     "Found / returned",
                     lambda e: short_when(e.found_at) if e.found_at else "Still missing",
                     tone=lambda e: "" if e.found_at else "overdue",
-                    tooltip=lambda e: fmt.when(e.found_at) if e.found_at else "Not yet found or returned",
+                    tooltip=lambda e: wording.when(e.found_at) if e.found_at else "Not yet found or returned",
                 ),
                 Column(
                     "Risk",
@@ -143,8 +139,8 @@ class MissingTab(CaseTab):
             return f"{what}: due once the child has returned"
         now = self.session.now()
         if done_at is not None:
-            return f"{what} {fmt.when(done_at)}; due by {fmt.when(due)}: {STATE_WORDS.get(state, state)}"
-        return f"{what} due by {fmt.when(due)} ({due_words(due, now)})"
+            return f"{what} {wording.when(done_at)}; due by {wording.when(due)}: {TIMELINESS_WORDS.get(state, state)}"
+        return f"{what} due by {wording.when(due)} ({due_words(due, now)})"
 
     # --- the workspace's interface ------------------------------------------------------------------
 
@@ -239,16 +235,16 @@ def banner_lines(e: MissingEpisodeView, now: datetime) -> tuple[list[str], str]:
     if e.found_at is None:
         return (
             [
-                f"<b>Still missing</b>: reported {esc(fmt.when(e.reported_at))} ({esc(fmt.span(now - e.reported_at))} "
-                "ago). Record the return as soon as the child is found."
+                f"<b>Still missing</b>: reported {esc(wording.when(e.reported_at))} "
+                f"({esc(wording.span(now - e.reported_at))} ago). Record the return as soon as the child is found."
             ],
             "overdue",
         )
     lines, tones = [], []
     if e.safe_well_at is None and e.safe_well_due is not None:
-        state = live_state(e.safe_well_state, e.safe_well_due, now)
+        state = live_timeliness(e.safe_well_state, e.safe_well_due, now)
         lines.append(
-            f"<b>Safe and well check</b> due by {esc(fmt.when(e.safe_well_due))} "
+            f"<b>Safe and well check</b> due by {esc(wording.when(e.safe_well_due))} "
             f"({esc(due_words(e.safe_well_due, now))})."
         )
         tones.append("overdue" if state == "overdue" else "soon")
@@ -256,21 +252,21 @@ def banner_lines(e: MissingEpisodeView, now: datetime) -> tuple[list[str], str]:
         if e.rhi_declined:
             lines.append("The return interview was declined.")
         else:
-            state = live_state(e.rhi_state, e.rhi_due, now)
+            state = live_timeliness(e.rhi_state, e.rhi_due, now)
             lines.append(
-                f"<b>Return interview must be offered by {esc(fmt.when(e.rhi_due))}</b> "
+                f"<b>Return interview must be offered by {esc(wording.when(e.rhi_due))}</b> "
                 f"({esc(due_words(e.rhi_due, now))})."
             )
             tones.append("overdue" if state == "overdue" else "soon")
     elif e.rhi_offered_at is not None and e.rhi_due is not None:
         if e.rhi_state == "late":
             lines.append(
-                f"Return interview offered {esc(fmt.when(e.rhi_offered_at))}: late, "
-                f"{esc(fmt.span(e.rhi_offered_at - e.rhi_due))} after the 72-hour limit."
+                f"Return interview offered {esc(wording.when(e.rhi_offered_at))}: late, "
+                f"{esc(wording.span(e.rhi_offered_at - e.rhi_due))} after the 72-hour limit."
             )
             tones.append("late")
         else:
-            lines.append(f"Return interview offered {esc(fmt.when(e.rhi_offered_at))}, within 72 hours.")
+            lines.append(f"Return interview offered {esc(wording.when(e.rhi_offered_at))}, within 72 hours.")
             tones.append("ok")
     if not lines:
         lines.append("Nothing is outstanding for this episode.")
@@ -288,12 +284,12 @@ def _row(label: str, value: str) -> str:
 
 
 def episode_html(e: MissingEpisodeView, now: datetime) -> str:
-    rows = [_row("Reported missing", esc(fmt.when(e.reported_at)))]
+    rows = [_row("Reported missing", esc(wording.when(e.reported_at)))]
     if e.found_at is not None:
         rows.append(
             _row(
                 "Found or returned",
-                f"{esc(fmt.when(e.found_at))} (missing for {esc(elapsed(e.found_at - e.reported_at))})",
+                f"{esc(wording.when(e.found_at))} (missing for {esc(elapsed(e.found_at - e.reported_at))})",
             )
         )
     else:
@@ -310,7 +306,7 @@ def episode_html(e: MissingEpisodeView, now: datetime) -> str:
     rows.append(
         _row("Return interview offered (72 h)", _stage_html(e.rhi_offered_at, e.rhi_due, e.rhi_state, now, e.found_at))
     )
-    held = fmt.when(e.rhi_held_at) if e.rhi_held_at else ("declined by the child" if e.rhi_declined else "not yet")
+    held = wording.when(e.rhi_held_at) if e.rhi_held_at else ("declined by the child" if e.rhi_declined else "not yet")
     rows.append(_row("Return interview held", esc(held)))
     rows.append(_row("Findings", esc(e.findings) if e.findings else "<span style='color:#4a5868'>none recorded</span>"))
     rows.append(_row("Recorded by", esc(e.recorded_by or "unknown")))
@@ -322,12 +318,12 @@ def _stage_html(
 ) -> str:
     if due is None or found_at is None:
         return "<span style='color:#4a5868'>due once the child has returned</span>"
-    state = live_state(state, due, now)
+    state = live_timeliness(state, due, now)
     tone = DUE_TONES.get(state, "") or "soon"
-    chip = chip_html(STATE_WORDS.get(state, state), tone)
+    chip = chip_html(TIMELINESS_WORDS.get(state, state), tone)
     if done_at is None:
-        return f"not yet: due by {esc(fmt.when(due))} ({esc(due_words(due, now))}) {chip}"
-    return f"{esc(fmt.when(done_at))}, {esc(elapsed(done_at - found_at))} after the return {chip}"
+        return f"not yet: due by {esc(wording.when(due))} ({esc(due_words(due, now))}) {chip}"
+    return f"{esc(wording.when(done_at))}, {esc(elapsed(done_at - found_at))} after the return {chip}"
 
 
 # --- dialogs ----------------------------------------------------------------------------------------------
@@ -383,8 +379,8 @@ class UpdateEpisodeDialog(ServiceDialog):
         ui = self.ui
         now = session.now()
         ui.episodeLabel.setText(
-            f"<p><b>Reported missing {esc(fmt.when(e.reported_at))}</b> · {esc(GRADE_WORDS.get(e.risk_grade, ''))} "
-            f"risk · {'returned ' + esc(fmt.when(e.found_at)) if e.found_at else 'still missing'}</p>"
+            f"<p><b>Reported missing {esc(wording.when(e.reported_at))}</b> · {esc(GRADE_WORDS.get(e.risk_grade, ''))} "
+            f"risk · {'returned ' + esc(wording.when(e.found_at)) if e.found_at else 'still missing'}</p>"
         )
         self.inputs: dict[str, DateTimeInput] = {}
         spec = (
@@ -398,9 +394,9 @@ class UpdateEpisodeDialog(ServiceDialog):
             if existing is not None:
                 field.set_value(existing)
                 known.setChecked(False)
-                note.setText(f"Recorded {fmt.when(existing)}. Tick to correct it.")
+                note.setText(f"Recorded {wording.when(existing)}. Tick to correct it.")
             elif due is not None:
-                note.setText(f"Due by {fmt.when(due)} ({due_words(due, now)}).")
+                note.setText(f"Due by {wording.when(due)} ({due_words(due, now)}).")
             else:
                 field.reset(known=False)
                 if name == "rhi_held_at" and e.rhi_offered_at is None:
@@ -411,7 +407,7 @@ class UpdateEpisodeDialog(ServiceDialog):
             ui.foundKnown.setEnabled(False)
             ui.foundAt.setEnabled(False)
             ui.foundKnown.setToolTip("The return is recorded; a new absence is a new episode.")
-            ui.foundNote.setText(f"Recorded {fmt.when(e.found_at)}. A new absence is a new episode.")
+            ui.foundNote.setText(f"Recorded {wording.when(e.found_at)}. A new absence is a new episode.")
         else:
             ui.foundNote.setText("Record the return first: the checks and the interview count from it.")
         ui.declined.setChecked(e.rhi_declined)

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Procedure, RiskIndicator, RiskSection, RiskTool, ScoringMethod
 from checklist_app.core.risk import Recency, RiskAnswerError, RiskScore, score
+from checklist_app.core.wording import compact_day
 from checklist_app.services import risk
 from checklist_app.services.dto import CaseDetail, RiskAssessmentView
 from checklist_app.services.errors import InvalidInput
-from checklist_app.ui import fmt
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import (
     CaseTab,
@@ -38,7 +39,6 @@ from checklist_app.ui.tabs.common import (
     add_shortcut,
     call,
     chip_html,
-    compact_day,
     esc,
     keys_text,
     mark_invalid,
@@ -282,7 +282,7 @@ class RiskTab(CaseTab):
                 Column(
                     "Assessed",
                     lambda a: compact_day(a.assessed_at),
-                    tooltip=lambda a: fmt.when(a.assessed_at),
+                    tooltip=lambda a: wording.when(a.assessed_at),
                 ),
                 Column("Assessor", lambda a: a.assessor, stretch=True),
                 Column("Score", lambda a: str(a.score), centre=True),
@@ -302,7 +302,7 @@ class RiskTab(CaseTab):
                     lambda a: str(a.effective_category),
                     centre=True,
                     tone=lambda a: "overdue" if a.effective_category >= 3 else "",
-                    tooltip=lambda a: f"The category that counts: {fmt.RISK_LABELS.get(a.effective_category, '')}",
+                    tooltip=lambda a: f"The category that counts: {wording.RISK_LABELS.get(a.effective_category, '')}",
                 ),
                 Column(
                     "Override",
@@ -319,7 +319,7 @@ class RiskTab(CaseTab):
                     "Next review",
                     lambda a: compact_day(a.next_review_at),
                     tone=self._review_tone,
-                    tooltip=lambda a: f"Next review due {fmt.when(a.next_review_at)}",
+                    tooltip=lambda a: f"Next review due {wording.when(a.next_review_at)}",
                 ),
             ),
             self,
@@ -521,7 +521,7 @@ class RiskTab(CaseTab):
             ui.currentText.setText("No CSE risk assessment is recorded on this case yet." if detail else "Loading…")
         else:
             set_chip(ui.currentChip, f"Category {current.effective_category}", f"risk{current.effective_category}")
-            text = f"{current.band_label} · assessed {fmt.when(current.assessed_at)} by {current.assessor}"
+            text = f"{current.band_label} · assessed {wording.when(current.assessed_at)} by {current.assessor}"
             if current.override_pending:
                 text += f" · override to Category {current.final_category} awaits a supervisor's countersignature"
             ui.currentText.setText(text)
@@ -531,12 +531,12 @@ class RiskTab(CaseTab):
             return
         now = self.session.now()
         if due < now:
-            set_chip(ui.reviewLabel, f"{fmt.day(due)}: {fmt.span(now - due)} overdue", "overdue")
+            set_chip(ui.reviewLabel, f"{wording.day(due)}: {wording.span(now - due)} overdue", "overdue")
         elif due - now < timedelta(days=7):
-            set_chip(ui.reviewLabel, f"{fmt.day(due)} ({fmt.relative(due, now)})", "soon")
+            set_chip(ui.reviewLabel, f"{wording.day(due)} ({wording.relative(due, now)})", "soon")
         else:
-            set_chip(ui.reviewLabel, f"{fmt.day(due)} ({fmt.relative(due, now)})", "ok")
-        ui.reviewLabel.setToolTip(f"Next review due {fmt.when(due)}")
+            set_chip(ui.reviewLabel, f"{wording.day(due)} ({wording.relative(due, now)})", "ok")
+        ui.reviewLabel.setToolTip(f"Next review due {wording.when(due)}")
         self.history_model.refresh()
 
     def _override_text(self, a: RiskAssessmentView) -> str:
@@ -573,7 +573,7 @@ class RiskTab(CaseTab):
         head = (
             f"<p>{chip_html(f'Category {a.effective_category}', f'risk{a.effective_category}')}&nbsp; "
             f"<b>{esc(a.band_label)}</b> · score {a.score} · {esc(a.tool)} · assessed "
-            f"{esc(fmt.when(a.assessed_at))} by {esc(a.assessor)}</p>"
+            f"{esc(wording.when(a.assessed_at))} by {esc(a.assessor)}</p>"
         )
         if a.section_points:
             head += "<p>" + " · ".join(f"{esc(t)} {p}" for t, p in a.section_points) + "</p>"
@@ -583,7 +583,7 @@ class RiskTab(CaseTab):
             signed = (
                 chip_html("awaiting countersignature", "late")
                 if a.override_pending
-                else esc(f"countersigned by {a.countersigned_by} {fmt.when(a.countersigned_at)}")
+                else esc(f"countersigned by {a.countersigned_by} {wording.when(a.countersigned_at)}")
             )
             head += (
                 f"<p><b>Override</b> from Category {a.calculated_category} to {a.final_category}, {signed}. "
@@ -600,7 +600,7 @@ class RiskTab(CaseTab):
                 for i, v in present
             )
             head += f"<p><b>Indicators present and their evidence</b></p><ul style='margin-top:0'>{items}</ul>"
-        head += f"<p style='color:#4a5868'>Next review {esc(fmt.when(a.next_review_at))}</p>"
+        head += f"<p style='color:#4a5868'>Next review {esc(wording.when(a.next_review_at))}</p>"
         return head
 
     def _editable(self) -> bool:
@@ -672,7 +672,7 @@ class RiskTab(CaseTab):
         self.form.fill(answers, current.evidence, current.triggers)
         set_message(
             self.ui.message,
-            f"Filled from the assessment of {fmt.when(current.assessed_at)}. Check every answer is still "
+            f"Filled from the assessment of {wording.when(current.assessed_at)}. Check every answer is still "
             "true today and update the evidence before recording.",
             error=False,
         )
@@ -722,7 +722,7 @@ class RiskTab(CaseTab):
         set_message(
             self.ui.message,
             f"Assessment recorded: Category {view.final_category} ({view.band_label}), score {view.score}. "
-            f"Next review by {fmt.day(view.next_review_at)}.{pending}",
+            f"Next review by {wording.day(view.next_review_at)}.{pending}",
             error=False,
         )
         self._apply_permissions()
@@ -762,7 +762,7 @@ class CountersignDialog(ServiceDialog):
         self.assessment = a = assessment
         direction = "up" if a.final_category > a.calculated_category else "down"
         self.ui.summary.setText(
-            f"<p><b>{esc(a.assessor)}</b> assessed the risk on {esc(fmt.when(a.assessed_at))}: score {a.score}, "
+            f"<p><b>{esc(a.assessor)}</b> assessed the risk on {esc(wording.when(a.assessed_at))}: score {a.score}, "
             f"calculated Category {a.calculated_category}, final Category {a.final_category} "
             f"(override {direction}).</p><p><b>Reason given:</b> {esc(a.override_reason)}</p>"
             f"<p>Countersigning makes Category {a.final_category} the one that counts for this case, with your "
