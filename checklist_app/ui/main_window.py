@@ -19,6 +19,7 @@ from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.ui import window_fit
 from checklist_app.ui.admin.console import AdminConsole
+from checklist_app.ui.audit.pages import audit_pages
 from checklist_app.ui.case_list import CaseListPage
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import app_icon, icon
@@ -75,6 +76,11 @@ class MainWindow(QMainWindow):
             self.case_list = AdminConsole(session)
             tabs.addTab(self.case_list, icon("settings"), "Administration")
         tabs.tabBar().setTabButton(0, tabs.tabBar().ButtonPosition.RightSide, None)  # the list stays
+        self.audit_pages = audit_pages(session)  # the auditor's desk; remedial actions for their owners
+        for page, title in self.audit_pages:
+            index = tabs.addTab(page, icon("case"), title)
+            tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
+            page.refresh()  # type: ignore[attr-defined]
         tabs.tabCloseRequested.connect(self.close_tab)
         self._hidden_windows: list[QWidget] = []
         self._build_actions()
@@ -213,7 +219,7 @@ class MainWindow(QMainWindow):
             self.ui.caseTabs.setTabText(index, text)
 
     def close_tab(self, index: int) -> None:
-        if index <= 0:
+        if index <= len(self.audit_pages):
             return
         widget = self.ui.caseTabs.widget(index)
         self.ui.caseTabs.removeTab(index)

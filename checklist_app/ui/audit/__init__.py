@@ -1,0 +1,1 @@
+"""The auditor's desk (audit rounds, the audit form) and the remedial actions their owners complete."""

@@ -1,0 +1,241 @@
+"""The auditor's desk: audit rounds, a new round with its draw, and the round's strata, sample and the
+cases set aside for independence (with the reason). Opening a sampled case opens its audit form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checklist_app.services import accounts, audit_rounds
+from checklist_app.services.audit_dto import RoundDetail, RoundSummary
+from checklist_app.ui.audit.form import AuditFormDialog
+from checklist_app.ui.session import AppSession
+
+
+def table(headers: list[str]) -> QTableWidget:
+    widget = QTableWidget(0, len(headers))
+    widget.setHorizontalHeaderLabels(headers)
+    widget.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    widget.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    widget.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    widget.verticalHeader().setVisible(False)
+    widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    widget.horizontalHeader().setStretchLastSection(True)
+    return widget
+
+
+def fill(widget: QTableWidget, rows: list[list[str]], keys: list[int] | None = None) -> None:
+    widget.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            if keys is not None and c == 0:
+                item.setData(Qt.ItemDataRole.UserRole, keys[r])
+            widget.setItem(r, c, item)
+
+
+class NewRoundDialog(QDialog):
+    """Period, districts, sample size and seed; OK creates the round and draws it at once."""
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New audit round")
+        self.session = session
+        form = QFormLayout(self)
+        self.period = QLineEdit(session.now().strftime("%Y-%m"))
+        self.period.setPlaceholderText("YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD")
+        form.addRow("&Period", self.period)
+        row = QHBoxLayout()
+        self.districts: dict[str, QCheckBox] = {}
+        for district in accounts.list_districts(session.ctx):
+            box = QCheckBox(district.code)
+            box.setToolTip(district.name)
+            box.setChecked(True)
+            self.districts[district.code] = box
+            row.addWidget(box)
+        form.addRow("Districts", row)
+        self.size = QSpinBox()
+        self.size.setRange(1, audit_rounds.MAX_SAMPLE)
+        self.size.setValue(10)
+        self.size.setToolTip("The SOP's default sample size is 10 (settings.audit.sample_size)")
+        form.addRow("Sample &size", self.size)
+        self.seed = QLineEdit(str(audit_rounds.new_seed()))
+        self.seed.setToolTip("Recorded with the round: the same seed and frame always give the same sample")
+        form.addRow("S&eed", self.seed)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020")
+        form.addRow(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Create and &draw")
+        buttons.accepted.connect(self._create)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.created: RoundDetail | None = None
+
+    def _create(self) -> None:
+        try:
+            seed = int(self.seed.text().strip())
+        except ValueError:
+            self.problem.setText("Seed: must be a whole number")
+            return
+        districts = [code for code, box in self.districts.items() if box.isChecked()]
+        if not districts:
+            self.problem.setText("Districts: choose at least one")
+            return
+        session, period, size = self.session, self.period.text(), self.size.value()
+
+        def done(detail: RoundDetail) -> None:
+            self.created = detail
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.problem.setText(str(exc))
+
+        session.call(
+            self,
+            lambda: audit_rounds.create_round(
+                session.ctx, session.actor, period=period, districts=districts, sample_size=size, seed=seed
+            ),
+            done,
+            failed,
+        )
+
+
+class AuditDesk(QWidget):
+    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AuditDesk")
+        self.session = session
+        self.detail: RoundDetail | None = None
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.new_button = QPushButton("&New round…")
+        self.new_button.clicked.connect(self.new_round)
+        self.open_button = QPushButton("&Open audit")
+        self.open_button.clicked.connect(self.open_selected)
+        bar.addWidget(QLabel("<b>Audit rounds</b>"))
+        bar.addStretch(1)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.open_button)
+        layout.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.rounds = table(["Round", "Period", "Districts", "Sample", "Seed", "Signed", "Auditor"])
+        self.rounds.itemSelectionChanged.connect(self._round_chosen)
+        split.addWidget(self.rounds)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        lower_layout.addWidget(self.summary)
+        tables = QSplitter(Qt.Orientation.Horizontal)
+        self.strata = table(["Stratum", "Cases", "Share", "Drawn"])
+        self.sampled = table(["Case", "Stratum", "Audit", "Grade", "Moderation"])
+        self.sampled.doubleClicked.connect(self.open_selected)
+        self.skipped = table(["Set aside", "Reason"])
+        for widget, title in ((self.strata, "Strata"), (self.sampled, "Sample"), (self.skipped, "Set aside")):
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
+            box_layout.addWidget(QLabel(f"<b>{title}</b>"))
+            box_layout.addWidget(widget)
+            tables.addWidget(box)
+        lower_layout.addWidget(tables, 1)
+        split.addWidget(lower)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+
+    def refresh(self) -> None:
+        session = self.session
+        session.call(self, lambda: audit_rounds.list_rounds(session.ctx, session.actor), self._show_rounds)
+
+    def _show_rounds(self, rounds: list[RoundSummary]) -> None:
+        rows = [
+            [
+                str(r.id),
+                r.period,
+                " ".join(r.districts),
+                f"{r.sample_size} of {r.frame_size}",
+                str(r.seed) if r.seed is not None else "not drawn",
+                f"{r.signed_count}/{r.sample_size}",
+                r.auditor,
+            ]
+            for r in rounds
+        ]
+        fill(self.rounds, rows, [r.id for r in rounds])
+        if rounds and not self.rounds.selectedItems():
+            self.rounds.selectRow(0)
+
+    def _round_chosen(self) -> None:
+        items = self.rounds.selectedItems()
+        if not items:
+            return
+        round_id = int(self.rounds.item(items[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+        self.show_round(round_id)
+
+    def show_round(self, round_id: int) -> None:
+        session = self.session
+        session.call(self, lambda: audit_rounds.round_detail(session.ctx, session.actor, round_id), self._show_detail)
+
+    def _show_detail(self, detail: RoundDetail) -> None:
+        self.detail = detail
+        s = detail.summary
+        self.summary.setText(
+            f"Round {s.id}, {s.period}, districts {' '.join(s.districts)}: {s.sample_size} drawn from "
+            f"{s.frame_size} eligible case(s) with seed {s.seed}; {s.skipped_count} set aside for independence."
+        )
+        fill(self.strata, [[x.label, str(x.population), f"{x.share:.2f}", str(x.places)] for x in detail.strata])
+        fill(
+            self.sampled,
+            [
+                [
+                    c.reference,
+                    c.stratum,
+                    c.audit_status,
+                    c.overall_grade,
+                    ("done" if c.moderated else "due") if c.moderation_due else "",
+                ]
+                for c in detail.sampled
+            ],
+            [c.audit_id or 0 for c in detail.sampled],
+        )
+        fill(self.skipped, [[x.reference, x.reason_text] for x in detail.skipped])
+
+    def new_round(self) -> None:
+        dialog = NewRoundDialog(self.session, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
+            self.refresh()
+            self._show_detail(dialog.created)
+
+    def open_selected(self) -> None:
+        items = self.sampled.selectedItems()
+        if not items:
+            QMessageBox.information(self, "Open audit", "Choose a sampled case in the Sample table first.")
+            return
+        audit_id = int(self.sampled.item(items[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+        self.open_audit(audit_id)
+
+    def open_audit(self, audit_id: int) -> AuditFormDialog:
+        dialog = AuditFormDialog(self.session, audit_id, self)
+        dialog.finished.connect(lambda _code: self.detail and self.show_round(self.detail.summary.id))
+        dialog.show()
+        return dialog

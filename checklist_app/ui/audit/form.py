@@ -1,0 +1,306 @@
+"""The audit form for one sampled case: a grade and comment per template item, the overall grade with its
+rationale (the critical items' cap shown), remedial actions, sign-off with the password, and addenda once
+signed. Everything goes through the services on the worker thread."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checklist_app.services import accounts, case_audits
+from checklist_app.services.audit_dto import AuditForm
+from checklist_app.services.remedial import PRIORITIES
+from checklist_app.ui.session import AppSession
+
+OWNER_ROLES = {"investigator", "supervisor", "intelligence_officer"}
+
+
+class AuditFormDialog(QDialog):
+    def __init__(self, session: AppSession, audit_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AuditForm")
+        self.setWindowTitle("Casework audit")
+        self.resize(1100, 760)
+        self.session = session
+        self.audit_id = audit_id
+        self.form: AuditForm | None = None
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.items = QTableWidget(0, 4)
+        self.items.setHorizontalHeaderLabels(["Item", "Question", "Grade", "Comment"])
+        self.items.verticalHeader().setVisible(False)
+        header = self.items.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.items.setWordWrap(True)
+        layout.addWidget(self.items, 3)
+
+        overall = QGroupBox("Overall grade")
+        overall_form = QFormLayout(overall)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        overall_form.addRow(self.verdict)
+        self.overall = QComboBox()
+        overall_form.addRow("&Grade", self.overall)
+        self.rationale = QPlainTextEdit()
+        self.rationale.setFixedHeight(60)
+        overall_form.addRow("&Rationale", self.rationale)
+        self.save_button = QPushButton("Sa&ve draft")
+        self.save_button.clicked.connect(lambda: self.save())
+        overall_form.addRow(self.save_button)
+        lower = QHBoxLayout()
+        lower.addWidget(overall, 1)
+
+        remedial = QGroupBox("Remedial actions")
+        remedial_layout = QVBoxLayout(remedial)
+        self.actions = QLabel()
+        self.actions.setWordWrap(True)
+        remedial_layout.addWidget(self.actions)
+        raise_form = QFormLayout()
+        self.action_text = QLineEdit()
+        self.action_text.setPlaceholderText("What must be put right")
+        raise_form.addRow("&Action", self.action_text)
+        self.owner = QComboBox()
+        raise_form.addRow("O&wner", self.owner)
+        self.priority = QComboBox()
+        self.priority.addItems(list(PRIORITIES))
+        self.priority.setCurrentText("medium")
+        self.priority.currentTextChanged.connect(self._default_due)
+        raise_form.addRow("&Priority", self.priority)
+        self.due = QDateTimeEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("dd MMM yyyy HH:mm")
+        raise_form.addRow("&Due (UTC)", self.due)
+        self.raise_button = QPushButton("Raise a&ction")
+        self.raise_button.clicked.connect(self.raise_action)
+        raise_form.addRow(self.raise_button)
+        remedial_layout.addLayout(raise_form)
+        lower.addWidget(remedial, 1)
+
+        sign = QGroupBox("Sign-off and addenda")
+        sign_form = QFormLayout(sign)
+        self.signatures = QLabel()
+        self.signatures.setWordWrap(True)
+        sign_form.addRow(self.signatures)
+        self.addendum = QPlainTextEdit()
+        self.addendum.setFixedHeight(50)
+        self.addendum.setPlaceholderText("A correction to the signed audit (signed too)")
+        sign_form.addRow("Adde&ndum", self.addendum)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        sign_form.addRow("Pass&word", self.password)
+        self.sign_button = QPushButton("&Sign audit")
+        self.sign_button.clicked.connect(self.sign)
+        self.addendum_button = QPushButton("Sign adde&ndum")
+        self.addendum_button.clicked.connect(self.add_addendum)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sign_button)
+        buttons.addWidget(self.addendum_button)
+        sign_form.addRow(buttons)
+        lower.addWidget(sign, 1)
+        layout.addLayout(lower, 2)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020")
+        layout.addWidget(self.problem)
+        self._combos: list[QComboBox] = []
+        self._comments: list[QLineEdit] = []
+        self.load()
+
+    # --- loading ---------------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        session, audit_id = self.session, self.audit_id
+
+        def work() -> tuple[AuditForm, list[tuple[int, str]]]:
+            form = case_audits.audit_form(session.ctx, session.actor, audit_id)
+            people = [
+                (u.id, f"{u.display_name} ({u.role.replace('_', ' ')}, {u.team_name or u.district_name})")
+                for u in accounts.list_users(session.ctx, session.actor)
+                if u.active and u.role in OWNER_ROLES
+            ]
+            return form, people
+
+        session.call(self, work, self._loaded)
+
+    def _loaded(self, result: tuple[AuditForm, list[tuple[int, str]]]) -> None:
+        form, people = result
+        self.owner.clear()
+        for user_id, label in people:
+            self.owner.addItem(label, user_id)
+        self.show_form(form)
+
+    def show_form(self, form: AuditForm) -> None:
+        self.form = form
+        self.problem.clear()
+        signed = form.signed
+        self.heading.setText(
+            f"<b>{form.template_title}</b>: case {form.case_reference} ({form.case_district}), round "
+            f"{form.round_id} ({form.round_period}), auditor {form.auditor}. Status: <b>{form.status}</b>"
+            + (" — moderation due" if form.moderation_due else "")
+        )
+        self.items.setRowCount(len(form.items))
+        self._combos, self._comments = [], []
+        for row, item in enumerate(form.items):
+            self.items.setItem(row, 0, QTableWidgetItem(item.item_id + (" (critical)" if item.critical else "")))
+            self.items.setItem(row, 1, QTableWidgetItem(f"{item.compliance}\n{item.quality}"))
+            combo = QComboBox()
+            combo.addItem("(not graded)", "")
+            for grade_id, label in form.item_grades:
+                combo.addItem(label, grade_id)
+            combo.setCurrentIndex(max(0, combo.findData(item.grade)))
+            combo.setEnabled(not signed)
+            combo.currentIndexChanged.connect(self._regrade)
+            comment = QLineEdit(item.comment)
+            comment.setReadOnly(signed)
+            self.items.setCellWidget(row, 2, combo)
+            self.items.setCellWidget(row, 3, comment)
+            self._combos.append(combo)
+            self._comments.append(comment)
+        self.items.resizeRowsToContents()
+        self.overall.clear()
+        self.overall.addItem("(choose)", "")
+        for grade_id, label in form.overall_grades:
+            self.overall.addItem(label, grade_id)
+        self.overall.setCurrentIndex(max(0, self.overall.findData(form.effective_grade)))
+        self.overall.setEnabled(True)  # once signed, a different grade here goes into an addendum
+        self.rationale.setPlainText(form.rationale)
+        self.rationale.setReadOnly(signed)
+        labels = dict(form.overall_grades)
+        score = "not scored yet" if form.score is None else f"score {form.score:.0%}"
+        indicated = labels.get(form.indicated_grade, "when every item is graded")
+        cap = f"; critical failures cap it at {labels[form.cap]}" if form.critical_failures else ""
+        self.verdict.setText(f"{score}; the template indicates {indicated}{cap}.")
+        self.actions.setText(
+            "<br>".join(
+                f"{a.description} — {a.owner}, {a.priority}, due {a.due_at:%d %b %Y} ({a.status}"
+                + (f", follow-up {a.follow_up.replace('_', ' ')}" if a.follow_up else "")
+                + ")"
+                for a in form.remedial_actions
+            )
+            or "None raised."
+        )
+        lines = list(form.signatures) + [
+            f"Addendum: {a.text}"
+            + (f" (grade now {labels.get(a.revised_grade, '')})" if a.revised_grade else "")
+            + f"<br>{a.signature}"
+            for a in form.addenda
+        ]
+        self.signatures.setText("<br>".join(lines) or "Not signed.")
+        for widget in (self.save_button, self.raise_button, self.sign_button, self.action_text, self.owner):
+            widget.setEnabled(not signed)
+        self.addendum_button.setEnabled(signed)
+        self.addendum.setEnabled(signed)
+        self._default_due()
+
+    def _regrade(self) -> None:
+        self.problem.clear()
+
+    def _default_due(self) -> None:
+        if self.form is not None:
+            due = self.form.remedial_due.get(self.priority.currentText())
+            if due is not None:
+                self.due.setDateTime(due.replace(tzinfo=None))
+
+    # --- actions -----------------------------------------------------------------------------------------
+
+    def _values(self) -> tuple[dict[str, str], dict[str, str]]:
+        assert self.form is not None
+        grades = {i.item_id: c.currentData() for i, c in zip(self.form.items, self._combos, strict=True)}
+        comments = {i.item_id: e.text() for i, e in zip(self.form.items, self._comments, strict=True)}
+        return grades, comments
+
+    def _run(self, work, after=None) -> None:  # type: ignore[no-untyped-def]
+        def done(form: AuditForm) -> None:
+            self.show_form(form)
+            if after is not None:
+                after()
+
+        def failed(exc: BaseException) -> None:
+            self.problem.setText(str(exc))
+
+        self.session.call(self, work, done, failed)
+
+    def save(self, after=None) -> None:  # type: ignore[no-untyped-def]
+        session, audit_id = self.session, self.audit_id
+        grades, comments = self._values()
+        overall, rationale = self.overall.currentData() or "", self.rationale.toPlainText()
+        self._run(
+            lambda: case_audits.save_audit(
+                session.ctx,
+                session.actor,
+                audit_id,
+                grades=grades,
+                comments=comments,
+                overall_grade=overall,
+                rationale=rationale,
+            ),
+            after,
+        )
+
+    def raise_action(self) -> None:
+        from datetime import UTC
+
+        session, audit_id = self.session, self.audit_id
+        text, owner, priority = self.action_text.text(), self.owner.currentData(), self.priority.currentText()
+        due = self.due.dateTime().toPython().replace(tzinfo=UTC)
+        if owner is None:
+            self.problem.setText("Owner: choose who must put it right")
+            return
+        # Save what is on screen first, so the grades typed so far survive the form being shown again.
+        self.save(
+            after=lambda: self._run(
+                lambda: case_audits.raise_remedial_action(
+                    session.ctx, session.actor, audit_id, description=text, owner_id=owner, priority=priority, due=due
+                ),
+                self.action_text.clear,
+            )
+        )
+
+    def sign(self) -> None:
+        """Save what is on screen, then sign it."""
+        session, audit_id = self.session, self.audit_id
+        password = self.password.text()
+        self.password.clear()
+        self.save(
+            after=lambda: self._run(lambda: case_audits.sign_audit(session.ctx, session.actor, audit_id, password))
+        )
+
+    def add_addendum(self) -> None:
+        session, audit_id = self.session, self.audit_id
+        text, password = self.addendum.toPlainText(), self.password.text()
+        assert self.form is not None
+        revised = self.overall.currentData() if self.overall.currentData() != self.form.effective_grade else ""
+        self.password.clear()
+        self._run(
+            lambda: case_audits.add_addendum(
+                session.ctx,
+                session.actor,
+                audit_id,
+                text=text,
+                password=password,
+                revised_grade=revised or "",
+                revised_rationale=text if revised else "",
+            ),
+            self.addendum.clear,
+        )
