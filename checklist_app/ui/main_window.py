@@ -180,7 +180,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.user_label)
         self.statusBar().addWidget(self.busy_label)
         self.statusBar().addPermanentWidget(self.db_label)
-        self.session.runner.busy_changed.connect(lambda busy: self.busy_label.setText("Working…" if busy else ""))
+        # The worker outlives this window (it serves the next log-on): a bound slot, not a lambda, so Qt drops
+        # the connection when the window is destroyed, and close() drops it at once.
+        self.session.runner.busy_changed.connect(self._show_busy)
+        self._hears_worker = True
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy_label.setText("Working…" if busy else "")
 
     # --- cases ---------------------------------------------------------------------------------------
 
@@ -308,6 +314,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.prefs.set_geometry("main", QByteArray(self.saveGeometry()))
         self.idle.detach()
+        if self._hears_worker:  # close() can come twice (log off, then the app's teardown)
+            self.session.runner.busy_changed.disconnect(self._show_busy)
+            self._hears_worker = False
         super().closeEvent(event)
         if self.quit_on_close:
             QApplication.quit()
