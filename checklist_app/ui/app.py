@@ -26,7 +26,7 @@ from checklist_app.store.errors import (
     DatabaseUnreadable,
     StoreError,
 )
-from checklist_app.ui import gc_guard, wheel_guard
+from checklist_app.ui import gc_guard, invalid_marks, wheel_guard
 from checklist_app.ui.dialogs import FirstRunDialog
 from checklist_app.ui.errors import explain, install_excepthook
 from checklist_app.ui.icons import app_icon, stylesheet
@@ -43,6 +43,7 @@ DB_FILTER = "Checklist databases (*.db *.sqlite *.bak);;All files (*)"
 def configure(app: QApplication) -> None:
     gc_guard.install(app)
     wheel_guard.install(app)
+    invalid_marks.install(app)
     app.setApplicationName("checklist-app")
     app.setOrganizationName("checklist-app")
     app.setApplicationDisplayName("CSE Investigation and Intelligence")
