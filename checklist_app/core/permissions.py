@@ -46,6 +46,8 @@ class Action(StrEnum):
     REMEDIAL_FOLLOW_UP = "remedial.follow_up"
     REVIEW_RECORD = "review.record"
     DIRECTION_COMPLETE = "direction.complete"
+    REPORT_CASEWORK = "report.casework"
+    REPORT_COMPLIANCE = "report.compliance"
 
 
 class Scope(StrEnum):
@@ -110,6 +112,9 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     # completed by its owner, who may be any investigator or supervisor of the team.
     Action.REVIEW_RECORD: {_S: Scope.TEAM},
     Action.DIRECTION_COMPLETE: {_I: Scope.TEAM, _S: Scope.TEAM},
+    # Reports are disclosures of case content: supervisors for their district, auditors force-wide.
+    Action.REPORT_CASEWORK: {_S: Scope.DISTRICT, _A: Scope.FORCE},
+    Action.REPORT_COMPLIANCE: {_S: Scope.DISTRICT, _A: Scope.FORCE},
 }
 
 
@@ -177,6 +182,8 @@ _DESCRIPTIONS = {
     Action.REMEDIAL_FOLLOW_UP: "follow up remedial actions",
     Action.REVIEW_RECORD: "record or sign a supervisory review",
     Action.DIRECTION_COMPLETE: "complete a directed action",
+    Action.REPORT_CASEWORK: "produce a casework audit report on this case",
+    Action.REPORT_COMPLIANCE: "produce a compliance report for these districts",
 }
 
 

@@ -62,6 +62,8 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.REMEDIAL_FOLLOW_UP: {A},
     Action.REVIEW_RECORD: {S},
     Action.DIRECTION_COMPLETE: {I, S},
+    Action.REPORT_CASEWORK: {S, A},
+    Action.REPORT_COMPLIANCE: {S, A},
 }
 
 ME = 10
