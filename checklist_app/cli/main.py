@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from checklist_app import __version__
-from checklist_app.cli import audit_commands, commands, sop_commands
+from checklist_app.cli import audit_commands, commands, report_commands, sop_commands
 from checklist_app.cli.errors import run_guarded
 from checklist_app.store.files import private_umask
 
@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     backup.set_defaults(func=commands.cmd_backup)
 
     sop_commands.add_parser(sub)
+    report_commands.add_parser(sub)
     commands.add_user_parsers(sub)
     audit_commands.add_parser(sub)
     return parser

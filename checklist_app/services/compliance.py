@@ -377,7 +377,7 @@ def _london_day(moment: ColumnElement[datetime], p: Period) -> ColumnElement[int
             summer.append((int(edges[0].timestamp()), int(edges[1].timestamp())))
     seconds = epoch_seconds(moment)
     shift = case(*((and_(seconds >= a, seconds < b), 3600) for a, b in summer), else_=0) if summer else literal(0)
-    return (seconds + shift) / 86400
+    return (seconds + shift) // 86400
 
 
 def _due_days(limits: list[Duration], calendar: WorkingCalendar, p: Period) -> Any:
@@ -534,9 +534,7 @@ def _workload(
         entry = loads[(district_id, officer_id)]
         entry[0] += int(count)
         entry[1] += weight * int(count)
-    officers = dict(
-        session.execute(select(User.id, User.display_name).where(User.id.in_({o for _, o in loads}))).tuples().all()
-    )
+    officers = dict(session.execute(select(User.id, User.display_name).where(User.id.in_({o for _, o in loads}))).all())
     fig.workload = sorted(
         (OfficerLoad(names[d], officers.get(o, "?"), int(n), float(w)) for (d, o), (n, w) in loads.items()),
         key=lambda x: (-x.load, x.district, x.officer),

@@ -90,7 +90,7 @@ def require_report(actor: Actor, action: Action, district_ids: tuple[int, ...] =
 
 
 def new_report_id(kind: str, now: datetime) -> str:
-    return f"{kind[:1].upper()}R-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3).upper()}"
+    return f"{kind[:2].upper()}-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3).upper()}"
 
 
 def generated_by(actor: Actor) -> str:

@@ -41,9 +41,7 @@ class seconds_between(FunctionElement[float]):
 @compiles(seconds_between, "sqlite")
 def _seconds_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
     start, end = list(element.clauses)
-    return (
-        f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 86400.0)"
-    )
+    return f"((julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)})) * 86400.0)"
 
 
 @compiles(seconds_between, "postgresql")
@@ -76,8 +74,6 @@ def _count_below_pg(element: count_below, compiler: Any, **kw: Any) -> str:
         f"(SELECT count(*) FROM json_array_elements_text(CAST({compiler.process(array, **kw)} AS json)) AS due "
         f"WHERE CAST(due AS double precision) < {compiler.process(limit, **kw)})"
     )
-
-
 
 
 class epoch_seconds(FunctionElement[int]):

@@ -1,0 +1,209 @@
+"""Producing a report file: gather the data, lay it out into a temporary file beside the destination,
+record the disclosure, then rename. A failed or cancelled report leaves no file and no disclosure."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from checklist_app.core.permissions import Actor
+from checklist_app.reports import casework, compliance
+from checklist_app.reports.layout import CancelToken, Progress
+from checklist_app.reports.settings import protective_marking
+from checklist_app.services import report_data
+from checklist_app.services.compliance import INTEL_STAGES, ComplianceFigures, StepCounts, Timed
+from checklist_app.services.context import ServiceContext
+from checklist_app.services.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    report_id: str
+    pages: int
+    sha256: str
+    chain_head: str
+
+
+def check_destination(path: Path, overwrite: bool) -> Path:
+    path = path.expanduser().resolve()
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; give the name of the PDF file to write.")
+    if path.exists() and not overwrite:
+        raise InvalidInput(f"{path} already exists; choose another name or give --overwrite.")
+    if not path.parent.is_dir():
+        raise InvalidInput(f"The folder {path.parent} does not exist.")
+    if not os.access(path.parent, os.W_OK):
+        raise InvalidInput(f"The folder {path.parent} cannot be written to.")
+    return path
+
+
+def _write(
+    ctx: ServiceContext,
+    actor: Actor,
+    path: Path,
+    stamp: report_data.ReportStamp,
+    kind: str,
+    scope: dict[str, object],
+    render: Callable[[str], int],
+    cancel: CancelToken | None,
+) -> ReportResult:
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        pages = render(temp)
+        if cancel is not None:
+            cancel.check()
+        digest = hashlib.sha256(Path(temp).read_bytes()).hexdigest()
+        report_data.record_disclosure(
+            ctx, actor, stamp, kind=kind, scope=scope, pages=pages, sha256=digest, destination=str(path)
+        )
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return ReportResult(path, stamp.report_id, pages, digest, stamp.chain_head)
+
+
+def casework_report(
+    ctx: ServiceContext,
+    actor: Actor,
+    reference: str,
+    destination: Path,
+    *,
+    overwrite: bool = False,
+    marking: str | None = None,
+    cancel: CancelToken | None = None,
+    progress: Progress | None = None,
+) -> ReportResult:
+    marking = protective_marking(marking)
+    path = check_destination(destination, overwrite)
+    if progress:
+        progress(5, "Reading the case")
+    data = report_data.casework(ctx, actor, reference)
+    if cancel:
+        cancel.check()
+    if progress:
+        progress(40, "Laying out pages")
+    return _write(
+        ctx,
+        actor,
+        path,
+        data.stamp,
+        "casework",
+        {"case": data.case.reference},
+        lambda target: casework.build(data, target, marking, cancel=cancel, progress=progress).page,
+        cancel,
+    )
+
+
+def compliance_report(
+    ctx: ServiceContext,
+    actor: Actor,
+    start: date,
+    end: date,
+    districts: list[str],
+    destination: Path,
+    *,
+    overwrite: bool = False,
+    marking: str | None = None,
+    csv_dir: Path | None = None,
+    cancel: CancelToken | None = None,
+    progress: Progress | None = None,
+) -> ReportResult:
+    marking = protective_marking(marking)
+    path = check_destination(destination, overwrite)
+    if csv_dir is not None:
+        csv_dir = csv_dir.expanduser().resolve()
+        if not csv_dir.is_dir() or not os.access(csv_dir, os.W_OK):
+            raise InvalidInput(f"{csv_dir} is not a folder that can be written to (for --csv).")
+    if progress:
+        progress(5, "Counting in the database")
+    data = report_data.compliance(ctx, actor, start, end, districts)
+    if cancel:
+        cancel.check()
+    if progress:
+        progress(40, "Laying out pages")
+    result = _write(
+        ctx,
+        actor,
+        path,
+        data.stamp,
+        "compliance",
+        {"from": start.isoformat(), "to": end.isoformat(), "districts": list(data.figures.districts)},
+        lambda target: compliance.build(data, target, marking, cancel=cancel, progress=progress).page,
+        cancel,
+    )
+    if csv_dir is not None:
+        write_csv(data.figures, csv_dir, overwrite=overwrite)
+    return result
+
+
+def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
+    """The report's tables as rows (heading row first), one per CSV file."""
+    tables: dict[str, list[list[object]]] = {
+        "steps.csv": [["district", "month", "on_time", "late", "no_deadline", "not_applicable"]],
+        "intelligence.csv": [["district", "month", "stage", "within", "late", "overdue", "pending"]],
+        "risk_reviews.csv": [["district", "month", "in_date", "late", "overdue", "not_yet_due"]],
+        "return_interviews.csv": [["district", "month", "within_72h", "late", "overdue", "not_yet_due"]],
+        "safe_and_well.csv": [["district", "month", "within_24h", "late", "overdue", "not_yet_due"]],
+        "overdue_now.csv": [["district", "open_cases", "cases_overdue", "steps_overdue"]],
+        "worst_overdue.csv": [["case", "district", "step", "title", "due_utc", "days_overdue", "officer"]],
+        "workload.csv": [["district", "officer", "open_cases", "weighted_load", "threshold"]],
+        "not_applicable_reasons.csv": [["district", "reason", "steps"]],
+    }
+    for n in f.districts:
+        for m in f.months:
+            s = f.steps.get((n, m), StepCounts())
+            tables["steps.csv"].append([n, m, s.on_time, s.late, s.no_deadline, s.not_applicable])
+            for stage in INTEL_STAGES:
+                t = f.intel.get((n, m, stage), Timed())
+                tables["intelligence.csv"].append([n, m, stage, t.within, t.late, t.overdue, t.pending])
+            for name, table in (
+                ("risk_reviews.csv", f.risk_reviews),
+                ("return_interviews.csv", f.return_interviews),
+                ("safe_and_well.csv", f.safe_and_well),
+            ):
+                t = table.get((n, m), Timed())
+                tables[name].append([n, m, t.within, t.late, t.overdue, t.pending])
+        o = f.overdue_now.get(n)
+        if o:
+            tables["overdue_now.csv"].append([n, o.open_cases, o.cases_overdue, o.steps_overdue])
+        for reason, count in f.na_reasons.get(n, []):
+            tables["not_applicable_reasons.csv"].append([n, reason, count])
+    for i in f.worst_overdue:
+        tables["worst_overdue.csv"].append(
+            [
+                i.reference,
+                i.district,
+                i.step_number,
+                i.step_title,
+                i.due_at.isoformat(),
+                f"{i.days_overdue:.1f}",
+                i.officer,
+            ]
+        )
+    for w in f.workload:
+        tables["workload.csv"].append([w.district, w.officer, w.cases, f"{w.load:g}", f"{f.workload_threshold:g}"])
+    return tables
+
+
+def write_csv(f: ComplianceFigures, folder: Path, *, overwrite: bool = False) -> list[Path]:
+    tables = csv_tables(f)
+    clashes = [folder / name for name in tables if (folder / name).exists()]
+    if clashes and not overwrite:
+        raise InvalidInput(f"{clashes[0]} already exists; choose another folder or give --overwrite.")
+    written = []
+    for name, rows in tables.items():
+        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows(rows)
+        os.replace(temp, folder / name)
+        written.append(folder / name)
+    return written

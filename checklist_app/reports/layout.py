@@ -1,0 +1,239 @@
+"""Page furniture and building blocks shared by the reports.
+
+Every page carries the protective marking at the top and bottom, the report id, who generated it and
+when, page X of Y, and the audit chain head the figures were read at (as `checklist-app verify` prints it)
+so a paper copy can be matched to the database later.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+
+from checklist_app.core.calendar import LOCAL_TZ
+from checklist_app.services.report_data import ReportStamp
+
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+MARGIN = 15 * mm
+HEADER = 14 * mm
+FOOTER = 21 * mm
+
+
+class ReportCancelled(Exception):
+    """The user cancelled; the partial file is removed."""
+
+
+class CancelToken:
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise ReportCancelled("The report was cancelled; no file was written.")
+
+
+Progress = Callable[[int, str], None]  # percent, what is happening
+
+
+def when(moment: datetime | None) -> str:
+    """A moment on the London wall clock, which is what officers and the printed record use."""
+    if moment is None:
+        return ""
+    return moment.astimezone(LOCAL_TZ).strftime("%d %b %Y %H:%M")
+
+
+def day(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(LOCAL_TZ).strftime("%d %b %Y")
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName="Helvetica", fontSize=9, leading=11.5)
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontSize=18, leading=22, spaceAfter=6),
+        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontSize=13, leading=16, spaceBefore=8, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=11, leading=14, spaceBefore=6, spaceAfter=3),
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9),
+        "cellb": ParagraphStyle("cellb", parent=body, fontSize=7.5, leading=9, fontName="Helvetica-Bold"),
+        "note": ParagraphStyle("note", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#333333")),
+        "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
+    }
+
+
+STYLES = styles()
+
+
+def para(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of report markup (already escaped by the templates)."""
+    return Paragraph(text, STYLES[style])
+
+
+def escaped(text: object) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(str(text)).replace("\n", "<br/>")
+
+
+def table(
+    headings: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    total_width: float,
+    bold_last_row: bool = False,
+) -> Table:
+    """A table whose cells wrap (every cell is a paragraph), with column widths given as shares of the
+    frame width so it always fits the page; the heading row repeats on every page."""
+    scale = total_width / sum(widths)
+    col_widths = [w * scale for w in widths]
+
+    data: list[list[Any]] = [[Paragraph(h, STYLES["cellb"]) for h in headings]]
+    for i, row in enumerate(rows):
+        style = "cellb" if bold_last_row and i == len(rows) - 1 else "cell"
+        data.append([Paragraph(escaped(v) if not isinstance(v, Markup) else str(v), STYLES[style]) for v in row])
+    t = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9D9D9")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for i in range(1, len(data)):
+        if i % 2 == 0:
+            commands.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F2F2F2")))
+    t.setStyle(TableStyle(commands))
+    return t
+
+
+class Markup(str):
+    """Report markup that is already safe (from a template); table() does not escape it again."""
+
+
+@dataclass(frozen=True)
+class Furniture:
+    stamp: ReportStamp
+    marking: str
+    pagesize: tuple[float, float]
+
+
+def _numbered_canvas(furniture: Furniture) -> type[rl_canvas.Canvas]:
+    class NumberedCanvas(rl_canvas.Canvas):
+        """Holds each page until the end, so every page can say how many pages there are."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                _draw_furniture(self, furniture, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _draw_furniture(c: rl_canvas.Canvas, f: Furniture, page: int, total: int) -> None:
+    width, height = f.pagesize
+    s = f.stamp
+    c.saveState()
+    c.setFillColor(colors.black)
+    c.setFont("Helvetica-Bold", 10)
+    c.drawCentredString(width / 2, height - 9 * mm, f.marking)
+    c.setFont("Helvetica", 7.5)
+    left = f"{s.title}: {s.subject}"
+    room = width / 2 - MARGIN - c.stringWidth(f.marking, "Helvetica-Bold", 10) / 2 - 4 * mm
+    while c.stringWidth(left, "Helvetica", 7.5) > room and len(left) > 4:
+        left = left[:-2].rstrip() + "…"
+        left = left.replace("……", "…")
+    c.drawString(MARGIN, height - 9 * mm, left)
+    c.drawRightString(width - MARGIN, height - 9 * mm, f"Report {s.report_id}")
+    c.setLineWidth(0.5)
+    c.line(MARGIN, height - HEADER + 2 * mm, width - MARGIN, height - HEADER + 2 * mm)
+    c.line(MARGIN, FOOTER - 2 * mm, width - MARGIN, FOOTER - 2 * mm)
+    c.drawString(MARGIN, FOOTER - 7 * mm, f"Generated by {s.generated_by} at {when(s.generated_at)} (UK time)")
+    c.drawRightString(width - MARGIN, FOOTER - 7 * mm, f"Page {page} of {total}")
+    c.setFont("Courier", 6.5)
+    c.drawString(MARGIN, FOOTER - 11 * mm, f"Audit chain head: {s.chain_head}")
+    c.setFont("Helvetica-Bold", 10)
+    c.drawCentredString(width / 2, 4.5 * mm, f.marking)
+    c.restoreState()
+
+
+class ReportDocument(BaseDocTemplate):
+    """A document that reports progress and honours Cancel between flowables."""
+
+    def __init__(
+        self,
+        target: Any,
+        furniture: Furniture,
+        *,
+        cancel: CancelToken | None = None,
+        progress: Progress | None = None,
+        title: str = "",
+    ) -> None:
+        super().__init__(
+            target,
+            pagesize=furniture.pagesize,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=HEADER + 2 * mm,
+            bottomMargin=FOOTER + 1 * mm,
+            title=title,
+            author=furniture.stamp.generated_by,
+            subject=f"{furniture.marking} {furniture.stamp.report_id}",
+            creator="checklist-app",
+            invariant=0,
+        )
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        self.furniture = furniture
+        self.cancel = cancel
+        self.progress = progress
+        self._total = 1
+        self._done = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        self._done += 1
+        if self.cancel is not None:
+            self.cancel.check()
+        if self.progress is not None and self._done % 5 == 0:
+            self.progress(40 + int(55 * min(self._done, self._total) / self._total), "Laying out pages")
+
+    def build_story(self, story: list[Flowable]) -> None:
+        self._total = max(len(story), 1)
+        self.build(story, canvasmaker=_numbered_canvas(self.furniture))
+
+
+def gap(height_mm: float = 3) -> Spacer:
+    return Spacer(1, height_mm * mm)
