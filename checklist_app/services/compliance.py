@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import LOCAL_TZ, WorkingCalendar
 from checklist_app.core.deadlines import due_at
-from checklist_app.core.sop_model import Duration, DurationUnit, Settings
+from checklist_app.core.procedure.model import Duration, DurationUnit, Settings
 from checklist_app.services.views import RETURN_INTERVIEW_WITHIN, SAFE_AND_WELL_WITHIN
 from checklist_app.store.models import (
     Case,

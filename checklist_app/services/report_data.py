@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.permissions import Action, Actor, PermissionDenied, Scope, require, scope_for
-from checklist_app.core.sop_model import Role
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import case_state as cs
 from checklist_app.services.cases import _detail
 from checklist_app.services.compliance import ComplianceFigures, Period, gather
