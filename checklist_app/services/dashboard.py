@@ -11,12 +11,11 @@ open it (`place`: a case tab or a step id).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
 from checklist_app.core.deadlines import due_at, due_soon_horizon
-from checklist_app.core.intelligence import targets
 from checklist_app.core.permissions import Action, Actor, PermissionDenied, require
 from checklist_app.core.procedure.model import Procedure, Role
 from checklist_app.services.context import ServiceContext, who
@@ -205,9 +204,14 @@ def _reviews(conn, ctx: ServiceContext, procedure: Procedure, open_cases, refs, 
             last[case_id] = at
     horizon = due_soon_horizon(now, settings.due_soon, ctx.calendar)
     found = []
+    interval = settings.supervisory_review_interval
+    fixed = interval.unit.value in ("h", "d")  # a fixed length: no calendar work for cases far from due
+    span = timedelta(hours=interval.amount) if interval.unit.value == "h" else timedelta(days=interval.amount)
     for case_id, (_ref, _officer, opened_at) in refs.items():
         since = last.get(case_id, opened_at)
-        due = due_at(since, settings.supervisory_review_interval, ctx.calendar)
+        if fixed and since + span > horizon + timedelta(days=1):
+            continue
+        due = due_at(since, interval, ctx.calendar)
         if due <= horizon:
             what = (
                 "Supervisory review "
@@ -252,12 +256,10 @@ def _intelligence(conn, ctx: ServiceContext, procedure: Procedure, open_cases, l
         target = procedure.settings.intelligence_targets.get(priority)
         if target is None:
             continue
-        due = targets(submitted_at, target, ctx.calendar)
         stage = "route" if routed_at is None else "assess" if assessed_at is None else "action"
-        if due[stage] < now:
-            found.append(
-                line(case_id, f"{reference} ({priority}) waiting to be {stage}ed", due[stage], "tab:intelligence")
-            )
+        due = due_at(submitted_at, getattr(target, stage), ctx.calendar)  # only the stage it waits at
+        if due < now:
+            found.append(line(case_id, f"{reference} ({priority}) waiting to be {stage}ed", due, "tab:intelligence"))
     return sorted(found, key=lambda x: x.due_at)
 
 
@@ -268,11 +270,12 @@ def _risk(conn, open_cases, refs, line, now: datetime):  # type: ignore[no-untyp
         .group_by(RiskAssessment.case_id)
         .subquery()
     )
-    found = [
-        line(case_id, "Risk assessment out of date", review, "tab:risk")
-        for case_id, review in conn.execute(select(latest).where(latest.c.review < now))
-    ]
-    assessed = set(conn.execute(select(latest.c.case_id)).scalars())
+    found = []
+    assessed = set()
+    for case_id, review in conn.execute(select(latest)):
+        assessed.add(case_id)
+        if review < now:
+            found.append(line(case_id, "Risk assessment out of date", review, "tab:risk"))
     found += [line(case_id, "No risk assessment yet", None, "tab:risk") for case_id in refs if case_id not in assessed]
     return sorted(found, key=lambda x: (x.due_at is not None, x.due_at or now))
 
