@@ -436,3 +436,39 @@ def test_manual_event_and_case_facts(qtbot, world, make_session, idle):
     reload(idle, tab, session, case.id)
     assert tab._derived_labels["missing_episodes_recorded"].text() == "No"
     assert tab._derived_labels["risk_category"].text() == "0 (never assessed)"
+
+
+def test_risk_tab_opens_on_the_latest_assessment_and_asks_before_replacing_typed_answers(
+    qtbot, world, make_session, idle, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from checklist_app.services import risk
+
+    case = open_case(world)
+    risk.record_assessment(
+        world.ctx,
+        world.investigator,
+        case.id,
+        risk.RiskForm(
+            answers={"older_partner": "current", "missing_from_home": "yes"},
+            evidence={"older_partner": "School DSL 01/03/2026", "missing_from_home": "MFH log"},
+        ),
+    )
+    tab = build(qtbot, idle, RiskTab, make_session(world.investigator), case.id)
+    qtbot.waitUntil(lambda: tab.form is not None, timeout=15000)
+    assert tab.ui.scoreValue.text() == "7" and tab.ui.categoryValue.text() == "Category 3"
+    assert "latest assessment" in tab.ui.message.text()
+    qtbot.mouseClick(tab.form.rows["emotional_neglect"].control, Left)  # the user starts changing answers
+    assert tab.ui.scoreValue.text() == "8"
+    asked: list[str] = []
+
+    def no(*args):  # type: ignore[no-untyped-def]
+        asked.append(args[1])
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(no))
+    qtbot.mouseClick(tab.ui.prefillButton, Left)
+    assert asked == ["Replace your answers?"] and tab.ui.scoreValue.text() == "8"  # kept
+    reload(idle, tab, make_session(world.investigator), case.id)
+    assert tab.ui.scoreValue.text() == "8"  # a refresh never overwrites what was typed

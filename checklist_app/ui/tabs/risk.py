@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -363,6 +364,8 @@ class RiskTab(CaseTab):
         replace_rows(self.ui.history, self.history_model, detail.risk_assessments, prefer)
         self.assessed_at.refresh_default()
         self._render_all()
+        if self._untouched:  # open (and come back after saving) on the latest assessment, not a blank 0
+            self._show_latest()
 
     # --- the tool -------------------------------------------------------------------------------------
 
@@ -376,6 +379,8 @@ class RiskTab(CaseTab):
             self.form.deleteLater()
         self.form = RiskForm(tool, ui.sectionsLayout, ui.triggersLayout, self)
         self.form.answers_changed.connect(self._recompute)
+        self.form.answers_changed.connect(self._touched)
+        self._untouched = True
         ui.triggersGroup.setVisible(bool(tool.triggers))
         ui.toolTitle.setText(f"{tool.title} (v{tool.version})")
         ui.toolDescription.setText(tool.description)
@@ -663,13 +668,50 @@ class RiskTab(CaseTab):
 
     # --- recording ------------------------------------------------------------------------------------
 
+    _untouched = True  # the form holds nothing the user typed (blank, or filled from the latest assessment)
+    _filling = False
+
+    def _touched(self) -> None:
+        if not self._filling:
+            self._untouched = False
+
+    def _fill_from(self, current: RiskAssessmentView) -> None:
+        assert self.form is not None
+        known = self.form.tool.indicator_ids()
+        answers = {k: v for k, v in current.answers.items() if k in known}
+        self._filling = True
+        try:
+            self.form.fill(answers, current.evidence, current.triggers)
+        finally:
+            self._filling = False
+        self._untouched = True
+
+    def _show_latest(self) -> None:
+        current = self.detail.current_risk if self.detail else None
+        if current is None or self.form is None:
+            return
+        self._fill_from(current)
+        if not self.ui.message.text():
+            set_message(
+                self.ui.message,
+                f"Showing the latest assessment ({wording.when(current.assessed_at)}). To reassess, change what "
+                "is different today and record it.",
+                error=False,
+            )
+
     def prefill_from_last(self) -> None:
         current = self.detail.current_risk if self.detail else None
         if current is None or self.form is None:
             return
-        known = self.form.tool.indicator_ids()
-        answers = {k: v for k, v in current.answers.items() if k in known}
-        self.form.fill(answers, current.evidence, current.triggers)
+        if not self._untouched:
+            answer = QMessageBox.question(
+                self,
+                "Replace your answers?",
+                "The form holds answers you have not recorded. Replace them with the last assessment's?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._fill_from(current)
         set_message(
             self.ui.message,
             f"Filled from the assessment of {wording.when(current.assessed_at)}. Check every answer is still "
@@ -680,7 +722,12 @@ class RiskTab(CaseTab):
     def clear_form(self) -> None:
         ui = self.ui
         if self.form is not None:
-            self.form.clear()
+            self._filling = True
+            try:
+                self.form.clear()
+            finally:
+                self._filling = False
+            self._untouched = False  # cleared on purpose: a refresh must not fill it again
             for row in self.form.rows.values():
                 mark_invalid(row.evidence, False)
         self._final_follows = True
@@ -718,6 +765,7 @@ class RiskTab(CaseTab):
         self._saving = False
         self._select_next = view.id
         self.clear_form()
+        self._untouched = True  # the next load shows the assessment just recorded
         pending = " The override awaits a supervisor's countersignature." if view.override_pending else ""
         set_message(
             self.ui.message,
