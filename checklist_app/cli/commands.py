@@ -7,6 +7,7 @@ import getpass
 import sys
 from typing import Any, TextIO
 
+from checklist_app.cli.terminal import field
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, admin
 from checklist_app.services.context import ServiceContext, system_actor
@@ -186,10 +187,11 @@ def cmd_user_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_user_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with ServiceContext.open(args.db) as ctx:
-        users = accounts.list_users(ctx)
+        users = accounts.list_users(ctx, system_actor())
     for u in users:
         state = "locked" if u.locked else ("active" if u.active else "disabled")
-        out.write(f"{u.username}\t{u.display_name}\t{u.role}\t{u.team_name or u.district_name or '-'}\t{state}\n")
+        shown = (u.username, u.display_name, u.role, u.team_name or u.district_name or "-", state)
+        out.write("\t".join(field(v) for v in shown) + "\n")
     if not users:
         out.write("no users\n")
     return 0
@@ -252,7 +254,7 @@ def cmd_team_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with ServiceContext.open(args.db) as ctx:
         teams = accounts.list_teams(ctx)
     for t in teams:
-        out.write(f"{t.name}\t{t.district_name}\n")
+        out.write(f"{field(t.name)}\t{field(t.district_name)}\n")
     if not teams:
         out.write("no teams\n")
     return 0

@@ -12,6 +12,7 @@ from typing import TextIO
 
 import platformdirs
 
+from checklist_app.cli.terminal import field
 from checklist_app.core.permissions import PermissionDenied
 from checklist_app.core.procedure.loader import SopValidationError
 from checklist_app.services.errors import InvalidInput, ServiceError
@@ -52,7 +53,7 @@ def run_guarded(action: Callable[[], int], err: TextIO) -> int:
         return EXIT_PROBLEMS
     except SopValidationError as exc:
         for problem in exc.problems:
-            err.write(f"{problem}\n")
+            err.write(f"{field(problem)}\n")
         return EXIT_PROBLEMS
     except (ServiceError, StoreError, PermissionDenied) as exc:
         err.write(f"error: {exc}\n")

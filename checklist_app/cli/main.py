@@ -15,6 +15,7 @@ from typing import TextIO
 from checklist_app import __version__
 from checklist_app.cli import audit_commands, commands, report_commands, sop_commands
 from checklist_app.cli.errors import run_guarded
+from checklist_app.cli.terminal import SafeTerminal
 from checklist_app.store.files import private_umask
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -78,8 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     # A windowed program on Windows (the installer's `checklist-app.exe`) has no standard streams at all.
-    out = out or sys.stdout or io.StringIO()
-    err = err or sys.stderr or io.StringIO()
+    out = SafeTerminal(out or sys.stdout or io.StringIO())  # type: ignore[assignment]
+    err = SafeTerminal(err or sys.stderr or io.StringIO())  # type: ignore[assignment]
     private_umask()  # databases, backups, logs and exports: owner-only
     parser = build_parser()
     try:

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from checklist_app.cli.terminal import SafeTerminal, field
 from checklist_app.core.procedure.loader import validate_file
 
 
@@ -28,19 +29,21 @@ def _validate_one(path: str, out: TextIO) -> bool:
     try:
         procedure, problems = validate_file(path)
     except Exception as exc:  # validate_file never raises; this keeps that promise if it ever breaks
-        out.write(f"{path}: (file): internal error while validating: {type(exc).__name__}: {exc}\n")
+        out.write(f"{field(path)}: (file): could not be validated ({type(exc).__name__})\n")
         return False
     if procedure is None:
         for problem in problems:
-            out.write(f"{problem}\n")
+            out.write(f"{field(problem)}\n")
         return False
     steps = len(procedure.steps)
-    out.write(f"{path}: OK {procedure.id} v{procedure.version}, {len(procedure.phases)} phases, {steps} steps\n")
+    label = f"{procedure.id} v{procedure.version}"
+    out.write(f"{field(path)}: OK {field(label)}, {len(procedure.phases)} phases, {steps} steps\n")
     return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run_validate(list(sys.argv[1:] if argv is None else argv), sys.stdout, sys.stderr)
+    out, err = SafeTerminal(sys.stdout), SafeTerminal(sys.stderr)
+    return run_validate(list(sys.argv[1:] if argv is None else argv), out, err)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ def ensure_staff(ctx: ServiceContext, actor: Actor) -> Staff:
         for t in range(TEAMS_PER_DISTRICT):
             if team_name(code, t) not in existing_teams:
                 accounts.create_team(ctx, actor, team_name(code, t), code)
-    existing_users = {u.username for u in accounts.list_users(ctx)}
+    existing_users = {u.username for u in accounts.list_users(ctx, actor)}
     for username, display, role, team, district in _accounts_wanted():
         if username not in existing_users:
             accounts.create_user(
@@ -133,6 +133,7 @@ def ensure_staff(ctx: ServiceContext, actor: Actor) -> Staff:
                 display_name=display,
                 role=role.value,
                 password=DEMO_PASSWORD,
+                demo_account=True,
                 team=team,
                 district_code=district,
             )

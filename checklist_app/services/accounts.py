@@ -8,7 +8,8 @@ administrator unlocks it. Every log-on, failure, lock and unlock is audited.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import secrets
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -17,17 +18,21 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.model import Role
+from checklist_app.core.text import control_problem
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import DistrictInfo, TeamInfo, UserInfo
 from checklist_app.services.errors import AuthenticationFailed, Conflict, FieldProblem, InvalidInput, NotFound
 from checklist_app.store.audit import Operation, Who, append, record
-from checklist_app.store.models import District, Team, User
+from checklist_app.store.models import AuditEntry, District, Team, User
 
 PRODUCTION_HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 HASHER = PRODUCTION_HASHER
 LOCK_AFTER = 5
 LOCK_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 8
+MIN_DISTINCT = 4  # "aaaaaaaa", "abababab" and "abcabcab" are guessed at once
+# Printed in the README for the demo accounts: never acceptable for a real account.
+PUBLISHED_DEMO_PASSWORD = "demo-pass-2026"
 MAX_PASSWORD = 256
 
 DISTRICTS = (("BAR", "Barnsley"), ("DON", "Doncaster"), ("ROT", "Rotherham"), ("SHE", "Sheffield"))
@@ -55,19 +60,28 @@ _BANNED = {
 }
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
+FAILURE_ACTION = "user.logon_failed"
+_FAILURES_RESET_BY = ("user.logon", "user.unlock", "user.reset_password", "user.reauthenticated", "user.locked")
+
 WRONG_CREDENTIALS = "The user name or password is wrong."
 LOCKED = "This account is locked after too many failed log-on attempts. Ask an administrator to unlock it."
 DISABLED = "This account is disabled. Ask an administrator."
 
 
-def password_problems(password: str, username: str = "") -> list[str]:
+def password_problems(password: str, username: str = "", *, demo_account: bool = False) -> list[str]:
+    """What makes `password` unacceptable. The published demo password is accepted only for the demo
+    generator's own accounts."""
     problems = []
     if len(password) < MIN_PASSWORD:
         problems.append(f"must be at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
         problems.append(f"must be at most {MAX_PASSWORD} characters")
-    if password.lower() in _BANNED:
-        problems.append("is too common; choose another")
+    if not password.strip():
+        problems.append("must not be only spaces")
+    elif len(set(password.lower())) < MIN_DISTINCT:
+        problems.append(f"must use at least {MIN_DISTINCT} different characters")
+    if password.lower() in _BANNED or (password == PUBLISHED_DEMO_PASSWORD and not demo_account):
+        problems.append("is too common or published; choose another")
     if username and username.lower() in password.lower():
         problems.append("must not contain the user name")
     return problems
@@ -107,6 +121,8 @@ def log_on(ctx: ServiceContext, username: str, password: str) -> Actor:
     refusal: AuthenticationFailed | None = None
     with ctx.db.write() as session:
         user = session.scalar(select(User).where(User.username == username.strip().lower()))
+        # The same Argon2 work whether the name exists, is disabled or locked: timing must not tell.
+        password_ok = _password_matches(user.password_hash if user is not None else _dummy_hash(), password)
         if user is None:
             append(
                 session,
@@ -120,7 +136,7 @@ def log_on(ctx: ServiceContext, username: str, password: str) -> Actor:
             )
             refusal = AuthenticationFailed(WRONG_CREDENTIALS)
         else:
-            refusal = _check_user(session, user, password, now)
+            refusal = _check_user(session, user, password, password_ok, now)
         actor = _actor(user) if user is not None else None
     if refusal is not None:
         raise refusal
@@ -128,7 +144,27 @@ def log_on(ctx: ServiceContext, username: str, password: str) -> Actor:
     return actor
 
 
-def _check_user(session: Session, user: User, password: str, now) -> AuthenticationFailed | None:  # type: ignore[no-untyped-def]
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return bool(HASHER.verify(password_hash, password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+_DUMMY: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash with the current parameters, of a random secret nobody knows, for unknown user names."""
+    key = id(HASHER)
+    if key not in _DUMMY:
+        _DUMMY[key] = HASHER.hash(secrets.token_urlsafe(24))
+    return _DUMMY[key]
+
+
+def _check_user(  # type: ignore[no-untyped-def]
+    session: Session, user: User, password: str, password_ok: bool, now
+) -> AuthenticationFailed | None:
     actor = Who(user.id, user.username)
     if not user.active:
         record(
@@ -152,9 +188,7 @@ def _check_user(session: Session, user: User, password: str, now) -> Authenticat
             details={"reason": "locked"},
         )
         return AuthenticationFailed(LOCKED, locked=True)
-    try:
-        HASHER.verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    if not password_ok:
         return _record_failure(session, user, now)
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
@@ -165,11 +199,32 @@ def _check_user(session: Session, user: User, password: str, now) -> Authenticat
     return None
 
 
+def _recent_failures(session: Session, user: User, now) -> list[datetime]:  # type: ignore[no-untyped-def]
+    """Times of this account's failed log-ons in the last LOCK_WINDOW, newer than its last successful
+    log-on, unlock or password reset (read from the audit log, which already records each of them)."""
+    rows = session.execute(
+        select(AuditEntry.action, AuditEntry.occurred_at)
+        .where(
+            AuditEntry.object_type == "users",
+            AuditEntry.object_id == user.id,
+            AuditEntry.occurred_at > now - LOCK_WINDOW,
+            AuditEntry.action.in_((FAILURE_ACTION, *_FAILURES_RESET_BY)),
+        )
+        .order_by(AuditEntry.seq.desc())
+    )
+    failures = []
+    for action, at in rows:
+        if action != FAILURE_ACTION:
+            break
+        failures.append(at)
+    return failures
+
+
 def _record_failure(session: Session, user: User, now) -> AuthenticationFailed:  # type: ignore[no-untyped-def]
-    if user.first_failed_at is None or now - user.first_failed_at > LOCK_WINDOW:
-        user.failed_logons, user.first_failed_at = 1, now
-    else:
-        user.failed_logons += 1
+    # A sliding window: five failures in any LOCK_WINDOW lock, however they are paced.
+    earlier = _recent_failures(session, user, now)
+    user.failed_logons = len(earlier) + 1
+    user.first_failed_at = min([*earlier, now])
     actor = Who(user.id, user.username)
     details = {"reason": "wrong password", "failures": user.failed_logons}
     if user.failed_logons >= LOCK_AFTER:
@@ -250,6 +305,8 @@ def create_team(ctx: ServiceContext, actor: Actor, name: str, district_code: str
     name = name.strip()
     if not name:
         raise InvalidInput([FieldProblem("name", "Team name", "is required")])
+    if (control := control_problem(name)) is not None:
+        raise InvalidInput([FieldProblem("name", "Team name", control)])
     now = ctx.now()
     with ctx.db.write() as session:
         district = district_by_code(session, district_code)
@@ -278,10 +335,12 @@ def create_user(
     team: str | None = None,
     district_code: str | None = None,
     must_change_password: bool = False,
+    demo_account: bool = False,
 ) -> UserInfo:
+    """`demo_account`: the demo generator's accounts, the only ones that may use the published password."""
     require(actor, Action.USER_MANAGE)
     username = username.strip().lower()
-    problems = _user_problems(username, display_name, role, password)
+    problems = _user_problems(username, display_name, role, password, demo_account=demo_account)
     if problems:
         raise InvalidInput(problems)
     now = ctx.now()
@@ -314,9 +373,11 @@ def create_user(
         return _user_info(session, user)
 
 
-def _user_problems(username: str, display_name: str, role: str, password: str) -> list[FieldProblem]:
+def _user_problems(
+    username: str, display_name: str, role: str, password: str, *, demo_account: bool = False
+) -> list[FieldProblem]:
     problems = []
-    if not _USERNAME.match(username):
+    if not _USERNAME.fullmatch(username):
         problems.append(
             FieldProblem(
                 "username", "User name", "use 2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter"
@@ -324,9 +385,14 @@ def _user_problems(username: str, display_name: str, role: str, password: str) -
         )
     if not display_name.strip():
         problems.append(FieldProblem("display_name", "Display name", "is required"))
+    elif (control := control_problem(display_name)) is not None:
+        problems.append(FieldProblem("display_name", "Display name", control))
     if role not in {r.value for r in Role}:
         problems.append(FieldProblem("role", "Role", f"must be one of: {', '.join(r.value for r in Role)}"))
-    problems.extend(FieldProblem("password", "Password", p) for p in password_problems(password, username))
+    problems.extend(
+        FieldProblem("password", "Password", p)
+        for p in password_problems(password, username, demo_account=demo_account)
+    )
     return problems
 
 
@@ -340,10 +406,22 @@ def _team(session: Session, name_or_id: str) -> Team:
     return team
 
 
-def list_users(ctx: ServiceContext, actor: Actor | None = None) -> list[UserInfo]:
-    """Everyone, for administration and for choosing officers and assessors on forms."""
-    with ctx.db.read() as session:
-        return [_user_info(session, u) for u in session.scalars(select(User).order_by(User.username))]
+def list_users(ctx: ServiceContext, actor: Actor) -> list[UserInfo]:
+    """Everyone, for administration and for choosing officers and assessors on forms. A signed-in
+    actor is required and the listing is audited (a consultation of personal data)."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        users = [_user_info(session, u) for u in session.scalars(select(User).order_by(User.username))]
+        append(
+            session,
+            who(actor),
+            operation=Operation.CONSULTATION,
+            action="user.list",
+            at=now,
+            object_type="users",
+            details={"shown": len(users)},
+        )
+        return users
 
 
 def _user_by_name(session: Session, username: str) -> User:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.facts import derive_facts
-from checklist_app.core.permissions import Action, Actor, CaseScope, require
+from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionDenied, require
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.schedule import (
     CaseSituation,
@@ -25,8 +25,9 @@ from checklist_app.core.schedule import (
     next_due,
     phase_progress,
 )
-from checklist_app.services.context import ServiceContext
+from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, NotFound
+from checklist_app.store.audit import Operation, append
 from checklist_app.store.models import (
     Case,
     CaseEvent,
@@ -66,8 +67,33 @@ def get_case(session: Session, case_id: int) -> Case:
 def load_case(session: Session, ctx: ServiceContext, case_id: int, actor: Actor, action: Action) -> LoadedCase:
     """Load a case after checking the actor may perform `action` on it."""
     case = get_case(session, case_id)
-    require(actor, action, scope_of(case))
+    authorise(session, ctx, actor, action, case)
     return load_for(session, ctx, case)
+
+
+def authorise(session: Session, ctx: ServiceContext, actor: Actor, action: Action, case: Case) -> None:
+    """Check the actor may perform `action` on `case`. A refusal is itself audited (an attempt to read
+    or change case data): the refused transaction is undone and the refusal entry is written in a
+    transaction of its own (see Database.write), then PermissionDenied reaches the caller."""
+    try:
+        require(actor, action, scope_of(case))
+    except PermissionDenied as exc:
+        # Like every entry naming a record, it carries the record's state (unchanged: checked first).
+        case_id, now, state = case.id, ctx.now(), case.audit_state()
+        exc.after_rollback = lambda audit_session: append(  # type: ignore[attr-defined]
+            audit_session,
+            who(actor),
+            operation=Operation.CONSULTATION,
+            action="case.access_refused",
+            at=now,
+            object_type="cases",
+            object_id=case_id,
+            case_id=case_id,
+            outcome="refused",
+            details={"attempted": action.value},
+            state=state,
+        )
+        raise
 
 
 def load_for(session: Session, ctx: ServiceContext, case: Case) -> LoadedCase:

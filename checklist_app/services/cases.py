@@ -3,6 +3,7 @@ version. Closing, reopening and reassigning with a reason are in services/closur
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -314,9 +315,19 @@ class VersionPreview:
 
 def preview_version_move(ctx: ServiceContext, actor: Actor, case_id: int) -> VersionPreview | None:
     """What moving the case to the latest published version would change, or None if it is current."""
-    with ctx.db.read() as session:
+    now = ctx.now()
+    with ctx.db.write() as session:
         loaded = cs.load_case(session, ctx, case_id, actor, Action.CASE_MIGRATE_VERSION)
         target_row = find_version(session, loaded.procedure.id)
+        record(  # the preview shows the case's recorded work: a consultation
+            session,
+            who(actor),
+            loaded.case,
+            operation=Operation.CONSULTATION,
+            action="case.version_preview",
+            at=now,
+            case_id=case_id,
+        )
         if target_row.id == loaded.case.procedure_version_id:
             return None
         new = ctx.procedure(session, target_row.id)
@@ -369,10 +380,25 @@ def list_cases(ctx: ServiceContext, actor: Actor, flt: CaseFilter | None = None)
             action="case.list",
             at=now,
             object_type="cases",
-            details={"filter": _filter_text(flt), "rows": len(rows)},
+            details={"filter": _filter_text(flt), "rows": len(rows), "cases": id_ranges(r[0] for r in rows)},
         )
         # The query's columns are CaseRow's fields in order, so each row becomes a CaseRow in C.
         return [CaseRow._make(r) for r in rows]
+
+
+def id_ranges(ids: Iterable[int]) -> str:
+    """Which cases a list showed, compactly: '3-7,12,20-21' (20,000 ids fit in a few kilobytes)."""
+    ordered = sorted(set(ids))
+    parts: list[str] = []
+    start = prev = None
+    for value in [*ordered, None]:
+        if value is not None and prev is not None and value == prev + 1:
+            prev = value
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = value
+    return ",".join(parts)
 
 
 def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select:  # type: ignore[type-arg]
@@ -602,12 +628,18 @@ def move_to_version(ctx: ServiceContext, actor: Actor, case_id: int, version: st
         return move
 
 
-def case_id_by_reference(ctx: ServiceContext, reference: str) -> int:
-    with ctx.db.read() as session:
-        case_id = session.scalar(select(Case.id).where(Case.reference == reference.strip().upper()))
-        if case_id is None:
-            raise NotFound(f"No case {reference!r}.")
-        return int(case_id)
+def case_id_by_reference(ctx: ServiceContext, actor: Actor, reference: str) -> int:
+    """The id of the case with this reference, if the signed-in actor may see it (audited)."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
+        if case is None:
+            raise NotFound(f"No case {reference.strip()[:40]!r}.")
+        cs.authorise(session, ctx, actor, Action.CASE_VIEW, case)
+        record(
+            session, who(actor), case, operation=Operation.CONSULTATION, action="case.lookup", at=now, case_id=case.id
+        )
+        return int(case.id)
 
 
 def step_record_count(ctx: ServiceContext, case_id: int) -> int:
@@ -621,5 +653,5 @@ def case_procedure(ctx: ServiceContext, actor: Actor, case_id: int) -> Procedure
     """The procedure version a case is pinned to (plain, immutable data: steps, risk tool, facts)."""
     with ctx.db.read() as session:
         case = cs.get_case(session, case_id)
-        require(actor, Action.CASE_VIEW, cs.scope_of(case))
+        cs.authorise(session, ctx, actor, Action.CASE_VIEW, case)
         return ctx.procedure(session, case.procedure_version_id)

@@ -14,6 +14,7 @@ from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.loader import load_procedure_text
 from checklist_app.core.procedure.model import Procedure, Role
+from checklist_app.services import guards  # noqa: F401  (installs the rules every write obeys)
 from checklist_app.store import migrate
 from checklist_app.store.audit import Who
 from checklist_app.store.db import Database, resolve_url, sqlite_path

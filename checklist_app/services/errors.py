@@ -57,3 +57,8 @@ class AuthenticationFailed(ServiceError):
     def __init__(self, message: str, *, locked: bool = False) -> None:
         super().__init__(message)
         self.locked = locked
+
+
+class SessionEnded(AuthenticationFailed):
+    """The signed-in account was disabled or locked since it signed in: nothing was done, and the app
+    must return to the log-on screen."""

@@ -179,15 +179,33 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One write transaction. Writers are serialised: SQLite by BEGIN IMMEDIATE, PostgreSQL by
         locking the chain head row first, which also keeps the audit chain single and ordered."""
-        with self._translated(), self._write_sessions() as session, session.begin():
-            if not self.is_sqlite:
-                session.execute(text("SELECT seq FROM chain_state WHERE id = 1 FOR UPDATE"))
-            yield session
+        try:
+            with self._translated(), self._write_sessions() as session, session.begin():
+                if not self.is_sqlite:
+                    session.execute(text("SELECT seq FROM chain_state WHERE id = 1 FOR UPDATE"))
+                yield session
+        except Exception as exc:
+            self._after_rollback(exc)
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._translated(), self._read_sessions() as session, session.begin():
-            yield session
+        try:
+            with self._translated(), self._read_sessions() as session, session.begin():
+                yield session
+        except Exception as exc:
+            self._after_rollback(exc)
+            raise
+
+    def _after_rollback(self, exc: BaseException) -> None:
+        """A refusal that must itself be recorded (e.g. an audited access refusal) carries the write as
+        `after_rollback(session)`: it runs in a transaction of its own once the refused one is undone."""
+        follow_up = getattr(exc, "after_rollback", None)
+        if follow_up is None:
+            return
+        del exc.after_rollback  # type: ignore[attr-defined]  # once, even if transactions are nested
+        with self.write() as session:
+            follow_up(session)
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

@@ -64,7 +64,15 @@ def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if "alembic_version" not in inspect(conn).get_table_names():
             return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        versions = [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    if len(versions) > 1:
+        shown = ", ".join(repr(str(v))[:40] for v in versions[:5])
+        raise StoreError(
+            f"The database's schema version table holds {len(versions)} rows ({shown}) where there must be "
+            "exactly one: it was changed outside the program. Nothing was changed; restore a checked backup, "
+            "or have an administrator inspect the alembic_version table."
+        )
+    return versions[0] if versions else None
 
 
 def _known(revision: str) -> bool:

@@ -8,10 +8,11 @@ Every problem names the table, the record id and the audit entry number where th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, func, inspect, select, text
+from sqlalchemy import Connection, func, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from checklist_app.core.canonical import GENESIS_HASH, entry_hash, state_hash
@@ -19,8 +20,9 @@ from checklist_app.store.audit import hashed_fields
 from checklist_app.store.db import Database, translate_error
 from checklist_app.store.errors import DatabaseUnreadable
 from checklist_app.store.models import AUDITED_MODELS, AuditEntry, ChainState, object_type_of
+from checklist_app.store.verify_rows import CONVERSION_ERRORS, describe_value, safe_rows
+from checklist_app.store.verify_schema import check_storage_types, check_triggers
 
-_AUDIT_TRIGGERS_SQLITE = {"audit_log_no_update", "audit_log_no_delete"}
 _BATCH = 5000
 
 # Called with (what is being checked, rows done, rows in all) every few thousand rows; it may raise to stop.
@@ -93,7 +95,8 @@ def verify_database(db: Database, anchors: tuple[Anchor, ...] = (), progress: Pr
             meter.tick("database file", 0)
             if db.is_sqlite:
                 report.problems.extend(_sqlite_checks(conn))
-            report.problems.extend(_trigger_checks(conn))
+            report.problems.extend(check_triggers(conn))
+            report.problems.extend(check_storage_types(conn))
             last = _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors}, meter)
             _check_head(conn, report)
             _check_records(conn, last, report, meter)
@@ -143,19 +146,6 @@ def _sqlite_checks(conn: Connection) -> Iterator[Problem]:
         yield Problem(table, rowid, None, f"refers to a {parent} row that does not exist")
 
 
-def _trigger_checks(conn: Connection) -> Iterator[Problem]:
-    if conn.dialect.name == "sqlite":
-        rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        missing = _AUDIT_TRIGGERS_SQLITE - {name for (name,) in rows}
-    else:
-        rows = conn.execute(
-            text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal")
-        )
-        missing = {"audit_log_no_update"} - {name for (name,) in rows}
-    for name in sorted(missing):
-        yield Problem("audit_log", None, None, f"protective trigger {name} has been removed")
-
-
 def _check_chain(
     conn: Connection, report: VerifyReport, anchors: dict[int, str], meter: _Meter
 ) -> dict[str, dict[int, _LastEntry]]:
@@ -163,8 +153,15 @@ def _check_chain(
     last: dict[str, dict[int, _LastEntry]] = {}
     unmet = dict(anchors)
     expected_seq, running = 1, GENESIS_HASH
-    rows = conn.execution_options(yield_per=_BATCH).execute(select(AuditEntry.__table__).order_by("seq"))
-    for row in rows.mappings():
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+
+    def bad_value(seq: object, column: str, raw: object) -> None:
+        report.problems.append(
+            Problem("audit_log", None, _as_int(seq), f"column {column} holds {describe_value(raw)}, not a valid value")
+        )
+
+    for _key, converted, raw_row in safe_rows(conn, table, list(table.c), table.c.seq, bad_value):
+        row = converted if converted is not None else raw_row
         seq = row["seq"]
         if seq != expected_seq:
             report.problems.append(
@@ -179,7 +176,7 @@ def _check_chain(
                     "does not link to the entry before it (entries removed or inserted?)",
                 )
             )
-        if entry_hash(row["prev_hash"], hashed_fields(dict(row))) != row["entry_hash"]:
+        if converted is not None and not _hash_matches(row):
             report.problems.append(
                 Problem(
                     "audit_log",
@@ -221,6 +218,24 @@ def _check_chain(
     return last
 
 
+def _as_int(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _hash_matches(row: Mapping[str, Any]) -> bool:
+    try:
+        return entry_hash(row["prev_hash"], hashed_fields(dict(row))) == row["entry_hash"]
+    except CONVERSION_ERRORS:
+        return False  # a value the canonical form cannot hold cannot be what was hashed
+
+
+def _state_digest(row: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
+    try:
+        return state_hash({f: row[f] for f in fields})
+    except CONVERSION_ERRORS:
+        return None
+
+
 def _check_head(conn: Connection, report: VerifyReport) -> None:
     head = conn.execute(select(ChainState.seq, ChainState.head_hash).where(ChainState.id == 1)).one_or_none()
     if head is None:
@@ -249,9 +264,15 @@ def _check_records(
         table = model.__table__  # type: ignore[attr-defined]
         columns = [table.c.id, *(table.c[f] for f in model.AUDIT_FIELDS)]
         seen: set[int] = set()
-        rows = conn.execution_options(yield_per=_BATCH).execute(select(*columns).order_by(table.c.id))
-        for row in rows.mappings():
-            record_id = row["id"]
+
+        def bad_value(record_id: object, column: str, raw: object, name: str = name) -> None:
+            report.problems.append(
+                Problem(
+                    name, _as_int(record_id), None, f"column {column} holds {describe_value(raw)}, not a valid value"
+                )
+            )
+
+        for record_id, row, _raw in safe_rows(conn, table, columns, table.c.id, bad_value):
             seen.add(record_id)
             report.records_checked += 1
             if len(seen) % _BATCH == 0:
@@ -264,7 +285,9 @@ def _check_records(
                 report.problems.append(
                     Problem(name, record_id, entry.seq, "was recorded as erased but is present again")
                 )
-            elif state_hash({f: row[f] for f in model.AUDIT_FIELDS}) != entry.state_hash:
+            elif row is None:
+                continue  # reported by bad_value
+            elif _state_digest(row, model.AUDIT_FIELDS) != entry.state_hash:
                 report.problems.append(
                     Problem(
                         name,

@@ -81,6 +81,7 @@ class AppController:
         self.ctx: ServiceContext | None = None
         self.window: MainWindow | None = None
         self.login: LoginDialog | None = None
+        self.runner.session_ended.connect(self._session_ended)
 
     # --- database ------------------------------------------------------------------------------------
 
@@ -212,6 +213,12 @@ class AppController:
             window.close()
             window.deleteLater()
         QTimer.singleShot(0, self.show_login)
+
+    def _session_ended(self, message: str) -> None:
+        if self.window is None:
+            return  # several tasks may fail the same way; the first one logs off
+        QMessageBox.warning(self.window, "Signed out", message)
+        self.log_off()
 
     def quit(self) -> None:
         QApplication.quit()

@@ -35,7 +35,7 @@ from checklist_app.core import wording
 from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.core.condition_words import fact_steps
 from checklist_app.core.facts import AGE_BANDS, age_at
-from checklist_app.core.permissions import Action
+from checklist_app.core.permissions import Action, Actor
 from checklist_app.core.procedure.model import Fact, FactSource, FactType, Procedure, Role
 from checklist_app.core.subjects import (
     AGE_BAND_LABELS,
@@ -89,12 +89,12 @@ class WizardData:
         return [f for f in self.procedure.facts if f.source is FactSource.CASE]
 
 
-def load_wizard_data(ctx: ServiceContext, procedure_id: str = PROCEDURE_ID) -> WizardData:
+def load_wizard_data(ctx: ServiceContext, actor: Actor, procedure_id: str = PROCEDURE_ID) -> WizardData:
     procedure = procedures.current_procedure(ctx, procedure_id)
     return WizardData(
         districts=accounts.list_districts(ctx),
         procedure=procedure,
-        users=accounts.list_users(ctx),
+        users=accounts.list_users(ctx, actor),
         fact_steps=fact_steps(procedure),
     )
 
@@ -893,9 +893,9 @@ class NewCaseWizard(QWizard):
         else:
             ctx = session.ctx
             self._refresh_pages()
-            procedure_id = PROCEDURE_ID
+            procedure_id, actor = PROCEDURE_ID, session.actor
             self._tasks.append(
-                session.call(self, lambda: load_wizard_data(ctx, procedure_id), self._loaded, self._load_failed)
+                session.call(self, lambda: load_wizard_data(ctx, actor, procedure_id), self._loaded, self._load_failed)
             )
 
     # --- loading -------------------------------------------------------------------------------------

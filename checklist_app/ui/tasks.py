@@ -21,6 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from checklist_app.services.errors import SessionEnded
+
 log = logging.getLogger(__name__)
 
 
@@ -66,6 +68,8 @@ class TaskRunner(QObject):
     """Queue work for the worker thread; `on_done(result)` / `on_error(exc)` run on the GUI thread."""
 
     busy_changed = Signal(bool)
+    # The signed-in account was disabled or locked: the app returns to the log-on screen.
+    session_ended = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +111,8 @@ class TaskRunner(QObject):
         if ok:
             if on_done is not None:
                 on_done(value)
+        elif isinstance(value, SessionEnded):
+            self.session_ended.emit(str(value))
         else:
             (on_error or self.default_error)(value)
 

@@ -25,7 +25,7 @@ def test_one_time_password_unlocks_and_must_be_changed_at_next_logon(world):
     for _ in range(5):
         with pytest.raises(AuthenticationFailed):
             accounts.log_on(world.ctx, "dc.alder", "wrong-password")
-    info = next(u for u in accounts.list_users(world.ctx) if u.username == "dc.alder")
+    info = next(u for u in accounts.list_users(world.ctx, world.admin) if u.username == "dc.alder")
     assert info.locked and info.locked_at is not None and info.failed_logons == 5
 
     info, password = account_admin.reset_to_one_time_password(world.ctx, world.admin, "dc.alder")

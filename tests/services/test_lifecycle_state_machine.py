@@ -165,14 +165,22 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     def attempt(self, actor: Actor, expect: bool, what: str, call: Callable[[], T]) -> T | None:
         """Run one use case. It must be accepted exactly when `expect`; a refusal must leave the chain as
-        it was, and an accepted change must be audited, every entry under `actor`."""
+        it was (but for the entry recording a refused access), and an accepted change must be audited,
+        every entry under `actor`."""
         before = self.head()
         event(f"{what.split(' (')[0].split(' ')[0]}: {'accepted' if expect else 'refused'}")
         try:
             result = call()
         except (ServiceError, PermissionDenied) as refusal:
             assert not expect, f"{what} by {actor.username} was refused: {refusal}"
-            assert self.head() == before, f"{what} was refused ({refusal}) yet the audit chain moved"
+            with self.ctx.db.read() as session:
+                written = session.execute(
+                    select(AuditEntry.action, AuditEntry.user_id, AuditEntry.outcome).where(AuditEntry.seq > before[0])
+                ).all()
+            # A permission refusal on a case is itself audited (one entry, outcome "refused"); nothing else.
+            audited_refusal = [("case.access_refused", actor.user_id, "refused")]
+            expected = audited_refusal if isinstance(refusal, PermissionDenied) and written else []
+            assert written == expected, f"{what} was refused ({refusal}) yet the audit chain moved: {written}"
             return None
         assert expect, f"{what} by {actor.username} was accepted but should have been refused"
         with self.ctx.db.read() as session:

@@ -81,7 +81,7 @@ def test_rerouting_is_counted_and_only_intel_officers_assess(world):
         password="correct-horse-42",
         district_code="SHE",
     )
-    second = next(u for u in accounts.list_users(world.ctx) if u.username == "io.ivy")
+    second = next(u for u in accounts.list_users(world.ctx, world.admin) if u.username == "io.ivy")
     case = open_case(world)
     item = intelligence.submit(world.ctx, world.investigator, case.id, _intel_form(world))
     intelligence.route(world.ctx, world.supervisor, item.id, world.intel.user_id)

@@ -1,0 +1,78 @@
+"""Rules every write transaction obeys, whichever service makes it: checked once, at flush time, on
+everything the transaction is about to write, so no service can forget them.
+
+- A closed case does not change: no record that belongs to a case closed before and after the
+  transaction may be added, changed or deleted. Closing and reopening are the transitions themselves.
+- A disabled or locked account does nothing more: every audit entry a transaction writes names its user,
+  and that account is re-read inside the same transaction. Entries about failed log-ons and locks are
+  written *about* such accounts, so those actions are exempt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from checklist_app.services.errors import Conflict, SessionEnded
+from checklist_app.store.models import Audited, AuditEntry, Case, User
+
+# Written on behalf of an account that is, or is becoming, unable to sign in.
+ACCOUNT_REFUSAL_ACTIONS = frozenset({"user.logon_failed", "user.logon_refused", "user.locked"})
+DISABLED = "Your account has been disabled since you signed in. Nothing was saved; ask an administrator."
+LOCKED = "Your account has been locked since you signed in. Nothing was saved; ask an administrator to unlock it."
+
+
+def _before_status(case: Case) -> str:
+    history = inspect(case).attrs.status.history
+    if history.deleted:
+        return str(history.deleted[0])
+    return str(case.status)
+
+
+def _closed_throughout(case: Case) -> bool:
+    return _before_status(case) == "closed" and case.status == "closed"
+
+
+def _owning_case(session: Session, obj: Any) -> Case | None:
+    if isinstance(obj, Case):
+        return obj
+    case_id = getattr(obj, "case_id", None)
+    if case_id is None:
+        return None
+    return session.get(Case, case_id)
+
+
+def _check_closed_cases(session: Session) -> None:
+    changed = [o for o in session.dirty if isinstance(o, Audited) and session.is_modified(o)]
+    for obj in [*session.new, *changed, *session.deleted]:
+        if not isinstance(obj, Audited):
+            continue
+        case = _owning_case(session, obj)
+        if case is not None and case.id is not None and _closed_throughout(case):
+            raise Conflict(f"Case {case.reference} is closed. A supervisor must reopen it before it can change.")
+
+
+def _check_accounts(session: Session) -> None:
+    checked: set[int] = set()
+    for obj in session.new:
+        if not isinstance(obj, AuditEntry) or obj.user_id is None or obj.action in ACCOUNT_REFUSAL_ACTIONS:
+            continue
+        if obj.user_id in checked:
+            continue
+        checked.add(obj.user_id)
+        user = session.get(User, obj.user_id)
+        if user is None:
+            raise SessionEnded("Your account no longer exists. Nothing was saved.")
+        if not user.active:
+            raise SessionEnded(DISABLED)
+        if user.locked_at is not None:
+            raise SessionEnded(LOCKED, locked=True)
+
+
+@event.listens_for(Session, "before_flush")
+def _guard(session: Session, _context: object, _instances: object) -> None:
+    with session.no_autoflush:
+        _check_closed_cases(session)
+        _check_accounts(session)
