@@ -24,15 +24,23 @@ DISABLED = "Your account has been disabled since you signed in. Nothing was save
 LOCKED = "Your account has been locked since you signed in. Nothing was saved; ask an administrator to unlock it."
 
 
-def _before_status(case: Case) -> str:
-    history = inspect(case).attrs.status.history
-    if history.deleted:
-        return str(history.deleted[0])
-    return str(case.status)
+_STATUS_AT_START = "guards.case_status_at_start"
 
 
-def _closed_throughout(case: Case) -> bool:
-    return _before_status(case) == "closed" and case.status == "closed"
+def _remember_status_changes(session: Session) -> None:
+    """A transaction may flush several times: keep each case's status as it was when the transaction
+    began (the first flush that changes it still knows the old value)."""
+    remembered = session.info.setdefault(_STATUS_AT_START, {})
+    for obj in session.dirty:
+        if isinstance(obj, Case):
+            history = inspect(obj).attrs.status.history
+            if history.deleted and obj.id not in remembered:
+                remembered[obj.id] = str(history.deleted[0])
+
+
+def _closed_throughout(session: Session, case: Case) -> bool:
+    before = session.info.get(_STATUS_AT_START, {}).get(case.id, case.status)
+    return before == "closed" and case.status == "closed"
 
 
 def _owning_case(session: Session, obj: Any) -> Case | None:
@@ -50,7 +58,7 @@ def _check_closed_cases(session: Session) -> None:
         if not isinstance(obj, Audited):
             continue
         case = _owning_case(session, obj)
-        if case is not None and case.id is not None and _closed_throughout(case):
+        if case is not None and case.id is not None and _closed_throughout(session, case):
             raise Conflict(f"Case {case.reference} is closed. A supervisor must reopen it before it can change.")
 
 
@@ -74,5 +82,12 @@ def _check_accounts(session: Session) -> None:
 @event.listens_for(Session, "before_flush")
 def _guard(session: Session, _context: object, _instances: object) -> None:
     with session.no_autoflush:
+        _remember_status_changes(session)
         _check_closed_cases(session)
         _check_accounts(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: object) -> None:
+    if getattr(transaction, "parent", None) is None:  # the outermost transaction only
+        session.info.pop(_STATUS_AT_START, None)

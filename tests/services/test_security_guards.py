@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import PASSWORD
 from sqlalchemy import select
 from support import open_case
 
 from checklist_app.core.permissions import PermissionDenied
-from checklist_app.services import accounts, cases, intelligence, records, risk, steps
+from checklist_app.services import accounts, cases, closure, intelligence, records, risk, steps
 from checklist_app.services.context import system_actor
 from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput, SessionEnded
 from checklist_app.store.models import AuditEntry, User
@@ -27,7 +28,7 @@ def _close(world, case_id: int) -> None:
         if step.required:
             who = world.intel if step.role == "intelligence_officer" else world.supervisor
             steps.mark_not_applicable(world.ctx, who, case_id, step.step_id, "Test closure")
-    cases.close_case(world.ctx, world.supervisor, case_id, "No further action")
+    closure.close_case(world.ctx, world.supervisor, case_id, "No further action", PASSWORD)
 
 
 def test_no_service_changes_a_closed_case(world) -> None:
@@ -81,7 +82,7 @@ def test_no_service_changes_a_closed_case(world) -> None:
         with world.ctx.db.read() as session:
             latest = session.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1))
         assert latest == seq_before, f"{name} wrote to a closed case"
-    cases.reopen_case(world.ctx, world.supervisor, case.id, "New information")
+    closure.reopen_case(world.ctx, world.supervisor, case.id, "New information")
     assert risk.countersign_override(world.ctx, world.supervisor2, override.id).effective_category == 3
 
 
