@@ -22,6 +22,7 @@ from checklist_app.core.deadlines import (
     state_when_done,
     state_when_open,
 )
+from checklist_app.core.procedure.fact_deadlines import DeadlineBy
 from checklist_app.core.procedure.model import Anchor, AnchorKind, Duration, Procedure, Requirement, Step
 
 
@@ -108,8 +109,9 @@ class StepPlan:
     condition: Expr | None
     depends_on: tuple[str, ...]
     anchor: Anchor | None
-    offset: Duration | None  # after local overrides
+    offset: Duration | None  # after local overrides; for a fact-dependent deadline, when no case matches
     recurs_every: Duration | None
+    by: DeadlineBy | None  # other offsets (and intervals) for some values of a case fact
     deadline_text: str
     waiting_text: str  # shown while the anchor has not happened
 
@@ -142,6 +144,7 @@ def plan_for(procedure: Procedure) -> _Plan:
 def _build_plan(procedure: Procedure) -> _Plan:
     steps = procedure.step_map()
     events = procedure.event_map()
+    facts = procedure.fact_map()
     plans: list[StepPlan] = []
     for step in procedure.steps:
         rule = step.deadline
@@ -151,6 +154,10 @@ def _build_plan(procedure: Procedure) -> _Plan:
             text = dataclasses.replace(rule, offset=offset).describe(events, steps)
             if rule.recurs_every is not None and not rule.description:
                 text += f", then every {rule.recurs_every.describe()}"
+            if rule.by is not None and not rule.description:
+                fact = facts.get(rule.by.fact)
+                title = _sentence_start(fact.title) if fact is not None else rule.by.fact
+                text += f"; {rule.by.describe(title, rule.recurs_every is not None)}"
             if rule.anchor.kind is AnchorKind.EVENT:
                 event = events.get(rule.anchor.ref)
                 waiting = f"Waiting for: {event.title if event else rule.anchor.ref}"
@@ -168,6 +175,7 @@ def _build_plan(procedure: Procedure) -> _Plan:
                 anchor=rule.anchor if rule else None,
                 offset=offset,
                 recurs_every=rule.recurs_every if rule else None,
+                by=rule.by if rule else None,
                 deadline_text=text,
                 waiting_text=waiting,
             )
@@ -196,7 +204,7 @@ def compute_schedule(
     records = situation.records
     facts = situation.facts
     applicable = {sp.step.id: _holds(sp.condition, facts, occurred) for sp in plan.steps}
-    ctx = _Context(plan.numbers, records, latest, applicable, judged_at, horizon, cal)
+    ctx = _Context(plan.numbers, records, latest, applicable, judged_at, horizon, cal, facts)
     return _wait_for_undated({sp.step.id: ctx.schedule(sp) for sp in plan.steps}, plan.numbers)
 
 
@@ -229,6 +237,7 @@ class _Context:
     judged_at: datetime
     horizon: datetime
     calendar: WorkingCalendar
+    facts: Mapping[str, object]
 
     def record(self, step_id: str) -> StepRecordState:
         return self.records.get(step_id, _NOT_STARTED)
@@ -267,13 +276,14 @@ class _Context:
             return None, DueState.NOT_APPLICABLE, "", None
         if sp.offset is None or sp.anchor is None:
             return None, DueState.NO_DEADLINE, "", None
+        offset, recurs_every = self._durations(sp)
         anchor_time, waiting = self._anchor_time(sp.anchor, sp.waiting_text)
-        due = due_at(anchor_time, sp.offset, self.calendar) if anchor_time is not None else None
+        due = due_at(anchor_time, offset, self.calendar) if anchor_time is not None else None
         completed = record.completed_at
         if completed is not None and status is StepStatus.DONE:
-            if sp.recurs_every is not None and applicable:
+            if recurs_every is not None and applicable:
                 # Falls due again after each completion, or sooner if its anchor has happened since.
-                next_due = due_at(completed, sp.recurs_every, self.calendar)
+                next_due = due_at(completed, recurs_every, self.calendar)
                 if due is not None and anchor_time is not None and anchor_time > completed:
                     next_due = min(next_due, due)
                 return self._open(next_due)
@@ -284,6 +294,16 @@ class _Context:
         if due is None:
             return None, (DueState.AWAITING if waiting else DueState.NO_DEADLINE), waiting, None
         return self._open(due)
+
+    def _durations(self, sp: StepPlan) -> tuple[Duration, Duration | None]:
+        """The offset and interval for this case: a fact-dependent deadline follows the fact's current
+        value (a risk review falls due sooner once the category rises)."""
+        assert sp.offset is not None
+        case = sp.by.case_for(self.facts) if sp.by is not None else None
+        if case is None:
+            return sp.offset, sp.recurs_every
+        every = case.recurs_every if case.recurs_every is not None and sp.recurs_every is not None else sp.recurs_every
+        return case.offset, every
 
     def _open(self, due: datetime) -> tuple[datetime, DueState, str, timedelta | None]:
         state = state_when_open(due, self.judged_at, self.horizon)
@@ -300,6 +320,12 @@ class _Context:
         if anchor_record.status is StepStatus.NOT_APPLICABLE or not self.applicable[anchor.ref]:
             return None, ""
         return None, waiting_text
+
+
+def _sentence_start(title: str) -> str:
+    """'Current CSE risk category' -> 'current CSE risk category' inside a sentence, acronyms kept."""
+    first = title.split(" ", 1)[0]
+    return title if len(first) > 1 and first[:2].isupper() else title[:1].lower() + title[1:]
 
 
 def _holds(condition: Expr | None, facts: Mapping[str, object], occurred: set[str]) -> bool:

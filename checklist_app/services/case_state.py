@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.facts import derive_facts
@@ -50,7 +50,11 @@ class LoadedCase:
     events: list[CaseEvent]
     missing: list[MissingEpisode]
     risk: list[RiskAssessment]
-    intelligence_count: int
+    intelligence_priorities: list[str]  # one per intelligence item linked to the case
+
+    @property
+    def intelligence_count(self) -> int:
+        return len(self.intelligence_priorities)
 
 
 def scope_of(case: Case) -> CaseScope:
@@ -113,11 +117,9 @@ def load_for(session: Session, ctx: ServiceContext, case: Case) -> LoadedCase:
             .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
         )
     )
-    intel = session.scalar(
-        select(func.count()).select_from(IntelligenceItem).where(IntelligenceItem.case_id == case.id)
-    )
+    priorities = list(session.scalars(select(IntelligenceItem.priority).where(IntelligenceItem.case_id == case.id)))
     return LoadedCase(
-        case, ctx.procedure(session, case.procedure_version_id), records, events, missing, risk, intel or 0
+        case, ctx.procedure(session, case.procedure_version_id), records, events, missing, risk, priorities
     )
 
 
@@ -157,6 +159,8 @@ def event_times(loaded: LoadedCase) -> dict[str, tuple[datetime, ...]]:
 
 def derived_facts(loaded: LoadedCase) -> dict[str, object]:
     settings = loaded.procedure.settings
+    # The episode reported last, not the one recorded last: an older episode may be entered late.
+    latest = max(loaded.missing, key=lambda m: (m.reported_at, m.id or 0), default=None)
     return derive_facts(
         referral_at=loaded.case.referral_at,
         date_of_birth=loaded.case.date_of_birth,
@@ -166,6 +170,8 @@ def derived_facts(loaded: LoadedCase) -> dict[str, object]:
         intelligence_count=loaded.intelligence_count,
         repeat_threshold=settings.missing_repeat_threshold,
         repeat_window=settings.missing_repeat_window,
+        intelligence_priorities=loaded.intelligence_priorities,
+        latest_missing_grade=latest.risk_grade if latest is not None else None,
     )
 
 

@@ -113,7 +113,7 @@ def submit(ctx: ServiceContext, actor: Actor, case_id: int, form: NewIntelligenc
             case_id=case_id,
             details={"priority": form.priority},
         )
-        loaded.intelligence_count += 1
+        loaded.intelligence_priorities.append(form.priority)
         cs.refresh_summary(session, ctx, loaded, now)
         return _view(session, ctx, loaded, item, now)
 

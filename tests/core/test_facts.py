@@ -57,6 +57,8 @@ def test_defaults_when_nothing_is_known() -> None:
         "repeat_missing_episodes": False,
         "risk_category": 0,
         "intelligence_items_recorded": False,
+        "intelligence_priority": None,
+        "missing_risk_grade": None,
     }
 
 
@@ -139,3 +141,22 @@ def test_naive_datetimes_are_rejected() -> None:
         facts(referral_at=datetime(2026, 6, 1, 10))
     with pytest.raises(ValueError, match="timezone-aware"):
         facts(missing_returns=[datetime(2026, 6, 1, 10)])
+
+
+def test_intelligence_priority_is_the_most_urgent_item() -> None:
+    assert (
+        facts(intelligence_count=3, intelligence_priorities=("low", "high", "medium"))["intelligence_priority"]
+        == "high"
+    )
+    assert facts(intelligence_count=2, intelligence_priorities=("low", "medium"))["intelligence_priority"] == "medium"
+    assert facts(intelligence_count=1, intelligence_priorities=("low",))["intelligence_priority"] == "low"
+    assert facts()["intelligence_priority"] is None
+    with pytest.raises(ValueError, match="unknown intelligence priority 'urgent'"):
+        facts(intelligence_priorities=("urgent",))
+
+
+def test_missing_risk_grade_is_the_latest_episode_grade() -> None:
+    assert facts(latest_missing_grade="high")["missing_risk_grade"] == "high"
+    assert facts(latest_missing_grade="")["missing_risk_grade"] is None
+    with pytest.raises(ValueError, match="unknown missing risk grade 'severe'"):
+        facts(latest_missing_grade="severe")

@@ -124,6 +124,12 @@ def check_overrides(ctx: ParseContext, located: Located, settings: Settings) -> 
             ctx.add_reference(path, message, STEPS_AREA)
         elif step.deadline is None:
             ctx.add(path, f"step '{step_id}' has no deadline to override")
+        elif step.deadline.by is not None:
+            ctx.add(
+                path,
+                f"step '{step_id}' has a deadline that depends on fact '{step.deadline.by.fact}'; an override would "
+                "replace every case with one duration, so change the durations in the step's deadline instead",
+            )
         elif step.deadline.basis.is_national:
             ctx.add(
                 path,

@@ -11,6 +11,7 @@ from typing import Any
 
 from checklist_app.core import conditions
 from checklist_app.core.procedure.model import (
+    DERIVED_FACT_CHOICES,
     DERIVED_FACTS,
     SYSTEM_EVENTS,
     AuditItem,
@@ -156,3 +157,9 @@ def _check_derived_fact(m: CheckedMap, fact: Fact) -> None:
         )
     elif fact.type is not expected:
         m.ctx.add(m.at("type"), f"derived fact '{fact.id}' is a {expected.value} fact; declare type: {expected.value}")
+    elif fact.id in DERIVED_FACT_CHOICES and set(fact.choices) != set(DERIVED_FACT_CHOICES[fact.id]):
+        values = ", ".join(DERIVED_FACT_CHOICES[fact.id])
+        m.ctx.add(
+            m.at("choices"),
+            f"derived fact '{fact.id}' takes exactly the values {values}; declare choices: [{values}]",
+        )

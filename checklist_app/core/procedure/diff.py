@@ -6,10 +6,12 @@ step shows as changed, not as removed and added.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import TypeVar
 
+from checklist_app.core.procedure.fact_deadlines import DeadlineBy
 from checklist_app.core.procedure.model import (
     AuditTemplate,
     DeadlineRule,
@@ -152,7 +154,23 @@ def _describe_deadline(rule: DeadlineRule | None) -> str:
     text = f"{rule.offset} from {rule.anchor}"
     if rule.recurs_every is not None:
         text += f", every {rule.recurs_every}"
+    if rule.by is not None:
+        text += f"; {_describe_by(rule.by)}"
     return text
+
+
+def _describe_by(by: DeadlineBy | None) -> str:
+    """'by risk_category: 3/4 -> 1mo every 1mo' (empty when the deadline does not depend on a fact)."""
+    if by is None:
+        return ""
+    cases = []
+    for case in by.cases:
+        values = "/".join(
+            str(v).lower() if isinstance(v, bool) else f"{v:g}" if isinstance(v, float) else str(v) for v in case.values
+        )
+        every = f" every {case.recurs_every}" if case.recurs_every is not None else ""
+        cases.append(f"{values} -> {case.offset}{every}")
+    return f"by {by.fact}: {', '.join(cases)}"
 
 
 def _describe_field(evidence: EvidenceField | None) -> str:
@@ -188,6 +206,7 @@ def _deadline_changes(old: DeadlineRule | None, new: DeadlineRule | None) -> lis
         *_attr("deadline", old.offset, new.offset),
         *_attr("deadline from", old.anchor, new.anchor),
         *_attr("deadline recurs", old.recurs_every, new.recurs_every, _optional),
+        *_attr("deadline by", old.by, new.by, _describe_by),  # type: ignore[arg-type]
         *_attr("deadline basis", old.basis.describe(), new.basis.describe()),
         *_attr("deadline wording", old.description, new.description),
     ]
@@ -241,9 +260,7 @@ def _with_override(procedure: Procedure, step: Step) -> Step:
     effective = procedure.effective_deadline(step)
     if step.deadline is None or effective is None or effective == step.deadline.offset:
         return step
-    deadline = DeadlineRule(
-        step.deadline.anchor, effective, step.deadline.basis, step.deadline.recurs_every, step.deadline.description
-    )
+    deadline = dataclasses.replace(step.deadline, offset=effective)
     return Step(**{**{f.name: getattr(step, f.name) for f in fields(step)}, "deadline": deadline})
 
 

@@ -8,10 +8,12 @@ The file format is documented in `docs/sop-format.md`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from checklist_app.core.procedure.fact_deadlines import DeadlineBy
 from checklist_app.core.wording import sentence_case
 
 
@@ -159,6 +161,20 @@ class DeadlineRule:
     recurs_every: Duration | None = None
     # Text shown to users where the timescale is not a plain offset ("at the strategy discussion").
     description: str = ""
+    # Other durations for some values of one case fact (`offset` and `recurs_every` apply otherwise).
+    by: DeadlineBy | None = None
+
+    def offset_for(self, facts: Mapping[str, object]) -> Duration:
+        case = self.by.case_for(facts) if self.by is not None else None
+        return case.offset if case is not None else self.offset
+
+    def recurrence_for(self, facts: Mapping[str, object]) -> Duration | None:
+        if self.recurs_every is None:
+            return None
+        case = self.by.case_for(facts) if self.by is not None else None
+        if case is not None and case.recurs_every is not None:
+            return case.recurs_every
+        return self.recurs_every
 
     def describe(self, events: dict[str, Event], steps: dict[str, Step]) -> str:
         if self.description:
@@ -446,14 +462,15 @@ class Procedure:
                 return p
         raise KeyError(phase_id)
 
-    def effective_deadline(self, step: Step) -> Duration | None:
-        """The step's offset after local overrides (national rules are never overridden)."""
+    def effective_deadline(self, step: Step, facts: Mapping[str, object] | None = None) -> Duration | None:
+        """The step's offset after local overrides (national rules are never overridden), for a case with
+        `facts` when the deadline depends on one (without facts: the deadline's own `within`)."""
         if step.deadline is None:
             return None
         override = self.settings.deadline_overrides.get(step.id)
         if override is not None and not step.deadline.basis.is_national:
             return override
-        return step.deadline.offset
+        return step.deadline.offset if facts is None else step.deadline.offset_for(facts)
 
     @property
     def label(self) -> str:
@@ -469,6 +486,14 @@ DERIVED_FACTS: dict[str, FactType] = {
     "repeat_missing_episodes": FactType.YESNO,
     "risk_category": FactType.NUMBER,
     "intelligence_items_recorded": FactType.YESNO,
+    "intelligence_priority": FactType.CHOICE,
+    "missing_risk_grade": FactType.CHOICE,
+}
+
+# The values the application gives its derived choice facts; a procedure declares exactly these choices.
+DERIVED_FACT_CHOICES: dict[str, tuple[str, ...]] = {
+    "intelligence_priority": ("high", "medium", "low"),
+    "missing_risk_grade": ("low", "medium", "high"),
 }
 
 # Events the application records itself; a procedure may declare these (and only these) as `system`.

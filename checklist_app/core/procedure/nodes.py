@@ -158,6 +158,11 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+def scalar_value(node: Node) -> object:
+    """A scalar node's value (None for a mapping, a list or a value that cannot be built)."""
+    return _construct(node) if isinstance(node, ScalarNode) else None
+
+
 def _construct(node: ScalarNode) -> object:
     """The scalar's value, or None when it cannot be built (a 5000-digit number, 2026-02-30)."""
     try:

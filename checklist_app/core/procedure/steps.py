@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from yaml.nodes import Node
+
 from checklist_app.core import conditions
 from checklist_app.core.procedure.declarations import (
     EVENTS_AREA,
@@ -13,18 +15,29 @@ from checklist_app.core.procedure.declarations import (
     parse_choices,
     parse_provenance,
 )
+from checklist_app.core.procedure.fact_deadlines import DeadlineBy, DeadlineCase, FactValue
 from checklist_app.core.procedure.model import (
     Anchor,
     AnchorKind,
     DeadlineRule,
     EvidenceField,
+    Fact,
+    FactType,
     FieldType,
     Phase,
     Requirement,
     Step,
     StepRole,
 )
-from checklist_app.core.procedure.nodes import ZERO, CheckedMap, ParseContext, open_mapping
+from checklist_app.core.procedure.nodes import (
+    ZERO,
+    CheckedMap,
+    ParseContext,
+    describe_node,
+    did_you_mean,
+    open_mapping,
+    scalar_value,
+)
 
 MIN_GUIDANCE_CHARS = 80
 _ANCHOR_RE = re.compile(r"^(event|step):\s*(\S+)$")
@@ -84,7 +97,7 @@ def _parse_step(m: CheckedMap, phase_id: str, decls: Declarations) -> Step:
         provenance=parse_provenance(m, "provenance"),
         condition=_parse_condition(m, requirement, decls),
         evidence=parse_evidence_fields(m),
-        deadline=_parse_deadline(m) if m.has("deadline") else None,
+        deadline=_parse_deadline(m, decls) if m.has("deadline") else None,
         depends_on=m.strings("depends_on"),
         sign_off=m.boolean("sign_off"),
         emits=m.strings("emits"),
@@ -155,15 +168,94 @@ def parse_evidence_fields(m: CheckedMap) -> tuple[EvidenceField, ...]:
     return tuple(fields)
 
 
-def _parse_deadline(m: CheckedMap) -> DeadlineRule:
-    d = m.sub("deadline", ("from", "within", "basis"), ("recurs_every", "description"))
+def _parse_deadline(m: CheckedMap, decls: Declarations) -> DeadlineRule:
+    d = m.sub("deadline", ("from", "within", "basis"), ("recurs_every", "description", "by"))
+    recurs_every = d.duration("recurs_every")
     return DeadlineRule(
         anchor=_parse_anchor(d),
         offset=d.duration("within") or ZERO,
         basis=parse_provenance(d, "basis"),
-        recurs_every=d.duration("recurs_every"),
+        recurs_every=recurs_every,
         description=d.text("description"),
+        by=_parse_deadline_by(d, decls, recurs_every is not None) if d.has("by") else None,
     )
+
+
+def _parse_deadline_by(d: CheckedMap, decls: Declarations, recurring: bool) -> DeadlineBy:
+    """`by: {fact: F, cases: [{values: [...], within: D, recurs_every: D}]}`: other durations for some
+    values of fact F. Values must fit F's type; a value may have one case only."""
+    b = d.sub("by", ("fact", "cases"))
+    fact_id = b.text("fact")
+    fact = decls.facts.get(fact_id)
+    if fact_id and fact is None:
+        message = (
+            f"the deadline depends on unknown fact '{fact_id}'{did_you_mean(fact_id, decls.facts)}; "
+            "declare it under facts"
+        )
+        b.ctx.add_reference(b.at("fact"), message, FACTS_AREA)
+    cases: list[DeadlineCase] = []
+    first_case: dict[tuple[str, FactValue], str] = {}
+    for path, node in b.items_of("cases", min_items=1, what="case"):
+        c = open_mapping(b.ctx, node, path, ("values", "within"), ("recurs_every",))
+        if c is None:
+            continue
+        offset = c.duration("within") or ZERO
+        every = c.duration("recurs_every")
+        if every is not None and not recurring:
+            c.ctx.add(
+                c.at("recurs_every"),
+                "a case can set recurs_every only when the deadline itself recurs; add recurs_every to the deadline",
+            )
+        values: list[FactValue] = []
+        for value_path, value_node in c.items_of("values", min_items=1, what="value"):
+            value = _case_value(c.ctx, value_node, value_path, fact)
+            if value is None:
+                continue
+            key = _value_key(value)
+            if key in first_case:
+                message = f"value {_shown(value)} already has a case ({first_case[key]}); give each value one case"
+                c.ctx.add(value_path, message)
+                continue
+            first_case[key] = path.rsplit(".", 1)[-1]
+            values.append(value)
+        cases.append(DeadlineCase(tuple(values), offset, every))
+    return DeadlineBy(fact_id, tuple(cases))
+
+
+def _case_value(ctx: ParseContext, node: Node, path: str, fact: Fact | None) -> FactValue | None:
+    """The value if it fits the fact's type (any scalar when the fact is unknown, already reported)."""
+    value = scalar_value(node)
+    found = describe_node(node)
+    if not isinstance(value, bool | int | float | str):
+        ctx.add(path, f"expected a value of the fact (a number, true or false, or a choice) but found {found}", node)
+        return None
+    if fact is None:
+        return value
+    if fact.type is FactType.YESNO and not isinstance(value, bool):
+        ctx.add(path, f"fact '{fact.id}' is yes/no: the value must be true or false, not {found}", node)
+        return None
+    if fact.type is FactType.NUMBER and (isinstance(value, bool) or not isinstance(value, int | float)):
+        ctx.add(path, f"fact '{fact.id}' is a number: the value must be a number, not {found}", node)
+        return None
+    if fact.type is FactType.CHOICE and (not isinstance(value, str) or value not in fact.choices):
+        choices = ", ".join(fact.choices)
+        ctx.add(path, f"{found} is not a choice of fact '{fact.id}'; expected one of: {choices}", node)
+        return None
+    return value
+
+
+def _value_key(value: FactValue) -> tuple[str, FactValue]:
+    if isinstance(value, bool):
+        return ("yesno", value)
+    if isinstance(value, int | float):
+        return ("number", float(value))
+    return ("text", value)
+
+
+def _shown(value: FactValue) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else f"{value:g}"
 
 
 def _parse_anchor(d: CheckedMap) -> Anchor:
