@@ -4,7 +4,7 @@ the newest (1.1) while 1.0 stays published for the cases pinned to it."""
 from __future__ import annotations
 
 from checklist_app import paths
-from checklist_app.core.sop_loader import validate_file
+from checklist_app.core.procedure.loader import validate_file
 from checklist_app.services import procedures
 from checklist_app.services.context import ServiceContext
 
