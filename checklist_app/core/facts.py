@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.core.deadlines import due_at, require_aware
-from checklist_app.core.intelligence import PRIORITIES
 from checklist_app.core.procedure.model import Duration
+from checklist_app.core.wording import PRIORITIES
 
 AGE_BANDS = ("0-12", "13-15", "16-17", "18-24")
 

@@ -24,6 +24,7 @@ from checklist_app.core.deadlines import (
 )
 from checklist_app.core.procedure.fact_deadlines import DeadlineBy
 from checklist_app.core.procedure.model import Anchor, AnchorKind, Duration, Procedure, Requirement, Step
+from checklist_app.core.wording import sentence_case
 
 
 class StepStatus(StrEnum):
@@ -156,7 +157,7 @@ def _build_plan(procedure: Procedure) -> _Plan:
                 text += f", then every {rule.recurs_every.describe()}"
             if rule.by is not None and not rule.description:
                 fact = facts.get(rule.by.fact)
-                title = _sentence_start(fact.title) if fact is not None else rule.by.fact
+                title = sentence_case(fact.title) if fact is not None else rule.by.fact
                 text += f"; {rule.by.describe(title, rule.recurs_every is not None)}"
             if rule.anchor.kind is AnchorKind.EVENT:
                 event = events.get(rule.anchor.ref)
@@ -320,12 +321,6 @@ class _Context:
         if anchor_record.status is StepStatus.NOT_APPLICABLE or not self.applicable[anchor.ref]:
             return None, ""
         return None, waiting_text
-
-
-def _sentence_start(title: str) -> str:
-    """'Current CSE risk category' -> 'current CSE risk category' inside a sentence, acronyms kept."""
-    first = title.split(" ", 1)[0]
-    return title if len(first) > 1 and first[:2].isupper() else title[:1].lower() + title[1:]
 
 
 def _holds(condition: Expr | None, facts: Mapping[str, object], occurred: set[str]) -> bool:
