@@ -61,6 +61,7 @@ def story(data: CaseworkData) -> list[Flowable]:
     out += _intelligence(w, c)
     out += _decisions(w, c)
     out += _missing(w, c)
+    out += _supervision(w, data)
     out += _trail(w, data)
     return out
 
@@ -209,6 +210,63 @@ def _missing(w: Wording, c: CaseDetail) -> list[Flowable]:
         for m in reversed(c.missing_episodes)
     ]
     return [*out, table(w.columns("missing_columns"), rows, (1.0, 1.0, 0.7, 1.2, 1.2, 1.0, 2.6), total_width=WIDTH)]
+
+
+def _supervision(w: Wording, data: CaseworkData) -> list[Flowable]:
+    out: list[Flowable] = [para(w("review_heading"), "h1")]
+    if data.reviews:
+        rows = [
+            (
+                when(r.started_at),
+                r.kind,
+                r.reviewer_name,
+                r.status,
+                r.findings,
+                "\n".join(f"{s.signer_name}, {when(s.signed_at)} [{s.state.value}]" for s in r.signatures),
+            )
+            for r in reversed(data.reviews)
+        ]
+        out.append(table(w.columns("review_columns"), rows, (1.0, 0.8, 1.1, 0.7, 3.0, 1.8), total_width=WIDTH))
+    else:
+        out.append(para(w("review_none")))
+    out.append(para(w("action_heading"), "h2"))
+    if data.actions:
+        rows = [
+            (
+                when(a.directed_at),
+                a.directed_by_name,
+                a.description,
+                a.owner_name,
+                when(a.due_at),
+                a.status + (" (overdue)" if a.overdue else ""),
+                f"{when(a.completed_at)} {a.completed_by_name}".strip(),
+                a.completion_note,
+            )
+            for a in data.actions
+        ]
+        widths = (1.0, 1.0, 2.4, 1.0, 1.0, 0.8, 1.2, 1.6)
+        out.append(table(w.columns("action_columns"), rows, widths, total_width=WIDTH))
+    else:
+        out.append(para(w("action_none")))
+    out += [para(w("signature_heading"), "h1"), para(w("signature_intro"), "note")]
+    if data.signatures:
+        rows = [
+            (
+                f"{s.signed_at:%d %b %Y %H:%M}",
+                s.signer_name,
+                s.signer_role,
+                s.meaning,
+                f"{s.object_type} {s.object_id}",
+                s.state.value,
+                s.comment,
+            )
+            for s in data.signatures
+        ]
+        widths = (1.1, 1.2, 0.9, 1.1, 1.1, 0.8, 2.2)
+        out.append(table(w.columns("signature_columns"), rows, widths, total_width=WIDTH))
+    else:
+        out.append(para(w("signature_none")))
+    return out
 
 
 def _trail(w: Wording, data: CaseworkData) -> list[Flowable]:

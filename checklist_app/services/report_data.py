@@ -25,6 +25,8 @@ from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import InvalidInput, NotFound
 from checklist_app.services.procedures import find_version
+from checklist_app.services.reviews import DirectedActionView, ReviewView
+from checklist_app.services.signatures import SignatureView
 from checklist_app.store import audit
 from checklist_app.store.audit import Operation
 from checklist_app.store.models import AuditEntry, Case, District
@@ -69,6 +71,9 @@ class CaseworkData:
     trail: tuple[TrailEntry, ...]  # oldest first, at most TRAIL_LIMIT
     trail_total: int  # every entry about the case, consultations included
     trail_consultations: int  # views and lists, counted, not listed
+    reviews: tuple[ReviewView, ...] = ()  # newest first, with their directions
+    actions: tuple[DirectedActionView, ...] = ()  # every directed action, open first
+    signatures: tuple[SignatureView, ...] = ()  # oldest first, valid or superseded
 
 
 def is_command_line(actor: Actor) -> bool:
@@ -111,6 +116,7 @@ def casework(ctx: ServiceContext, actor: Actor, reference: str) -> CaseworkData:
         loaded = cs.load_for(session, ctx, case)
         detail = _detail(session, ctx, loaded, actor, now)
         trail, total, consultations = _trail(session, case_id)
+        reviews, actions, signed = _supervision(session, ctx, case_id, now)
         seq, head_hash = audit.head(session)
     stamp = ReportStamp(
         new_report_id("casework", now),
@@ -121,7 +127,41 @@ def casework(ctx: ServiceContext, actor: Actor, reference: str) -> CaseworkData:
         seq,
         head_hash,
     )
-    return CaseworkData(stamp, detail, trail, total, consultations)
+    return CaseworkData(stamp, detail, trail, total, consultations, reviews, actions, signed)
+
+
+def _supervision(
+    session: Session, ctx: ServiceContext, case_id: int, now: datetime
+) -> tuple[tuple[ReviewView, ...], tuple[DirectedActionView, ...], tuple[SignatureView, ...]]:
+    """Reviews, directions and signatures as the supervision screens show them (the report's own
+    disclosure entry covers reading them)."""
+    from checklist_app.services import reviews as rv
+    from checklist_app.services.signatures import _view as signature_view
+    from checklist_app.services.signatures import signatures_on
+    from checklist_app.store.models import DirectedAction, Signature, SupervisoryReview
+
+    review_rows = session.scalars(
+        select(SupervisoryReview)
+        .where(SupervisoryReview.case_id == case_id)
+        .order_by(SupervisoryReview.started_at.desc(), SupervisoryReview.id.desc())
+    ).all()
+    action_rows = list(session.scalars(select(DirectedAction).where(DirectedAction.case_id == case_id)))
+    action_rows.sort(key=lambda a: (a.status != "open", a.due_at, a.id))
+    sig_rows = session.scalars(
+        select(Signature).where(Signature.case_id == case_id).order_by(Signature.signed_at, Signature.id)
+    ).all()
+    by_type: dict[str, set[int]] = {}
+    for sig in sig_rows:
+        by_type.setdefault(sig.object_type, set()).add(sig.object_id)
+    states = {}
+    for object_type, ids in by_type.items():
+        for views in signatures_on(session, object_type, ids).values():
+            states.update({v.id: v.state for v in views})
+    return (
+        tuple(rv._view(session, ctx, r, now) for r in review_rows),
+        tuple(rv._action_views(session, action_rows, now)),
+        tuple(signature_view(sig, states[sig.id]) for sig in sig_rows),
+    )
 
 
 def _trail(session: Session, case_id: int) -> tuple[tuple[TrailEntry, ...], int, int]:

@@ -1,0 +1,93 @@
+"""Time the two reports beside the bare SQL behind them, in the same run.
+
+    python scripts/bench_reports.py --db /tmp/r20k.db [--rounds 3]
+
+The one-year compliance report for all districts and one casework report are generated in full (data,
+layout, PDF file, disclosure entry). Every SQL statement a report sends is captured with its parameters and
+then replayed on a raw DB-API cursor: that replay is the "bare queries" time the report is compared with.
+Run it on a copy: each report adds a disclosure entry to the audit log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import event, func, select
+
+from checklist_app.reports.generate import casework_report, compliance_report
+from checklist_app.services.context import ServiceContext, system_actor
+from checklist_app.store.models import Case, StepRecord
+
+
+def captured(ctx: ServiceContext, run):  # type: ignore[no-untyped-def]
+    statements: list[tuple[str, object]] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") or statement.lstrip().upper().startswith("WITH"):
+            statements.append((statement, parameters))
+
+    event.listen(ctx.db.engine, "before_cursor_execute", listen)
+    try:
+        start = time.perf_counter()
+        run()
+        elapsed = time.perf_counter() - start
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", listen)
+    return elapsed, statements
+
+
+def replay(ctx: ServiceContext, statements: list[tuple[str, object]]) -> float:
+    raw = ctx.db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        start = time.perf_counter()
+        for statement, parameters in statements:
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+        elapsed = time.perf_counter() - start
+        raw.rollback()
+        return elapsed
+    finally:
+        raw.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    actor = system_actor()
+    with ServiceContext.open(args.db) as ctx, tempfile.TemporaryDirectory() as folder:
+        end = ctx.now().date().replace(day=1) - timedelta(days=1)
+        start = date(end.year - 1, end.month, 1) + timedelta(days=31)
+        start = start.replace(day=1)  # twelve whole months ending with the last complete one
+        with ctx.db.read() as s:
+            # A busy case: the most step records.
+            case_id = s.scalar(
+                select(StepRecord.case_id).group_by(StepRecord.case_id).order_by(func.count().desc()).limit(1)
+            )
+            reference = s.scalar(select(Case.reference).where(Case.id == case_id))
+        print(f"compliance {start} to {end}, all districts; casework {reference}")
+        for name, make in (
+            (
+                "compliance (1 year, all districts)",
+                lambda i: compliance_report(ctx, actor, start, end, [], Path(folder) / f"c{i}.pdf"),
+            ),
+            ("casework (one case)", lambda i: casework_report(ctx, actor, reference, Path(folder) / f"w{i}.pdf")),
+        ):
+            reports, bare = [], []
+            for i in range(args.rounds):
+                elapsed, statements = captured(ctx, lambda i=i, make=make: make(i))
+                reports.append(elapsed)
+                bare.append(replay(ctx, statements))
+            r, b = statistics.median(reports), statistics.median(bare)
+            print(f"{name}: report {r:.3f} s, bare queries {b:.3f} s ({len(statements)} statements), ratio {r / b:.2f}")
+
+
+if __name__ == "__main__":
+    main()

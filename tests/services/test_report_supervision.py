@@ -1,0 +1,56 @@
+"""The casework report prints the case's supervisory reviews, directed actions and every signature with
+its state; who may produce it; producing it is audited as a disclosure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORD
+from pypdf import PdfReader
+from sqlalchemy import select
+from support import open_case
+from test_reviews import ANSWERS, signed_review
+
+from checklist_app.reports.generate import casework_report
+from checklist_app.services import reviews
+from checklist_app.services.errors import PermissionDenied
+from checklist_app.store.models import AuditEntry, Case
+
+
+def test_reviews_actions_and_signatures_in_the_casework_report(world, tmp_path: Path):  # type: ignore[no-untyped-def]
+    case = open_case(world)
+    review, action = signed_review(world, case.id)
+    reviews.save_review(world.ctx, world.supervisor, review.id, ANSWERS, "Findings corrected after review")
+    reviews.sign_review(world.ctx, world.supervisor, review.id, PASSWORD)
+    with world.ctx.db.read() as session:
+        reference = session.scalar(select(Case.reference).where(Case.id == case.id))
+    out = tmp_path / "case.pdf"
+    result = casework_report(world.ctx, world.supervisor, reference, out)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(str(out)).pages)
+    assert "Supervisory reviews and directed actions" in text
+    assert "Findings corrected after review" in text
+    assert "Reassess risk with the SERAF tool" in text
+    assert "superseded" in text and "valid" in text
+    assert text.count(" reviewed ") >= 2  # both signatures, with their meaning
+    with world.ctx.db.read() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).one()
+    assert (entry.operation, entry.action, entry.case_id, entry.username) == (
+        "disclosure",
+        "report.casework",
+        case.id,
+        world.supervisor.username,
+    )
+    assert result.report_id in entry.details and reference in entry.details
+    del action
+
+
+def test_who_may_produce_a_casework_report(world, tmp_path: Path):  # type: ignore[no-untyped-def]
+    case = open_case(world)
+    with world.ctx.db.read() as session:
+        reference = session.scalar(select(Case.reference).where(Case.id == case.id))
+    casework_report(world.ctx, world.auditor, reference, tmp_path / "a.pdf")
+    for actor in (world.investigator, world.intel, world.admin):
+        with pytest.raises(PermissionDenied):
+            casework_report(world.ctx, actor, reference, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
