@@ -62,6 +62,7 @@ def story(data: CaseworkData) -> list[Flowable]:
     out += _decisions(w, c)
     out += _missing(w, c)
     out += _supervision(w, data)
+    out += _audits(w, data)
     out += _trail(w, data)
     return out
 
@@ -266,6 +267,54 @@ def _supervision(w: Wording, data: CaseworkData) -> list[Flowable]:
         out.append(table(w.columns("signature_columns"), rows, widths, total_width=WIDTH))
     else:
         out.append(para(w("signature_none")))
+    return out
+
+
+def _audits(w: Wording, data: CaseworkData) -> list[Flowable]:
+    out: list[Flowable] = [para(w("audit_heading"), "h1")]
+    if not data.audits:
+        return [*out, para(w("audit_none"))]
+    for a in data.audits:
+        grades = dict(a.overall_grades)
+        out.append(
+            para(
+                w(
+                    "audit_summary",
+                    period=a.round_period,
+                    auditor=a.auditor,
+                    status=a.status,
+                    signed=when(a.signed_at),
+                    grade=grades.get(a.overall_grade, a.overall_grade) or "-",
+                    score="" if a.score is None else f"{a.score:g}",
+                    rationale=a.rationale,
+                )
+            )
+        )
+        labels = dict(a.item_grades)
+        findings = [
+            (i.item_id, "yes" if i.critical else "", labels.get(i.grade, i.grade), i.comment)
+            for i in a.items
+            if i.grade or i.comment
+        ]
+        if findings:
+            out.append(table(w.columns("finding_columns"), findings, (2.2, 0.6, 1.2, 3.5), total_width=WIDTH))
+        if a.remedial_actions:
+            rows = [
+                (
+                    r.description,
+                    r.owner,
+                    r.priority,
+                    when(r.due_at),
+                    r.status + (" (overdue)" if r.overdue else ""),
+                    f"{when(r.completed_at)} {r.completion_note}".strip(),
+                    f"{r.follow_up} {r.follow_up_note}".strip(),
+                )
+                for r in a.remedial_actions
+            ]
+            widths = (2.4, 1.0, 0.7, 1.0, 0.9, 1.4, 1.2)
+            out.append(gap(2))
+            out.append(table(w.columns("remedial_columns"), rows, widths, total_width=WIDTH))
+        out.append(gap(3))
     return out
 
 

@@ -72,6 +72,15 @@ def trend_lines(
 ) -> Drawing:
     d = Drawing(width, height)
     d.add(String(0, height - 12, title, fontName="Helvetica-Bold", fontSize=10))
+    # A line needs two months with a figure; a district with fewer is named beside the chart, not drawn.
+    drawn = [(name, values) for name, values in series if sum(v is not None for v in values) >= 2]
+    left_out = [name for name, values in series if sum(v is not None for v in values) < 2]
+    if left_out:
+        d.add(String(width - 140, 20, "Too few months to draw: " + ", ".join(left_out), fontSize=6.5))
+    series = drawn
+    if not series:
+        d.add(String(40, height / 2, "No district has figures for two or more months.", fontSize=9))
+        return d
     chart = HorizontalLineChart()
     chart.x, chart.y = 40, 40
     chart.width, chart.height = width - 190, height - 70

@@ -103,6 +103,27 @@ def summary_rows(w: Wording, f: ComplianceFigures) -> list[list[str]]:
                 *across(lambda n, t=table_, s=stage: _of(f.timed_total(t, n, s)), _of(total)),
             ]
         )
+    open_all = sum(o for o, _ in f.remedial_open.values())
+    overdue_all = sum(d for _, d in f.remedial_open.values())
+    rows.append(
+        [
+            w("m_remedial"),
+            *across(
+                lambda n: f"{f.remedial_open.get(n, (0, 0))[0]} ({f.remedial_open.get(n, (0, 0))[1]} overdue)",
+                f"{open_all} ({overdue_all} overdue)",
+            ),
+        ]
+    )
+    grades = sorted({g for _, g in f.audit_grades})
+    rows.append(
+        [
+            w("m_audits"),
+            *across(
+                lambda n: _grades(f, n, grades),
+                _grades(f, None, grades),
+            ),
+        ]
+    )
     over = [o for o in f.workload if o.load > f.workload_threshold]
     rows.append(
         [
@@ -116,6 +137,15 @@ def summary_rows(w: Wording, f: ComplianceFigures) -> list[list[str]]:
         ]
     )
     return rows
+
+
+def _grades(f: ComplianceFigures, district: str | None, grades: list[str]) -> str:
+    counts = {
+        g: sum(n for (d, grade), n in f.audit_grades.items() if grade == g and (district is None or d == district))
+        for g in grades
+    }
+    shown = [f"{g or 'ungraded'}: {n}" for g, n in counts.items() if n]
+    return ", ".join(shown) if shown else "none signed"
 
 
 def _overdue_cases(f: ComplianceFigures, n: str) -> str:

@@ -157,7 +157,13 @@ def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
         "worst_overdue.csv": [["case", "district", "step", "title", "due_utc", "days_overdue", "officer"]],
         "workload.csv": [["district", "officer", "open_cases", "weighted_load", "threshold"]],
         "not_applicable_reasons.csv": [["district", "reason", "steps"]],
+        "audit_grades.csv": [["district", "overall_grade", "case_audits_signed"]],
+        "remedial_open.csv": [["district", "open", "overdue"]],
     }
+    for (district, grade), count in sorted(f.audit_grades.items()):
+        tables["audit_grades.csv"].append([district, grade, count])
+    for district, (open_count, overdue) in sorted(f.remedial_open.items()):
+        tables["remedial_open.csv"].append([district, open_count, overdue])
     for n in f.districts:
         for m in f.months:
             s = f.steps.get((n, m), StepCounts())

@@ -21,9 +21,11 @@ from checklist_app.core.procedure.model import Duration, DurationUnit, Settings
 from checklist_app.services.views import RETURN_INTERVIEW_WITHIN, SAFE_AND_WELL_WITHIN
 from checklist_app.store.models import (
     Case,
+    CaseAudit,
     CaseSummary,
     IntelligenceItem,
     MissingEpisode,
+    RemedialAction,
     RiskAssessment,
     StepRecord,
     User,
@@ -150,6 +152,8 @@ class ComplianceFigures:
     workload: list[OfficerLoad] = field(default_factory=list)
     workload_threshold: float = 0.0
     workload_rule: str = ""
+    audit_grades: dict[tuple[str, str], int] = field(default_factory=dict)  # (district, overall grade), signed
+    remedial_open: dict[str, tuple[int, int]] = field(default_factory=dict)  # district: (open, of them overdue)
 
     # Totals over months, for the district comparison and the summary.
     def step_total(self, district: str) -> StepCounts:
@@ -197,7 +201,35 @@ def gather(
     _risk_reviews(session, figures, names, ids, period, now)
     _missing(session, figures, names, ids, period, now)
     _workload(session, figures, names, ids, settings)
+    _audits(session, figures, names, ids, period, now)
     return figures
+
+
+def _audits(
+    session: Session, fig: ComplianceFigures, names: dict[int, str], ids: tuple[int, ...], p: Period, now: datetime
+) -> None:
+    """Overall grades of case audits signed in the period; remedial actions still open now."""
+    rows = session.execute(
+        select(Case.district_id, CaseAudit.overall_grade, func.count())
+        .join(Case, Case.id == CaseAudit.case_id)
+        .where(
+            CaseAudit.status == "signed",
+            CaseAudit.signed_at >= _utc(p.start_at),
+            CaseAudit.signed_at < _utc(p.end_at),
+            Case.district_id.in_(ids),
+        )
+        .group_by(Case.district_id, CaseAudit.overall_grade)
+    ).all()
+    for district_id, grade, count in rows:
+        fig.audit_grades[(names[district_id], grade)] = int(count)
+    rows = session.execute(
+        select(Case.district_id, func.count(), _count(RemedialAction.due_at < _utc(now)))
+        .join(Case, Case.id == RemedialAction.case_id)
+        .where(RemedialAction.status == "open", Case.district_id.in_(ids))
+        .group_by(Case.district_id)
+    ).all()
+    for district_id, open_count, overdue in rows:
+        fig.remedial_open[names[district_id]] = (int(open_count), int(overdue))
 
 
 def _steps(session: Session, fig: ComplianceFigures, names: dict[int, str], ids: tuple[int, ...], p: Period) -> None:

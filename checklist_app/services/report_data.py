@@ -19,17 +19,17 @@ from sqlalchemy.orm import Session
 from checklist_app.core.permissions import Action, Actor, PermissionDenied, Scope, require, scope_for
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import case_state as cs
+from checklist_app.services.audit_dto import AuditForm
 from checklist_app.services.cases import _detail
 from checklist_app.services.compliance import ComplianceFigures, Period, gather
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import InvalidInput, NotFound
-from checklist_app.services.procedures import find_version
 from checklist_app.services.reviews import DirectedActionView, ReviewView
 from checklist_app.services.signatures import SignatureView
 from checklist_app.store import audit
 from checklist_app.store.audit import Operation
-from checklist_app.store.models import AuditEntry, Case, District
+from checklist_app.store.models import AuditEntry, Case, District, ProcedureVersion
 
 # The newest entries of a case's audit trail a casework report prints; older ones are counted.
 TRAIL_LIMIT = 400
@@ -74,6 +74,7 @@ class CaseworkData:
     reviews: tuple[ReviewView, ...] = ()  # newest first, with their directions
     actions: tuple[DirectedActionView, ...] = ()  # every directed action, open first
     signatures: tuple[SignatureView, ...] = ()  # oldest first, valid or superseded
+    audits: tuple[AuditForm, ...] = ()  # case audits begun on the case, with findings and remedial actions
 
 
 def is_command_line(actor: Actor) -> bool:
@@ -117,6 +118,7 @@ def casework(ctx: ServiceContext, actor: Actor, reference: str) -> CaseworkData:
         detail = _detail(session, ctx, loaded, actor, now)
         trail, total, consultations = _trail(session, case_id)
         reviews, actions, signed = _supervision(session, ctx, case_id, now)
+        audits = _audits(session, ctx, case_id, now)
         seq, head_hash = audit.head(session)
     stamp = ReportStamp(
         new_report_id("casework", now),
@@ -127,7 +129,17 @@ def casework(ctx: ServiceContext, actor: Actor, reference: str) -> CaseworkData:
         seq,
         head_hash,
     )
-    return CaseworkData(stamp, detail, trail, total, consultations, reviews, actions, signed)
+    return CaseworkData(stamp, detail, trail, total, consultations, reviews, actions, signed, audits)
+
+
+def _audits(session: Session, ctx: ServiceContext, case_id: int, now: datetime) -> tuple[AuditForm, ...]:
+    from checklist_app.services.case_audits import _form
+    from checklist_app.store.models import CaseAudit
+
+    rows = session.scalars(
+        select(CaseAudit).where(CaseAudit.case_id == case_id, CaseAudit.status != "pending").order_by(CaseAudit.id)
+    ).all()
+    return tuple(_form(session, ctx, audit, now) for audit in rows)
 
 
 def _supervision(
@@ -280,8 +292,11 @@ def compliance(
     require_report(actor, Action.REPORT_COMPLIANCE, tuple(d for d, _ in districts))
     period = Period(start, end)
     with ctx.db.read() as session:
-        version = find_version(session, "cse-sop")
-        procedure = ctx.procedure(session, version.id)
+        # The settings (targets, workload weights) of the most recently published procedure version.
+        version_id = session.scalar(select(ProcedureVersion.id).order_by(ProcedureVersion.id.desc()).limit(1))
+        if version_id is None:
+            raise NotFound("No procedure has been published. Publish one with `checklist-app sop publish FILE`.")
+        procedure = ctx.procedure(session, version_id)
         figures = gather(session, procedure.settings, ctx.calendar, period, districts, now)
         seq, head_hash = audit.head(session)
     names = ", ".join(n for _, n in districts)

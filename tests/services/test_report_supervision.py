@@ -54,3 +54,29 @@ def test_who_may_produce_a_casework_report(world, tmp_path: Path):  # type: igno
         with pytest.raises(PermissionDenied):
             casework_report(world.ctx, actor, reference, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_audit_findings_remedial_actions_and_grades_in_the_reports(world, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from test_audit_services import _signed_audit
+
+    from checklist_app.reports.generate import compliance_report
+    from checklist_app.store.models import CaseAudit
+
+    audit_id, _ = _signed_audit(world, remedial_owner=world.supervisor)
+    with world.ctx.db.read() as session:
+        audit = session.get(CaseAudit, audit_id)
+        reference = session.scalar(select(Case.reference).where(Case.id == audit.case_id))
+    out = tmp_path / "case.pdf"
+    casework_report(world.ctx, world.auditor, reference, out)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(str(out)).pages)
+    assert "Casework audits: findings and remedial actions" in text
+    assert "Record the grounds for the flag." in text
+    assert "Sound." in text
+    today = world.clock.now.date()
+    report = tmp_path / "compliance.pdf"
+    compliance_report(world.ctx, world.auditor, date(today.year, 1, 1), today, ["Sheffield"], report)
+    summary = " ".join((PdfReader(str(report)).pages[0].extract_text() or "").split())
+    assert "Remedial actions from audits still open, now 1 (0 overdue)" in summary
+    assert "Case audits signed in the period, by overall grade good: 1" in summary.replace("Good", "good")
