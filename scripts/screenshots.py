@@ -11,7 +11,7 @@ with QWidget.grab():
     07-missing  08-events  09-new-case  10-lock
 
 and with `--admin`, as the demo administrator: 11-admin-accounts  12-admin-teams  13-admin-procedures
-14-admin-database.
+14-admin-database; with `--auditor`, as the demo auditor: 15-audit-round  16-audit-form.
 
 With `--scale 1.5` Qt scales everything by 1.5 (QT_SCALE_FACTOR) and the files get the suffix `@150`. It needs
 a display: run it under Xvfb with scripts/screenshots.sh. Exits 0 when every screenshot was saved, 1 with the
@@ -93,6 +93,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--admin", action="store_true", help="log on as the demo administrator and shoot the console (11-14) only"
     )
+    parser.add_argument(
+        "--auditor", action="store_true", help="log on as the demo auditor and shoot the audit desk (15-16) only"
+    )
     args = parser.parse_args(argv)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -101,6 +104,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.width, args.height = width, height
     if args.admin:
         args.user = "admin"
+    if args.auditor:
+        args.user = "auditor"
     if not 0.5 <= args.scale <= 4:
         parser.error("--scale must be between 0.5 and 4")
     return args
@@ -353,6 +358,60 @@ class Driver:
         self.settle("the database page")
         self.save(window, "14-admin-database")
 
+    def _audit_desk(self, window: Any) -> None:
+        """15-16: a round drawn this year (strata, sample, cases set aside) and the audit form of one sampled
+        case, partly graded with a remedial action."""
+        from checklist_app.services import accounts, case_audits
+        from checklist_app.ui.audit.desk import AuditDesk, NewRoundDialog
+        from checklist_app.ui.audit.form import AuditFormDialog
+
+        tabs = window.ui.caseTabs
+        desk = next(tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), AuditDesk))
+        tabs.setCurrentWidget(desk)
+        self.settle("the audit rounds")
+        dialog = NewRoundDialog(desk.session, desk)
+        dialog.period.setText(str(desk.session.now().year))
+        dialog.seed.setText("20261202")
+        dialog.show()
+        self.pump(0.3)
+        dialog.ok_button.click()
+        self.wait_until("the new round's draw", lambda: dialog.created is not None or dialog.problem.text())
+        if dialog.created is None:
+            raise ScreenshotError(f"the audit round was refused: {dialog.problem.text()}")
+        desk.refresh()
+        self.settle("the audit rounds")
+        desk.show_round(dialog.created.summary.id)
+        self.settle("the audit round")
+        desk.sampled.selectRow(0)
+        self.save(window, "15-audit-round")
+        session = desk.session
+        audit_id = dialog.created.sampled[0].audit_id
+        form = case_audits.audit_form(session.ctx, session.actor, audit_id)
+        grades = {item.item_id: "compliant" for item in form.items[:8]}
+        comments = {}
+        if len(form.items) > 8:
+            grades[form.items[8].item_id] = "partial"
+            comments[form.items[8].item_id] = "Safety plan agreed a day late; no carer signature."
+        case_audits.save_audit(session.ctx, session.actor, audit_id, grades=grades, comments=comments)
+        owner = next(u for u in accounts.list_users(session.ctx) if u.role == "supervisor" and u.active)
+        case_audits.raise_remedial_action(
+            session.ctx,
+            session.actor,
+            audit_id,
+            description="Agree safety plans the same day and record the carers' agreement.",
+            owner_id=owner.id,
+            priority="medium",
+        )
+        desk.open_audit(audit_id)
+        audit = self.wait_until(
+            "the audit form",
+            lambda: next((w for w in desk.findChildren(AuditFormDialog) if w.form is not None), None),
+        )
+        audit.resize(int(self.args.width * 0.95), int(self.args.height * 0.95))
+        self.settle("the audit form")
+        self.save(audit, "16-audit-form")
+        audit.close()
+
     def _take_all(self) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
@@ -378,7 +437,7 @@ class Driver:
         self.pump(0.3)
         if not login.ui.logOnButton.isEnabled():
             raise ScreenshotError("the Log on button stayed disabled after the banner and credentials")
-        if not self.args.admin:  # the investigator's run keeps the log-on picture
+        if not (self.args.admin or self.args.auditor):  # the investigator's run keeps the log-on picture
             self.save(login, "01-logon")
         login.ui.logOnButton.click()
 
@@ -390,6 +449,9 @@ class Driver:
         window.activateWindow()
         if self.args.admin:
             self._admin_console(window)
+            return
+        if self.args.auditor:
+            self._audit_desk(window)
             return
         page = window.case_list
         self.wait_until("the case list rows", lambda: page.model.rows and self.idle())
@@ -491,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
     watchdog.daemon = True
     watchdog.start()
     try:
-        if args.admin:
+        if args.admin or args.auditor:
             return Driver(args, 0, "", 0).run()
         steps_case, step_id, tabs_case = choose_cases(args.db, args.user)
         print(f"screenshots: steps from case {steps_case} (step {step_id}), other tabs from case {tabs_case}")

@@ -159,6 +159,7 @@ class AuditDesk(QWidget):
             box_layout.addWidget(QLabel(f"<b>{title}</b>"))
             box_layout.addWidget(widget)
             tables.addWidget(box)
+        tables.setSizes([400, 500, 300])  # strata and sample both fully readable; set-aside reasons wrap
         lower_layout.addWidget(tables, 1)
         split.addWidget(lower)
         split.setStretchFactor(1, 3)

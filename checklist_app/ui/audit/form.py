@@ -188,9 +188,13 @@ class AuditFormDialog(QDialog):
         self.rationale.setReadOnly(signed)
         labels = dict(form.overall_grades)
         score = "not scored yet" if form.score is None else f"score {form.score:.0%}"
-        indicated = labels.get(form.indicated_grade, "when every item is graded")
-        cap = f"; critical failures cap it at {labels[form.cap]}" if form.critical_failures else ""
-        self.verdict.setText(f"{score}; the template indicates {indicated}{cap}.")
+        indicated = (
+            f"the template's rules give {labels[form.indicated_grade]}"
+            if form.indicated_grade
+            else f"{sum(1 for i in form.items if i.grade)} of {len(form.items)} items graded"
+        )
+        cap = f"; critical failures cap the grade at {labels[form.cap]}" if form.critical_failures else ""
+        self.verdict.setText(f"{score}; {indicated}{cap}.")
         self.actions.setText(
             "<br>".join(
                 f"{a.description} — {a.owner}, {a.priority}, due {a.due_at:%d %b %Y} ({a.status}"
