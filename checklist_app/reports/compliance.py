@@ -91,6 +91,7 @@ def summary_rows(w: Wording, f: ComplianceFigures) -> list[list[str]]:
     for label, table_, stage in [
         *((w("m_intel", stage=w("stage", code=s)), f.intel, s) for s in INTEL_STAGES),
         (w("m_risk"), f.risk_reviews, None),
+        (w("m_review", interval=f.review_interval), f.reviews, None),
         (w("m_rhi"), f.return_interviews, None),
         (w("m_sw"), f.safe_and_well, None),
     ]:

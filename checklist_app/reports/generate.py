@@ -159,7 +159,10 @@ def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
         "not_applicable_reasons.csv": [["district", "reason", "steps"]],
         "audit_grades.csv": [["district", "overall_grade", "case_audits_signed"]],
         "remedial_open.csv": [["district", "open", "overdue"]],
+        "supervisory_reviews.csv": [["district", "month", "in_date", "late"]],
     }
+    for (district, month), t in sorted(f.reviews.items()):
+        tables["supervisory_reviews.csv"].append([district, month, t.within, t.late])
     for (district, grade), count in sorted(f.audit_grades.items()):
         tables["audit_grades.csv"].append([district, grade, count])
     for district, (open_count, overdue) in sorted(f.remedial_open.items()):

@@ -28,6 +28,7 @@ from checklist_app.store.models import (
     RemedialAction,
     RiskAssessment,
     StepRecord,
+    SupervisoryReview,
     User,
 )
 from checklist_app.store.sqlfuncs import count_below, epoch_seconds, seconds_between, year_month
@@ -153,6 +154,8 @@ class ComplianceFigures:
     workload_threshold: float = 0.0
     workload_rule: str = ""
     audit_grades: dict[tuple[str, str], int] = field(default_factory=dict)  # (district, overall grade), signed
+    reviews: dict[tuple[str, str], Timed] = field(default_factory=dict)  # supervisory reviews signed, by month
+    review_interval: str = ""
     remedial_open: dict[str, tuple[int, int]] = field(default_factory=dict)  # district: (open, of them overdue)
 
     # Totals over months, for the district comparison and the summary.
@@ -202,7 +205,46 @@ def gather(
     _missing(session, figures, names, ids, period, now)
     _workload(session, figures, names, ids, settings)
     _audits(session, figures, names, ids, period, now)
+    _reviews(session, figures, names, ids, period, settings)
     return figures
+
+
+def _reviews(
+    session: Session, fig: ComplianceFigures, names: dict[int, str], ids: tuple[int, ...], p: Period, settings: Settings
+) -> None:
+    """Supervisory reviews signed in each month: in date if signed within the review interval of the case's
+    previous signed review, or of the case's opening for the first."""
+    interval = settings.supervisory_review_interval
+    fig.review_interval = str(interval)
+    if interval.unit not in (DurationUnit.HOURS, DurationUnit.DAYS):
+        return  # working days or months would need the calendar per case; not reckoned here
+    seconds = interval.amount * (3600 if interval.unit is DurationUnit.HOURS else 86400)
+    sr = SupervisoryReview
+    chain = (
+        select(
+            sr.case_id.label("case_id"),
+            sr.signed_at.label("signed_at"),
+            func.lag(sr.signed_at).over(partition_by=sr.case_id, order_by=(sr.signed_at, sr.id)).label("previous"),
+        )
+        .where(sr.status == "signed", sr.signed_at.is_not(None))
+        .subquery()
+    )
+    since = func.coalesce(chain.c.previous, Case.opened_at)
+    month = year_month(chain.c.signed_at).label("month")
+    rows = session.execute(
+        select(
+            Case.district_id,
+            month,
+            _count(seconds_between(since, chain.c.signed_at) <= seconds),
+            _count(seconds_between(since, chain.c.signed_at) > seconds),
+            literal(0),
+            func.count(),
+        )
+        .join(Case, Case.id == chain.c.case_id)
+        .where(chain.c.signed_at >= _utc(p.start_at), chain.c.signed_at < _utc(p.end_at), Case.district_id.in_(ids))
+        .group_by(Case.district_id, month)
+    ).all()
+    _timed_rows(rows, names, fig.reviews)
 
 
 def _audits(
