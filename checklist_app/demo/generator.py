@@ -16,13 +16,13 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.demo.people import DISTRICT_WEIGHTS, Staff, ensure_staff
-from checklist_app.demo.rows import CasePlan, PreparedCase, prepare_many
+from checklist_app.demo.rows import CasePlan, DemoVersions, PreparedCase, prepare_many
 from checklist_app.services import procedures
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import Conflict
@@ -31,6 +31,9 @@ from checklist_app.store.bulk import BulkWriter
 from checklist_app.store.models import Case, District, IntelligenceItem, ProcedureVersion
 
 BATCH = 400
+# Cases opened in this span before the demo date are on the newest procedure version; older cases stay on
+# the version before it, so moving a case to the newer version can be tried.
+NEWEST_VERSION_SPAN = timedelta(days=60)
 PARALLEL_FROM = 1000  # cases; below this, starting worker processes costs more than it saves
 
 
@@ -79,18 +82,26 @@ def generate(
     if existing:
         raise Conflict(f"The database already holds {existing} cases; demo data goes into a database without cases.")
     staff = ensure_staff(ctx, actor)
-    version = procedures.latest_version(ctx, "cse-sop")
     with ctx.db.read() as session:
-        sop_text = session.get_one(ProcedureVersion, version.id).source_text
+        rows = session.scalars(
+            select(ProcedureVersion)
+            .where(ProcedureVersion.procedure_id == "cse-sop")
+            .order_by(ProcedureVersion.id.desc())
+        ).all()
+        if not rows:
+            procedures.find_version(session, "cse-sop")  # raises NotFound with the words to publish one
+        newest = (rows[0].id, rows[0].source_text)
+        older = (rows[1].id, rows[1].source_text) if len(rows) > 1 else None
         districts = {d.code: d.id for d in session.scalars(select(District))}
         first_case_id = (session.scalar(select(func.max(Case.id))) or 0) + 1
     as_of = as_of or default_as_of(ctx.now())
-    plans = _plans(random.Random(seed), staff, districts, version.id, first_case_id, cases)
+    versions = DemoVersions(newest, older, as_of - NEWEST_VERSION_SPAN)
+    plans = _plans(random.Random(seed), staff, districts, first_case_id, cases)
     batches = [plans[i : i + BATCH] for i in range(0, len(plans), BATCH)]
     report = DemoReport(as_of=as_of)
     references: dict[tuple[str, int], int] = {}
     done = 0
-    for prepared_batch in _prepared(batches, sop_text, as_of, _worker_count(cases, workers)):
+    for prepared_batch in _prepared(batches, versions, as_of, _worker_count(cases, workers)):
         with ctx.db.engine.begin() as conn:
             writer = BulkWriter(conn)
             for prepared in prepared_batch:
@@ -103,14 +114,14 @@ def generate(
 
 
 def _plans(
-    rng: random.Random, staff: Staff, districts: dict[str, int], version_id: int, first_case_id: int, cases: int
+    rng: random.Random, staff: Staff, districts: dict[str, int], first_case_id: int, cases: int
 ) -> list[CasePlan]:
     codes, weights = zip(*DISTRICT_WEIGHTS.items(), strict=True)
     plans = []
     for i in range(cases):
         code = rng.choices(codes, weights=weights)[0]
         people = _people(rng, staff, code)
-        plans.append(CasePlan(first_case_id + i, rng.getrandbits(63), code, districts[code], version_id, people))
+        plans.append(CasePlan(first_case_id + i, rng.getrandbits(63), code, districts[code], people))
     return plans
 
 
@@ -123,25 +134,25 @@ def _worker_count(cases: int, requested: int | None) -> int:
 
 
 def _prepared(
-    batches: list[list[CasePlan]], sop_text: str, as_of: datetime, workers: int
+    batches: list[list[CasePlan]], versions: DemoVersions, as_of: datetime, workers: int
 ) -> Iterator[list[PreparedCase]]:
     """Prepared batches in order. With workers, a few batches are prepared ahead while one is written;
     spawned (not forked) processes, because a forked copy of a process running Qt is not safe."""
     if workers == 0:
         for batch in batches:
-            yield prepare_many(batch, sop_text, as_of)
+            yield prepare_many(batch, versions, as_of)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[list[PreparedCase]]] = deque()
         queue = iter(batches)
         for batch in itertools.islice(queue, workers * 2):
-            pending.append(pool.submit(prepare_many, batch, sop_text, as_of))
+            pending.append(pool.submit(prepare_many, batch, versions, as_of))
         while pending:
             result = pending.popleft().result()
             batch = next(queue, None)
             if batch is not None:
-                pending.append(pool.submit(prepare_many, batch, sop_text, as_of))
+                pending.append(pool.submit(prepare_many, batch, versions, as_of))
             yield result
 
 

@@ -43,8 +43,23 @@ class CasePlan:
     seed: int
     district: str
     district_id: int
-    version_id: int
     people: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DemoVersions:
+    """The procedure versions demo cases open on, as (version id, source text): cases opened before
+    `cutover` are on `older` and stay there, as real cases do until a supervisor moves them; later ones
+    open on `newest`."""
+
+    newest: tuple[int, str]
+    older: tuple[int, str] | None = None
+    cutover: datetime | None = None
+
+    def for_opening(self, opened: datetime) -> tuple[int, str]:
+        if self.older is not None and self.cutover is not None and opened < self.cutover:
+            return self.older
+        return self.newest
 
 
 @dataclass
@@ -72,10 +87,12 @@ def _simulator(sop_text: str, as_of: datetime) -> CaseSimulator:
     return CaseSimulator(load_procedure_text(sop_text, "demo"), WorkingCalendar.default(), as_of)
 
 
-def prepare_case(plan: CasePlan, sop_text: str, as_of: datetime) -> PreparedCase:
+def prepare_case(plan: CasePlan, versions: DemoVersions, as_of: datetime) -> PreparedCase:
+    _, _, opened = _simulator(versions.newest[1], as_of).opening(random.Random(plan.seed))
+    version_id, sop_text = versions.for_opening(opened)
     sim_ = _simulator(sop_text, as_of)
     sim = sim_.simulate(random.Random(plan.seed), plan.people, plan.district)
-    prepared = PreparedCase(plan, _case_row(plan, sim), closed=sim.closed)
+    prepared = PreparedCase(plan, _case_row(plan, sim, version_id), closed=sim.closed)
     add = prepared.rows.append
     for event_id, when in sim.manual_events:
         add(
@@ -99,8 +116,8 @@ def prepare_case(plan: CasePlan, sop_text: str, as_of: datetime) -> PreparedCase
     return prepared
 
 
-def prepare_many(plans: list[CasePlan], sop_text: str, as_of: datetime) -> list[PreparedCase]:
-    return [prepare_case(plan, sop_text, as_of) for plan in plans]
+def prepare_many(plans: list[CasePlan], versions: DemoVersions, as_of: datetime) -> list[PreparedCase]:
+    return [prepare_case(plan, versions, as_of) for plan in plans]
 
 
 def _hashed(model: type[Audited], values: dict[str, Any], actor: int | None, at: datetime, action: str) -> PreparedRow:
@@ -120,12 +137,12 @@ def _event(case_id: int, event_id: str, when: datetime, actor: int | None, sourc
     }
 
 
-def _case_row(plan: CasePlan, sim: SimCase) -> PreparedRow:
+def _case_row(plan: CasePlan, sim: SimCase, version_id: int) -> PreparedRow:
     values = {
         "reference": "",  # numbered per district and year by the main process
         "district_id": plan.district_id,
         "team_id": sim.team_id,
-        "procedure_version_id": plan.version_id,
+        "procedure_version_id": version_id,
         "referral_at": sim.referral_at,
         "referral_source": sim.source,
         "subject_ref": f"SC-{sim.district}-{100000 + plan.case_id:06d}",

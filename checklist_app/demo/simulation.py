@@ -35,6 +35,24 @@ CASE_FACTS = {
     "s47_enquiry": 0.55,
     "child_protection_plan": 0.35,
     "serious_safeguarding_case": 0.03,
+    # Facts of procedure 1.1 (ignored for cases on 1.0, which does not declare them).
+    "in_care_or_protection": 0.12,
+    "trafficking_indicators": 0.12,
+    "online_abuse": 0.35,
+    "recent_abuse": 0.25,
+    "parent_implicated": 0.08,
+    "victim_device_relevant": 0.5,
+    "suspect_devices": 0.55,
+    "placed_out_of_area": 0.1,
+    "child_suspect": 0.06,
+    "non_recent_abuse": 0.05,
+}
+# Procedure 1.1's interview decision (3.4), most often an interview.
+ABE_DECISIONS = {
+    "Interview planned": 70,
+    "Child not yet ready": 15,
+    "Child declines": 10,
+    "Not appropriate - reason recorded": 5,
 }
 # The sources demo referrals come from, in the order the seeded draws have always used (reordering them
 # changes every demo database).
@@ -169,20 +187,27 @@ class CaseSimulator:
 
     # --- the case ------------------------------------------------------------------------------------
 
-    def simulate(self, rng: random.Random, people: dict[str, int], district: str) -> SimCase:
+    def opening(self, rng: random.Random) -> tuple[float, datetime, datetime]:
+        """The case's age in days, referral and opening times: the first draws `simulate` makes, so a fresh
+        generator with the same seed tells in advance when a case opens (and so which version it opens on)."""
         age_days = rng.choice((rng.uniform(0, 60), rng.uniform(0, 60), rng.uniform(60, 240), rng.uniform(240, 540)))
         referral = (self.as_of - timedelta(days=age_days, hours=rng.uniform(0, 23))).replace(microsecond=0)
         opened = referral + timedelta(minutes=rng.randint(10, 360))
         opened = min(opened, self.as_of - timedelta(minutes=5))
         referral = min(referral, opened - timedelta(minutes=5))
+        return age_days, referral, opened
+
+    def simulate(self, rng: random.Random, people: dict[str, int], district: str) -> SimCase:
+        age_days, referral, opened = self.opening(rng)
         p_closed = 0.6 if age_days > 200 else 0.25 if age_days > 120 else 0.02
         closed = _chance(rng, p_closed)
         stop = _between(rng, opened + timedelta(days=90), self.as_of - D) if closed else self.as_of
         if stop <= opened:
             closed, stop = False, self.as_of
-        facts = {k: _chance(rng, p) for k, p in CASE_FACTS.items()}
+        facts: dict[str, object] = {k: _chance(rng, p) for k, p in CASE_FACTS.items()}
         if not facts["s47_enquiry"]:
             facts["child_protection_plan"] = False
+        facts["abe_decision"] = rng.choices(list(ABE_DECISIONS), weights=list(ABE_DECISIONS.values()))[0]
         case = SimCase(
             district=district,
             team_id=people["team"],
@@ -412,6 +437,7 @@ class CaseSimulator:
         settings = self.procedure.settings
         risk = case.risk[-1] if case.risk else None
         category = None
+        latest = max(case.missing, key=lambda m: m["reported_at"], default=None)  # type: ignore[arg-type, return-value]
         if risk is not None:
             pending = risk["final_category"] != risk["calculated_category"] and risk["countersigned_at"] is None
             category = int(risk["calculated_category"] if pending else risk["final_category"])  # type: ignore[call-overload]
@@ -424,6 +450,8 @@ class CaseSimulator:
             intelligence_count=len(case.intel),
             repeat_threshold=settings.missing_repeat_threshold,
             repeat_window=settings.missing_repeat_window,
+            intelligence_priorities=[str(i["priority"]) for i in case.intel],
+            latest_missing_grade=str(latest["risk_grade"]) if latest is not None else None,
         )
 
     def _steps(self, rng: random.Random, case: SimCase) -> None:
@@ -439,7 +467,7 @@ class CaseSimulator:
             if any(dep not in settled and self._dependency_counts(dep, facts, occurred) for dep in step.depends_on):
                 continue
             after = max([settled[d] for d in step.depends_on if d in settled] + [case.opened_at])
-            sim = self._work_step(rng, case, step, after, diligence, done)
+            sim = self._work_step(rng, case, step, after, diligence, done, facts)
             if sim is None:
                 continue
             case.steps.append(sim)
@@ -464,7 +492,14 @@ class CaseSimulator:
         return done.completed_at if done and done.status is StepStatus.DONE else None
 
     def _work_step(
-        self, rng: random.Random, case: SimCase, step: Step, after: datetime, diligence: float, done: dict[str, SimStep]
+        self,
+        rng: random.Random,
+        case: SimCase,
+        step: Step,
+        after: datetime,
+        diligence: float,
+        done: dict[str, SimStep],
+        facts: dict[str, object],
     ) -> SimStep | None:
         actor = self._actor_for(case, step)
         if (step.requirement is Requirement.OPTIONAL and _chance(rng, 0.5)) or (
@@ -485,7 +520,8 @@ class CaseSimulator:
             if anchor is None:
                 return None
             anchor = max(anchor, after)
-            offset = self.offsets[step.id]
+            # A deadline that depends on a fact (risk category, priority, grade) follows this case's value.
+            offset = self.procedure.effective_deadline(step, facts) if step.deadline.by else self.offsets[step.id]
             due = due_at(anchor, offset, self.calendar) if offset is not None else None
             span = max((due - anchor) if due else H, H)
             if _chance(rng, diligence):

@@ -57,3 +57,24 @@ def test_demo_rows_verify_and_list(initialised):
     auditor = accounts.log_on(initialised, "auditor", "demo-pass-2026")
     rows = cases.list_cases(initialised, auditor, cases.CaseFilter(status="all"))
     assert len(rows) == 15 and all(r.reference.startswith("CSE-") for r in rows)
+
+
+def test_new_cases_open_on_the_newest_version_and_older_ones_stay_on_the_previous(initialised):
+    """The demo opens recent cases on procedure 1.1 and keeps older ones on 1.0, so a supervisor can try the
+    move to the newer version; every 1.0 case opened before the cutover, every 1.1 case after it."""
+    from checklist_app.store.models import ProcedureVersion
+
+    demo.generate(initialised, system_actor(), cases=40, seed=5, as_of=AS_OF)
+    cutover = AS_OF - demo.NEWEST_VERSION_SPAN
+    with initialised.db.read() as session:
+        rows = session.execute(
+            select(ProcedureVersion.version, Case.opened_at).join(
+                ProcedureVersion, ProcedureVersion.id == Case.procedure_version_id
+            )
+        ).all()
+    versions = {version for version, _ in rows}
+    assert versions == {"1.0", "1.1"}
+    for version, opened in rows:
+        opened = opened if opened.tzinfo else opened.replace(tzinfo=UTC)
+        assert (opened >= cutover) == (version == "1.1"), (version, opened)
+    assert verify_database(initialised.db).ok
