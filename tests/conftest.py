@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import text
 
 from checklist_app.core.permissions import Actor
@@ -223,6 +223,51 @@ def collect_garbage_safely(request: pytest.FixtureRequest) -> None:
 
     gc_guard.install(request.getfixturevalue("qapp"))
     gc.disable()
+
+
+MODAL_PATIENCE_MS = 10_000
+
+
+@pytest.fixture(autouse=True)
+def no_forgotten_modal_dialogs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A modal dialog nobody answers would wait for a click forever and hang the whole run (a message box
+    opened by an unexpected error in a GUI test did exactly that in CI). A watchdog closes any modal
+    dialog left open for ten seconds and fails the test with the dialog's title and text."""
+    if request.node.get_closest_marker("gui") is None:
+        yield
+        return
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialog
+
+    request.getfixturevalue("qapp")
+    seen: dict[int, int] = {}
+    forgotten: list[str] = []
+
+    def check() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            seen.clear()
+            return
+        key = id(widget)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] * 500 < MODAL_PATIENCE_MS:
+            return
+        text = widget.text() if isinstance(widget, QMessageBox) else ""
+        forgotten.append(f"{widget.windowTitle()!r}: {text}")
+        seen.pop(key, None)
+        if isinstance(widget, QDialog):
+            widget.reject()
+        else:
+            widget.close()
+
+    timer = QTimer()
+    timer.setInterval(500)
+    timer.timeout.connect(check)
+    timer.start()
+    yield
+    timer.stop()
+    if forgotten:
+        pytest.fail("a modal dialog was left open and closed by the watchdog: " + "; ".join(forgotten))
 
 
 @pytest.fixture

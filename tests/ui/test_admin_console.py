@@ -158,13 +158,13 @@ def test_add_an_account_with_a_one_time_password(qtbot, world, make_session, idl
     dialog.save()
     idle()
     assert dialog.result() == QDialog.DialogCode.Accepted
-    user = next(u for u in accounts.list_users(world.ctx) if u.username == "dc.rowan")
+    user = next(u for u in accounts.list_users(world.ctx, world.admin) if u.username == "dc.rowan")
     assert (user.role, user.team_name, user.must_change_password) == ("investigator", "Sheffield CSE Team 2", True)
     assert accounts.log_on(world.ctx, "dc.rowan", dialog.password).username == "dc.rowan"
 
 
 def test_change_role_and_team(qtbot, world, make_session, idle):
-    alder = next(u for u in accounts.list_users(world.ctx) if u.username == "dc.alder")
+    alder = next(u for u in accounts.list_users(world.ctx, world.admin) if u.username == "dc.alder")
     dialog = _user_dialog(qtbot, world, make_session, alder)
     assert dialog.team.currentData() == "Sheffield CSE Team 1" and dialog.username.isReadOnly()
     dialog.role.setCurrentIndex(dialog.role.findData("intelligence_officer"))

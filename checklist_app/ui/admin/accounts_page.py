@@ -75,8 +75,8 @@ class AccountsPage(QWidget):
     # --- listing -------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        ctx = self.session.ctx
-        self.session.call(self, lambda: accounts.list_users(ctx), self._show)
+        ctx, actor = self.session.ctx, self.session.actor
+        self.session.call(self, lambda: accounts.list_users(ctx, actor), self._show)
 
     def _show(self, users: list[UserInfo]) -> None:
         chosen = self.selected()
