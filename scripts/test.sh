@@ -12,11 +12,15 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
 
+# One worker per core (pytest-xdist; each worker has its own databases). A test still running after
+# 15 minutes is stopped with every thread's stack printed, and the run goes on without it.
+PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider -n auto --timeout 900 --timeout-method=thread)
+
 echo "== full suite on SQLite"
-env -u CHECKLIST_APP_TEST_DB .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+env -u CHECKLIST_APP_TEST_DB "${PYTEST[@]}" "$@"
 
 if [ -n "${CHECKLIST_APP_TEST_DB:-}" ]; then
     echo "== store, service and command-line tests on ${CHECKLIST_APP_TEST_DB%%:*}"
-    .venv/bin/python -m pytest -q -p no:cacheprovider tests/store tests/services tests/cli "$@"
+    "${PYTEST[@]}" tests/store tests/services tests/cli "$@"
 fi
 .venv/bin/python -m ruff check .

@@ -62,7 +62,35 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def server_url() -> str | None:
-    return os.environ.get(TEST_DB_ENV) or None
+    """The server database named by CHECKLIST_APP_TEST_DB; under pytest-xdist each worker gets its own
+    database beside it (created on first use), because every test empties the tables."""
+    url = os.environ.get(TEST_DB_ENV) or None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    return _worker_database(url, worker)
+
+
+_worker_urls: dict[str, str] = {}
+
+
+def _worker_database(url: str, worker: str) -> str:
+    if worker in _worker_urls:
+        return _worker_urls[worker]
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    from sqlalchemy import create_engine
+
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    _worker_urls[worker] = base.set(database=name).render_as_string(hide_password=False)
+    return _worker_urls[worker]
 
 
 @pytest.fixture(scope="session")
