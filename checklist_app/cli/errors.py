@@ -6,42 +6,19 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import TextIO
-
-import platformdirs
 
 from checklist_app.cli.terminal import field
 from checklist_app.core.permissions import PermissionDenied
 from checklist_app.core.procedure.loader import SopValidationError
+from checklist_app.services.crash_log import log_unexpected
 from checklist_app.services.errors import InvalidInput, ServiceError
 from checklist_app.store.errors import StoreError
-from checklist_app.store.files import OWNER_ONLY
-from checklist_app.store.redact import describe, redacted_traceback
+from checklist_app.store.redact import describe
 
 EXIT_PROBLEMS = 1
 EXIT_FAILED = 3
 EXIT_OK_PIPE = 141  # what a shell reports for a process ended by SIGPIPE
-
-
-def log_path() -> Path:
-    folder = Path(platformdirs.user_log_dir("checklist-app", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "checklist-app.log"
-
-
-def log_unexpected(exc: BaseException) -> Path | None:
-    try:
-        path = log_path()
-        # Owner-only: even redacted, the log says what the user was doing.
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, OWNER_ONLY)
-        with os.fdopen(fd, "a", encoding="utf-8") as handle:
-            handle.write(f"\n--- {datetime.now(UTC).isoformat()} ---\n")
-            handle.write(redacted_traceback(exc))
-        return path
-    except OSError:
-        return None
 
 
 def run_guarded(action: Callable[[], int], err: TextIO) -> int:

@@ -5,11 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checklist_app.core.permissions import PermissionDenied
-from checklist_app.store.errors import StoreError
+from checklist_app.store.errors import (
+    DatabaseBusy,
+    DatabaseMissing,
+    DatabaseNotInitialised,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    StoreError,
+)
 
+# The store's errors a caller may meet are named here too, so the layers above never import the store.
 __all__ = [
     "AuthenticationFailed",
     "Conflict",
+    "DatabaseBusy",
+    "DatabaseMissing",
+    "DatabaseNotInitialised",
+    "DatabaseTooNew",
+    "DatabaseUnreadable",
     "FieldProblem",
     "InvalidInput",
     "NotFound",

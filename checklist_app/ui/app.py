@@ -14,14 +14,11 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QStyleFactory, QWidget
 
-from checklist_app.services import accounts, admin
-from checklist_app.services.context import ServiceContext, system_actor
-from checklist_app.store import migrate
-from checklist_app.store.db import Database, default_database_path, resolve_url, sqlite_path
-from checklist_app.store.errors import (
+from checklist_app.services import accounts, admin, opening
+from checklist_app.services.context import ServiceContext
+from checklist_app.services.errors import (
     DatabaseBusy,
     DatabaseMissing,
-    DatabaseNotInitialised,
     DatabaseTooNew,
     DatabaseUnreadable,
     StoreError,
@@ -89,11 +86,12 @@ class AppController:
         """Open the database, resolving problems with the user. False when the user gives up."""
         while True:
             try:
-                url = resolve_url(self.location)
-                path = sqlite_path(url)
-                if path is not None and not path.exists() and not self._confirm_create(path):
+                where = opening.locate(self.location)
+                if where.missing and not where.is_default and not self._confirm_create(where.file):
                     return False
-                self.ctx = wait_for(self.runner, lambda url=url: self._open(url), "Opening the database…")
+                self.ctx = wait_for(
+                    self.runner, lambda url=where.url: opening.open_or_upgrade(url), "Opening the database…"
+                )
                 return True
             except DatabaseBusy as exc:
                 if not self._ask_retry(str(exc)):
@@ -102,23 +100,9 @@ class AppController:
                 if not self._recover(exc):
                     return False
 
-    def _open(self, url: str) -> ServiceContext:
-        db = Database(url)
-        try:
-            migrate.check_schema(db.engine)
-        except DatabaseNotInitialised:
-            db.dispose()
-            # A new file, or one from an older version: upgrade (SQLite files are backed up first).
-            ctx, _ = admin.initialise(url, system_actor())
-            return ctx
-        except Exception:
-            db.dispose()
-            raise
-        return ServiceContext(db)
-
-    def _confirm_create(self, path: Path) -> bool:
-        if path == default_database_path():
-            return True  # first start on this machine: the built-in default is simply created
+    def _confirm_create(self, path: Path | None) -> bool:
+        """A named file that does not exist: create it, or choose another. (The built-in default is simply
+        created on a first start, without asking.)"""
         answer = QMessageBox.question(
             None,
             "Database not found",

@@ -11,12 +11,10 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from checklist_app.cli.errors import log_unexpected
 from checklist_app.core.permissions import PermissionDenied
 from checklist_app.core.procedure.loader import SopValidationError
-from checklist_app.services.errors import InvalidInput, ServiceError
-from checklist_app.store.errors import DatabaseBusy, StoreError
-from checklist_app.store.redact import describe
+from checklist_app.services.crash_log import describe, log_unexpected
+from checklist_app.services.errors import DatabaseBusy, InvalidInput, ServiceError, StoreError
 
 log = logging.getLogger(__name__)
 

@@ -117,7 +117,7 @@ def test_database_companions_backups_and_logs_are_owner_only(live, tmp_path: Pat
         made.append(dest)
         monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
         monkeypatch.setenv("HOME", str(tmp_path / "home"))
-        from checklist_app.cli.errors import log_path, log_unexpected
+        from checklist_app.services.crash_log import log_path, log_unexpected
 
         log_unexpected(RuntimeError("probe"))
         made.append(log_path())
