@@ -29,6 +29,7 @@ class ReportResult:
     pages: int
     sha256: str
     chain_head: str
+    stamp: report_data.ReportStamp  # what each page prints; the app records saving and printing against it
 
 
 def check_destination(path: Path, overwrite: bool) -> Path:
@@ -53,6 +54,7 @@ def _write(
     scope: dict[str, object],
     render: Callable[[str], int],
     cancel: CancelToken | None,
+    record_as: str | None,
 ) -> ReportResult:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     os.close(fd)
@@ -62,13 +64,13 @@ def _write(
             cancel.check()
         digest = hashlib.sha256(Path(temp).read_bytes()).hexdigest()
         report_data.record_disclosure(
-            ctx, actor, stamp, kind=kind, scope=scope, pages=pages, sha256=digest, destination=str(path)
+            ctx, actor, stamp, kind=kind, scope=scope, pages=pages, sha256=digest, destination=record_as or str(path)
         )
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return ReportResult(path, stamp.report_id, pages, digest, stamp.chain_head)
+    return ReportResult(path, stamp.report_id, pages, digest, stamp.chain_head, stamp)
 
 
 def casework_report(
@@ -81,7 +83,10 @@ def casework_report(
     marking: str | None = None,
     cancel: CancelToken | None = None,
     progress: Progress | None = None,
+    record_as: str | None = None,
 ) -> ReportResult:
+    """`record_as` is where the disclosure entry says the report went, when not the file written (the app
+    writes a private preview file and records saving and printing as they happen)."""
     marking = protective_marking(marking)
     path = check_destination(destination, overwrite)
     if progress:
@@ -100,6 +105,7 @@ def casework_report(
         {"case": data.case.reference},
         lambda target: casework.build(data, target, marking, cancel=cancel, progress=progress).page,
         cancel,
+        record_as,
     )
 
 
@@ -116,7 +122,10 @@ def compliance_report(
     csv_dir: Path | None = None,
     cancel: CancelToken | None = None,
     progress: Progress | None = None,
+    record_as: str | None = None,
 ) -> ReportResult:
+    """`record_as` is where the disclosure entry says the report went, when not the file written (the app
+    writes a private preview file and records saving and printing as they happen)."""
     marking = protective_marking(marking)
     path = check_destination(destination, overwrite)
     if csv_dir is not None:
@@ -139,6 +148,7 @@ def compliance_report(
         {"from": start.isoformat(), "to": end.isoformat(), "districts": list(data.figures.districts)},
         lambda target: compliance.build(data, target, marking, cancel=cancel, progress=progress).page,
         cancel,
+        record_as,
     )
     if csv_dir is not None:
         write_csv(data.figures, csv_dir, overwrite=overwrite)

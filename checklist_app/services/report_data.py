@@ -242,6 +242,54 @@ def record_disclosure(
         )
 
 
+RELEASES = {"saved": "saved as a file", "printed": "sent to a printer", "csv": "tables exported as CSV"}
+
+
+def record_release(
+    ctx: ServiceContext,
+    actor: Actor,
+    stamp: ReportStamp,
+    *,
+    kind: str,
+    how: str,
+    destination: str,
+    sha256: str = "",
+) -> None:
+    """Audit a report generated in the app leaving it afterwards (saved, printed, exported): the generation
+    entry says only that it was previewed, and a copy on disk or paper is a further disclosure."""
+    if how not in RELEASES:
+        raise InvalidInput(f"Unknown way for a report to leave the app: {how!r}.")
+    action = Action.REPORT_CASEWORK if kind == "casework" else Action.REPORT_COMPLIANCE
+    with ctx.db.write() as session:
+        case_id = None
+        if kind == "casework":
+            case_id = session.scalar(select(Case.id).where(Case.reference == stamp.subject))
+            if case_id is None:
+                raise NotFound(f"There is no case with reference {stamp.subject}.")
+            if not is_command_line(actor):
+                require(actor, action, cs.scope_of(cs.get_case(session, case_id)))
+        elif not is_command_line(actor):
+            require(actor, action)
+        audit.append(
+            session,
+            who(actor),
+            operation=Operation.DISCLOSURE,
+            action=f"report.{kind}.{how}",
+            at=ctx.now(),
+            object_type="cases" if case_id else "reports",
+            object_id=case_id,
+            case_id=case_id,
+            details={
+                "report_id": stamp.report_id,
+                "report": stamp.title,
+                "subject": stamp.subject,
+                "released": RELEASES[how],
+                "destination": destination,
+                **({"sha256": sha256} if sha256 else {}),
+            },
+        )
+
+
 def district_ids_by_name(ctx: ServiceContext, names: list[str]) -> tuple[tuple[int, str], ...]:
     """The districts named (by name or code, any case), in the order given; all districts if none.
     Unknown names are refused with the list of known ones."""

@@ -143,6 +143,16 @@ class MainWindow(QMainWindow):
         self.password_action = self._action("Change &password…", self.change_password, None, "user")
         self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.about_action = self._action("&About", self.about)
+        self.casework_report_action = self._action(
+            "&Casework audit report…",
+            lambda: self.casework_report(),
+            None,
+            None,
+            "A case's procedure, signatures and audit, as PDF",
+        )
+        self.compliance_report_action = self._action(
+            "C&ompliance report…", self.compliance_report, None, None, "Compliance by district and month, as PDF"
+        )
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -154,6 +164,17 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         for action in (self.list_action, self.next_tab_action, self.prev_tab_action):
             view_menu.addAction(action)
+        may_casework, may_compliance = (
+            self.session.may(Action.REPORT_CASEWORK),
+            self.session.may(Action.REPORT_COMPLIANCE),
+        )
+        self.casework_report_action.setVisible(may_casework)
+        self.compliance_report_action.setVisible(may_compliance)
+        self.reports_menu = None
+        if may_casework or may_compliance:  # investigators and administrators do not see the menu at all
+            self.reports_menu = bar.addMenu("&Reports")
+            self.reports_menu.addAction(self.casework_report_action)
+            self.reports_menu.addAction(self.compliance_report_action)
         tools = bar.addMenu("&Tools")
         tools.addAction(self.prefs_action)
         tools.addAction(self.password_action)
@@ -249,6 +270,25 @@ class MainWindow(QMainWindow):
         self.case_list.refresh()
         self.open_case(case_id)
 
+    # --- reports -------------------------------------------------------------------------------------
+
+    def casework_report(self, reference: str = "") -> None:
+        if not self.session.may(Action.REPORT_CASEWORK):
+            return
+        from checklist_app.ui.reports.dialogs import CaseworkReportDialog
+
+        detail = getattr(self.ui.caseTabs.currentWidget(), "detail", None)
+        if not reference and detail is not None:  # from an open case's tab: that case, ready to generate
+            reference = detail.reference
+        CaseworkReportDialog(self.session, self, reference).open()
+
+    def compliance_report(self) -> None:
+        if not self.session.may(Action.REPORT_COMPLIANCE):
+            return
+        from checklist_app.ui.reports.dialogs import ComplianceReportDialog
+
+        ComplianceReportDialog(self.session, self).open()
+
     # --- lock ----------------------------------------------------------------------------------------
 
     @property
@@ -312,6 +352,10 @@ class MainWindow(QMainWindow):
         window_fit.fit_to_screen(self)  # now that the frame (title bar) is known
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from checklist_app.ui.reports.preview import ReportPreview
+
+        for preview in self.findChildren(ReportPreview):  # their private files go with them
+            preview.close()
         self.session.prefs.set_geometry("main", QByteArray(self.saveGeometry()))
         self.idle.detach()
         if self._hears_worker:  # close() can come twice (log off, then the app's teardown)
