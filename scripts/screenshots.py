@@ -11,7 +11,8 @@ with QWidget.grab():
     07-missing  08-events  09-new-case  10-lock
 
 and with `--admin`, as the demo administrator: 11-admin-accounts  12-admin-teams  13-admin-procedures
-14-admin-database; with `--auditor`, as the demo auditor: 15-audit-round  16-audit-form.
+14-admin-database; with `--auditor`, as the demo auditor: 15-audit-round  16-audit-form; with `--reports`, as the
+demo auditor: 17-report-dialog  18-report-preview  19-casework-preview.
 
 With `--scale 1.5` Qt scales everything by 1.5 (QT_SCALE_FACTOR) and the files get the suffix `@150`. It needs
 a display: run it under Xvfb with scripts/screenshots.sh. Exits 0 when every screenshot was saved, 1 with the
@@ -96,6 +97,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--auditor", action="store_true", help="log on as the demo auditor and shoot the audit desk (15-16) only"
     )
+    parser.add_argument(
+        "--reports", action="store_true", help="log on as the demo auditor and shoot the reports (17-19) only"
+    )
     args = parser.parse_args(argv)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -104,7 +108,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.width, args.height = width, height
     if args.admin:
         args.user = "admin"
-    if args.auditor:
+    if args.auditor or args.reports:
         args.user = "auditor"
     if not 0.5 <= args.scale <= 4:
         parser.error("--scale must be between 0.5 and 4")
@@ -412,6 +416,48 @@ class Driver:
         self.save(audit, "16-audit-form")
         audit.close()
 
+    def _reports(self, window: Any) -> None:
+        """17-19: the compliance report dialog (last twelve months, all districts), its preview, and the preview
+        of a casework audit report on a case with a supervisory review."""
+        from checklist_app.services import cases
+        from checklist_app.ui.reports.dialogs import CaseworkReportDialog, ComplianceReportDialog
+        from checklist_app.ui.reports.preview import ReportPreview
+
+        def visible(kind: type) -> Any:
+            return next((w for w in window.findChildren(kind) if w.isVisible()), None)
+
+        window.compliance_report_action.trigger()
+        dialog = self.wait_until("the compliance report dialog", lambda: visible(ComplianceReportDialog))
+        self.wait_until("the districts", lambda: len(dialog.districts) > 0)
+        dialog.preset.setCurrentText("Last twelve months")
+        self.settle("the compliance report dialog")
+        self.save(dialog, "17-report-dialog")
+        dialog.generate_button.click()
+        preview = self.wait_until("the compliance report preview", lambda: visible(ReportPreview), timeout=180)
+        preview.resize(int(self.args.width * 0.95), int(self.args.height * 0.95))
+        self.pump(0.5)
+        preview.go_to(1)
+        self.settle("the compliance report preview")
+        self.save(preview, "18-report-preview")
+        preview.close()
+
+        session = window.session
+        rows = cases.list_cases(session.ctx, session.actor, cases.CaseFilter(status="open"))
+        if not rows:
+            raise ScreenshotError("the demo database has no open case for a casework report")
+        window.casework_report(min(rows, key=lambda r: r.referral_at).reference)  # the longest history
+        casework = self.wait_until("the casework report dialog", lambda: visible(CaseworkReportDialog))
+        casework.generate_button.click()
+        preview = self.wait_until("the casework report preview", lambda: visible(ReportPreview), timeout=120)
+        preview.resize(int(self.args.width * 0.95), int(self.args.height * 0.95))
+        self.pump(0.5)
+        preview.zoom.setCurrentText("100 %")
+        self.pump(0.3)
+        preview.go_to(1)  # the checklist by phase
+        self.settle("the casework report preview")
+        self.save(preview, "19-casework-preview")
+        preview.close()
+
     def _take_all(self) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
@@ -437,7 +483,7 @@ class Driver:
         self.pump(0.3)
         if not login.ui.logOnButton.isEnabled():
             raise ScreenshotError("the Log on button stayed disabled after the banner and credentials")
-        if not (self.args.admin or self.args.auditor):  # the investigator's run keeps the log-on picture
+        if not (self.args.admin or self.args.auditor or self.args.reports):  # the investigator's keeps the log-on
             self.save(login, "01-logon")
         login.ui.logOnButton.click()
 
@@ -452,6 +498,9 @@ class Driver:
             return
         if self.args.auditor:
             self._audit_desk(window)
+            return
+        if self.args.reports:
+            self._reports(window)
             return
         page = window.case_list
         self.wait_until("the case list rows", lambda: page.model.rows and self.idle())
@@ -553,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
     watchdog.daemon = True
     watchdog.start()
     try:
-        if args.admin or args.auditor:
+        if args.admin or args.auditor or args.reports:
             return Driver(args, 0, "", 0).run()
         steps_case, step_id, tabs_case = choose_cases(args.db, args.user)
         print(f"screenshots: steps from case {steps_case} (step {step_id}), other tabs from case {tabs_case}")

@@ -63,10 +63,13 @@ def generate(qtbot, window, dialog) -> ReportPreview:  # type: ignore[no-untyped
     qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(set(window.findChildren(ReportPreview)) - before), timeout=30000)
     (preview,) = set(window.findChildren(ReportPreview)) - before
-    qtbot.waitUntil(
-        lambda: preview.page_labels[0].pixmap() is not None and not preview.page_labels[0].pixmap().isNull()
-    )
+    qtbot.waitUntil(lambda: shown(preview, 0))
     return preview
+
+
+def shown(preview: ReportPreview, index: int) -> bool:
+    pixmap = preview.page_labels[index].pixmap()
+    return pixmap is not None and not pixmap.isNull()
 
 
 @pytest.fixture
@@ -119,10 +122,16 @@ def test_auditor_generates_previews_saves_exports_and_prints_a_compliance_report
     preview.next_action.trigger()
     assert preview.page_label.text() == f"Page 2 of {pages}"
     preview.zoom.setCurrentText("150 %")
-    qtbot.waitUntil(
-        lambda: preview.page_labels[1].pixmap() is not None and not preview.page_labels[1].pixmap().isNull()
-    )
+    qtbot.waitUntil(lambda: shown(preview, 1))
     assert preview.page_label.text() == f"Page 2 of {pages}"  # zoom keeps the page
+    preview.zoom.setCurrentText("50 %")
+    qtbot.waitUntil(lambda: shown(preview, 1))
+    for _ in range(pages + 1):
+        qtbot.keyClick(preview, Qt.Key.Key_PageDown)
+    assert preview.page_label.text() == f"Page {pages} of {pages}" and not preview.next_action.isEnabled()
+    assert shown(preview, pages - 1) and not shown(preview, 0)  # far pages give their pixels back
+    qtbot.keyClick(preview, Qt.Key.Key_PageUp)
+    assert preview.page_label.text() == f"Page {pages - 1} of {pages}"
     assert preview.csv_action.isVisible()
 
     answers["save"] = str(tmp_path / "compliance")  # no suffix typed: .pdf is added
@@ -205,6 +214,13 @@ def test_auditor_generates_a_casework_report_from_the_open_case(  # type: ignore
     idle()
     assert len(PdfReader(str(tmp_path / "printed.pdf")).pages) == preview.page_count  # pages print as images
     assert [a for a, _ in disclosures(world)] == ["report.casework", "report.casework.saved", "report.casework.printed"]
+    window.lock()  # the preview shows case content: it hides with the lock screen and comes back after
+    assert not preview.isVisible()
+    window.unlock()
+    assert preview.isVisible()
+    folder = preview.output.folder
+    window.close()  # log off or quit: the preview and its private file go too
+    assert not folder.exists()
     assert all(d["report_id"] == preview.output.result.report_id for _, d in disclosures(world))
 
 

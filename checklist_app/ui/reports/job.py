@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from checklist_app.reports.generate import ReportResult
@@ -71,15 +72,24 @@ class ReportJob(QObject):
             relay.report(text, percent, 100)
 
         def run() -> ReportResult:
-            return work(pdf, token, progress, csv_dir or folder)
+            try:
+                return work(pdf, token, progress, csv_dir or folder)
+            except BaseException:  # also when the session ended, which never reaches went_wrong
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
 
         def finished(result: ReportResult) -> None:
+            if not shiboken6.isValid(self):  # the dialog went (log off) while the report was made
+                shutil.rmtree(folder, ignore_errors=True)
+                return
             self._stop()
             self.done.emit(ReportOutput(kind, title, suggested_name, folder, pdf, csv_dir, result))
 
         def went_wrong(exc: BaseException) -> None:
-            self._stop()
             shutil.rmtree(folder, ignore_errors=True)
+            if not shiboken6.isValid(self):
+                return
+            self._stop()
             if isinstance(exc, ReportCancelled | Cancelled):
                 self.cancelled.emit()
             else:

@@ -50,6 +50,8 @@ class ReportPreview(QMainWindow):
         self.pages = PdfPages(output.pdf)
         self.rendered: set[int] = set()
         self._closed = False
+        self._page = 0  # the page being read: kept across zoom and window size changes
+        self._laying_out = False
 
         self.scroll = QScrollArea()
         self.scroll.setObjectName("reportPages")
@@ -107,8 +109,8 @@ class ReportPreview(QMainWindow):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(bar)
-        self.prev_action = self._act("Previous page", lambda: self.go_to(self.current_page() - 1), "PgUp", "chevron-up")
-        self.next_action = self._act("Next page", lambda: self.go_to(self.current_page() + 1), "PgDown", "chevron-down")
+        self.prev_action = self._act("Previous page", lambda: self.go_to(self._page - 1), "PgUp", "chevron-up")
+        self.next_action = self._act("Next page", lambda: self.go_to(self._page + 1), "PgDown", "chevron-down")
         bar.addAction(self.prev_action)
         bar.addAction(self.next_action)
         self.page_label = QLabel()
@@ -157,15 +159,21 @@ class ReportPreview(QMainWindow):
         self.zoom.setCurrentIndex(index)
 
     def _lay_out_pages(self) -> None:
-        keep = self.current_page() if self.rendered else 0
+        self._laying_out = True  # until the view is back on the page being read
         scale = self.scale()
         for index, label in enumerate(self.page_labels):
             width, height = self.pages.page_size(index)
             label.setFixedSize(round(width * scale), round(height * scale))
             label.clear()
         self.rendered.clear()
-        self.centralWidget().widget().adjustSize()
-        QTimer.singleShot(0, lambda: self.go_to(keep) if not self._closed else None)
+        self.centralWidget().widget().layout().activate()  # the pages' new positions, for go_to
+        QTimer.singleShot(0, self._back_to_page)
+
+    def _back_to_page(self) -> None:
+        if self._closed:
+            return
+        self._laying_out = False
+        self.go_to(self._page)
 
     def _visible_span(self) -> tuple[int, int]:
         top = self.scroll.verticalScrollBar().value()
@@ -203,12 +211,23 @@ class ReportPreview(QMainWindow):
         if not self.page_labels:
             return
         index = max(0, min(self.page_count - 1, index))
+        self._page = index
+        if self._laying_out:
+            return  # the pages move when the layout is done; the view follows then
+        self._laying_out = True  # the scroll below is ours: the page is the one asked for, even the last
         self.scroll.verticalScrollBar().setValue(max(0, self.page_labels[index].y() - PAGE_GAP))
-        self._scrolled()
+        self._laying_out = False
+        self._show_page()
 
     def _scrolled(self) -> None:
+        if self._laying_out:
+            return
+        self._page = self.current_page()
+        self._show_page()
+
+    def _show_page(self) -> None:
         self.render_visible()
-        page = self.current_page()
+        page = self._page
         self.page_label.setText(f"Page {page + 1} of {self.page_count}")
         self.prev_action.setEnabled(page > 0)
         self.next_action.setEnabled(page < self.page_count - 1)
@@ -307,6 +326,7 @@ class ReportPreview(QMainWindow):
     def print_report(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.output.suggested_name)
+        printer.setFullPage(True)  # the report's own margins, which every printer's unprintable edge fits inside
         printer.setFromTo(1, self.page_count)
         dialog = QPrintDialog(printer, self)
         dialog.setMinMax(1, self.page_count)
