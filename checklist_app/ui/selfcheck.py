@@ -34,5 +34,34 @@ def check_shipped_ui() -> tuple[int, list[str]]:
             problems.append(f"icon {name} does not load")
     if not stylesheet().strip():
         problems.append("the stylesheet is empty")
+    problems += check_pdf_preview()
     app.processEvents()
     return len(forms), problems
+
+
+def check_pdf_preview() -> list[str]:
+    """The report preview's renderer (pypdfium2 and its PDFium library, which a frozen build must carry) draws a
+    page that ReportLab made."""
+    import tempfile
+    from pathlib import Path
+
+    from reportlab.pdfgen import canvas
+
+    try:
+        from checklist_app.ui.reports.render import PdfPages
+
+        with tempfile.TemporaryDirectory(prefix="checklist-selfcheck-") as folder:
+            path = Path(folder) / "check.pdf"
+            page = canvas.Canvas(str(path), pagesize=(200, 100))
+            page.drawString(20, 50, "self-check")
+            page.save()
+            pages = PdfPages(path)
+            try:
+                image = pages.render(0, 1.0)
+            finally:
+                pages.close()
+    except Exception as exc:  # any failure here means reports cannot be previewed or printed
+        return [f"the PDF renderer for report previews does not work: {type(exc).__name__}: {exc}"]
+    if image.isNull() or (image.width(), image.height()) != (200, 100):
+        return ["the PDF renderer for report previews drew nothing"]
+    return []
