@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         workspace = CaseWorkspace(self.session, case_id)
         workspace.title_changed.connect(lambda text, w=workspace: self._retitle(w, text))
         workspace.changed.connect(lambda _id: self.case_list.refresh())
+        workspace.report_requested.connect(self.casework_report)
         index = tabs.addTab(workspace, icon("steps"), "Loading…")
         tabs.setCurrentIndex(index)
 

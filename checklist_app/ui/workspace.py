@@ -13,7 +13,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action
@@ -61,6 +61,7 @@ class CaseWorkspace(QWidget):
 
     title_changed = Signal(str)
     changed = Signal(int)
+    report_requested = Signal(str)  # the case's reference: the main window opens the casework report dialog
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +82,15 @@ class CaseWorkspace(QWidget):
         ui.overdueChip.installEventFilter(self)
         ui.overdueChip.setCursor(Qt.CursorShape.PointingHandCursor)
         ui.moveVersionButton.clicked.connect(self.move_version)
+        self.report_button: QPushButton | None = None
+        if session.may(Action.REPORT_CASEWORK):  # supervisors and auditors (the service checks the district)
+            self.report_button = QPushButton("Casework audit report…")
+            self.report_button.setToolTip("This case's procedure, signatures and audit as a PDF, previewed first")
+            self.report_button.setEnabled(False)  # until the case has loaded
+            self.report_button.clicked.connect(
+                lambda: self.report_requested.emit(self.detail.reference) if self.detail else None
+            )
+            ui.titleRow.addWidget(self.report_button)
 
         self.steps = StepsPanel(session, case_id, self)
         self.steps.step_changed.connect(self._step_changed)
@@ -129,6 +139,8 @@ class CaseWorkspace(QWidget):
             self.procedure = procedure
             self._procedure_version = detail.procedure_version_id
         self.detail = detail
+        if self.report_button is not None:
+            self.report_button.setEnabled(True)
         self.ui.message.setVisible(False)
         self._show_header(detail)
         self.steps.show_detail(detail, procedure)

@@ -199,7 +199,13 @@ def test_auditor_generates_a_casework_report_from_the_open_case(  # type: ignore
     qtbot.waitUntil(lambda: getattr(window.ui.caseTabs.currentWidget(), "detail", None) is not None, timeout=15000)
     window.casework_report_action.trigger()
     dialog = the_dialog(window, CaseworkReportDialog)
-    assert dialog.reference.text() == case.reference  # the case on screen, ready to generate
+    assert dialog.reference.text() == case.reference  # from the menu: the case on screen, ready to generate
+    dialog.reject()
+    QApplication.processEvents()
+    workspace = window.ui.caseTabs.currentWidget()
+    qtbot.mouseClick(workspace.report_button, Qt.MouseButton.LeftButton)  # or from the case's own header
+    dialog = the_dialog(window, CaseworkReportDialog)
+    assert dialog.reference.text() == case.reference
     preview = generate(qtbot, window, dialog)
     assert preview.page_count == len(PdfReader(str(preview.output.pdf)).pages) == preview.output.result.pages
     assert not preview.csv_action.isVisible()
@@ -224,9 +230,15 @@ def test_auditor_generates_a_casework_report_from_the_open_case(  # type: ignore
     assert all(d["report_id"] == preview.output.result.report_id for _, d in disclosures(world))
 
 
-def test_investigators_and_administrators_see_no_reports_menu(world, main_window):  # type: ignore[no-untyped-def]
+def test_investigators_and_administrators_see_no_reports_menu(world, qtbot, main_window):  # type: ignore[no-untyped-def]
+    case = open_case(world)
     for actor in (world.investigator, world.admin, world.intel):
         window = main_window(actor)
+        if actor is not world.admin:
+            window.open_case(case.id)
+            workspace = window.ui.caseTabs.currentWidget()
+            qtbot.waitUntil(lambda w=workspace: w.detail is not None, timeout=15000)
+            assert workspace.report_button is None
         assert window.reports_menu is None
         assert "&Reports" not in [a.text() for a in window.menuBar().actions()]
         assert not window.casework_report_action.isVisible()
