@@ -84,6 +84,8 @@ def answers(monkeypatch):  # type: ignore[no-untyped-def]
         return state["replace"]
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    state["warned"] = warned = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text, *a, **k: warned.append(text)))
 
     def print_dialog_exec(self):  # type: ignore[no-untyped-def]
         printer = self.printer()
@@ -163,6 +165,16 @@ def test_auditor_generates_previews_saves_exports_and_prints_a_compliance_report
     steps = (tmp_path / "tables" / "steps.csv").read_text(encoding="utf-8").splitlines()
     assert steps[0] == "district,month,on_time,late,no_deadline,not_applicable"
     assert {line.split(",")[0] for line in steps[1:]} == {"Barnsley", "Doncaster", "Rotherham", "Sheffield"}
+    (tmp_path / "tables" / "steps.csv").write_text("mine", encoding="utf-8")
+    answers["replace"] = QMessageBox.StandardButton.No
+    preview.csv_action.trigger()  # the same folder again: asked, answered No, nothing replaced
+    idle()
+    assert answers["asked"][-1].startswith("12 of the CSV files already exist in")
+    assert (tmp_path / "tables" / "steps.csv").read_text(encoding="utf-8") == "mine"
+
+    answers["save"] = str(tmp_path / "no-such-folder" / "x.pdf")
+    preview.save_action.trigger()
+    assert answers["warned"] == [f"Nothing was written: The folder {tmp_path / 'no-such-folder'} does not exist."]
 
     answers["print_to"] = str(tmp_path / "printed.pdf")
     preview.print_action.trigger()

@@ -254,11 +254,11 @@ class ReportPreview(QMainWindow):
             text = in_words(exc)
         QMessageBox.warning(self, title, text)
 
-    def _ask_replace(self, what: str) -> bool:
+    def _ask_replace(self, question: str) -> bool:
         answer = QMessageBox.question(
             self,
             "Replace?",
-            f"{what} already exists. Replace it?",
+            question,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -284,7 +284,7 @@ class ReportPreview(QMainWindow):
         if problem:
             QMessageBox.warning(self, "Cannot save there", f"Nothing was written: {problem}")
             return
-        if target.exists() and not self._ask_replace(f"The file {target}"):
+        if target.exists() and not self._ask_replace(f"The file {target} already exists. Replace it?"):
             return
         record = self._record("saved", str(target), self.output.result.sha256)
         self.save_action.setEnabled(False)
@@ -311,8 +311,12 @@ class ReportPreview(QMainWindow):
             return
         pairs = [(f, target_dir / f.name) for f in sorted(source.glob("*.csv"))]
         clashes = [t.name for _f, t in pairs if t.exists()]
-        shown = ", ".join(clashes[:3]) + (" and others" if len(clashes) > 3 else "")
-        if clashes and not self._ask_replace(f"In {target_dir}, {shown}"):
+        if len(clashes) == 1:
+            question = f"{clashes[0]} already exists in {target_dir}. Replace it?"
+        else:
+            shown = ", ".join(clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
+            question = f"{len(clashes)} of the CSV files already exist in {target_dir} ({shown}). Replace them?"
+        if clashes and not self._ask_replace(question):
             return
         record = self._record("csv", str(target_dir))
         self.csv_action.setEnabled(False)
