@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from sqlalchemy import select
 from support import open_case
 
+from checklist_app.reports.generate import ReportResult
+from checklist_app.services import report_data
 from checklist_app.store.models import AuditEntry
 from checklist_app.ui.main_window import MainWindow
 from checklist_app.ui.reports import dialogs
@@ -330,3 +332,25 @@ def test_cancel_stops_the_report_and_leaves_nothing(world, qtbot, main_window, i
     assert disclosures(world) == []
     dialog.reject()
     QApplication.processEvents()
+
+
+def test_a_report_the_renderer_cannot_open_is_refused_in_words(world, qtbot, main_window, idle, monkeypatch):  # type: ignore[no-untyped-def]
+    case = open_case(world)
+    folders: list[Path] = []
+
+    def broken_report(ctx, actor, reference, pdf, **kw):  # type: ignore[no-untyped-def]
+        folders.append(pdf.parent)
+        pdf.write_bytes(b"not a PDF at all")
+        stamp = report_data.casework(ctx, actor, reference).stamp
+        return ReportResult(pdf, stamp.report_id, 1, "0" * 64, stamp.chain_head, stamp)
+
+    monkeypatch.setattr(dialogs, "casework_report", broken_report)
+    window = main_window(world.auditor)
+    window.casework_report(case.reference)
+    dialog = the_dialog(window, CaseworkReportDialog)
+    qtbot.mouseClick(dialog.generate_button, Qt.MouseButton.LeftButton)
+    idle()
+    qtbot.waitUntil(lambda: "The report was made but cannot be shown, so it was discarded" in dialog.message.text())
+    assert dialog.isVisible() and dialog.generate_button.isEnabled()
+    assert not window.findChildren(ReportPreview) and folders and not folders[0].exists()
+    dialog.reject()

@@ -3,6 +3,7 @@ then the preview. Refusals and bad input are shown in the dialog in words; nothi
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -135,7 +136,12 @@ class ReportDialog(QDialog):
         self.output = output
         from checklist_app.ui.reports.preview import ReportPreview
 
-        self.preview = ReportPreview(self.session, output, self.parentWidget())
+        try:
+            self.preview = ReportPreview(self.session, output, self.parentWidget())
+        except Exception as exc:  # the file cannot be shown (PDFium refused it): say so, leave nothing behind
+            shutil.rmtree(output.folder, ignore_errors=True)
+            _set_message(self.message, f"The report was made but cannot be shown, so it was discarded. {in_words(exc)}")
+            return
         self.preview.show()
         self.accept()
 

@@ -39,6 +39,7 @@ PAGE_GAP = 14
 
 class ReportPreview(QMainWindow):
     def __init__(self, session: AppSession, output: ReportOutput, parent: QWidget | None = None) -> None:
+        pages = PdfPages(output.pdf)  # first: a file PDFium refuses leaves no half-made window behind
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -47,7 +48,7 @@ class ReportPreview(QMainWindow):
         self.session = session
         self.output = output
         self.setWindowTitle(f"{output.title} ({output.result.report_id})")
-        self.pages = PdfPages(output.pdf)
+        self.pages = pages
         self.rendered: set[int] = set()
         self._closed = False
         self._page = 0  # the page being read: kept across zoom and window size changes
