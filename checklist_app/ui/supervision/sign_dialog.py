@@ -1,0 +1,154 @@
+"""The electronic signature dialog: the signer sees what the signature means and what it is on, with their
+printed name and role, and enters their password again.
+
+Two ways to use it:
+
+    dialog = SignDialog(parent, session, "approved for closure", "Case CSE-0001: ...")
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        password = dialog.password()
+
+or, so that a wrong password keeps the dialog open with the service's message (attempts left, or locked):
+
+    dialog.sign_with(lambda password: closure.close_case(..., password), on_done)
+    dialog.exec()
+
+`sign_with` runs the signing call on the worker thread; an AuthenticationFailed leaves the dialog open with the
+message (the service has already counted the failure towards lockout); any other error is shown in words and
+the dialog stays open so nothing typed is lost; success closes the dialog and hands the result to `on_done`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checklist_app.services.errors import AuthenticationFailed
+from checklist_app.ui.errors import explain
+from checklist_app.ui.session import AppSession
+
+
+def role_words(role: str) -> str:
+    return str(role).replace("_", " ")
+
+
+class SignDialog(QDialog):
+    def __init__(self, parent: QWidget | None, session: AppSession, meaning: str, content_summary: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("SignDialog")
+        self.setWindowTitle("Sign")
+        self.session = session
+        self.meaning = str(meaning)
+        self._password = ""
+        self._action: Callable[[str], Any] | None = None
+        self._on_done: Callable[[Any], None] | None = None
+        self.result_value: Any = None
+        self.busy = False
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "You are signing electronically. Your signature records your printed name, role, the date and time "
+            "and its meaning, and is bound to the content below: a later change to that content marks it "
+            "superseded."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.meaning_label = QLabel(f"<b>{self.meaning.capitalize()}</b>")
+        self.meaning_label.setObjectName("meaning")
+        form.addRow("Meaning:", self.meaning_label)
+        actor = session.actor
+        self.signer_label = QLabel(f"{actor.display_name} ({role_words(actor.role)})")
+        self.signer_label.setObjectName("signer")
+        form.addRow("Signed by:", self.signer_label)
+        layout.addLayout(form)
+
+        layout.addWidget(QLabel("What you are signing:"))
+        self.summary = QPlainTextEdit(content_summary)
+        self.summary.setObjectName("summary")
+        self.summary.setReadOnly(True)
+        self.summary.setMinimumHeight(90)
+        layout.addWidget(self.summary, 1)
+
+        password_form = QFormLayout()
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("password")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        password_form.addRow("&Password:", self.password_edit)
+        layout.addLayout(password_form)
+
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_button = self.buttons.addButton("&Sign", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.sign_button.setObjectName("sign")
+        self.buttons.accepted.connect(self._sign)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(560, 420)
+        self.password_edit.setFocus()
+
+    def password(self) -> str:
+        """The password entered, once the dialog was accepted (empty before)."""
+        return self._password
+
+    def sign_with(self, action: Callable[[str], Any], on_done: Callable[[Any], None] | None = None) -> None:
+        """Have Sign run `action(password)` on the worker thread and close only when it succeeds."""
+        self._action = action
+        self._on_done = on_done
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _sign(self) -> None:
+        if self.busy:
+            return
+        password = self.password_edit.text()
+        if not password:
+            self.show_message("Enter your password to sign.")
+            self.password_edit.setFocus()
+            return
+        if self._action is None:
+            self._password = password
+            self.accept()
+            return
+        action = self._action
+        self.busy = True
+        self.sign_button.setEnabled(False)
+        self.show_message("")
+        self.session.call(self, lambda: action(password), self._signed, self._failed)
+
+    def _signed(self, result: Any) -> None:
+        self.busy = False
+        self.result_value = result
+        self.password_edit.clear()
+        self.accept()
+        if self._on_done is not None:
+            self._on_done(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.sign_button.setEnabled(True)
+        self.password_edit.clear()
+        self.password_edit.setFocus()
+        if isinstance(exc, AuthenticationFailed) and exc.locked:
+            self.sign_button.setEnabled(False)
+        self.show_message(explain(exc).message)
