@@ -9,12 +9,14 @@ Two ways to use it:
 
 or, so that a wrong password keeps the dialog open with the service's message (attempts left, or locked):
 
-    dialog.sign_with(lambda password: closure.close_case(..., password), on_done)
+    dialog.sign_with(lambda password: closure.close_case(..., password), on_done, on_error)
     dialog.exec()
 
 `sign_with` runs the signing call on the worker thread; an AuthenticationFailed leaves the dialog open with the
-message (the service has already counted the failure towards lockout); any other error is shown in words and
-the dialog stays open so nothing typed is lost; success closes the dialog and hands the result to `on_done`.
+message (the service has already counted the failure towards lockout). Any other error (the service refused
+the change itself) closes the dialog and goes to `on_error` when given, so the screen that asked can show it
+where the user can act on it; without `on_error` it is shown in the dialog, which stays open. Success closes
+the dialog and hands the result to `on_done`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -53,6 +56,7 @@ class SignDialog(QDialog):
         self._password = ""
         self._action: Callable[[str], Any] | None = None
         self._on_done: Callable[[Any], None] | None = None
+        self._on_error: Callable[[BaseException], None] | None = None
         self.result_value: Any = None
         self.busy = False
 
@@ -93,7 +97,7 @@ class SignDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setProperty("error", True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.message)
 
@@ -110,10 +114,16 @@ class SignDialog(QDialog):
         """The password entered, once the dialog was accepted (empty before)."""
         return self._password
 
-    def sign_with(self, action: Callable[[str], Any], on_done: Callable[[Any], None] | None = None) -> None:
-        """Have Sign run `action(password)` on the worker thread and close only when it succeeds."""
+    def sign_with(
+        self,
+        action: Callable[[str], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Have Sign run `action(password)` on the worker thread; a wrong password keeps the dialog open."""
         self._action = action
         self._on_done = on_done
+        self._on_error = on_error
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -134,7 +144,12 @@ class SignDialog(QDialog):
         self.busy = True
         self.sign_button.setEnabled(False)
         self.show_message("")
-        self.session.call(self, lambda: action(password), self._signed, self._failed)
+        self.session.call(
+            self,
+            lambda: action(password),
+            lambda result: self._signed(result) if shiboken6.isValid(self) else None,
+            lambda exc: self._failed(exc) if shiboken6.isValid(self) else None,
+        )
 
     def _signed(self, result: Any) -> None:
         self.busy = False
@@ -149,6 +164,10 @@ class SignDialog(QDialog):
         self.sign_button.setEnabled(True)
         self.password_edit.clear()
         self.password_edit.setFocus()
+        if not isinstance(exc, AuthenticationFailed) and self._on_error is not None:
+            self.reject()
+            self._on_error(exc)
+            return
         if isinstance(exc, AuthenticationFailed) and exc.locked:
             self.sign_button.setEnabled(False)
         self.show_message(explain(exc).message)
