@@ -25,6 +25,7 @@ from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import app_icon, icon
 from checklist_app.ui.lock import LockScreen
 from checklist_app.ui.session import AppSession, IdleWatcher
+from checklist_app.ui.supervision.pages import supervision_home
 
 SHORTCUTS = (
     ("Ctrl+N", "New case"),
@@ -34,6 +35,7 @@ SHORTCUTS = (
     ("Ctrl+W", "Close the current case tab"),
     ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous tab"),
     ("Ctrl+1", "Case list"),
+    ("Ctrl+D", "Team dashboard (supervisors)"),
     ("Alt+1 … Alt+6", "Case tabs: steps, decisions, intelligence, risk, missing, events"),
     ("Ctrl+L", "Lock the screen"),
     ("Up / Down", "Move between steps"),
@@ -81,6 +83,14 @@ class MainWindow(QMainWindow):
             index = tabs.addTab(page, icon("case"), title)
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
             page.refresh()  # type: ignore[attr-defined]
+        self.dashboard = supervision_home(session)  # the supervisor's home screen, first and shown first
+        if self.dashboard is not None:
+            tabs.insertTab(0, self.dashboard, icon("steps"), "Team dashboard")
+            tabs.tabBar().setTabButton(0, tabs.tabBar().ButtonPosition.RightSide, None)
+            self.dashboard.open_case.connect(self.open_case)
+            tabs.setCurrentWidget(self.dashboard)
+            self.dashboard.refresh()
+        self.fixed_pages: list[QWidget] = [tabs.widget(i) for i in range(tabs.count())]  # never closed
         tabs.tabCloseRequested.connect(self.close_tab)
         self._hidden_windows: list[QWidget] = []
         self._build_actions()
@@ -136,7 +146,13 @@ class MainWindow(QMainWindow):
         )
         self.log_off_action = self._action("Log &off", self.log_off_requested.emit, None, "log-off")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.list_action = self._action("&Case list", lambda: self.ui.caseTabs.setCurrentIndex(0), "Ctrl+1", "case")
+        self.list_action = self._action(
+            "&Case list", lambda: self.ui.caseTabs.setCurrentWidget(self.case_list), "Ctrl+1", "case"
+        )
+        self.dashboard_action = self._action(
+            "Team &dashboard", self.show_dashboard, "Ctrl+D", "steps", "The team dashboard (supervisors)"
+        )
+        self.dashboard_action.setVisible(self.dashboard is not None)
         self.next_tab_action = self._action("&Next tab", lambda: self._cycle(1), "Ctrl+Tab")
         self.prev_tab_action = self._action("&Previous tab", lambda: self._cycle(-1), "Ctrl+Shift+Tab")
         self.prefs_action = self._action("&Preferences…", self.preferences, None, "settings")
@@ -162,7 +178,7 @@ class MainWindow(QMainWindow):
         for action in (self.lock_action, self.log_off_action, self.quit_action):
             file_menu.addAction(action)
         view_menu = bar.addMenu("&View")
-        for action in (self.list_action, self.next_tab_action, self.prev_tab_action):
+        for action in (self.list_action, self.dashboard_action, self.next_tab_action, self.prev_tab_action):
             view_menu.addAction(action)
         may_casework, may_compliance = (
             self.session.may(Action.REPORT_CASEWORK),
@@ -218,26 +234,40 @@ class MainWindow(QMainWindow):
         elif hasattr(current, "refresh"):
             current.refresh()
 
+    def show_dashboard(self) -> None:
+        if self.dashboard is not None:
+            self.ui.caseTabs.setCurrentWidget(self.dashboard)
+
+    def _case_changed(self) -> None:
+        self.case_list.refresh()
+        if self.dashboard is not None:
+            self.dashboard.refresh()
+
     def workspace_for(self, case_id: int) -> QWidget | None:
         tabs = self.ui.caseTabs
-        for i in range(1, tabs.count()):
+        for i in range(tabs.count()):
             widget = tabs.widget(i)
             if getattr(widget, "case_id", None) == case_id:
                 return widget
         return None
 
-    def open_case(self, case_id: int) -> None:
+    def open_case(self, case_id: int, place: str = "") -> None:
+        """Show the case's tab (opening it if needed); `place` is where in the case (CaseWorkspace.go_to)."""
         from checklist_app.ui.workspace import CaseWorkspace
 
         tabs = self.ui.caseTabs
         existing = self.workspace_for(case_id)
-        if existing is not None:
+        if isinstance(existing, CaseWorkspace):
             tabs.setCurrentWidget(existing)
+            if place:
+                existing.go_to(place)
             return
         workspace = CaseWorkspace(self.session, case_id)
         workspace.title_changed.connect(lambda text, w=workspace: self._retitle(w, text))
-        workspace.changed.connect(lambda _id: self.case_list.refresh())
+        workspace.changed.connect(lambda _id: self._case_changed())
         workspace.report_requested.connect(self.casework_report)
+        if place:
+            workspace.go_to(place)
         index = tabs.addTab(workspace, icon("steps"), "Loading…")
         tabs.setCurrentIndex(index)
 
@@ -247,9 +277,9 @@ class MainWindow(QMainWindow):
             self.ui.caseTabs.setTabText(index, text)
 
     def close_tab(self, index: int) -> None:
-        if index <= len(self.audit_pages):
-            return
         widget = self.ui.caseTabs.widget(index)
+        if widget is None or any(widget is page for page in self.fixed_pages):
+            return
         self.ui.caseTabs.removeTab(index)
         widget.deleteLater()
 

@@ -27,6 +27,7 @@ from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import icon
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps_panel import StepsPanel
+from checklist_app.ui.supervision.case_actions import CaseActions
 from checklist_app.ui.tabs import DecisionsTab, EventsTab, IntelligenceTab, MissingTab, RiskTab
 
 # Review dates closer than this show amber in the header.
@@ -70,6 +71,7 @@ class CaseWorkspace(QWidget):
         self.detail: CaseDetail | None = None
         self.procedure: Procedure | None = None
         self._procedure_version = 0
+        self._place = ""  # where to go once the case is loaded (see go_to)
         self.setObjectName("caseWorkspace")
         self.ui = load_into(self, "case_workspace.ui")
         ui = self.ui
@@ -91,6 +93,10 @@ class CaseWorkspace(QWidget):
                 lambda: self.report_requested.emit(self.detail.reference) if self.detail else None
             )
             ui.titleRow.addWidget(self.report_button)
+        self.case_actions = CaseActions(session, case_id, self)
+        ui.titleRow.addWidget(self.case_actions)
+        self.case_actions.changed.connect(self._tab_changed)
+        self.case_actions.go_to.connect(self.go_to)
 
         self.steps = StepsPanel(session, case_id, self)
         self.steps.step_changed.connect(self._step_changed)
@@ -153,6 +159,8 @@ class CaseWorkspace(QWidget):
             tabs.setTabText(index, title)
             tabs.setTabToolTip(index, f"{title} (Alt+{index + 1})")
         self.title_changed.emit(f"{detail.reference} (closed)" if detail.status != "open" else detail.reference)
+        if self._place:
+            self._apply_place()
 
     def _load_failed(self, exc: BaseException) -> None:
         self.steps.load_failed()
@@ -172,6 +180,31 @@ class CaseWorkspace(QWidget):
     def _tab_changed(self) -> None:
         self.refresh()
         self.changed.emit(self.case_id)
+
+    def go_to(self, place: str) -> None:
+        """Show part of the case: "steps:overdue" (the first overdue step), "step:<step id>", or "tab:<name>"
+        (decisions, intelligence, risk, missing, events, or any later tab by its name). Waits for the load."""
+        self._place = place
+        if self.detail is not None:
+            self._apply_place()
+
+    def _apply_place(self) -> None:
+        place, self._place = self._place, ""
+        kind, _, target = place.partition(":")
+        tabs = self.ui.sections
+        if kind == "tab":
+            for i in range(tabs.count()):
+                widget = tabs.widget(i)
+                if type(widget).__name__.lower().removesuffix("tab") == target:
+                    self._show_section(i)
+                    return
+        step_id = target if kind == "step" else ""
+        if kind == "steps" and target == "overdue" and self.detail is not None and self.detail.overdue_steps:
+            step_id = self.detail.overdue_steps[0].step_id
+        tabs.setCurrentWidget(self.steps)
+        if step_id:
+            self.steps.select_step(step_id)
+        self.steps.focus_table()
 
     def _show_section(self, index: int) -> None:
         tabs = self.ui.sections
@@ -242,6 +275,7 @@ class CaseWorkspace(QWidget):
         else:
             _chip(ui.overdueChip, "No overdue steps", "ok", "Every required step with a due date is on time.")
 
+        self.case_actions.show_for(detail)
         ui.procedureLabel.setText(f"Procedure {detail.procedure_label}")
         ui.procedureLabel.setToolTip("The procedure version this case follows")
         may_move = (

@@ -1,0 +1,93 @@
+"""The supervisor's buttons in the case header: Close case, Reopen, Reassign. Shown only to those the
+role-action matrix lets do them on this case (the services check again)."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+
+from checklist_app.core.permissions import Action, CaseScope, allowed
+from checklist_app.services import closure
+from checklist_app.services.dto import CaseDetail
+from checklist_app.ui.dialogs import ReasonDialog
+from checklist_app.ui.session import AppSession
+from checklist_app.ui.supervision.closure_dialogs import CloseCaseDialog, ReassignDialog
+
+
+def _scope(detail: CaseDetail) -> CaseScope:
+    return CaseScope(detail.district_id, detail.team_id, detail.officer_id, detail.supervisor_id)
+
+
+class CaseActions(QWidget):
+    """`changed()` after the case was closed, reopened or reassigned; `go_to(place)` to show part of the case."""
+
+    changed = Signal()
+    go_to = Signal(str)
+
+    def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseActions")
+        self.session = session
+        self.case_id = case_id
+        self.detail: CaseDetail | None = None
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.close_button = QPushButton("Close case…")
+        self.close_button.setObjectName("closeCaseButton")
+        self.close_button.setToolTip("Close the case with a rationale, signed (supervisors)")
+        self.close_button.clicked.connect(self.close_case)
+        self.reopen_button = QPushButton("Reopen case…")
+        self.reopen_button.setObjectName("reopenCaseButton")
+        self.reopen_button.setToolTip("Reopen the closed case, with a reason (supervisors)")
+        self.reopen_button.clicked.connect(self.reopen_case)
+        self.reassign_button = QPushButton("Reassign…")
+        self.reassign_button.setObjectName("reassignButton")
+        self.reassign_button.setToolTip("Give the case to another officer, with a reason (supervisors)")
+        self.reassign_button.clicked.connect(self.reassign)
+        for button in (self.reassign_button, self.close_button, self.reopen_button):
+            row.addWidget(button)
+            button.setVisible(False)
+        self.setVisible(False)
+
+    def show_for(self, detail: CaseDetail) -> None:
+        self.detail = detail
+        actor, scope, is_open = self.session.actor, _scope(detail), detail.status == "open"
+        self.close_button.setVisible(is_open and allowed(actor, Action.CASE_CLOSE, scope))
+        self.reassign_button.setVisible(is_open and allowed(actor, Action.CASE_REASSIGN, scope))
+        self.reopen_button.setVisible(not is_open and allowed(actor, Action.CASE_REOPEN, scope))
+        self.setVisible(any(b.isVisibleTo(self) for b in (self.close_button, self.reassign_button, self.reopen_button)))
+
+    def close_case(self) -> None:
+        if self.detail is None:
+            return
+        dialog = CloseCaseDialog(self.session, self.case_id, self.detail.reference, self)
+        dialog.closed.connect(self.changed)
+        dialog.go_to.connect(self.go_to)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def reopen_case(self) -> None:
+        if self.detail is None:
+            return
+        reason = ReasonDialog.ask(
+            self,
+            f"Reopen case {self.detail.reference}",
+            "Why is the case being reopened? The reason is logged, and the closure signature will show as superseded.",
+        )
+        if not reason:
+            return
+        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
+        self.session.call(
+            self,
+            lambda: closure.reopen_case(ctx, actor, case_id, reason),
+            lambda _none: self.changed.emit() if shiboken6.isValid(self) else None,
+        )
+
+    def reassign(self) -> None:
+        if self.detail is None:
+            return
+        dialog = ReassignDialog(self.session, self.case_id, self.detail.reference, self.detail.officer_name, self)
+        dialog.reassigned.connect(lambda _name: self.changed.emit())
+        dialog.exec()
+        dialog.deleteLater()

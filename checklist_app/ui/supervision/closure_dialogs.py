@@ -1,0 +1,275 @@
+"""Closing, reopening and reassigning a case: the supervisor's decisions from the case header.
+
+Closure lists what is still open (the service's own check), takes the rationale, and is signed through
+SignDialog ("approved for closure"); a refusal from the service at signing time (something reopened in the
+meantime) comes back as the same list. Reassignment offers the officers the service allows, with a reason.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from checklist_app.core.signatures import Meaning
+from checklist_app.services import closure
+from checklist_app.ui.errors import explain
+from checklist_app.ui.session import AppSession
+from checklist_app.ui.supervision.sign_dialog import SignDialog
+
+
+def item_words(item: closure.OpenItem) -> str:
+    if item.kind == "step":
+        return f"Step {item.reference} {item.title}: not done, and not marked not applicable"
+    return f"{item.reference}, directed by a supervisor: {item.title} (still open)"
+
+
+def item_place(item: closure.OpenItem) -> str:
+    return f"step:{item.step_id}" if item.kind == "step" else "tab:supervision"
+
+
+def _message_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("message")
+    label.setProperty("error", True)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class CloseCaseDialog(QDialog):
+    """`closed()` once the case is closed and signed; `go_to(place)` when the user picks an open item."""
+
+    closed = Signal()
+    go_to = Signal(str)
+
+    def __init__(self, session: AppSession, case_id: int, reference: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("CloseCaseDialog")
+        self.setWindowTitle(f"Close case {reference}")
+        self.session = session
+        self.case_id = case_id
+        self.reference = reference
+        self.open_items: list[closure.OpenItem] | None = None
+        self.sign_dialog: SignDialog | None = None
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"Close case {reference}. A case can be closed only when every required step is done or marked not "
+            "applicable with a reason, and every action a supervisor directed is complete. The closure is signed "
+            "with your password (meaning: approved for closure)."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.status = QLabel("Checking what is still open…")
+        self.status.setObjectName("closureStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.items = QListWidget()
+        self.items.setObjectName("openItems")
+        self.items.setWordWrap(True)
+        self.items.setToolTip("Double-click an item to go to it in the case")
+        self.items.itemActivated.connect(self._item_activated)
+        layout.addWidget(self.items, 1)
+        self.check_button = QPushButton("Check &again")
+        self.check_button.setToolTip("Look again at what is still open (after completing items)")
+        self.check_button.clicked.connect(self.check)
+        layout.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        rationale_label = QLabel("Closure &rationale *")
+        rationale_label.setProperty("role", "field")
+        layout.addWidget(rationale_label)
+        self.rationale = QPlainTextEdit()
+        self.rationale.setObjectName("rationale")
+        self.rationale.setPlaceholderText("Why the case can close: outcome, safeguarding in place, referrals made")
+        self.rationale.setMinimumHeight(90)
+        rationale_label.setBuddy(self.rationale)
+        layout.addWidget(self.rationale, 1)
+        self.message = _message_label()
+        layout.addWidget(self.message)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button = self.buttons.addButton("&Sign and close…", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button.setObjectName("signAndClose")
+        self.close_button.setEnabled(False)
+        self.buttons.accepted.connect(self.sign_and_close)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(640, 560)
+        self.check()
+
+    # --- what is open --------------------------------------------------------------------------------
+
+    def check(self) -> None:
+        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
+        self.check_button.setEnabled(False)
+        self.session.call(
+            self,
+            lambda: closure.closure_check(ctx, actor, case_id),
+            lambda items: self.show_items(items) if shiboken6.isValid(self) else None,
+            lambda exc: self._check_failed(exc) if shiboken6.isValid(self) else None,
+        )
+
+    def show_items(self, items: list[closure.OpenItem]) -> None:
+        self.open_items = list(items)
+        self.check_button.setEnabled(True)
+        self.items.clear()
+        for item in items:
+            row = QListWidgetItem(item_words(item))
+            row.setData(Qt.ItemDataRole.UserRole, item_place(item))
+            self.items.addItem(row)
+        self.items.setVisible(bool(items))
+        if items:
+            self.status.setText(
+                f"This case cannot be closed yet: {len(items)} item{'s' if len(items) != 1 else ''} still open. "
+                "Complete each one (or mark a step not applicable with a reason), then check again."
+            )
+        else:
+            self.status.setText("Nothing is left open: the case may be closed.")
+        self.status.setProperty("tone", "overdue" if items else "ok")
+        self.close_button.setEnabled(not items)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self.check_button.setEnabled(True)
+        self.status.setText(f"Could not check the case. {explain(exc).message}")
+        self.close_button.setEnabled(False)
+
+    def _item_activated(self, row: QListWidgetItem) -> None:
+        place = row.data(Qt.ItemDataRole.UserRole)
+        self.reject()
+        self.go_to.emit(str(place))
+
+    # --- signing -------------------------------------------------------------------------------------
+
+    def sign_and_close(self) -> None:
+        text = self.rationale.toPlainText().strip()
+        if not text:
+            self.message.setText("Closure rationale: a rationale is required.")
+            self.rationale.setFocus()
+            return
+        self.message.setText("")
+        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
+        dialog = SignDialog(
+            self,
+            self.session,
+            Meaning.APPROVED_FOR_CLOSURE.value,
+            f"Closure of case {self.reference}.\n\nRationale:\n{text}",
+        )
+        dialog.sign_with(
+            lambda password: closure.close_case(ctx, actor, case_id, text, password),
+            self._closed,
+            self._refused,
+        )
+        self.sign_dialog = dialog
+        dialog.exec()
+        self.sign_dialog = None
+
+    def _closed(self, _signature: object) -> None:
+        if shiboken6.isValid(self):
+            self.accept()
+            self.closed.emit()
+
+    def _refused(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if isinstance(exc, closure.ClosureRefused):
+            self.show_items(exc.items)
+        self.message.setText(explain(exc).message)
+
+
+class ReassignDialog(QDialog):
+    """Give the case to another officer, with a reason. `reassigned(officer_name)` once done."""
+
+    reassigned = Signal(str)
+
+    def __init__(
+        self, session: AppSession, case_id: int, reference: str, current: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ReassignDialog")
+        self.setWindowTitle(f"Reassign case {reference}")
+        self.session = session
+        self.case_id = case_id
+        layout = QVBoxLayout(self)
+        intro = QLabel(f"Case {reference} is with {current or 'nobody'}. Choose the officer to take it over.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.officer = QComboBox()
+        self.officer.setObjectName("officer")
+        self.officer.setPlaceholderText("Loading officers…")
+        form.addRow("&Officer *", self.officer)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText("Why the case is moving (logged)")
+        self.reason.setMinimumHeight(80)
+        form.addRow("&Reason *", self.reason)
+        layout.addLayout(form)
+        self.message = _message_label()
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.addButton("Re&assign", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setEnabled(False)
+        self.buttons.accepted.connect(self.reassign)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(520, 320)
+        ctx, actor = session.ctx, session.actor
+        session.call(
+            self,
+            lambda: closure.officers_for(ctx, actor, case_id),
+            lambda officers: self._loaded(officers) if shiboken6.isValid(self) else None,
+            lambda exc: self.message.setText(explain(exc).message) if shiboken6.isValid(self) else None,
+        )
+
+    def _loaded(self, officers: list[tuple[int, str]]) -> None:
+        for officer_id, name in officers:
+            self.officer.addItem(name, officer_id)
+        if officers:
+            self.officer.setPlaceholderText("Choose an officer")
+            self.ok_button.setEnabled(True)
+        else:
+            self.officer.setPlaceholderText("No other officer available")
+            self.message.setText("There is no other active officer in this case's district to take it.")
+
+    def reassign(self) -> None:
+        officer_id = self.officer.currentData()
+        reason = self.reason.toPlainText().strip()
+        problems = []
+        if officer_id is None:
+            problems.append("Officer: choose who takes the case.")
+        if not reason:
+            problems.append("Reason: a reason is required.")
+        if problems:
+            self.message.setText("\n".join(problems))
+            return
+        name = self.officer.currentText()
+        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
+        self.ok_button.setEnabled(False)
+        self.session.call(
+            self,
+            lambda: closure.reassign_officer(ctx, actor, case_id, int(officer_id), reason),
+            lambda _none: self._done(name) if shiboken6.isValid(self) else None,
+            lambda exc: self._failed(exc) if shiboken6.isValid(self) else None,
+        )
+
+    def _done(self, name: str) -> None:
+        self.accept()
+        self.reassigned.emit(name)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        self.message.setText(explain(exc).message)
