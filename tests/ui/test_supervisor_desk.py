@@ -13,11 +13,17 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from support import open_case
 from test_log_off_and_on import _log_on
 
-from checklist_app.services import cases, records, reviews, risk, steps, team_duties
+from checklist_app.core.signatures import Meaning
+from checklist_app.services import cases, records, reviews, risk, signatures, steps, team_duties
+from checklist_app.store.models import User
 from checklist_app.ui.app import AppController
+from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.main_window import MainWindow
+from checklist_app.ui.session import AppSession
+from checklist_app.ui.supervision.closure_dialogs import CloseCaseDialog, ReassignDialog
 from checklist_app.ui.supervision.dashboard import DashboardPage
 from checklist_app.ui.supervision.dashboard_duties import RecordDutyDialog
+from checklist_app.ui.supervision.sign_dialog import SignDialog
 from checklist_app.ui.workspace import CaseWorkspace
 
 pytestmark = pytest.mark.gui
@@ -175,4 +181,150 @@ def test_supervisor_lands_on_the_dashboard_with_the_team_figures(qtbot, world, r
     idle()
     assert type(workspace.ui.sections.currentWidget()).__name__ == "RiskTab"
     assert shown == []
+    window.close()
+
+
+def open_workspace(qtbot, world, actor, runner, prefs, idle, case_id: int) -> tuple[MainWindow, CaseWorkspace]:  # type: ignore[no-untyped-def]
+    window = MainWindow(AppSession(world.ctx, actor, runner, prefs))
+    window.quit_on_close = False
+    qtbot.addWidget(window)
+    window.show()
+    window.open_case(case_id)
+    workspace = window.workspace_for(case_id)
+    assert isinstance(workspace, CaseWorkspace)
+    qtbot.waitUntil(lambda: workspace.detail is not None, timeout=15000)
+    idle()
+    return window, workspace
+
+
+def test_close_refused_with_open_items_then_signed_reopened_and_reassigned(
+    qtbot, world, runner, prefs, idle, monkeypatch
+):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    case = open_case(world)
+    _, action = signed_review(world, case.id)
+    window, workspace = open_workspace(qtbot, world, world.supervisor, runner, prefs, idle, case.id)
+    actions = workspace.case_actions
+    assert actions.isVisible() and actions.close_button.isVisible() and actions.reassign_button.isVisible()
+    assert not actions.reopen_button.isVisible()
+
+    # First attempt: the dialog lists what is still open in words, and will not sign.
+    seen: dict[str, object] = {}
+
+    def look_and_cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, CloseCaseDialog)
+        qtbot.waitUntil(lambda: dialog.open_items is not None, timeout=15000)
+        seen["status"] = dialog.status.text()
+        seen["items"] = [dialog.items.item(i).text() for i in range(dialog.items.count())]
+        seen["enabled"] = dialog.close_button.isEnabled()
+        dialog.reject()
+
+    QTimer.singleShot(0, look_and_cancel)
+    qtbot.mouseClick(actions.close_button, Left)
+    idle()
+    assert str(seen["status"]).startswith("This case cannot be closed yet:")
+    items = list(seen["items"])  # type: ignore[call-overload]
+    assert f"Action {action.id}, directed by a supervisor: Reassess risk with the SERAF tool (still open)" in items
+    assert any(i.startswith("Step 1.1 ") and i.endswith("not done, and not marked not applicable") for i in items)
+    assert seen["enabled"] is False
+
+    # The open items are completed elsewhere; checking again lets the supervisor sign: a wrong password first.
+    settle_every_step(world, case.id)
+    reviews.complete_action(world.ctx, world.investigator, action.id, "SERAF redone: category 2")
+    signs: dict[str, object] = {}
+
+    def sign_it() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, SignDialog):
+            signs["meaning"] = dialog.meaning_label.text()
+            signs["signer"] = dialog.signer_label.text()
+            signs["summary"] = dialog.summary.toPlainText()
+            dialog.password_edit.setText("wrong-password")
+            qtbot.mouseClick(dialog.sign_button, Left)
+            qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=15000)
+            signs["wrong"] = dialog.message.text()
+            dialog.password_edit.setText(PASSWORD)
+            qtbot.mouseClick(dialog.sign_button, Left)
+            return
+        assert isinstance(dialog, CloseCaseDialog)
+        qtbot.waitUntil(lambda: dialog.open_items is not None, timeout=15000)
+        assert dialog.items.count() == 0 and dialog.close_button.isEnabled()
+        qtbot.mouseClick(dialog.close_button, Left)  # no rationale yet: said in words
+        signs["no rationale"] = dialog.message.text()
+        dialog.rationale.setPlainText("Child safeguarded; no further CSE concerns; partners agree.")
+        QTimer.singleShot(0, sign_it)
+        qtbot.mouseClick(dialog.close_button, Left)
+
+    QTimer.singleShot(0, sign_it)
+    qtbot.mouseClick(actions.close_button, Left)
+    idle()
+    qtbot.waitUntil(lambda: workspace.detail is not None and workspace.detail.status == "closed", timeout=15000)
+    assert signs["no rationale"] == "Closure rationale: a rationale is required."
+    assert signs["meaning"] == "<b>Approved for closure</b>" and signs["signer"] == "Ds Cedar (supervisor)"
+    assert "Child safeguarded" in str(signs["summary"]) and case.reference in str(signs["summary"])
+    assert "attempt" in str(signs["wrong"]).lower()
+    sigs = signatures.case_signatures(world.ctx, world.supervisor, case.id)
+    closing = [s for s in sigs if s.meaning == Meaning.APPROVED_FOR_CLOSURE.value]
+    assert len(closing) == 1 and closing[0].valid and closing[0].signer_name == "Ds Cedar"
+    with world.ctx.db.read() as session:
+        assert session.get(User, world.supervisor.user_id).failed_logons == 0  # reset by the right password
+    idle()
+    assert window.ui.caseTabs.tabText(window.ui.caseTabs.indexOf(workspace)) == f"{case.reference} (closed)"
+    assert actions.reopen_button.isVisible() and not actions.close_button.isVisible()
+    assert not actions.reassign_button.isVisible()
+
+    # Reopen with a reason: the closure signature is kept, now superseded.
+    monkeypatch.setattr(
+        ReasonDialog, "ask", classmethod(lambda cls, parent, title, prompt: "New intelligence received")
+    )
+    qtbot.mouseClick(actions.reopen_button, Left)
+    qtbot.waitUntil(lambda: workspace.detail is not None and workspace.detail.status == "open", timeout=15000)
+    closing = [
+        s
+        for s in signatures.case_signatures(world.ctx, world.supervisor, case.id)
+        if s.meaning == Meaning.APPROVED_FOR_CLOSURE.value
+    ]
+    assert [s.state.value for s in closing] == ["superseded"]
+
+    # Reassign to another officer, with a reason (a missing reason is refused first).
+    def reassign() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ReassignDialog)
+        qtbot.waitUntil(lambda: dialog.ok_button.isEnabled(), timeout=15000)
+        names = [dialog.officer.itemText(i) for i in range(dialog.officer.count())]
+        assert "Dc Birch" in names and "Dc Alder" not in names
+        dialog.officer.setCurrentIndex(names.index("Dc Birch"))
+        qtbot.mouseClick(dialog.ok_button, Left)
+        assert dialog.message.text() == "Reason: a reason is required."
+        dialog.reason.setPlainText("Dc Alder on leave for a month")
+        qtbot.mouseClick(dialog.ok_button, Left)
+
+    QTimer.singleShot(0, reassign)
+    qtbot.mouseClick(actions.reassign_button, Left)
+    idle()
+    qtbot.waitUntil(lambda: workspace.ui.officerValue.text() == "Dc Birch", timeout=15000)
+    assert cases.case_detail(world.ctx, world.supervisor, case.id).officer_name == "Dc Birch"
+    assert shown == []
+    window.close()
+
+
+def test_investigator_sees_no_supervisor_actions_and_no_dashboard(qtbot, world, runner, prefs, idle):
+    case = open_case(world)
+    window, workspace = open_workspace(qtbot, world, world.investigator, runner, prefs, idle, case.id)
+    assert window.dashboard is None and not window.dashboard_action.isVisible()
+    assert window.ui.caseTabs.tabText(0) == "Case list"
+    actions = workspace.case_actions
+    assert not actions.isVisible()
+    assert not any(
+        b.isVisibleTo(actions) for b in (actions.close_button, actions.reopen_button, actions.reassign_button)
+    )
+    window.close()
+
+
+def test_supervisor_of_another_team_sees_no_case_actions(qtbot, world, runner, prefs, idle):
+    case = open_case(world, world.other_team_investigator, subject_ref="SC-777")
+    window, workspace = open_workspace(qtbot, world, world.supervisor, runner, prefs, idle, case.id)
+    assert not workspace.case_actions.isVisible()
     window.close()
