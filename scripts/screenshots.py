@@ -12,7 +12,8 @@ with QWidget.grab():
 
 and with `--admin`, as the demo administrator: 11-admin-accounts  12-admin-teams  13-admin-procedures
 14-admin-database; with `--auditor`, as the demo auditor: 15-audit-round  16-audit-form; with `--reports`, as the
-demo auditor: 17-report-dialog  18-report-preview  19-casework-preview.
+demo auditor: 17-report-dialog  18-report-preview  19-casework-preview; with `--supervisor`, as the demo
+supervisor: 20-team-dashboard  21-case-actions  22-close-case  23-sign-closure.
 
 With `--scale 1.5` Qt scales everything by 1.5 (QT_SCALE_FACTOR) and the files get the suffix `@150`. It needs
 a display: run it under Xvfb with scripts/screenshots.sh. Exits 0 when every screenshot was saved, 1 with the
@@ -100,6 +101,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--reports", action="store_true", help="log on as the demo auditor and shoot the reports (17-19) only"
     )
+    parser.add_argument(
+        "--supervisor",
+        action="store_true",
+        help="log on as the demo supervisor and shoot the team dashboard and case closure (20-23) only",
+    )
     args = parser.parse_args(argv)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -110,6 +116,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.user = "admin"
     if args.auditor or args.reports:
         args.user = "auditor"
+    if args.supervisor:
+        args.user = "supervisor"
     if not 0.5 <= args.scale <= 4:
         parser.error("--scale must be between 0.5 and 4")
     return args
@@ -458,6 +466,54 @@ class Driver:
         self.save(preview, "19-casework-preview")
         preview.close()
 
+    def _supervisor_desk(self, window: Any) -> None:
+        """20-23: the team dashboard as the supervisor lands on it; a case opened from its first overdue-steps
+        line with the header's supervisor actions; the closure dialog listing what is still open; the signature
+        dialog as closure asks for it (shown, never signed)."""
+        from PySide6.QtCore import Qt
+
+        from checklist_app.core.signatures import Meaning
+        from checklist_app.ui.supervision.closure_dialogs import CloseCaseDialog
+        from checklist_app.ui.supervision.sign_dialog import SignDialog
+
+        page = window.dashboard
+        if page is None:
+            raise ScreenshotError("the demo supervisor has no team dashboard")
+        self.wait_until("the team dashboard", lambda: page.loaded is not None and self.idle())
+        self.settle("the team dashboard")
+        lines = page.section_lines("overdue_steps") or page.section_lines("reviews")
+        if not lines:
+            raise ScreenshotError("the demo supervisor's team has no case with overdue steps or reviews due")
+        page.attention.setCurrentItem(lines[0])
+        page.attention.setFocus()
+        self.pump(0.2)
+        self.save(window, "20-team-dashboard")
+        page.open_button.click()
+        line = lines[0].data(0, Qt.ItemDataRole.UserRole)  # the dashboard line
+        workspace = self.wait_until("the case from the dashboard", lambda: window.workspace_for(line.case_id))
+        self.wait_until("the case to load", lambda: workspace.detail is not None and self.idle())
+        self.settle("the case header")
+        self.save(window, "21-case-actions")
+        dialog = CloseCaseDialog(workspace.session, line.case_id, line.reference, workspace)
+        dialog.rationale.setPlainText(
+            "Child safeguarded: placement stable, no missing episodes for three months, partners agree."
+        )
+        dialog.show()
+        self.wait_until("the closure check", lambda: dialog.open_items is not None and self.idle())
+        self.settle("the closure dialog")
+        self.save(dialog, "22-close-case")
+        dialog.close()
+        sign = SignDialog(
+            workspace,
+            workspace.session,
+            Meaning.APPROVED_FOR_CLOSURE.value,
+            f"Closure of case {line.reference}.\n\nRationale:\n" + dialog.rationale.toPlainText(),
+        )
+        sign.show()
+        self.pump(0.3)
+        self.save(sign, "23-sign-closure")
+        sign.close()
+
     def _take_all(self) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
@@ -483,7 +539,7 @@ class Driver:
         self.pump(0.3)
         if not login.ui.logOnButton.isEnabled():
             raise ScreenshotError("the Log on button stayed disabled after the banner and credentials")
-        if not (self.args.admin or self.args.auditor or self.args.reports):  # the investigator's keeps the log-on
+        if not (self.args.admin or self.args.auditor or self.args.reports or self.args.supervisor):  # investigator
             self.save(login, "01-logon")
         login.ui.logOnButton.click()
 
@@ -501,6 +557,9 @@ class Driver:
             return
         if self.args.reports:
             self._reports(window)
+            return
+        if self.args.supervisor:
+            self._supervisor_desk(window)
             return
         page = window.case_list
         self.wait_until("the case list rows", lambda: page.model.rows and self.idle())
@@ -602,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
     watchdog.daemon = True
     watchdog.start()
     try:
-        if args.admin or args.auditor or args.reports:
+        if args.admin or args.auditor or args.reports or args.supervisor:
             return Driver(args, 0, "", 0).run()
         steps_case, step_id, tabs_case = choose_cases(args.db, args.user)
         print(f"screenshots: steps from case {steps_case} (step {step_id}), other tabs from case {tabs_case}")

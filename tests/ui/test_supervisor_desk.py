@@ -100,12 +100,12 @@ def test_supervisor_lands_on_the_dashboard_with_the_team_figures(qtbot, world, r
 
     workload = page.workload
     rows = {
-        workload.item(r, 0).text(): [workload.item(r, c).text() for c in range(5)] for r in range(workload.rowCount())
+        workload.item(r, 0).text(): [workload.item(r, c).text() for c in range(6)] for r in range(workload.rowCount())
     }
     assert set(rows) == {"Dc Alder", "Dc Birch"}  # investigators of the team only
-    assert rows["Dc Alder"] == ["Dc Alder", "5", "Cat 4: 5", "0", "OVER threshold: 25 against 20"]
-    assert rows["Dc Birch"] == ["Dc Birch", "1", "not assessed: 1", "0", "Within threshold: 0 of 20"]
-    assert "Over the threshold: Dc Alder." in page.workload_note.text()
+    assert rows["Dc Alder"] == ["Dc Alder", "5", "0", "25 of 20", "OVER", "Cat 4: 5"]
+    assert rows["Dc Birch"] == ["Dc Birch", "1", "0", "0 of 20", "within", "not assessed: 1"]
+    assert "Threshold 20: 1 of 2 officers over it." in page.workload_note.text()
 
     def refs(key: str) -> list[str]:
         return [item.text(0) for item in page.section_lines(key)]
@@ -129,7 +129,7 @@ def test_supervisor_lands_on_the_dashboard_with_the_team_figures(qtbot, world, r
     # The team duties of the period, recorded once through the form built from the duty's evidence fields.
     duty_rows = {page.duties.table.item(r, 0).text(): r for r in range(page.duties.table.rowCount())}
     row = next(r for title, r in duty_rows.items() if "workload" in title.lower())
-    assert page.duties.table.item(row, 2).text() == "Due this period: not yet recorded"
+    assert page.duties.table.item(row, 2).text() == "Due: not yet recorded"
     page.duties.table.selectRow(row)
     assert page.duties.record_button.isEnabled()
 

@@ -80,9 +80,10 @@ class CloseCaseDialog(QDialog):
         self.items = QListWidget()
         self.items.setObjectName("openItems")
         self.items.setWordWrap(True)
+        self.items.setAlternatingRowColors(True)
         self.items.setToolTip("Double-click an item to go to it in the case")
         self.items.itemActivated.connect(self._item_activated)
-        layout.addWidget(self.items, 1)
+        layout.addWidget(self.items, 3)
         self.check_button = QPushButton("Check &again")
         self.check_button.setToolTip("Look again at what is still open (after completing items)")
         self.check_button.clicked.connect(self.check)
@@ -139,6 +140,8 @@ class CloseCaseDialog(QDialog):
         else:
             self.status.setText("Nothing is left open: the case may be closed.")
         self.status.setProperty("tone", "overdue" if items else "ok")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
         self.close_button.setEnabled(not items)
 
     def _check_failed(self, exc: BaseException) -> None:

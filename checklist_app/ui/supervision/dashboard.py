@@ -44,6 +44,9 @@ MUTED = QColor("#5b6878")
 
 PROCEDURE_ID = NewCase.procedure_id  # the force's procedure, as new cases follow it
 
+# Who and how loaded first; the breakdown last, where a narrow window may cut it short.
+WORKLOAD_COLUMNS = ("Officer", "Open cases", "Complex", "Score", "Threshold", "By risk category")
+
 # The attention sections, in the order a supervisor works through them.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("reviews", "Supervisory reviews due or overdue"),
@@ -85,9 +88,11 @@ def by_category(officer: OfficerLoad) -> str:
 
 
 def score_words(officer: OfficerLoad) -> str:
-    if officer.over:
-        return f"OVER threshold: {officer.score:g} against {officer.threshold:g}"
-    return f"Within threshold: {officer.score:g} of {officer.threshold:g}"
+    return f"{officer.score:g} of {officer.threshold:g}"
+
+
+def threshold_words(officer: OfficerLoad) -> str:
+    return "OVER" if officer.over else "within"
 
 
 def due_words(line: DashboardLine) -> str:
@@ -143,9 +148,9 @@ class DashboardPage(QWidget):
         self.workload_note.setProperty("role", "hint")
         self.workload_note.setWordWrap(True)
         workload_layout.addWidget(self.workload_note)
-        self.workload = QTableWidget(0, 5)
+        self.workload = QTableWidget(0, len(WORKLOAD_COLUMNS))
         self.workload.setObjectName("workload")
-        self.workload.setHorizontalHeaderLabels(["Officer", "Open cases", "By risk category", "Complex", "Score"])
+        self.workload.setHorizontalHeaderLabels(list(WORKLOAD_COLUMNS))
         self.workload.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.workload.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.workload.verticalHeader().setVisible(False)
@@ -158,8 +163,8 @@ class DashboardPage(QWidget):
         self.duties = DutiesPanel(session)
         self.duties.recorded.connect(self.refresh)
         upper.addWidget(self.duties)
-        upper.setStretchFactor(0, 3)
-        upper.setStretchFactor(1, 2)
+        upper.setStretchFactor(0, 5)
+        upper.setStretchFactor(1, 4)
         splitter.addWidget(upper)
 
         attention_box = QGroupBox("Needs attention across the team")
@@ -195,6 +200,12 @@ class DashboardPage(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
+
+    def hasHeightForWidth(self) -> bool:
+        # The wrapped labels would give the page a height-for-width, and the main window's scroll area would then
+        # size the page at its preferred height (tables and tree at full size), scrolling the whole page at 150 %
+        # instead of letting the tables scroll inside it.
+        return False
 
     # --- loading -------------------------------------------------------------------------------------
 
@@ -238,33 +249,28 @@ class DashboardPage(QWidget):
         loads = board.workload
         over = [o.name for o in loads if o.over]
         threshold = loads[0].threshold if loads else None
-        note = "Each open case counts by its risk category (complex cases count more), as the procedure sets."
+        note = "Open cases weighted by risk category, complex cases counting more (the procedure's settings)."
         if threshold is not None:
-            note += f" Threshold: {threshold:g}."
-        if over:
-            note += f" Over the threshold: {', '.join(over)}."
+            note += f" Threshold {threshold:g}: {len(over)} of {len(loads)} officers over it."
         self.workload_note.setText(note)
         table = self.workload
         table.setRowCount(len(loads))
         bold = QFont(table.font())
         bold.setBold(True)
         for row, officer in enumerate(loads):
-            cells = [
-                officer.name,
-                str(officer.open_cases),
-                by_category(officer),
-                str(officer.complex_cases),
-                score_words(officer),
-            ]
+            cells = [officer.name, str(officer.open_cases), str(officer.complex_cases), score_words(officer)]
+            cells += [threshold_words(officer), by_category(officer)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if column in (1, 3):
+                if column in (1, 2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if officer.over:
                     item.setForeground(QBrush(OVER))
                     item.setBackground(QBrush(OVER_BACKGROUND))
                     item.setFont(bold)
                     item.setToolTip("Risk-weighted workload above the threshold: reallocate or get support")
+                if column == 5:
+                    item.setToolTip(f"Open cases by risk category: {text}")
                 table.setItem(row, column, item)
         if not loads:
             table.setRowCount(1)

@@ -43,7 +43,7 @@ def fields_of(duty: TeamDuty) -> tuple[EvidenceFieldView, ...]:
 
 
 def period_words(status: TeamDutyStatus) -> str:
-    return f"{status.period} ({status.duty.period})"
+    return status.period
 
 
 def role_words(role: str) -> str:
@@ -102,15 +102,15 @@ class DutiesPanel(QGroupBox):
                 text = f"Recorded {wording.day(status.recorded_at)} by {status.recorded_by or 'unknown'}"
                 colour = DONE
             elif duty.owner_role.value != own_role:
-                text = f"Not yet recorded: for the {role_words(duty.owner_role.value)}"
+                text = f"For the {role_words(duty.owner_role.value)}"
                 colour = MUTED
             else:
-                text = "Due this period: not yet recorded"
+                text = "Due: not yet recorded"
                 colour = DUE
             cells = [duty.title, period_words(status), text]
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
-                item.setToolTip(duty.purpose or duty.title)
+                item.setToolTip(f"{duty.title} ({duty.period}). {duty.purpose}".strip())
                 if column == 2:
                     item.setForeground(QBrush(colour))
                     if status.done:
