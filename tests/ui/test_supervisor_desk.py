@@ -180,6 +180,23 @@ def test_supervisor_lands_on_the_dashboard_with_the_team_figures(qtbot, world, r
     qtbot.waitUntil(lambda: workspace.detail is not None, timeout=15000)
     idle()
     assert type(workspace.ui.sections.currentWidget()).__name__ == "RiskTab"
+    # A missing-episode line opens the Missing tab of its case (already open: the same tab, moved there).
+    window.open_case(alder[1].id)
+    idle()
+    window.show_dashboard()
+    page.attention.setCurrentItem(page.section_lines("missing")[0])
+    qtbot.keyClick(page.attention, Qt.Key.Key_Return)
+    idle()
+    workspace = tabs.currentWidget()
+    assert isinstance(workspace, CaseWorkspace) and workspace.case_id == alder[1].id
+    assert type(workspace.ui.sections.currentWidget()).__name__ == "MissingTab"
+
+    # F5 on the dashboard reloads the figures as of now.
+    window.show_dashboard()
+    world.clock.advance(hours=1)
+    before = page.subtitle.text()
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: page.subtitle.text() != before, timeout=15000)
     assert shown == []
     window.close()
 
@@ -205,6 +222,9 @@ def test_close_refused_with_open_items_then_signed_reopened_and_reassigned(
     case = open_case(world)
     _, action = signed_review(world, case.id)
     window, workspace = open_workspace(qtbot, world, world.supervisor, runner, prefs, idle, case.id)
+    board = window.dashboard
+    qtbot.waitUntil(lambda: board.loaded is not None, timeout=15000)
+    assert [i.text(0) for i in board.section_lines("risk")] == [case.reference]
     actions = workspace.case_actions
     assert actions.isVisible() and actions.close_button.isVisible() and actions.reassign_button.isVisible()
     assert not actions.reopen_button.isVisible()
@@ -273,6 +293,9 @@ def test_close_refused_with_open_items_then_signed_reopened_and_reassigned(
     idle()
     assert window.ui.caseTabs.tabText(window.ui.caseTabs.indexOf(workspace)) == f"{case.reference} (closed)"
     assert actions.reopen_button.isVisible() and not actions.close_button.isVisible()
+    # The change in the case reloads the dashboard: a closed case needs no attention.
+    qtbot.waitUntil(lambda: board.loaded is not None and not board.loaded.board.risk, timeout=15000)
+    assert board.section_lines("risk") == []
     assert not actions.reassign_button.isVisible()
 
     # Reopen with a reason: the closure signature is kept, now superseded.
