@@ -239,7 +239,11 @@ def test_close_refused_with_open_items_then_signed_reopened_and_reassigned(
         seen["status"] = dialog.status.text()
         seen["items"] = [dialog.items.item(i).text() for i in range(dialog.items.count())]
         seen["enabled"] = dialog.close_button.isEnabled()
-        dialog.reject()
+        # Picking an open step (Enter, or a double-click) closes the dialog and shows that step in the case.
+        row = next(r for r in range(dialog.items.count()) if dialog.items.item(r).text().startswith("Step 2."))
+        seen["picked"] = dialog.items.item(row).text()
+        dialog.items.setCurrentRow(row)
+        qtbot.keyClick(dialog.items, Qt.Key.Key_Return)
 
     QTimer.singleShot(0, look_and_cancel)
     qtbot.mouseClick(actions.close_button, Left)
@@ -249,6 +253,10 @@ def test_close_refused_with_open_items_then_signed_reopened_and_reassigned(
     assert f"Action {action.id}, directed by a supervisor: Reassess risk with the SERAF tool (still open)" in items
     assert any(i.startswith("Step 1.1 ") and i.endswith("not done, and not marked not applicable") for i in items)
     assert seen["enabled"] is False
+    picked = cases.case_detail(world.ctx, world.supervisor, case.id).step
+    number = str(seen["picked"]).split()[1]
+    assert workspace.ui.sections.currentWidget() is workspace.steps
+    assert picked(workspace.steps.step_id).number == number
 
     # The open items are completed elsewhere; checking again lets the supervisor sign: a wrong password first.
     settle_every_step(world, case.id)
