@@ -273,6 +273,8 @@ def test_close_refused_with_open_items_then_signed_reopened_and_reassigned(
             qtbot.mouseClick(dialog.sign_button, Left)
             qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=15000)
             signs["wrong"] = dialog.message.text()
+            with world.ctx.db.read() as session:
+                signs["failures"] = session.get(User, world.supervisor.user_id).failed_logons
             dialog.password_edit.setText(PASSWORD)
             qtbot.mouseClick(dialog.sign_button, Left)
             return
@@ -293,6 +295,7 @@ def test_close_refused_with_open_items_then_signed_reopened_and_reassigned(
     assert signs["meaning"] == "<b>Approved for closure</b>" and signs["signer"] == "Ds Cedar (supervisor)"
     assert "Child safeguarded" in str(signs["summary"]) and case.reference in str(signs["summary"])
     assert "attempt" in str(signs["wrong"]).lower()
+    assert signs["failures"] == 1  # the wrong password counted towards lockout
     sigs = signatures.case_signatures(world.ctx, world.supervisor, case.id)
     closing = [s for s in sigs if s.meaning == Meaning.APPROVED_FOR_CLOSURE.value]
     assert len(closing) == 1 and closing[0].valid and closing[0].signer_name == "Ds Cedar"
