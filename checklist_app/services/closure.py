@@ -21,7 +21,7 @@ from checklist_app.services import signatures
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput
 from checklist_app.store.audit import Operation, record
-from checklist_app.store.models import DirectedAction, User
+from checklist_app.store.models import DirectedAction, Team, User
 
 MAX_RATIONALE = 20000
 
@@ -172,12 +172,14 @@ def reassign_officer(ctx: ServiceContext, actor: Actor, case_id: int, officer_id
 
 
 def officers_for(ctx: ServiceContext, actor: Actor, case_id: int) -> list[tuple[int, str]]:
-    """Who the case could be reassigned to: active investigators and supervisors of its district."""
+    """Who the case could be reassigned to: active investigators and supervisors of its district, the case's
+    own team first; officers of another team are labelled with it ("Dc Elm, Sheffield CSE Team 2")."""
     with ctx.db.read() as session:
         case = cs.get_case(session, case_id)
         require(actor, Action.CASE_REASSIGN, cs.scope_of(case))
         rows = session.execute(
-            select(User.id, User.display_name)
+            select(User.id, User.display_name, User.team_id, Team.name)
+            .outerjoin(Team, Team.id == User.team_id)
             .where(
                 User.active.is_(True),
                 User.district_id == case.district_id,
@@ -185,5 +187,7 @@ def officers_for(ctx: ServiceContext, actor: Actor, case_id: int) -> list[tuple[
                 User.id != case.officer_id,
             )
             .order_by(User.display_name)
-        )
-        return [(int(i), str(n)) for i, n in rows]
+        ).all()
+        own = [(int(i), str(n)) for i, n, team_id, _ in rows if team_id == case.team_id]
+        others = [(int(i), f"{n}, {t or 'no team'}") for i, n, team_id, t in rows if team_id != case.team_id]
+        return own + others

@@ -155,7 +155,14 @@ def test_reassign_with_a_reason(world):
         closure.reassign_officer(world.ctx, world.supervisor, case.id, world.investigator2.user_id, " ")
     with pytest.raises(InvalidInput, match="district"):
         closure.reassign_officer(world.ctx, world.supervisor, case.id, world.other_district_investigator.user_id, "x")
-    assert world.investigator2.user_id in dict(closure.officers_for(world.ctx, world.supervisor, case.id))
+    offered = closure.officers_for(world.ctx, world.supervisor, case.id)
+    # The case's own team first, by name; another team's officers of the district labelled with their team.
+    assert offered == [
+        (world.investigator2.user_id, "Dc Birch"),
+        (world.supervisor.user_id, "Ds Cedar"),
+        (world.supervisor2.user_id, "Ds Hazel"),
+        (world.other_team_investigator.user_id, "Dc Elm, Sheffield CSE Team 2"),
+    ]
     closure.reassign_officer(world.ctx, world.supervisor, case.id, world.investigator2.user_id, "Leave")
     assert cases.case_detail(world.ctx, world.supervisor, case.id).officer_id == world.investigator2.user_id
 

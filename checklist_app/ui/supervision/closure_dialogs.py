@@ -206,7 +206,10 @@ class ReassignDialog(QDialog):
         self.session = session
         self.case_id = case_id
         layout = QVBoxLayout(self)
-        intro = QLabel(f"Case {reference} is with {current or 'nobody'}. Choose the officer to take it over.")
+        intro = QLabel(
+            f"Case {reference} is with {current or 'nobody'}. Choose the officer to take it over: the case's own "
+            "team first, then officers of other teams in the district (named with their team)."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
