@@ -51,3 +51,21 @@ def test_wrong_password_stays_open_then_signs(world, make_session, qtbot, idle) 
     idle()
     assert "cannot be closed" in dialog.message.text()
     assert dialog.isVisible() and not done
+
+
+def test_a_refusal_of_the_change_goes_back_to_the_screen_that_asked(world, make_session, qtbot, idle) -> None:
+    case = open_case(world)
+    session = make_session(world.supervisor)
+    refused: list[BaseException] = []
+    dialog = SignDialog(None, session, "approved for closure", "summary")
+    qtbot.addWidget(dialog)
+    dialog.sign_with(
+        lambda pw: closure.close_case(world.ctx, world.supervisor, case.id, "done", pw), None, refused.append
+    )
+    dialog.show()
+    dialog.password_edit.setText(PASSWORD)
+    qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert [type(e) for e in refused] == [closure.ClosureRefused]
+    assert refused[0].items and not dialog.isVisible()  # type: ignore[attr-defined]
+    assert dialog.result() == QDialog.DialogCode.Rejected
