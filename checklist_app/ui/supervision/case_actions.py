@@ -1,11 +1,12 @@
-"""The supervisor's buttons in the case header: Close case, Reopen, Reassign. Shown only to those the
+"""The supervisor's actions in the case header: Close case, Reassign, Reopen. Shown only to those the
 role-action matrix lets do them on this case (the services check again)."""
 
 from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
 
 from checklist_app.core.permissions import Action, CaseScope, allowed
 from checklist_app.services import closure
@@ -20,7 +21,10 @@ def _scope(detail: CaseDetail) -> CaseScope:
 
 
 class CaseActions(QWidget):
-    """`changed()` after the case was closed, reopened or reassigned; `go_to(place)` to show part of the case."""
+    """One "Supervise" button in the header whose menu holds Close case, Reassign and Reopen case (one button,
+    not three, so the header keeps to one line beside the case's chips and other buttons).
+
+    `changed()` after the case was closed, reopened or reassigned; `go_to(place)` to show part of the case."""
 
     changed = Signal()
     go_to = Signal(str)
@@ -33,30 +37,32 @@ class CaseActions(QWidget):
         self.detail: CaseDetail | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        self.close_button = QPushButton("Close case…")
-        self.close_button.setObjectName("closeCaseButton")
-        self.close_button.setToolTip("Close the case with a rationale, signed (supervisors)")
-        self.close_button.clicked.connect(self.close_case)
-        self.reopen_button = QPushButton("Reopen case…")
-        self.reopen_button.setObjectName("reopenCaseButton")
-        self.reopen_button.setToolTip("Reopen the closed case, with a reason (supervisors)")
-        self.reopen_button.clicked.connect(self.reopen_case)
-        self.reassign_button = QPushButton("Reassign…")
-        self.reassign_button.setObjectName("reassignButton")
-        self.reassign_button.setToolTip("Give the case to another officer, with a reason (supervisors)")
-        self.reassign_button.clicked.connect(self.reassign)
-        for button in (self.reassign_button, self.close_button, self.reopen_button):
-            row.addWidget(button)
-            button.setVisible(False)
+        self.button = QPushButton("S&upervise")
+        self.button.setObjectName("superviseButton")
+        self.button.setToolTip("Close, reassign or reopen this case (supervisors of its team)")
+        self.menu = QMenu(self.button)
+        self.close_action = self.menu.addAction("&Close case…", self.close_case)
+        self.close_action.setToolTip("Close the case with a rationale, signed")
+        self.reassign_action = self.menu.addAction("&Reassign…", self.reassign)
+        self.reassign_action.setToolTip("Give the case to another officer, with a reason")
+        self.reopen_action = self.menu.addAction("Re&open case…", self.reopen_case)
+        self.reopen_action.setToolTip("Reopen the closed case, with a reason")
+        self.menu.setToolTipsVisible(True)
+        self.button.setMenu(self.menu)
+        row.addWidget(self.button)
         self.setVisible(False)
+
+    def available(self) -> list[QAction]:
+        """The actions offered on this case now (the visible menu entries)."""
+        return [a for a in self.menu.actions() if a.isVisible()]
 
     def show_for(self, detail: CaseDetail) -> None:
         self.detail = detail
         actor, scope, is_open = self.session.actor, _scope(detail), detail.status == "open"
-        self.close_button.setVisible(is_open and allowed(actor, Action.CASE_CLOSE, scope))
-        self.reassign_button.setVisible(is_open and allowed(actor, Action.CASE_REASSIGN, scope))
-        self.reopen_button.setVisible(not is_open and allowed(actor, Action.CASE_REOPEN, scope))
-        self.setVisible(any(b.isVisibleTo(self) for b in (self.close_button, self.reassign_button, self.reopen_button)))
+        self.close_action.setVisible(is_open and allowed(actor, Action.CASE_CLOSE, scope))
+        self.reassign_action.setVisible(is_open and allowed(actor, Action.CASE_REASSIGN, scope))
+        self.reopen_action.setVisible(not is_open and allowed(actor, Action.CASE_REOPEN, scope))
+        self.setVisible(bool(self.available()))
 
     def close_case(self) -> None:
         if self.detail is None:
