@@ -8,6 +8,7 @@ is shown in words beside the form, the offending fields are outlined, and nothin
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -104,9 +105,11 @@ def _alive(obj: QObject) -> bool:
 
 class StepsPanel(QWidget):
     """Shows a case's phases and steps and works the selected step. Emits `step_changed(step_id)` after
-    every successful change; the workspace then reloads the case and calls `show_detail` again."""
+    every successful change; the workspace then reloads the case and calls `show_detail` again.
+    `review_link(review_id)` asks to show the supervisory review that completed the selected step."""
 
     step_changed = Signal(str)
+    review_link = Signal(int)
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,6 +133,8 @@ class StepsPanel(QWidget):
         # Looked up once: the event filter sees every event of these two views.
         self.table = ui.stepTable
         self.phase_list = ui.phaseList
+        ui.stepNotice.setOpenExternalLinks(False)
+        ui.stepNotice.linkActivated.connect(self._notice_link)
 
         chips = FlowLayout(ui.chipHost)
         for chip in (ui.statusChip, ui.stateChip, ui.ownerChip):
@@ -577,8 +582,17 @@ class StepsPanel(QWidget):
         ui = self.ui
         text, tone = "", ""
         waiting = waiting_text(step)
+        review_id = step.evidence.get("supervisory_review_id") if step.status == "done" else None
         if step.status == "not_applicable":
             text, tone = f"Marked not applicable: {step.reason}" if step.reason else "Marked not applicable.", "muted"
+        elif isinstance(review_id, int):
+            who = f" by {step.completed_by}" if step.completed_by else ""
+            text = (
+                f"Completed by <a href='review:{review_id}'>supervisory review #{review_id}</a>{who} on "
+                f"{html.escape(wording.when(step.completed_at))}: its checklist, findings and directions are on "
+                "the Supervision tab."
+            )
+            tone = "info"
         elif not step.applicable and step.status != "done":
             text = f"Does not apply to this case now. It applies only when {words or step.condition}."
             tone = "muted"
@@ -605,6 +619,11 @@ class StepsPanel(QWidget):
         ui.stepNotice.setText(text)
         ui.stepNotice.setVisible(bool(text))
         _set_tone(ui.stepNotice, tone)
+
+    def _notice_link(self, link: str) -> None:
+        kind, _, value = link.partition(":")
+        if kind == "review" and value.isdigit():
+            self.review_link.emit(int(value))
 
     def _show_facts(self, step: StepView, words: str, now: datetime) -> None:
         ui, form = self.ui, self.ui.factsForm

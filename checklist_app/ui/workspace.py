@@ -1,6 +1,6 @@
-"""A case workspace: the case header (reference, status, risk, people, overdue steps) above tabs for
-the steps of the procedure and the case's other records (risk, decisions, intelligence, missing
-episodes, events).
+"""A case workspace: the case header (reference, status, risk, people, overdue steps, open directed
+actions) above tabs for the steps of the procedure, the case's other records (risk, decisions,
+intelligence, missing episodes, events) and its supervision (reviews, directed actions, signatures).
 
 The case is loaded with `services.cases.case_detail` on the worker thread; every change made in a tab
 reloads it, so the header, progress and tab counts always agree with what the services report.
@@ -13,7 +13,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action
@@ -28,6 +28,7 @@ from checklist_app.ui.icons import icon
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps_panel import StepsPanel
 from checklist_app.ui.supervision.case_actions import CaseActions
+from checklist_app.ui.supervision.review_tab import SupervisionTab
 from checklist_app.ui.tabs import DecisionsTab, EventsTab, IntelligenceTab, MissingTab, RiskTab
 
 # Review dates closer than this show amber in the header.
@@ -76,13 +77,18 @@ class CaseWorkspace(QWidget):
         self.ui = load_into(self, "case_workspace.ui")
         ui = self.ui
         chips = FlowLayout(ui.chipHost)
-        for chip in (ui.statusChip, ui.riskChip, ui.reviewChip, ui.overdueChip):
+        # Open directed actions: the investigator sees at a glance that a supervisor asked for something.
+        self.actionsChip = QLabel(ui.chipHost)
+        self.actionsChip.setObjectName("actionsChip")
+        self.actionsChip.setProperty("chip", True)
+        for chip in (ui.statusChip, ui.riskChip, ui.reviewChip, ui.overdueChip, self.actionsChip):
             chips.addWidget(chip)
             chip.setVisible(False)
         ui.workspaceNotice.setVisible(False)
         ui.message.setVisible(False)
-        ui.overdueChip.installEventFilter(self)
-        ui.overdueChip.setCursor(Qt.CursorShape.PointingHandCursor)
+        for chip in (ui.overdueChip, self.actionsChip):
+            chip.installEventFilter(self)
+            chip.setCursor(Qt.CursorShape.PointingHandCursor)
         ui.moveVersionButton.clicked.connect(self.move_version)
         self.report_button: QPushButton | None = None
         if session.may(Action.REPORT_CASEWORK):  # supervisors and auditors (the service checks the district)
@@ -108,6 +114,12 @@ class CaseWorkspace(QWidget):
             tab.changed.connect(self._tab_changed)
             tabs.addTab(tab, icon(icon_name), tab_class.__name__.removesuffix("Tab"))
             self.tabs.append(tab)
+        self.supervision = SupervisionTab(session, case_id, self)
+        self.supervision.changed.connect(self._tab_changed)
+        self.supervision.summary_changed.connect(self._show_supervision)
+        tabs.addTab(self.supervision, icon(SupervisionTab.icon_name), "Supervision")
+        self.tabs.append(self.supervision)
+        self.steps.review_link.connect(self.show_review)
         for i in range(tabs.count()):
             keys = f"Alt+{i + 1}"
             QShortcut(
@@ -344,7 +356,38 @@ class CaseWorkspace(QWidget):
             self.changed.emit(self.case_id)
             self.refresh()
 
+    # --- supervision ----------------------------------------------------------------------------------
+
+    def _show_supervision(self, title: str, open_actions: int, mine: int, overdue: int) -> None:
+        tabs = self.ui.sections
+        index = tabs.indexOf(self.supervision)
+        tabs.setTabText(index, title)
+        tabs.setTabToolTip(index, f"{title} (Alt+{index + 1})")
+        if not open_actions or (self.detail is not None and self.detail.status != "open"):
+            _chip(self.actionsChip, "", "")
+            return
+        text = f"{open_actions} directed action{'s' if open_actions != 1 else ''} open"
+        if mine:
+            text += f" · {mine} for you"
+        if overdue:
+            text += f" · {overdue} overdue"
+        _chip(
+            self.actionsChip,
+            text,
+            "overdue" if overdue else "soon",
+            "Actions a supervisor directed on this case. Click to see them on the Supervision tab.",
+        )
+
+    def show_review(self, review_id: int) -> None:
+        """Go to the Supervision tab with the given review selected (from a step the review completed)."""
+        self.ui.sections.setCurrentWidget(self.supervision)
+        self.supervision.select_review(review_id)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.actionsChip and event.type() == QEvent.Type.MouseButtonRelease:
+            self.ui.sections.setCurrentWidget(self.supervision)
+            self.supervision.actions.setFocus(Qt.FocusReason.MouseFocusReason)
+            return True
         if watched is self.ui.overdueChip and event.type() == QEvent.Type.MouseButtonRelease and self.detail:
             overdue = self.detail.overdue_steps
             if overdue:

@@ -109,7 +109,7 @@ def test_the_other_tabs_are_there_with_counts(world, open_ws):
     tabs = ws.ui.sections
     titles = [tabs.tabText(i) for i in range(tabs.count())]
     assert titles[0] == "Steps"
-    assert len(titles) == 6  # Steps, decisions, intelligence, risk, missing, events
+    assert len(titles) == 7  # Steps, decisions, intelligence, risk, missing, events, supervision
     assert all(title for title in titles)
 
 
