@@ -48,6 +48,12 @@ for extra in "" "--admin" "--auditor" "--reports" "--supervisor"; do
         "$PYTHON" scripts/screenshots.py --out "$OUT" --db "$DB" --scale 1.5 --size 1280x720 $extra
 done
 
+# Supervision (the Supervision tab, the review screen, the password dialog) on a database the script builds.
+xvfb-run -a -s "-screen 0 1920x1080x24" env -u QT_QPA_PLATFORM \
+    "$PYTHON" scripts/screenshots_supervision.py --out "$OUT" --scale 1.0 --size 1920x1040
+xvfb-run -a -s "-screen 0 1920x1080x24" env -u QT_QPA_PLATFORM \
+    "$PYTHON" scripts/screenshots_supervision.py --out "$OUT" --scale 1.5 --size 1280x720
+
 # Screens are flat colours and text: a 256-colour palette without dithering looks the same at a third of the size.
 for png in "$OUT"/*.png; do
     convert "$png" -strip +dither -colors 256 "PNG8:$png"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -54,6 +54,7 @@ from checklist_app.ui.tabs.common import (
     set_message,
     show_failure,
 )
+from checklist_app.ui.window_fit import screen_for
 
 # A direction is due a week from today at 17:00 UK time unless the supervisor chooses otherwise: long
 # enough to act on, short enough to be checked before the next monthly review.
@@ -117,11 +118,18 @@ class ReviewScreen(QDialog):
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.heading)
 
+        # Two columns: what the supervisor found (checklist, findings) beside what they direct and sign.
+        columns = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        columns.addLayout(left, 11)
+        columns.addLayout(right, 9)
+        layout.addLayout(columns, 1)
+
         self.checklist_group = QGroupBox("Review checklist")
         self.checklist_grid = QGridLayout(self.checklist_group)
-        self.checklist_grid.setColumnStretch(0, 3)
-        self.checklist_grid.setColumnStretch(2, 2)
-        layout.addWidget(self.checklist_group)
+        self.checklist_grid.setColumnStretch(0, 4)
+        self.checklist_grid.setColumnStretch(2, 5)
+        left.addWidget(self.checklist_group)
 
         findings_group = QGroupBox("Findings")
         findings_layout = QVBoxLayout(findings_group)
@@ -133,28 +141,29 @@ class ReviewScreen(QDialog):
         self.findings.setObjectName("findings")
         self.findings.setMinimumHeight(self.findings.fontMetrics().lineSpacing() * 5)
         findings_layout.addWidget(self.findings)
-        layout.addWidget(findings_group)
+        left.addWidget(findings_group, 1)
+        self.checklist_grid.setColumnMinimumWidth(0, self.fontMetrics().averageCharWidth() * 30)
 
         directions = QGroupBox("Directions (actions for the team)")
         directions_layout = QVBoxLayout(directions)
         self.actions = ActionsTable()
         self.actions.setMinimumHeight(self.actions.verticalHeader().defaultSectionSize() * 4)
+        for column in (4, 5):  # directed by (you) and what was done (nothing yet): the Supervision tab shows them
+            self.actions.setColumnHidden(column, True)
+        self.actions.setMaximumHeight(self.actions.verticalHeader().defaultSectionSize() * 7)
         directions_layout.addWidget(self.actions)
         form = QFormLayout()
         self.action_text = QLineEdit()
         self.action_text.setObjectName("directionText")
         self.action_text.setPlaceholderText("What must be done, e.g. Reassess the risk with the new intelligence")
         form.addRow("&Action", self.action_text)
-        row = QHBoxLayout()
         self.owner = QComboBox()
         self.owner.setObjectName("directionOwner")
-        self.owner.setMinimumContentsLength(28)
-        row.addWidget(self.owner, 2)
-        due_label = QLabel("&Due")
-        row.addWidget(due_label)
+        self.owner.setMinimumContentsLength(24)
+        form.addRow("O&wner", self.owner)
+        row = QHBoxLayout()
         self.due_edit = QDateTimeEdit()
         self.due_edit.setObjectName("directionDue")
-        due_label.setBuddy(self.due_edit)
         self.due = DateTimeInput(self.due_edit, self.session.now)
         self.due.set_value(default_due(self.session.now()))
         row.addWidget(self.due_edit, 1)
@@ -162,18 +171,18 @@ class ReviewScreen(QDialog):
         self.add_button.setObjectName("addDirection")
         self.add_button.clicked.connect(self.add_direction)
         row.addWidget(self.add_button)
-        owner_label_ = QLabel("O&wner")
-        owner_label_.setBuddy(self.owner)
-        form.addRow(owner_label_, row)
+        due_label = QLabel("&Due")
+        due_label.setBuddy(self.due_edit)
+        form.addRow(due_label, row)
         directions_layout.addLayout(form)
-        layout.addWidget(directions)
+        right.addWidget(directions)
 
         self.signatures = QLabel()
         self.signatures.setObjectName("reviewSignatures")
         self.signatures.setWordWrap(True)
         self.signatures.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.signatures)
-        layout.addStretch(1)
+        right.addWidget(self.signatures)
+        right.addStretch(1)
 
         footer = QVBoxLayout()
         footer.setContentsMargins(16, 4, 16, 12)
@@ -197,7 +206,10 @@ class ReviewScreen(QDialog):
         footer.addLayout(buttons)
         outer.addLayout(footer)
         self.setMinimumSize(self.fontMetrics().averageCharWidth() * 100, self.fontMetrics().height() * 30)
-        self.resize(self.fontMetrics().averageCharWidth() * 150, self.fontMetrics().height() * 48)
+        wanted = QSize(self.fontMetrics().averageCharWidth() * 210, self.fontMetrics().height() * 56)
+        # On a small or highly scaled screen (1280x720 logical at 150 %) the screen's height is the limit.
+        available = screen_for(self.parentWidget() or self).availableGeometry()
+        self.resize(wanted.boundedTo(QSize(available.width() * 19 // 20, available.height() * 9 // 10)))
 
     # --- loading ---------------------------------------------------------------------------------------
 
@@ -237,7 +249,7 @@ class ReviewScreen(QDialog):
 
     def _build_checklist(self, review: ReviewView) -> None:
         grid = self.checklist_grid
-        for column, title in enumerate(("Question", "Answer", "Note (say what is wrong when the answer is No)")):
+        for column, title in enumerate(("Question", "Answer", "Note (required when No)")):
             header = QLabel(f"<b>{esc(title)}</b>")
             grid.addWidget(header, 0, column)
         for row, item in enumerate(review.checklist, start=1):
@@ -412,11 +424,12 @@ class ReviewScreen(QDialog):
                 self.message, self.message.text().replace("Nothing was saved.", "Draft saved, but not signed yet.")
             )
             return
-        open_actions = sum(1 for a in review.actions if a.status == "open")
+        noes = sum(1 for c in review.checklist if c.answer == "no")
+        directions = len(review.actions)
         summary = (
             f"Supervisory review #{review.id} of case {self.detail.reference}: {len(review.checklist)} checklist "
-            f"items answered, findings of {len(review.findings)} characters, {open_actions} direction"
-            f"{'' if open_actions == 1 else 's'} for the team."
+            f"items answered ({noes} No), your findings, and {directions} direction"
+            f"{'' if directions == 1 else 's'} for the team."
         )
         ctx, actor, review_id = self.session.ctx, self.session.actor, review.id
         dialog = ReviewSignDialog(

@@ -11,7 +11,7 @@ overdue)` then tells the workspace what to show on the tab and in the case heade
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -52,6 +52,15 @@ from checklist_app.ui.tabs.common import (
     show_failure,
 )
 
+
+class LineLabel(QLabel):
+    """A wrapped label that does not make its layout height-for-width: otherwise the main window's scroll
+    area sizes the whole tab by its preferred height and the tab scrolls instead of fitting the window."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+
 Loaded = tuple[list[ReviewView], list[DirectedActionView], list[SignatureView]]
 
 
@@ -70,12 +79,16 @@ def review_tone(review: ReviewView) -> str:
 
 
 def signature_text(review: ReviewView) -> str:
+    """The latest signature's state, and how many earlier ones the review's changes superseded."""
     if not review.signatures:
         return "Not signed"
-    last = review.signatures[-1]
-    older = len(review.signatures) - 1
-    text = f"{last.state.value.capitalize()} ({wording.short_when(last.signed_at)})"
-    return text + (f" + {older} earlier" if older else "")
+    text = review.signatures[-1].state.value.capitalize()
+    superseded = sum(1 for s in review.signatures[:-1] if not s.valid)
+    return text + (f"; {superseded} earlier superseded" if superseded else "")
+
+
+def signature_tip(review: ReviewView) -> str:
+    return "\n".join(s.line() for s in review.signatures) or "Not signed yet."
 
 
 def signature_tone(review: ReviewView) -> str:
@@ -115,9 +128,8 @@ class SupervisionTab(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.summary = QLabel("Loading the case's supervision…")
+        self.summary = LineLabel("Loading the case's supervision…")
         self.summary.setObjectName("supervisionSummary")
-        self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         top.addWidget(self.summary, 1)
         self.review_button = QPushButton("&Review case…")
@@ -131,11 +143,11 @@ class SupervisionTab(QWidget):
         top.addWidget(self.complete_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
-        self.note = QLabel()
+        self.note = LineLabel()
         self.note.setWordWrap(True)
         self.note.setProperty("role", "hint")
         layout.addWidget(self.note)
-        self.message = QLabel()
+        self.message = LineLabel()
         set_message(self.message, "")
         layout.addWidget(self.message)
 
@@ -155,9 +167,9 @@ class SupervisionTab(QWidget):
                 Column("Kind", lambda r: r.kind.capitalize()),
                 Column("Reviewer", lambda r: r.reviewer_name),
                 Column("Status", review_state, tone=review_tone),
-                Column("Signature", signature_text, tone=signature_tone),
                 Column("Completes", lambda r: ", ".join(r.completes_steps) or "–"),
-                Column("Directions", directions_text, stretch=True),
+                Column("Directions", directions_text),
+                Column("Signature", signature_text, tone=signature_tone, tooltip=signature_tip, stretch=True),
             ),
             self,
         )
@@ -195,9 +207,15 @@ class SupervisionTab(QWidget):
         self.signatures = SignaturesTable()
         signatures_layout.addWidget(self.signatures)
         splitter.addWidget(signatures_group)
-        splitter.setSizes([4000, 3000, 3000])
+        splitter.setSizes([3000, 3000, 3000])
         layout.addWidget(splitter, 1)
         self.setFocusProxy(self.reviews_table)
+
+    def sizeHint(self) -> QSize:
+        # The case sections are a stack sized by its pages' preferred heights: ask for no more than the
+        # tab needs, so the workspace fits the window and the splitter shares out the rest.
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumSizeHint().height())
 
     # --- the workspace's interface ---------------------------------------------------------------------
 
