@@ -21,7 +21,7 @@ from checklist_app.services.errors import PermissionDenied
 from checklist_app.ui.case_list import COL_OVERDUE, CaseListModel
 from checklist_app.ui.supervision.actions_dialog import CompleteActionDialog
 from checklist_app.ui.supervision.review_screen import ReviewScreen
-from checklist_app.ui.supervision.review_sign import ReviewSignDialog
+from checklist_app.ui.supervision.sign_dialog import SignDialog
 from checklist_app.ui.workspace import CaseWorkspace
 
 pytestmark = pytest.mark.gui
@@ -62,7 +62,7 @@ def open_review_screen(qtbot, idle, tab) -> ReviewScreen:  # type: ignore[no-unt
     return screen
 
 
-def sign_dialog(qtbot, screen: ReviewScreen) -> ReviewSignDialog:  # type: ignore[no-untyped-def]
+def sign_dialog(qtbot, screen: ReviewScreen) -> SignDialog:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: getattr(screen, "sign_dialog", None) is not None and screen.sign_dialog.isVisible())
     return screen.sign_dialog
 
@@ -130,12 +130,13 @@ def test_supervisor_reviews_directs_and_signs_after_a_wrong_password(qtbot, worl
     qtbot.mouseClick(screen.sign_button, Left)
     idle()
     dialog = sign_dialog(qtbot, screen)
-    assert "reviewed" in dialog.findChild(type(screen.heading)).text()
+    assert "Reviewed" in dialog.meaning_label.text() and "Ds Cedar" in dialog.signer_label.text()
+    assert "1 direction" in dialog.summary.toPlainText()
     qtbot.keyClicks(dialog.password_edit, "not-my-password")
-    qtbot.mouseClick(dialog.ok_button, Left)
+    qtbot.mouseClick(dialog.sign_button, Left)
     idle()
     assert dialog.isVisible()
-    assert dialog.message.text().startswith("Not signed:") and "attempt" in dialog.message.text()
+    assert "attempt" in dialog.message.text()
     assert dialog.password_edit.text() == ""
     (saved,) = reviews.case_reviews(world.ctx, world.supervisor, case.id)
     assert saved.status == "draft" and saved.signatures == ()
@@ -146,7 +147,7 @@ def test_supervisor_reviews_directs_and_signs_after_a_wrong_password(qtbot, worl
     # The right password signs; the screen turns read only and says which step the review completed.
     qtbot.keyClicks(dialog.password_edit, PASSWORD)
     with qtbot.waitSignal(screen.changed, timeout=15000):
-        qtbot.mouseClick(dialog.ok_button, Left)
+        qtbot.mouseClick(dialog.sign_button, Left)
     idle()
     assert "Signed" in screen.heading.text() and "completed step 2.4" in screen.heading.text()
     assert screen.message.text() == "Review signed. Step 2.4 is completed by this review."

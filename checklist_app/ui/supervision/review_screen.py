@@ -4,8 +4,8 @@ then sign-off with the password entered again.
 
 The screen opens the supervisor's draft review of the case (starting one if there is none). "Save draft"
 keeps the answers and findings; "Sign off…" saves them, checks every item is answered and findings are
-written, then asks for the password in ReviewSignDialog; the signing changes nothing else, so a wrong
-password leaves the review exactly as saved. Once signed the screen is read only and names the periodic
+written, then asks for the password in the signature dialog (SignDialog); the signing changes nothing else,
+so a wrong password leaves the review exactly as saved. Once signed the screen is read only and names the periodic
 review steps the review completed. It is a window of its own (not modal), so the case stays readable
 behind it; `changed` follows every saved change so the case workspace reloads.
 """
@@ -43,7 +43,7 @@ from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.services.reviews import ANSWERS, DirectedActionView, ReviewView
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.actions_view import ActionsTable
-from checklist_app.ui.supervision.review_sign import ReviewSignDialog
+from checklist_app.ui.supervision.sign_dialog import SignDialog
 from checklist_app.ui.tabs.common import (
     DateTimeInput,
     call,
@@ -432,15 +432,12 @@ class ReviewScreen(QDialog):
             f"{'' if directions == 1 else 's'} for the team."
         )
         ctx, actor, review_id = self.session.ctx, self.session.actor, review.id
-        dialog = ReviewSignDialog(
-            self,
-            self.session,
-            Meaning.REVIEWED.value,
-            summary,
+        dialog = SignDialog(self, self.session, Meaning.REVIEWED.value, summary)
+        dialog.sign_with(
             lambda password: reviews.sign_review(ctx, actor, review_id, password),
+            self._signed,
+            lambda exc: show_failure(self.message, exc, self._fields(), self._locate),
         )
-        dialog.signed.connect(self._signed)
-        dialog.refused.connect(lambda exc: show_failure(self.message, exc, self._fields(), self._locate))
         self.sign_dialog = dialog
         dialog.open()
 
