@@ -6,18 +6,24 @@ investigator cannot review. Each test drives the widgets and then asks the servi
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+import subprocess
+from contextlib import closing
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, server_url
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox
+from sqlalchemy import text
 from support import open_case
 
 from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.services import cases, reviews, signatures
 from checklist_app.services.cases import CaseFilter
 from checklist_app.services.errors import PermissionDenied
+from checklist_app.store.db import make_engine, sqlite_path
 from checklist_app.ui.case_list import COL_OVERDUE, CaseListModel
 from checklist_app.ui.supervision.actions_dialog import CompleteActionDialog
 from checklist_app.ui.supervision.review_screen import ReviewScreen
@@ -281,6 +287,38 @@ def test_a_signature_shows_superseded_once_the_signed_review_changes(qtbot, worl
     assert model.data(model.index(0, 6)) == "Superseded"
     assert "SUPERSEDED" in tab.review_detail.toPlainText()
     assert "1 superseded signature" in tab.summary.text()
+
+
+def edit_outside_the_app(world, sql: str) -> None:  # type: ignore[no-untyped-def]
+    """Change the database behind the app's back: the sqlite3 tool on a SQLite file (Python's sqlite3 module
+    where the tool is not installed), a plain connection on PostgreSQL. (A skipped GUI test fails the run.)"""
+    world.ctx.db.dispose()
+    url = server_url()
+    if url:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text(sql))
+        engine.dispose()
+    elif shutil.which("sqlite3"):
+        subprocess.run(["sqlite3", str(sqlite_path(world.ctx.db.url)), sql], check=True)
+    else:
+        with closing(sqlite3.connect(sqlite_path(world.ctx.db.url))) as conn, conn:
+            conn.execute(sql)
+
+
+def test_a_review_edited_outside_the_app_shows_superseded(qtbot, world, make_session, idle):
+    case = open_case(world)
+    review, _ = signed_by_services(world, case.id)
+    edit_outside_the_app(world, f"UPDATE supervisory_reviews SET findings = 'Nothing to add' WHERE id = {review.id}")
+    ws = workspace(qtbot, make_session, idle, world.supervisor, case.id)
+    tab = supervision_tab(qtbot, ws)
+    qtbot.waitUntil(lambda: tab.signatures.rows != [], timeout=15000)
+    sigs = tab.signatures.model_
+    assert [sigs.data(sigs.index(r, 5)) for r in range(sigs.rowCount())] == ["SUPERSEDED"]
+    # The record still says signed (nothing in the app changed it), but its signature no longer holds.
+    model = tab.reviews_model
+    assert model.data(model.index(0, 3)) == "Signed" and model.data(model.index(0, 6)) == "Superseded"
+    assert "Nothing to add" in tab.review_detail.toPlainText()
 
 
 def test_an_investigator_cannot_review(qtbot, world, make_session, idle):

@@ -370,12 +370,15 @@ class SupervisionTab(QWidget):
             self.screen.raise_()
             self.screen.activateWindow()
             return
-        screen = ReviewScreen(self.session, self.detail, self.procedure, self.window())
+        # Parented to the tab: a window of its own that closes with the case.
+        screen = ReviewScreen(self.session, self.detail, self.procedure, self)
         screen.changed.connect(self._screen_changed)
         self.screen = screen
         screen.show()
 
     def _screen_changed(self) -> None:
+        if not shiboken6.isValid(self):
+            return
         if self.screen is not None and shiboken6.isValid(self.screen) and self.screen.review is not None:
             self._select_review = self.screen.review.id
         self.changed.emit()
