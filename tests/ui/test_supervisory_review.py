@@ -334,3 +334,15 @@ def test_an_investigator_cannot_review(qtbot, world, make_session, idle):
     with pytest.raises(PermissionDenied):
         reviews.start_review(world.ctx, world.investigator, case.id)
     assert reviews.case_reviews(world.ctx, world.investigator, case.id) == []
+
+
+def test_an_auditor_sees_supervision_read_only(qtbot, world, make_session, idle):
+    case = open_case(world)
+    signed_by_services(world, case.id)
+    ws = workspace(qtbot, make_session, idle, world.auditor, case.id)
+    tab = supervision_tab(qtbot, ws)
+    qtbot.waitUntil(lambda: tab.signatures.rows != [], timeout=15000)
+    assert not tab.review_button.isVisible() and not tab.complete_button.isVisible()
+    assert tab.note.text() == "Read only: your role (Auditor) can view the case's supervision but not change it."
+    assert [a.status for a in tab.actions.rows] == ["open"] and tab.reviews_model.rowCount() == 1
+    assert "for you" not in ws.actionsChip.text()
