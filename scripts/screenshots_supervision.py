@@ -10,8 +10,8 @@ signed again, so its first signature is superseded; a directed action completed 
 review signed with two directions, one of them now overdue). The shipped procedure versions 1.0 and 1.1
 have no review checklist yet, so the case follows a preview of the next version: v1.1 with a
 `supervisory_review` section whose questions are the areas step 11.2's guidance lists and which completes
-steps 11.2 and 11.3. Then, logged on as the supervisor: 21-supervision-tab and 22-review-screen (a new
-review under way), and 22b-review-sign (the password dialog). With --scale 1.5 the files get `@150`.
+steps 11.2 and 11.3. Then, logged on as the supervisor: 24-supervision-tab and 25-review-screen (a new
+review under way), and 25b-review-sign (the password dialog). With --scale 1.5 the files get `@150`.
 """
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     pump(1.0)
     tab.reviews_table.selectRow(0)
     pump()
-    save(window, "21-supervision-tab")
+    save(window, "24-supervision-tab")
 
     tab.open_review()
     pump(1.0)
@@ -233,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         combo = screen._answers[item_id]
         combo.setCurrentIndex(combo.findData(answer))
     screen._notes["devices"].setText("Examination requested but not yet booked")
+    screen._notes["devices"].setCursorPosition(0)
     screen.findings.setPlainText(
         "Spoke to DC Alder. The plan is on track and the risk assessment was updated after the return "
         "interview. The phone examination is still not booked: chase digital forensics."
@@ -242,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     pump(1.0)
     screen.action_text.setText("Speak to the school's safeguarding lead about the absences")
     pump()
-    save(screen, "22-review-screen")
+    save(screen, "25-review-screen")
     for item_id, answer in (("disruption", "yes"), ("contact", "yes"), ("overdue", "yes")):
         combo = screen._answers[item_id]
         combo.setCurrentIndex(combo.findData(answer))
@@ -250,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     pump(1.0)
     dialog = getattr(screen, "sign_dialog", None)
     if dialog is not None:
-        save(dialog, "22b-review-sign")
+        save(dialog, "25b-review-sign")
         dialog.reject()
     else:
         print(f"screenshots: no sign dialog: {screen.message.text()}")

@@ -265,6 +265,7 @@ class ReviewScreen(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(item.answer)))
             combo.setAccessibleName(item.text)
             note = QLineEdit(item.note)
+            note.setCursorPosition(0)  # a long saved note shows its beginning
             note.setObjectName(f"note_{item.item_id}")
             note.setAccessibleName(f"Note on: {item.text}")
             note.setPlaceholderText(tip)
