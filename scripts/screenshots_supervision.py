@@ -7,11 +7,10 @@ supervisor's review screen, on real widgets, at the scale given.
 Builds a fresh SQLite database in a temporary folder through the services: one Sheffield team, synthetic
 officers, and a case five weeks old with a history of supervision (an initial review signed, amended and
 signed again, so its first signature is superseded; a directed action completed with a note; a periodic
-review signed with two directions, one of them now overdue). The shipped procedure versions 1.0 and 1.1
-have no review checklist yet, so the case follows a preview of the next version: v1.1 with a
-`supervisory_review` section whose questions are the areas step 11.2's guidance lists and which completes
-steps 11.2 and 11.3. Then, logged on as the supervisor: 24-supervision-tab and 25-review-screen (a new
-review under way), and 25b-review-sign (the password dialog). With --scale 1.5 the files get `@150`.
+review signed with two directions, one of them now overdue). The case follows the shipped procedure 1.1,
+whose `supervisory_review` section asks about the areas step 11.2's guidance lists and completes steps 11.2
+and 11.3. Then, logged on as the supervisor: 24-supervision-tab and 25-review-screen (a new review under way),
+and 25b-review-sign (the password dialog). With --scale 1.5 the files get `@150`.
 """
 
 from __future__ import annotations
@@ -25,18 +24,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 PASSWORD = "screens-pass-2026"
-REVIEW_SECTION = """
-supervisory_review:
-  completes: [supervision.periodic-review, supervision.record-review]
-  checklist:
-    - {id: plan, text: Progress against the investigation plan}
-    - {id: risk, text: The CSE risk assessment is current, help: Check the next review date on the Risk tab}
-    - {id: intelligence, text: Intelligence received has been assessed and acted on}
-    - {id: devices, text: Device examinations are requested and chased}
-    - {id: disruption, text: The disruption plan is in place and working}
-    - {id: contact, text: Contact with the child and family is recorded}
-    - {id: overdue, text: Every overdue step has been discussed with the investigator}
-"""
 
 
 class Clock:
@@ -58,8 +45,7 @@ def build_database(url: str, clock: Clock):  # type: ignore[no-untyped-def]
     ctx = ServiceContext(Database(url), clock=clock)
     system = system_actor()
     accounts.ensure_districts(ctx, system)
-    text = _shipped_v11().replace('version: "1.1"', 'version: "1.2"', 1) + REVIEW_SECTION
-    version = procedures.publish(ctx, system, text, "cse-sop-v1.2-preview.yaml").version
+    version = procedures.publish(ctx, system, _shipped_v11(), "cse-sop-v1.1.yaml").version
     accounts.create_team(ctx, system, "Sheffield CSE Team 1", "SHE")
 
     def user(username: str, name: str, role: str) -> Actor:
