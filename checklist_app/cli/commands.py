@@ -93,9 +93,26 @@ def parse_anchor(value: str) -> admin.Anchor:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+class _VerifyProgress:
+    """A line on stderr per tenth of the rows, so a long check shows it is alive without flooding a log."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err, self.tenth = err, -1
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        tenth = done * 10 // total if total else 0
+        if tenth == self.tenth:
+            return
+        self.tenth = tenth
+        share = f" ({done * 100 // total}%)" if total else ""
+        self.err.write(f"verify: {stage}: {done:,}/{total:,} rows{share}\n")
+        self.err.flush()
+
+
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    show = getattr(args, "progress", False) or err.isatty()
     with ServiceContext.open(args.db) as ctx:
-        report = admin.verify(ctx, system_actor(), tuple(args.anchor))
+        report = admin.verify(ctx, system_actor(), tuple(args.anchor), _VerifyProgress(err) if show else None)
     for problem in report.problems:
         out.write(f"{problem}\n")
     for notice in report.notices:

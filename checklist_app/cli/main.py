@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="an earlier chain head kept outside the database (as printed by verify or backup); "
         "the chain must still hold it. May be given more than once.",
     )
+    verify.add_argument(
+        "--progress",
+        action="store_true",
+        help="print progress to standard error (the default when standard error is a terminal)",
+    )
     verify.set_defaults(func=commands.cmd_verify)
 
     backup = sub.add_parser("backup", help="copy the database safely and check the copy")

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, inspect, select
+from sqlalchemy import Connection, func, inspect, select, type_coerce
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.types import NullType
 
 from checklist_app.core.canonical import GENESIS_HASH, entry_hash, state_hash
 from checklist_app.store.audit import hashed_fields
@@ -97,9 +98,9 @@ def verify_database(db: Database, anchors: tuple[Anchor, ...] = (), progress: Pr
                 report.problems.extend(_sqlite_checks(conn))
             report.problems.extend(check_triggers(conn))
             report.problems.extend(check_storage_types(conn))
-            last = _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors}, meter)
+            _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors}, meter)
             _check_head(conn, report)
-            _check_records(conn, last, report, meter)
+            _check_records(conn, report, meter)
             from checklist_app.store.verify_signatures import check_signatures  # it imports Problem from here
 
             broken, superseded = check_signatures(conn)
@@ -146,11 +147,8 @@ def _sqlite_checks(conn: Connection) -> Iterator[Problem]:
         yield Problem(table, rowid, None, f"refers to a {parent} row that does not exist")
 
 
-def _check_chain(
-    conn: Connection, report: VerifyReport, anchors: dict[int, str], meter: _Meter
-) -> dict[str, dict[int, _LastEntry]]:
-    """Walk the chain once; return, per table and record id, the last entry that describes it."""
-    last: dict[str, dict[int, _LastEntry]] = {}
+def _check_chain(conn: Connection, report: VerifyReport, anchors: dict[int, str], meter: _Meter) -> None:
+    """Walk the chain once, in constant memory."""
     unmet = dict(anchors)
     expected_seq, running = 1, GENESIS_HASH
     table = AuditEntry.__table__  # type: ignore[attr-defined]
@@ -202,9 +200,6 @@ def _check_chain(
         if report.entries % _BATCH == 0:
             meter.tick("audit chain", _BATCH)
         report.head_seq, report.head_hash = seq, row["entry_hash"]
-        if row["object_id"] is not None:
-            by_id = last.setdefault(row["object_type"], {})
-            by_id[row["object_id"]] = _LastEntry(seq, row["operation"], row["state_hash"])
     meter.tick("audit chain", report.entries % _BATCH)
     for seq in sorted(unmet):
         where = (
@@ -215,7 +210,6 @@ def _check_chain(
         report.problems.append(
             Problem("audit_log", None, seq, f"is named by an anchor kept outside the database but {where}")
         )
-    return last
 
 
 def _as_int(value: object) -> int | None:
@@ -252,18 +246,37 @@ def _check_head(conn: Connection, report: VerifyReport) -> None:
         )
 
 
-def _check_records(
-    conn: Connection, last: dict[str, dict[int, _LastEntry]], report: VerifyReport, meter: _Meter
-) -> None:
+def _last_entries(conn: Connection, name: str) -> Iterator[tuple[Any, _LastEntry]]:
+    """(record id, last audit entry describing it) for the records of table `name`, by record id.
+    Read in index order (object type, object id, seq) and collapsed here, so memory stays flat however
+    long the log is: nothing per record is kept."""
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    columns = [table.c.object_id, table.c.seq, table.c.operation, table.c.state_hash]
+    query = (
+        select(*(type_coerce(c, NullType()).label(c.name) for c in columns))
+        .where(table.c.object_type == name, table.c.object_id.is_not(None))
+        .order_by(table.c.object_id, table.c.seq)
+    )
+    current: Any = None
+    entry: _LastEntry | None = None
+    for object_id, seq, operation, digest in conn.execution_options(yield_per=_BATCH).execute(query):
+        if entry is not None and object_id != current:
+            yield current, entry
+        current, entry = object_id, _LastEntry(seq, operation, digest)
+    if entry is not None:
+        yield current, entry
+
+
+def _check_records(conn: Connection, report: VerifyReport, meter: _Meter) -> None:
+    """Each audited table's records (by id) merged with the last entry describing each (by object id)."""
     existing_tables = set(inspect(conn).get_table_names())
     for model in AUDITED_MODELS:
         name = object_type_of(model)
         if name not in existing_tables:
             continue
-        described = last.get(name, {})
         table = model.__table__  # type: ignore[attr-defined]
         columns = [table.c.id, *(table.c[f] for f in model.AUDIT_FIELDS)]
-        seen: set[int] = set()
+        missing: list[Problem] = []
 
         def bad_value(record_id: object, column: str, raw: object, name: str = name) -> None:
             report.problems.append(
@@ -272,12 +285,29 @@ def _check_records(
                 )
             )
 
+        def gone(record_id: Any, entry: _LastEntry, name: str = name, missing: list[Problem] = missing) -> None:
+            if entry.operation != "erasure":
+                missing.append(
+                    Problem(name, record_id, entry.seq, "is missing but its audit entry says it exists (deleted?)")
+                )
+
+        described = _last_entries(conn, name)
+        pending = next(described, None)
+        checked = 0
         for record_id, row, _raw in safe_rows(conn, table, columns, table.c.id, bad_value):
-            seen.add(record_id)
+            # Entries for ids below this record describe records that are gone; an object id that is not a
+            # whole number (written with another tool) can describe no record.
+            while pending is not None and (not isinstance(pending[0], int) or pending[0] < record_id):
+                gone(*pending)
+                pending = next(described, None)
+            entry: _LastEntry | None = None
+            if pending is not None and pending[0] == record_id:
+                entry = pending[1]
+                pending = next(described, None)
             report.records_checked += 1
-            if len(seen) % _BATCH == 0:
+            checked += 1
+            if checked % _BATCH == 0:
                 meter.tick(name, _BATCH)
-            entry = described.get(record_id)
             if entry is None:
                 report.problems.append(Problem(name, record_id, None, "has no audit entry (inserted outside the app?)"))
                 continue
@@ -296,9 +326,8 @@ def _check_records(
                         "differs from its last audit entry (changed outside the app?)",
                     )
                 )
-        meter.tick(name, len(seen) % _BATCH)
-        for record_id, entry in described.items():
-            if record_id not in seen and entry.operation != "erasure":
-                report.problems.append(
-                    Problem(name, record_id, entry.seq, "is missing but its audit entry says it exists (deleted?)")
-                )
+        meter.tick(name, checked % _BATCH)
+        while pending is not None:
+            gone(*pending)
+            pending = next(described, None)
+        report.problems.extend(missing)

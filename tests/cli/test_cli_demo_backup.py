@@ -181,3 +181,13 @@ def test_backup_of_a_postgresql_database_is_refused(db_url: str, tmp_path: Path)
     dest = tmp_path / "pg.db"
     assert_refused(cli("--db", db_url, "backup", dest), "made with the server's tools (pg_dump)", code=3)
     assert not dest.exists()
+
+
+def test_verify_reports_progress_on_stderr_only_when_asked(live: Path) -> None:
+    quiet = cli("--db", live, "verify")
+    assert quiet.code == 0 and quiet.err == "", quiet
+    shown = cli("--db", live, "verify", "--progress")
+    assert shown.code == 0 and shown.out == quiet.out, shown
+    lines = shown.err.splitlines()
+    assert lines[0].startswith("verify: database file: 0/")
+    assert lines[-1].startswith("verify: ") and lines[-1].endswith("rows (100%)"), lines
