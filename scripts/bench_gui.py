@@ -6,7 +6,10 @@ Measures, offscreen, with the real widgets and services:
   * start-up: from creating the application to the case list showing its first rows, for a signed-in user
     (log-on itself excluded; its Argon2 check is deliberately slow);
   * filtering: each filter and search change applied to the full list (median and 95th percentile);
-  * sorting by each column.
+  * sorting by each column;
+  * opening a case: from the call the list's double-click makes to the workspace drawn with the case
+    loaded (its service call on the worker thread included), for cases spread over the list;
+  * step selection: moving the selection in the open case's step table (the form redrawn), p95.
 """
 
 from __future__ import annotations
@@ -109,6 +112,34 @@ def main() -> int:
             app.processEvents()
             sort_ms.append((time.perf_counter() - t) * 1000)
 
+    open_ms: list[float] = []
+    step_ms: list[float] = []
+    wanted = min(total, max(5, args.rounds))
+    picks = [page.model.rows[i * (total - 1) // max(1, wanted - 1)] for i in range(wanted)]
+    for row in picks:
+        case_id = row.id
+        t = time.perf_counter()
+        window.open_case(case_id)
+        workspace = window.workspace_for(case_id)
+        while workspace.detail is None:
+            app.processEvents()
+            time.sleep(0.0005)
+        workspace.repaint()
+        app.processEvents()
+        open_ms.append((time.perf_counter() - t) * 1000)
+        table = workspace.steps.ui.stepTable
+        rows = workspace.steps.step_model.rowCount()
+        for r in range(min(rows, 12)):
+            t = time.perf_counter()
+            table.setCurrentIndex(workspace.steps.step_model.index(r, 0))
+            workspace.repaint()
+            app.processEvents()
+            step_ms.append((time.perf_counter() - t) * 1000)
+        index = window.ui.caseTabs.indexOf(workspace)
+        window.ui.caseTabs.removeTab(index)
+        workspace.deleteLater()
+        app.processEvents()
+
     print(
         f"database: {args.db} ({Path(args.db).stat().st_size / 1e6:.0f} MB); user {args.user}; {total:,} cases listed"
     )
@@ -117,11 +148,23 @@ def main() -> int:
         f"start-up to populated case list (Qt and app import, open database, main window, list): "
         f"{startup * 1000:.0f} ms"
     )
-    for name, values in (("filter change", filter_ms), ("search keystroke", typing_ms), ("sort by column", sort_ms)):
+    measures = (
+        ("filter change", filter_ms),
+        ("search keystroke", typing_ms),
+        ("sort by column", sort_ms),
+        ("open case", open_ms),
+        ("step selection", step_ms),
+    )
+    for name, values in measures:
         print(
             f"{name:>18}: median {statistics.median(values):6.1f} ms   p95 {percentile(values, 0.95):6.1f} ms"
             f"   ({len(values)} samples)"
         )
+    print(
+        f"RESULT startup_ms={startup * 1000:.0f} sort_median_ms={statistics.median(sort_ms):.1f} "
+        f"open_case_median_ms={statistics.median(open_ms):.1f} open_case_p95_ms={percentile(open_ms, 0.95):.1f} "
+        f"step_p95_ms={percentile(step_ms, 0.95):.1f}"
+    )
     window.close()
     runner.shutdown()
     ctx.close()

@@ -106,6 +106,7 @@ class CaseListModel(QAbstractTableModel):
         self.rows: list[CaseRow] = []
         # All rows in the current sort order, with their search text: filtering then keeps this order.
         self._sorted: list[tuple[CaseRow, str]] = []
+        self._unsorted: list[tuple[CaseRow, str]] = []
         self.visible: list[CaseRow] = []
         self.loaded = 0
         self.filter = CaseFilterState()
@@ -116,6 +117,8 @@ class CaseListModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[CaseRow], now: datetime) -> None:
         self.rows, self.now = rows, now
+        # The search text depends on the row alone: made once here, not again on every sort.
+        self._unsorted = [(row, _haystack(row)) for row in rows]
         self._resort()
         self._refilter()
 
@@ -131,8 +134,9 @@ class CaseListModel(QAbstractTableModel):
 
     def _resort(self) -> None:
         key, now = _SORT_KEYS[self.sort_column], self.now
-        ordered = sorted(self.rows, key=lambda r: key(r, now), reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
-        self._sorted = [(row, _haystack(row)) for row in ordered]
+        self._sorted = sorted(
+            self._unsorted, key=lambda pair: key(pair[0], now), reverse=self.sort_order == Qt.SortOrder.DescendingOrder
+        )
 
     def _refilter(self) -> None:
         self.beginResetModel()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
@@ -25,11 +26,20 @@ class Form:
 
     def __init__(self, root: QWidget) -> None:
         self.root = root
+        # findChild walks the whole widget tree; screens read their widgets on every selection change, so
+        # each one is looked up once (and again only if it has been deleted since).
+        self._found: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_found":
+            raise AttributeError(name)
+        child = self._found.get(name)
+        if child is not None and shiboken6.isValid(child):
+            return child
         child = self.root.findChild(QWidget, name) or self.root.findChild(object, name)  # type: ignore[call-overload]
         if child is None:
             raise AttributeError(f"form {self.root.objectName()!r} has no widget named {name!r}")
+        self._found[name] = child
         return child
 
 
