@@ -109,6 +109,9 @@ class CaseWorkspace(QWidget):
         tabs = ui.sections
         tabs.addTab(self.steps, icon("steps"), "Steps")
         self.tabs: list[Any] = []
+        # Tabs whose case data is older than `detail`: each is filled when it is next shown, so opening a
+        # case draws the Steps tab without laying out five others nobody is looking at yet.
+        self._stale: set[Any] = set()
         for tab_class, icon_name in SECTION_TABS:
             tab = tab_class(session, case_id, self)
             tab.changed.connect(self._tab_changed)
@@ -129,6 +132,7 @@ class CaseWorkspace(QWidget):
                 context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
             )
             tabs.setTabToolTip(i, f"{tabs.tabText(i)} ({keys})")
+        tabs.currentChanged.connect(self._fill_current)
         self.refresh()
 
     # --- loading -------------------------------------------------------------------------------------
@@ -164,8 +168,13 @@ class CaseWorkspace(QWidget):
         self.steps.show_detail(detail, procedure)
         tabs = self.ui.sections
         assert self.procedure is not None  # the first load always fetches it
+        current = tabs.currentWidget()
         for tab in self.tabs:
-            tab.show_detail(detail, self.procedure)
+            if tab is current:
+                self._stale.discard(tab)
+                tab.show_detail(detail, self.procedure)
+            else:
+                self._stale.add(tab)
             index = tabs.indexOf(tab)
             title = tab.tab_title(detail)
             tabs.setTabText(index, title)
@@ -173,6 +182,12 @@ class CaseWorkspace(QWidget):
         self.title_changed.emit(f"{detail.reference} (closed)" if detail.status != "open" else detail.reference)
         if self._place:
             self._apply_place()
+
+    def _fill_current(self, _index: int) -> None:
+        tab = self.ui.sections.currentWidget()
+        if tab in self._stale and self.detail is not None and self.procedure is not None:
+            self._stale.discard(tab)
+            tab.show_detail(self.detail, self.procedure)
 
     def _load_failed(self, exc: BaseException) -> None:
         self.steps.load_failed()
