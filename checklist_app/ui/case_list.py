@@ -84,16 +84,19 @@ def _haystack(row: CaseRow) -> str:
     return f"{row.reference}\x00{row.subject_ref}".upper()
 
 
+# Each column's own sort key; ties go by reference. Rows are kept sorted by reference once, and Python's
+# sort is stable, so sorting that order by the column's key alone gives the same order as sorting by
+# (key, reference), several times faster on 20,000 rows than comparing tuples.
 _SORT_KEYS: dict[int, Callable[[CaseRow, datetime], Any]] = {
     COL_REF: lambda r, now: r.reference,
-    COL_DISTRICT: lambda r, now: (r.district_name, r.reference),
-    COL_PHASE: lambda r, now: (r.phase_number, r.reference),
-    COL_RISK: lambda r, now: (r.risk_category, r.reference),
-    COL_OFFICER: lambda r, now: (r.officer_name or "", r.reference),
-    COL_NEXT: lambda r, now: (_step_key(r.next_due_step), r.reference),
-    COL_DUE: lambda r, now: (r.next_due_at or _FAR_FUTURE, r.reference),
-    COL_OVERDUE: lambda r, now: (r.overdue_count(now), r.reference),
-    COL_STATUS: lambda r, now: (r.status, r.reference),
+    COL_DISTRICT: lambda r, now: r.district_name,
+    COL_PHASE: lambda r, now: r.phase_number,
+    COL_RISK: lambda r, now: r.risk_category,
+    COL_OFFICER: lambda r, now: r.officer_name or "",
+    COL_NEXT: lambda r, now: _step_key(r.next_due_step),
+    COL_DUE: lambda r, now: r.next_due_at or _FAR_FUTURE,
+    COL_OVERDUE: lambda r, now: r.overdue_count(now),
+    COL_STATUS: lambda r, now: r.status,
 }
 
 
@@ -106,7 +109,7 @@ class CaseListModel(QAbstractTableModel):
         self.rows: list[CaseRow] = []
         # All rows in the current sort order, with their search text: filtering then keeps this order.
         self._sorted: list[tuple[CaseRow, str]] = []
-        self._unsorted: list[tuple[CaseRow, str]] = []
+        self._by_reference: list[tuple[CaseRow, str]] = []
         self.visible: list[CaseRow] = []
         self.loaded = 0
         self.filter = CaseFilterState()
@@ -118,7 +121,7 @@ class CaseListModel(QAbstractTableModel):
     def set_rows(self, rows: list[CaseRow], now: datetime) -> None:
         self.rows, self.now = rows, now
         # The search text depends on the row alone: made once here, not again on every sort.
-        self._unsorted = [(row, _haystack(row)) for row in rows]
+        self._by_reference = sorted(((row, _haystack(row)) for row in rows), key=lambda pair: pair[0].reference)
         self._resort()
         self._refilter()
 
@@ -134,9 +137,10 @@ class CaseListModel(QAbstractTableModel):
 
     def _resort(self) -> None:
         key, now = _SORT_KEYS[self.sort_column], self.now
-        self._sorted = sorted(
-            self._unsorted, key=lambda pair: key(pair[0], now), reverse=self.sort_order == Qt.SortOrder.DescendingOrder
-        )
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+        # Descending: ties by reference descending too, as reverse=True keeps equal keys in the given order.
+        ordered = self._by_reference[::-1] if descending else self._by_reference
+        self._sorted = sorted(ordered, key=lambda pair: key(pair[0], now), reverse=descending)
 
     def _refilter(self) -> None:
         self.beginResetModel()
