@@ -11,13 +11,15 @@ import argparse
 import getpass
 import os
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from checklist_app.core.permissions import Actor
-from checklist_app.services import accounts, audit_rounds
-from checklist_app.services.audit_dto import RoundDetail, RoundSummary
+from checklist_app.services import accounts
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from checklist_app.services.audit_dto import RoundDetail, RoundSummary
 
 USER_ENV = "CHECKLIST_APP_USER"
 
@@ -77,6 +79,8 @@ def _log_on(ctx: ServiceContext, args: argparse.Namespace) -> Actor:
 
 
 def cmd_round_create(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services import audit_rounds  # loaded for audit commands only
+
     size, seed = _number(args.size, "--size"), _number(args.seed, "--seed")
     with ServiceContext.open(args.db) as ctx:
         actor = _log_on(ctx, args)
@@ -92,6 +96,8 @@ def cmd_round_create(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_round_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services import audit_rounds  # loaded for audit commands only
+
     with ServiceContext.open(args.db) as ctx:
         rounds = audit_rounds.list_rounds(ctx, _log_on(ctx, args))
     if not rounds:
@@ -106,6 +112,8 @@ def cmd_round_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_round_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services import audit_rounds  # loaded for audit commands only
+
     round_id = _number(args.round, "The audit round")
     assert round_id is not None
     with ServiceContext.open(args.db) as ctx:
@@ -119,6 +127,8 @@ def cmd_round_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_sample(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services import audit_rounds  # loaded for audit commands only
+
     round_id, seed = _number(args.round, "The audit round"), _number(args.seed, "--seed")
     assert round_id is not None and seed is not None
     with ServiceContext.open(args.db) as ctx:

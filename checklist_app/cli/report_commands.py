@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from checklist_app.reports.settings import BadMarking
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import InvalidInput
 
@@ -56,6 +55,7 @@ def _done(out: TextIO, result: Any) -> int:
 
 def cmd_casework(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from checklist_app.reports.generate import casework_report
+    from checklist_app.reports.settings import BadMarking  # report code loads only for reports
 
     try:
         with ServiceContext.open(args.db) as ctx:
@@ -69,6 +69,7 @@ def cmd_casework(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_compliance(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from checklist_app.reports.generate import compliance_report
+    from checklist_app.reports.settings import BadMarking  # report code loads only for reports
 
     try:
         with ServiceContext.open(args.db) as ctx:

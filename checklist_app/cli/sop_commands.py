@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from checklist_app.core.procedure.diff import diff_procedures
 from checklist_app.core.procedure.loader import SopValidationError, load_procedure_file
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import procedures
@@ -69,6 +68,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for problem in exc.problems:
             err.write(f"{problem}\n")
         return 1
+    from checklist_app.core.procedure.diff import diff_procedures  # only `sop diff` needs it
+
     diff = diff_procedures(old, new)
     out.write(f"--- {old.label}\n+++ {new.label}\n")
     lines = diff.lines()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.ui import window_fit
-from checklist_app.ui.admin.console import AdminConsole
 from checklist_app.ui.audit.pages import audit_pages
 from checklist_app.ui.case_list import CaseListPage
 from checklist_app.ui.forms import load_into
@@ -26,6 +26,9 @@ from checklist_app.ui.icons import app_icon, icon
 from checklist_app.ui.lock import LockScreen
 from checklist_app.ui.session import AppSession, IdleWatcher
 from checklist_app.ui.supervision.pages import supervision_home
+
+if TYPE_CHECKING:
+    from checklist_app.ui.admin.console import AdminConsole
 
 SHORTCUTS = (
     ("Ctrl+N", "New case"),
@@ -75,6 +78,8 @@ class MainWindow(QMainWindow):
             self.case_list.open_case.connect(self.open_case)
             tabs.addTab(self.case_list, icon("case"), "Case list")
         else:  # administrators see no case content: their first page is the console
+            from checklist_app.ui.admin.console import AdminConsole  # administrators only
+
             self.case_list = AdminConsole(session)
             tabs.addTab(self.case_list, icon("settings"), "Administration")
         tabs.tabBar().setTabButton(0, tabs.tabBar().ButtonPosition.RightSide, None)  # the list stays
