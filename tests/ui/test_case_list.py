@@ -87,6 +87,28 @@ def test_sorting_and_lazy_pages():
     assert model.data(model.index(0, COL_REF)) == "CSE-SHE-2026-00000"
 
 
+def test_ties_in_a_column_go_by_reference_in_the_same_direction():
+    import itertools
+    import random
+
+    from checklist_app.ui.case_list import COLUMNS
+
+    rows = [_row(i, district_name=f"D{i % 3}", officer_name=None if i % 4 == 0 else f"DC {i % 2}") for i in range(60)]
+    random.Random(7).shuffle(rows)
+    model = CaseListModel(user_id=10, team_id=1)
+    model.set_filter(CaseFilterState(status="all"))
+    model.set_rows(rows, NOW)
+    for column in range(len(COLUMNS)):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            model.sort(column, order)
+            shown = [model.data(model.index(i, column)) for i in range(len(rows))]
+            keys = list(zip([str(v) for v in shown], [r.reference for r in model.visible], strict=True))
+            # Rows showing the same value in the sorted column are ordered by reference, same direction.
+            for (a_value, a_ref), (b_value, b_ref) in itertools.pairwise(keys):
+                if a_value == b_value:
+                    assert (a_ref < b_ref) == (order == Qt.SortOrder.AscendingOrder), (column, order, a_ref, b_ref)
+
+
 def test_overdue_count_and_colour_follow_time():
     model = CaseListModel(user_id=10, team_id=1)
     model.set_rows(

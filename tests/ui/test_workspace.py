@@ -586,3 +586,25 @@ def test_tab_goes_round_the_step_in_reading_order(qtbot, world, open_ws):
     assert QApplication.focusWidget() is panel.phase_list
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is ui.blockedButton
+
+
+def test_tabs_are_filled_when_first_shown_with_the_latest_case(world, open_ws, idle):
+    from checklist_app.ui.tabs import DecisionsTab, EventsTab
+
+    ws = open_ws(world.investigator, open_case(world).id)
+    events = next(t for t in ws.tabs if isinstance(t, EventsTab))
+    decisions = next(t for t in ws.tabs if isinstance(t, DecisionsTab))
+    assert events.detail is None and decisions.detail is None  # hidden: not laid out on opening
+    assert ws.ui.sections.tabText(ws.ui.sections.indexOf(decisions)).startswith("Decisions (")
+
+    ws._show_section(ws.ui.sections.indexOf(events))  # as Alt+N does
+    assert events.detail is ws.detail and decisions.detail is None
+
+    first = ws.detail
+    ws._show_section(0)
+    ws.refresh()  # the case is read again while the Steps tab is shown
+    idle()
+    assert ws.detail is not first and events.detail is first  # not refilled while hidden
+    ws._show_section(ws.ui.sections.indexOf(events))
+    ws._show_section(ws.ui.sections.indexOf(decisions))
+    assert events.detail is ws.detail and decisions.detail is ws.detail
