@@ -110,7 +110,7 @@ class CaseWorkspace(QWidget):
         tabs.addTab(self.steps, icon("steps"), "Steps")
         self.tabs: list[Any] = []
         # Tabs whose case data is older than `detail`: each is filled when it is next shown, so opening a
-        # case draws the Steps tab without laying out five others nobody is looking at yet.
+        # case draws the Steps tab without laying out others nobody is looking at yet.
         self._stale: set[Any] = set()
         for tab_class, icon_name in SECTION_TABS:
             tab = tab_class(session, case_id, self)
@@ -170,7 +170,8 @@ class CaseWorkspace(QWidget):
         assert self.procedure is not None  # the first load always fetches it
         current = tabs.currentWidget()
         for tab in self.tabs:
-            if tab is current:
+            # The Supervision tab's summary (open actions) is shown in the header too: always filled.
+            if tab is current or tab is self.supervision:
                 self._stale.discard(tab)
                 tab.show_detail(detail, self.procedure)
             else:
