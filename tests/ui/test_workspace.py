@@ -595,6 +595,7 @@ def test_tabs_are_filled_when_first_shown_with_the_latest_case(world, open_ws, i
     events = next(t for t in ws.tabs if isinstance(t, EventsTab))
     decisions = next(t for t in ws.tabs if isinstance(t, DecisionsTab))
     assert events.detail is None and decisions.detail is None  # hidden: not laid out on opening
+    assert ws.supervision.detail is ws.detail  # its open-actions count shows in the header: always filled
     assert ws.ui.sections.tabText(ws.ui.sections.indexOf(decisions)).startswith("Decisions (")
 
     ws._show_section(ws.ui.sections.indexOf(events))  # as Alt+N does
