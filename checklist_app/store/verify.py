@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, inspect, select, type_coerce
+from sqlalchemy import Connection, func, inspect, or_, select, type_coerce
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import NullType
 
@@ -249,12 +249,20 @@ def _check_head(conn: Connection, report: VerifyReport) -> None:
 def _last_entries(conn: Connection, name: str) -> Iterator[tuple[Any, _LastEntry]]:
     """(record id, last audit entry describing it) for the records of table `name`, by record id.
     Read in index order (object type, object id, seq) and collapsed here, so memory stays flat however
-    long the log is: nothing per record is kept."""
+    long the log is: nothing per record is kept.
+
+    Only entries that record a state (or an erasure) describe a record: a consultation or disclosure that
+    names a record it read (a team's dashboard, a case's report) says nothing about its columns, and counting
+    it as the last word made every such read look like tampering."""
     table = AuditEntry.__table__  # type: ignore[attr-defined]
     columns = [table.c.object_id, table.c.seq, table.c.operation, table.c.state_hash]
     query = (
         select(*(type_coerce(c, NullType()).label(c.name) for c in columns))
-        .where(table.c.object_type == name, table.c.object_id.is_not(None))
+        .where(
+            table.c.object_type == name,
+            table.c.object_id.is_not(None),
+            or_(table.c.state_hash.is_not(None), table.c.operation == "erasure"),
+        )
         .order_by(table.c.object_id, table.c.seq)
     )
     current: Any = None
