@@ -36,7 +36,7 @@ class ConditionError(ValueError):
 _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<number>-?\d+(?:\.\d+)?)
+  | (?P<number>-?[0-9]+(?:\.[0-9]+)?)
   | (?P<string>'[^']*'|"[^"]*")
   | (?P<op><=|>=|==|!=|<|>)
   | (?P<punct>[()\[\],])
@@ -45,6 +45,7 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
+_MAX_NUMBER_CHARS = 15
 _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 
 
@@ -192,6 +193,9 @@ class _Parser:
     def parse_literal(self) -> Literal:
         tok = self.take()
         if tok.kind == "number":
+            # Python refuses to read ints of over 4,300 digits; no fact needs more than a few.
+            if len(tok.text) > _MAX_NUMBER_CHARS:
+                raise ConditionError(f"number too long: at most {_MAX_NUMBER_CHARS} digits", tok.column)
             return float(tok.text) if "." in tok.text else int(tok.text)
         if tok.kind == "string":
             return tok.text[1:-1]

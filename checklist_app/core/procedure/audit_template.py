@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from checklist_app.core.procedure.declarations import Located, parse_provenance
+from checklist_app.core.procedure.limits import GRADE_ID_CHARS, VERSION_CHARS
 from checklist_app.core.procedure.model import AuditItem, AuditTemplate, ItemGrade, OverallGrade
 from checklist_app.core.procedure.nodes import CheckedMap, ParseContext, join_path, open_mapping
 
@@ -34,7 +35,7 @@ def parse_audit_template(ctx: ParseContext, top: CheckedMap, located: Located) -
         items.append(item)
     return AuditTemplate(
         id=a.ident("id", "audit template id"),
-        version=a.text("version"),
+        version=a.text("version", max_chars=VERSION_CHARS),
         title=a.text("title"),
         item_grades=tuple(item_grades),
         overall_grades=tuple(overall),
@@ -72,9 +73,10 @@ def _parse_overall_grades(a: CheckedMap, item_grade_ids: set[str]) -> list[Overa
                 m.at("critical_rule"),
                 f"critical_rule {rule} needs an item grade with id '{_CRITICAL_RULE_GRADE[rule]}'",
             )
-        grade = OverallGrade(
-            m.ident("id", "overall grade id"), m.text("label"), m.number("min_score", 0.0, 0.0, 1.0), rule
-        )
+        grade_id = m.ident("id", "overall grade id")
+        if len(grade_id) > GRADE_ID_CHARS:
+            m.ctx.add(m.at("id"), f"an overall grade id may have at most {GRADE_ID_CHARS} characters (it is stored)")
+        grade = OverallGrade(grade_id, m.text("label"), m.number("min_score", 0.0, 0.0, 1.0), rule)
         grades.append((grade, path))
     _check_overall_order(a.ctx, grades)
     return [g for g, _ in grades]

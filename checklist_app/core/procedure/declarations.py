@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checklist_app.core import conditions
+from checklist_app.core.procedure.limits import TITLE_CHARS, VERSION_CHARS
 from checklist_app.core.procedure.model import (
     DERIVED_FACT_CHOICES,
     DERIVED_FACTS,
@@ -64,8 +65,8 @@ def parse_head(top: CheckedMap) -> dict[str, Any]:
         head.ctx.add(head.at("id"), "a procedure id needs at least 2 characters")
     return {
         "id": ident,
-        "title": head.text("title"),
-        "version": head.text("version"),
+        "title": head.text("title", max_chars=TITLE_CHARS),
+        "version": head.text("version", max_chars=VERSION_CHARS),
         "effective_date": head.date("effective_date"),
         "description": head.text("description"),
     }

@@ -29,6 +29,7 @@ from yaml.nodes import MappingNode, Node
 from checklist_app.core.procedure.audit_template import parse_audit_template
 from checklist_app.core.procedure.checks import check_audit_references, check_cycles, check_overrides, check_steps
 from checklist_app.core.procedure.declarations import Declarations, Located, parse_events, parse_facts, parse_head
+from checklist_app.core.procedure.limits import BoundedLoader, TooBig, check_expansion
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.procedure.nodes import (
     WHOLE_DOCUMENT,
@@ -148,10 +149,12 @@ def canonical_content(procedure_text: str) -> str:
     """Canonical JSON of the parsed document: edits to whitespace, comments, quoting or key order do
     not change it. Raises SopValidationError when the text is not a single readable YAML document."""
     try:
-        data = yaml.safe_load(procedure_text)
+        data = _bounded_load(procedure_text)
         return json.dumps(_plain(data, 0), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except RecursionError:
         message = "the document is nested too deeply to read"
+    except TooBig as exc:
+        message = exc.message
     except Exception as exc:  # any failure here means "not a readable document", never a traceback
         message = f"the document cannot be read: {exc}"
     raise SopValidationError([SopProblem("<text>", None, WHOLE_FILE, message)])
@@ -163,6 +166,18 @@ def content_hash(procedure_text: str) -> str:
 
 
 # --- reading files and YAML -----------------------------------------------------------------------
+
+
+def _bounded_load(text: str) -> object:
+    loader = BoundedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 class _ReadError(Exception):
@@ -197,12 +212,17 @@ def _compose(ctx: ParseContext, text: str) -> MappingNode | None:
         # Checked before YAML, which rejects a tab-only line as a syntax error rather than emptiness.
         return _check_root(ctx, None)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = BoundedLoader(text)
     except yaml.reader.ReaderError as exc:
         _report_reader_error(ctx, exc, text)
         return None
     try:
         root = loader.get_single_node()
+        if root is not None:
+            check_expansion(root)
+    except TooBig as exc:
+        ctx.add(WHOLE_FILE, exc.message, line=exc.line)
+        return None
     except yaml.MarkedYAMLError as exc:
         _report_yaml_error(ctx, exc, text)
         return None

@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from checklist_app.core.procedure.fact_deadlines import DeadlineBy
+from checklist_app.core.procedure.limits import MAX_DURATION, MAX_DURATION_TEXT, shown
 from checklist_app.core.wording import sentence_case
 
 
@@ -84,7 +85,8 @@ class DurationUnit(StrEnum):
     MONTHS = "mo"
 
 
-_DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*(h|d|wd|mo)\s*$")
+# ASCII digits only: `\d` would also take Arabic-Indic and other digits ("٣d"), which nobody can check by eye.
+_DURATION_RE = re.compile(r"^\s*([0-9]{1,9})\s*(h|d|wd|mo)\s*$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +101,16 @@ class Duration:
     def parse(cls, text: str) -> Duration:
         match = _DURATION_RE.match(text)
         if not match:
-            raise ValueError(f"bad duration {text!r}: expected a whole number and a unit, e.g. 24h, 7d, 5wd or 3mo")
-        return cls(int(match.group(1)), DurationUnit(match.group(2)))
+            raise ValueError(
+                f"bad duration '{shown(text)}': expected a whole number and a unit, e.g. 24h, 7d, 5wd or 3mo"
+            )
+        amount, unit = int(match.group(1)), match.group(2)
+        if amount > MAX_DURATION[unit]:
+            raise ValueError(
+                f"duration {amount}{unit} is too long: at most {MAX_DURATION[unit]}{unit}; "
+                f"no deadline or interval may exceed {MAX_DURATION_TEXT}"
+            )
+        return cls(amount, DurationUnit(unit))
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit.value}"

@@ -19,6 +19,16 @@ from typing import TypeVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from checklist_app.core.procedure.limits import (
+    MAX_NUMBER,
+    MAX_PROBLEMS_SHOWN,
+    MAX_TEXT_CHARS,
+    MAX_YEAR,
+    MIN_YEAR,
+    bad_character,
+    safe_message,
+    shown,
+)
 from checklist_app.core.procedure.model import Duration, DurationUnit
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
@@ -93,7 +103,9 @@ class ParseContext:
             line = _line(node)
         elif line is None:
             line = self.line_for(path)
-        self.problems.append(SopProblem(self.filename, line, path or WHOLE_DOCUMENT, message))
+        # Every message passes here: escape what a terminal would obey and cut what would flood it.
+        where = safe_message(path) or WHOLE_DOCUMENT
+        self.problems.append(SopProblem(self.filename, line, where, safe_message(message)))
 
     def line_for(self, path: str) -> int | None:
         while path:
@@ -124,8 +136,12 @@ class ParseContext:
             self.add(path, message)
 
     def sorted_problems(self) -> list[SopProblem]:
-        unique = list(dict.fromkeys(self.problems))
-        return sorted(unique, key=lambda p: p.line or 0)
+        unique = sorted(dict.fromkeys(self.problems), key=lambda p: p.line or 0)
+        if len(unique) <= MAX_PROBLEMS_SHOWN:
+            return unique
+        more = len(unique) - MAX_PROBLEMS_SHOWN
+        summary = f"{more:,} more problem{'s' if more != 1 else ''} not shown; fix those above and validate again"
+        return [*unique[:MAX_PROBLEMS_SHOWN], SopProblem(self.filename, None, WHOLE_FILE, summary)]
 
 
 def _line(node: Node) -> int:
@@ -145,8 +161,7 @@ def describe_node(node: Node) -> str:
     name = _KIND_NAMES[kind]
     if kind in ("map", "list", "null") or not isinstance(node, ScalarNode):
         return name
-    value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
-    return f"{name} ('{value}')"
+    return f"{name} ('{shown(node.value, 40)}')"
 
 
 def join_path(path: str, key: str) -> str:
@@ -204,10 +219,22 @@ def _key_text(node: Node) -> str | None:
     return None
 
 
-def _as_text(ctx: ParseContext, node: Node, path: str) -> str | None:
+def _as_text(ctx: ParseContext, node: Node, path: str, max_chars: int | None = None) -> str | None:
+    """The text, or None (reported) when it is not text, too long or holds characters not allowed.
+    With `max_chars` the value is a one-line name stored in a database column of that length."""
     kind = _kind(node)
     if kind in _TEXTUAL_KINDS:
-        return node.value.strip()
+        value = str(node.value).strip()
+        limit = max_chars or MAX_TEXT_CHARS
+        if len(value) > limit:
+            what = "database" if max_chars else "procedure"
+            ctx.add(path, f"text is too long: {len(value):,} characters, at most {limit:,} fit the {what}", node)
+            return None
+        bad = bad_character(value, single_line=max_chars is not None)
+        if bad is not None:
+            ctx.add(path, f"the text contains {bad}", node)
+            return None
+        return value
     hint = _BOOL_HINT if kind == "bool" else ""
     ctx.add(path, f"expected text but found {describe_node(node)}{hint}", node)
     return None
@@ -215,6 +242,9 @@ def _as_text(ctx: ParseContext, node: Node, path: str) -> str | None:
 
 def _as_int(ctx: ParseContext, node: Node, path: str) -> int | None:
     value = _construct(node) if _kind(node) == "int" else None
+    if (_kind(node) == "int" and value is None) or _too_big(value):
+        ctx.add(path, f"the number is too large: at most {MAX_NUMBER:,} is allowed here", node)
+        return None
     if not isinstance(value, int) or isinstance(value, bool):
         ctx.add(path, f"expected a whole number but found {describe_node(node)}", node)
         return None
@@ -222,11 +252,23 @@ def _as_int(ctx: ParseContext, node: Node, path: str) -> int | None:
 
 
 def as_number(ctx: ParseContext, node: Node, path: str) -> float | None:
-    value = _construct(node) if _kind(node) in ("int", "float") else None
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+    kind = _kind(node)
+    value = _construct(node) if kind in ("int", "float") else None
+    if isinstance(value, float) and not math.isfinite(value):
+        what = "not a number (NaN)" if math.isnan(value) else "infinite"
+        ctx.add(path, f"'{shown(node.value)}' is {what}; write an ordinary number such as 0.5", node)
+        return None
+    if (kind in ("int", "float") and value is None) or _too_big(value):
+        ctx.add(path, f"the number is too large: at most {MAX_NUMBER:,} is allowed here", node)
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool):
         ctx.add(path, f"expected a number but found {describe_node(node)}", node)
         return None
     return float(value)
+
+
+def _too_big(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_NUMBER
 
 
 def _as_bool(ctx: ParseContext, node: Node, path: str) -> bool | None:
@@ -259,7 +301,15 @@ def _as_date(ctx: ParseContext, node: Node, path: str) -> date | None:
         except ValueError:
             value = None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        if MIN_YEAR <= value.year <= MAX_YEAR:
+            return value
+        years = f"{MIN_YEAR}-{MAX_YEAR}"
+        ctx.add(path, f"{value.isoformat()} is outside the years this application handles ({years})", node)
+        return None
+    if value is None and (kind == "date" or (kind == "text" and _DATE_RE.match(node.value.strip()))):
+        shown_date = shown(node.value.strip())
+        ctx.add(path, f"'{shown_date}' is not a real calendar date (check the year, month and day)", node)
+        return None
     ctx.add(path, f"expected a date written YYYY-MM-DD (e.g. 2026-01-01) but found {describe_node(node)}", node)
     return None
 
@@ -332,9 +382,10 @@ class CheckedMap:
             return None
         return node
 
-    def text(self, key: str, default: str = "") -> str:
+    def text(self, key: str, default: str = "", max_chars: int | None = None) -> str:
+        """Running text, or with `max_chars` a one-line value stored in a column of that length."""
         node = self.node(key, "text")
-        value = _as_text(self.ctx, node, self.at(key)) if node is not None else None
+        value = _as_text(self.ctx, node, self.at(key), max_chars) if node is not None else None
         if value is None:
             return default
         if not value and key in self.required:
@@ -348,7 +399,7 @@ class CheckedMap:
         if value and not ID_RE.match(value):
             self.ctx.add(
                 self.at(key),
-                f"'{value}' is not a valid id: start with a lower-case letter, then use only lower-case "
+                f"'{shown(value)}' is not a valid id: start with a lower-case letter, then use only lower-case "
                 "letters, digits, '-', '_' and '.' (at most 64 characters)",
                 self.items.get(key),
             )
@@ -397,7 +448,7 @@ class CheckedMap:
         if not value:
             return default
         if value not in allowed:
-            message = f"'{value}' is not a valid {key}; expected one of: {', '.join(allowed)}"
+            message = f"'{shown(value)}' is not a valid {key}; expected one of: {', '.join(allowed)}"
             self.ctx.add(self.at(key), message, self.items.get(key))
             return default
         return value

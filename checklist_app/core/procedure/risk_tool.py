@@ -5,6 +5,7 @@ from __future__ import annotations
 from yaml.nodes import Node
 
 from checklist_app.core.procedure.declarations import parse_provenance
+from checklist_app.core.procedure.limits import VERSION_CHARS
 from checklist_app.core.procedure.model import (
     Duration,
     RiskBand,
@@ -24,7 +25,7 @@ def parse_risk_tool(ctx: ParseContext, top: CheckedMap) -> RiskTool:
     categories = [b.category for b in bands]
     return RiskTool(
         id=r.ident("id", "risk tool id"),
-        version=r.text("version"),
+        version=r.text("version", max_chars=VERSION_CHARS),
         title=r.text("title"),
         description=r.text("description"),
         sections=tuple(s for s in sections if s is not None),

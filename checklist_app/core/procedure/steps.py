@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from checklist_app.core import conditions
 from checklist_app.core.procedure.declarations import (
@@ -16,6 +16,7 @@ from checklist_app.core.procedure.declarations import (
     parse_provenance,
 )
 from checklist_app.core.procedure.fact_deadlines import DeadlineBy, DeadlineCase, FactValue
+from checklist_app.core.procedure.limits import MAX_STEPS, PHASE_TITLE_CHARS, STEP_NUMBER_CHARS, TITLE_CHARS, shown
 from checklist_app.core.procedure.model import (
     Anchor,
     AnchorKind,
@@ -49,7 +50,13 @@ _STEP_OPTIONAL = ("condition", "evidence", "deadline", "depends_on", "sign_off",
 def parse_phases(ctx: ParseContext, top: CheckedMap, decls: Declarations, located: Located) -> list[Phase]:
     phases: list[Phase] = []
     previous: int | None = None
-    for path, node in top.items_of("phases", min_items=1, what="phase"):
+    listed = top.items_of("phases", min_items=1, what="phase")
+    if _step_count(listed) > MAX_STEPS:
+        message = f"the procedure has {_step_count(listed):,} steps; at most {MAX_STEPS} are allowed"
+        ctx.add(top.at("phases"), message)
+        ctx.unreadable.add(top.at("phases"))
+        return []
+    for path, node in listed:
         m = open_mapping(ctx, node, path, ("id", "number", "title", "steps"), ("description",))
         if m is None:
             continue
@@ -60,10 +67,22 @@ def parse_phases(ctx: ParseContext, top: CheckedMap, decls: Declarations, locate
             ctx.add(m.at("number"), f"phase numbers must be unique and ascending: {number} follows {previous}")
         previous = max(number, previous or 0)
         steps = _parse_steps(ctx, m, phase_id, decls, located)
-        phase = Phase(phase_id, number, m.text("title"), m.text("description"), tuple(steps))
+        title = m.text("title", max_chars=PHASE_TITLE_CHARS)
+        phase = Phase(phase_id, number, title, m.text("description"), tuple(steps))
         located.phases.append((phase, path))
         phases.append(phase)
     return phases
+
+
+def _step_count(phases: list[tuple[str, Node]]) -> int:
+    """Steps listed in all phases, counted before any is read, so a file of thousands is refused at once."""
+    count = 0
+    for _, phase in phases:
+        if isinstance(phase, MappingNode):
+            for key, value in phase.value:
+                if key.value == "steps" and isinstance(value, SequenceNode):
+                    count += len(value.value)
+    return count
 
 
 def _parse_steps(
@@ -82,13 +101,13 @@ def _parse_steps(
 
 def _parse_step(m: CheckedMap, phase_id: str, decls: Declarations) -> Step:
     step_id = m.ident("id", "step id")
-    number = m.text("number")
+    number = m.text("number", max_chars=STEP_NUMBER_CHARS)
     m.ctx.register("step number", number, m.at("number"))
     requirement = m.enum("requirement", Requirement, Requirement.MANDATORY)
     return Step(
         id=step_id,
         number=number,
-        title=m.text("title"),
+        title=m.text("title", max_chars=TITLE_CHARS),
         phase_id=phase_id,
         role=m.enum("role", StepRole, StepRole.EITHER),
         requirement=requirement,
@@ -137,15 +156,15 @@ def _check_condition(ctx: ParseContext, path: str, text: str, decls: Declaration
     try:
         expr = conditions.parse(text)
     except conditions.ConditionError as exc:
-        ctx.add(path, f"cannot read condition '{text}': {exc}")
+        ctx.add(path, f"cannot read condition '{shown(text)}': {exc}")
         return
     for error in conditions.check(expr, decls.fact_specs(), decls.events):
         if error.message.startswith("unknown fact"):
-            ctx.add_reference(path, f"condition '{text}': {error}", FACTS_AREA)
+            ctx.add_reference(path, f"condition '{shown(text)}': {error}", FACTS_AREA)
         elif error.message.startswith("unknown event"):
-            ctx.add_reference(path, f"condition '{text}': {error}", EVENTS_AREA)
+            ctx.add_reference(path, f"condition '{shown(text)}': {error}", EVENTS_AREA)
         else:
-            ctx.add(path, f"condition '{text}': {error}")
+            ctx.add(path, f"condition '{shown(text)}': {error}")
 
 
 def parse_evidence_fields(m: CheckedMap) -> tuple[EvidenceField, ...]:

@@ -1,0 +1,154 @@
+"""Bounds on what a procedure file may hold, and the checks that enforce them before the file is read.
+
+A real procedure is about 9,000 YAML values, a hundred steps and 240 KB. Anything far beyond that is a
+mistake or an attack: it must be refused with one clear problem in a second or two, not read for minutes.
+Text lengths match the database columns the values are stored in (store/models.py), so a file that
+validates can always be published and used.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+# YAML values (mappings, lists, scalars) in the file as written, and as read with aliases expanded.
+MAX_NODES = 50_000
+MAX_EXPANDED_NODES = 100_000
+MAX_ALIASES = 1_000
+MAX_STEPS = 500
+# Problems listed for one file; a summary line says how many more there are.
+MAX_PROBLEMS_SHOWN = 100
+# Any single text value; guidance is the longest real text, a few thousand characters.
+MAX_TEXT_CHARS = 20_000
+# Whole numbers and decimals: points, weights and thresholds are small; database integers are 32-bit.
+MAX_NUMBER = 1_000_000
+# Echoed values and whole messages are cut so one bad value cannot flood the terminal.
+MAX_ECHO_CHARS = 60
+MAX_MESSAGE_CHARS = 400
+# Ten years: the longest deadline or interval a procedure may set (the calendar and dates must hold
+# any deadline counted from any date the app handles).
+MAX_DURATION = {"h": 87_600, "d": 3_650, "wd": 2_610, "mo": 120}
+MAX_DURATION_TEXT = "10 years (87600h, 3650d, 2610wd or 120mo)"
+# Dates written in the file (effective dates) must be years the application handles.
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+# Column lengths in store/models.py for values copied from the procedure.
+VERSION_CHARS = 32  # procedure_versions.version, risk_assessments.tool_version, case_audits.template_version
+TITLE_CHARS = 200  # procedure_versions.title, case_summaries.next_due_title (step titles)
+PHASE_TITLE_CHARS = 120  # case_summaries.phase_title
+STEP_NUMBER_CHARS = 16  # case_summaries.next_due_step
+GRADE_ID_CHARS = 32  # case_audits.overall_grade
+
+
+class TooBig(Exception):
+    """The document exceeds a limit; `message` says which, for one problem on the whole file."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that stops composing as soon as the file holds too many values or aliases,
+    so a file of a million tiny items costs a fraction of a second rather than minutes and gigabytes."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.node_count = 0
+        self.alias_count = 0
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+        if self.check_event(yaml.events.AliasEvent):
+            self.alias_count += 1
+            if self.alias_count > MAX_ALIASES:
+                line = self.peek_event().start_mark.line + 1
+                raise TooBig(f"the file uses more than {MAX_ALIASES:,} aliases (*name); a procedure needs few", line)
+        else:
+            self.node_count += 1
+            if self.node_count > MAX_NODES:
+                line = self.peek_event().start_mark.line + 1
+                raise TooBig(
+                    f"the file holds more than {MAX_NODES:,} values; a procedure has about 9,000, "
+                    "so this is not a procedure file or has been damaged",
+                    line,
+                )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def check_expansion(root: Node) -> None:
+    """Raise TooBig when aliases expand the document past MAX_EXPANDED_NODES values (a "billion laughs"
+    file is small as written and astronomically large as read). Sizes are memoised per node, so this
+    costs one pass over the nodes as written, and a recursive alias counts as too big."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in in_progress:
+            raise TooBig("an alias refers to the mapping or list that contains it (a loop)", node.start_mark.line + 1)
+        in_progress.add(id(node))
+        total = 1
+        if isinstance(node, MappingNode):
+            children: list[Node] = [n for pair in node.value for n in pair]
+        elif isinstance(node, SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        for child in children:
+            total += size(child)
+            if total > MAX_EXPANDED_NODES:
+                raise TooBig(
+                    f"aliases (*name) expand the file to more than {MAX_EXPANDED_NODES:,} values; "
+                    "a procedure does not repeat itself this much",
+                    node.start_mark.line + 1,
+                )
+        in_progress.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    size(root)
+
+
+def bad_character(text: str, single_line: bool = False) -> str | None:
+    """A description of the first character not allowed in procedure text, or None when all are fine.
+    Tabs and line breaks are allowed in running text, never in names, ids, titles or versions."""
+    for char in text:
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            return f"a lone surrogate (U+{code:04X}), which is not a valid character"
+        if char in "\t\n\r":
+            if single_line:
+                return "a line break or tab; write it on one line"
+            continue
+        if unicodedata.category(char) == "Cc":
+            return f"a control character (U+{code:04X}); remove it"
+    return None
+
+
+def shown(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """Text safe to echo in a message: control characters and lone surrogates escaped, and cut short."""
+    cut = text if len(text) <= limit else text[: limit - 3] + "..."
+    return "".join(_escape(c) for c in cut)
+
+
+def safe_message(message: str) -> str:
+    """A message with control characters escaped and its middle cut when it is too long to read."""
+    message = "".join(_escape(c) for c in message)
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    head = MAX_MESSAGE_CHARS * 2 // 3
+    tail = MAX_MESSAGE_CHARS - head - 30
+    return f"{message[:head]} ... [{len(message) - head - tail:,} characters cut] ... {message[-tail:]}"
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF or (unicodedata.category(char) == "Cc" and char != " "):
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return char
