@@ -228,7 +228,8 @@ def summary_values(
     }
 
 
-def refresh_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, now: datetime) -> CaseSummary:
+def expected_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, now: datetime) -> dict[str, object]:
+    """The case list's row for the case as of `now`; `verify` recomputes it to catch edited summaries."""
     values = summary_values(
         loaded.procedure,
         schedule_of(ctx, loaded, now),
@@ -239,6 +240,11 @@ def refresh_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, n
     if loaded.case.status == "open":
         _add_directed_actions(session, loaded.case.id, values)
     values["complex_case"] = bool(loaded.case.facts.get("complex", False))
+    return values
+
+
+def refresh_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, now: datetime) -> CaseSummary:
+    values = expected_summary(session, ctx, loaded, now)
     values["last_activity_at"] = now
     summary = session.get(CaseSummary, loaded.case.id)
     if summary is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, inspect, or_, select, type_coerce
@@ -20,7 +21,7 @@ from checklist_app.core.canonical import GENESIS_HASH, entry_hash, state_hash
 from checklist_app.store.audit import hashed_fields
 from checklist_app.store.db import Database, translate_error
 from checklist_app.store.errors import DatabaseUnreadable
-from checklist_app.store.models import AUDITED_MODELS, AuditEntry, ChainState, object_type_of
+from checklist_app.store.models import AUDITED_MODELS, AuditEntry, ChainState, ProcedureVersion, object_type_of
 from checklist_app.store.verify_rows import CONVERSION_ERRORS, describe_value, safe_rows
 from checklist_app.store.verify_schema import check_storage_types, check_triggers
 
@@ -98,9 +99,11 @@ def verify_database(db: Database, anchors: tuple[Anchor, ...] = (), progress: Pr
                 report.problems.extend(_sqlite_checks(conn))
             report.problems.extend(check_triggers(conn))
             report.problems.extend(check_storage_types(conn))
-            _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors}, meter)
+            published: dict[int, _Publication] = {}
+            _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors}, meter, published)
             _check_head(conn, report)
             _check_records(conn, report, meter)
+            _check_publications(conn, published, report)
             from checklist_app.store.verify_signatures import check_signatures  # it imports Problem from here
 
             broken, superseded = check_signatures(conn)
@@ -147,8 +150,22 @@ def _sqlite_checks(conn: Connection) -> Iterator[Problem]:
         yield Problem(table, rowid, None, f"refers to a {parent} row that does not exist")
 
 
-def _check_chain(conn: Connection, report: VerifyReport, anchors: dict[int, str], meter: _Meter) -> None:
-    """Walk the chain once, in constant memory."""
+@dataclass(frozen=True, slots=True)
+class _Publication:
+    seq: int
+    occurred_at: object
+    username: object
+
+
+def _check_chain(
+    conn: Connection,
+    report: VerifyReport,
+    anchors: dict[int, str],
+    meter: _Meter,
+    published: dict[int, _Publication],
+) -> None:
+    """Walk the chain once, in constant memory (beyond `published`: the entry that created each procedure
+    version, which says who published it and when; a handful of rows)."""
     unmet = dict(anchors)
     expected_seq, running = 1, GENESIS_HASH
     table = AuditEntry.__table__  # type: ignore[attr-defined]
@@ -200,6 +217,8 @@ def _check_chain(conn: Connection, report: VerifyReport, anchors: dict[int, str]
         if report.entries % _BATCH == 0:
             meter.tick("audit chain", _BATCH)
         report.head_seq, report.head_hash = seq, row["entry_hash"]
+        if row["object_type"] == _VERSIONS and row["object_id"] is not None and row["object_id"] not in published:
+            published[row["object_id"]] = _Publication(seq, row["occurred_at"], row["username"])
     meter.tick("audit chain", report.entries % _BATCH)
     for seq in sorted(unmet):
         where = (
@@ -210,6 +229,47 @@ def _check_chain(conn: Connection, report: VerifyReport, anchors: dict[int, str]
         report.problems.append(
             Problem("audit_log", None, seq, f"is named by an anchor kept outside the database but {where}")
         )
+
+
+_VERSIONS = "procedure_versions"
+
+
+def _check_publications(conn: Connection, published: dict[int, _Publication], report: VerifyReport) -> None:
+    """Who published a procedure version and when are not in its state hash (older databases hashed it
+    without them), but the chained entry that created it records both: they must agree."""
+    if _VERSIONS not in set(inspect(conn).get_table_names()):
+        return
+    table = ProcedureVersion.__table__  # type: ignore[attr-defined]
+    columns = [table.c.id, table.c.published_at, table.c.published_by]
+    for record_id, row, _raw in safe_rows(conn, table, columns, table.c.id, lambda *_: None):
+        entry = published.get(record_id)
+        if row is None or entry is None:
+            continue  # a wrong-type value or a missing entry is reported by the record checks
+        wrong = []
+        if row["published_by"] != entry.username:
+            wrong.append(f"published_by says {describe_value(row['published_by'])}")
+        if not _same_moment(row["published_at"], entry.occurred_at):
+            wrong.append(f"published_at says {describe_value(str(row['published_at']))}")
+        if wrong:
+            report.problems.append(
+                Problem(
+                    _VERSIONS,
+                    record_id,
+                    entry.seq,
+                    f"{' and '.join(wrong)}, but the audit entry that published it says "
+                    f"{describe_value(entry.username)} at {entry.occurred_at} (changed outside the app?)",
+                )
+            )
+
+
+def _same_moment(a: object, b: object) -> bool:
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return _naive_utc(a) == _naive_utc(b)
+    return a == b
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _as_int(value: object) -> int | None:

@@ -1,0 +1,122 @@
+"""Checking the case list's summary table against a recomputation from each case's records.
+
+`case_summaries` is derived data: it is not in the audit chain, so an edit made with another tool (a
+high-risk overdue case given risk category 0 and no due date) would hide the case from the list while
+every chained record still verifies. `verify` recomputes each row as of the time it was last computed,
+from the chained records, and names every row that differs.
+
+A new version of the app may compute the list's figures differently; an upgrade (`init` after a schema
+migration) rebuilds the rows that differ, so verify then holds the rows to the current rules. A change
+to the rules must therefore ship with a migration, even an empty one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from checklist_app.services import case_state as cs
+from checklist_app.services.context import ServiceContext
+from checklist_app.store.models import Case, CaseSummary
+from checklist_app.store.verify import Problem
+
+# What the case list shows, sorts and filters by; computed_at and last_activity_at are bookkeeping.
+COMPARED = (
+    "phase_number",
+    "phase_title",
+    "next_due_step",
+    "next_due_title",
+    "next_due_at",
+    "open_due",
+    "steps_required",
+    "steps_done",
+    "risk_category",
+    "complex_case",
+)
+_TABLE = "case_summaries"
+
+Tick = Callable[[str, int, int], None]
+
+
+def summary_problems(ctx: ServiceContext, progress: Tick | None = None) -> list[Problem]:
+    problems: list[Problem] = []
+    with ctx.db.read() as session:
+        case_ids = list(session.scalars(select(Case.id).order_by(Case.id)))
+        summary_ids = set(session.scalars(select(CaseSummary.case_id)))
+        for done, case_id in enumerate(case_ids, 1):
+            if case_id not in summary_ids:
+                problems.append(Problem(_TABLE, case_id, None, "is missing: the case list does not show this case"))
+                continue
+            problem = _check_one(session, ctx, case_id)
+            if problem is not None:
+                problems.append(problem)
+            if progress is not None and done % 200 == 0:
+                progress("case list summaries", done, len(case_ids))
+        for orphan in sorted(summary_ids - set(case_ids)):
+            problems.append(Problem(_TABLE, orphan, None, "belongs to no case (case deleted outside the app?)"))
+    return problems
+
+
+def _check_one(session: Session, ctx: ServiceContext, case_id: int) -> Problem | None:
+    try:
+        summary = session.get_one(CaseSummary, case_id)
+        loaded = cs.load_for(session, ctx, session.get_one(Case, case_id))
+        expected = cs.expected_summary(session, ctx, loaded, _utc(summary.computed_at))
+    except Exception as exc:  # wrong-type values or a damaged procedure version, which the record checks
+        # report already; say why this row could not be checked and go on.
+        session.rollback()
+        return Problem(_TABLE, case_id, None, f"could not be recomputed ({type(exc).__name__}); see the problems above")
+    differing = [name for name in COMPARED if not _same(getattr(summary, name), expected[name])]
+    if not differing:
+        return None
+    return Problem(
+        _TABLE,
+        case_id,
+        None,
+        f"does not match the case's records ({', '.join(differing)}): the case list misstates this case "
+        "(changed outside the app?)",
+    )
+
+
+def rebuild_summaries(ctx: ServiceContext) -> int:
+    """Recompute every case's summary row as of when it was computed and rewrite the rows that differ;
+    the number rewritten. Derived data, so not audited: the chained records it comes from are."""
+    rebuilt = 0
+    with ctx.db.write() as session:
+        for case in list(session.scalars(select(Case).order_by(Case.id))):
+            summary = session.get(CaseSummary, case.id)
+            moment = _utc(summary.computed_at) if summary is not None else ctx.clock()
+            loaded = cs.load_for(session, ctx, case)
+            expected = cs.expected_summary(session, ctx, loaded, moment)
+            if summary is None:
+                session.add(CaseSummary(case_id=case.id, last_activity_at=moment, **expected))
+            elif all(_same(getattr(summary, name), expected[name]) for name in COMPARED):
+                continue
+            else:
+                for name in COMPARED:
+                    setattr(summary, name, expected[name])
+            rebuilt += 1
+    return rebuilt
+
+
+def _same(stored: object, expected: object) -> bool:
+    if isinstance(stored, datetime) and isinstance(expected, datetime):
+        return _utc(stored) == _utc(expected)
+    if isinstance(stored, list) and isinstance(expected, list):
+        pairs = zip(stored, expected, strict=False)
+        return len(stored) == len(expected) and all(_close(a, b) for a, b in pairs)
+    return stored == expected
+
+
+def _close(a: object, b: object) -> bool:
+    try:
+        return abs(float(a) - float(b)) < 1e-3  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
