@@ -111,7 +111,8 @@ class _VerifyProgress:
 
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     show = getattr(args, "progress", False) or err.isatty()
-    with ServiceContext.open(args.db) as ctx:
+    # Read-only: verifying must never change what it verifies, and backups may sit on read-only media.
+    with ServiceContext.open(args.db, read_only=True) as ctx:
         report = admin.verify(ctx, system_actor(), tuple(args.anchor), _VerifyProgress(err) if show else None)
     for problem in report.problems:
         out.write(f"{problem}\n")

@@ -35,9 +35,10 @@ class ServiceContext:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def open(cls, location: str | None = None, *, check: bool = True) -> ServiceContext:
+    def open(cls, location: str | None = None, *, check: bool = True, read_only: bool = False) -> ServiceContext:
         """Open the database at `location` (path or URL; default per-user file). With `check`, refuse a
-        database that is missing its schema or comes from another program version."""
+        database that is missing its schema or comes from another program version. With `read_only` a
+        SQLite file is never written to (a backup on read-only media)."""
         url = resolve_url(location)
         path = sqlite_path(url)
         if check and path is not None and not path.exists():
@@ -45,7 +46,7 @@ class ServiceContext:
             raise DatabaseMissing(
                 f"There is no database at {path}. Check the path, or create one with `checklist-app init`."
             )
-        db = Database(url)
+        db = Database(url, read_only=read_only)
         if check:
             try:
                 migrate.check_schema(db.engine)

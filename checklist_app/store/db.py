@@ -96,7 +96,9 @@ def sqlite_path(url: str | URL) -> Path | None:
     return Path(parsed.database)
 
 
-def _apply_sqlite_pragmas(dbapi_connection: sqlite3.Connection, foreign_keys: bool = True) -> None:
+def _apply_sqlite_pragmas(
+    dbapi_connection: sqlite3.Connection, foreign_keys: bool = True, read_only: bool = False
+) -> None:
     # Pragmas must run outside any transaction: foreign_keys is silently ignored inside one.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -104,12 +106,24 @@ def _apply_sqlite_pragmas(dbapi_connection: sqlite3.Connection, foreign_keys: bo
         for name, value in SQLITE_PRAGMAS:
             if name == "foreign_keys" and not foreign_keys:
                 value = "OFF"
+            if name == "journal_mode" and read_only:
+                continue  # switching a backup (one file, DELETE journal) to WAL would write to it
             cursor.execute(f"PRAGMA {name}={value}")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
     finally:
         cursor.close()
 
 
-def make_engine(url: str, *, foreign_keys: bool = True, echo: bool = False) -> Engine:
+def read_only_uri(path: Path) -> str:
+    """SQLite URI opening `path` without ever writing to it or beside it. On read-only media (a folder
+    we cannot write to) SQLite cannot create the -shm file a WAL reader needs, so the file is opened as
+    immutable: nothing can be changing it there."""
+    mode = "mode=ro" if os.access(path.parent, os.W_OK) else "mode=ro&immutable=1"
+    return f"{path.absolute().as_uri()}?{mode}"
+
+
+def make_engine(url: str, *, foreign_keys: bool = True, echo: bool = False, read_only: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # hide_parameters: a failed statement's error text must never carry case content or hashes.
@@ -118,6 +132,10 @@ def make_engine(url: str, *, foreign_keys: bool = True, echo: bool = False) -> E
     path = sqlite_path(parsed)
     if path is None:
         kwargs["poolclass"] = StaticPool
+    elif read_only:
+        uri = read_only_uri(path)
+        timeout = BUSY_TIMEOUT_MS / 1000
+        kwargs["creator"] = lambda: sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=timeout)
     elif not path.exists() and path.parent.is_dir():
         # Created owner-only before SQLite creates it with the umask's mode; its -wal and -shm follow.
         create_private_file(path)
@@ -125,7 +143,7 @@ def make_engine(url: str, *, foreign_keys: bool = True, echo: bool = False) -> E
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-        _apply_sqlite_pragmas(dbapi_connection, foreign_keys=foreign_keys)
+        _apply_sqlite_pragmas(dbapi_connection, foreign_keys=foreign_keys, read_only=read_only)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -157,9 +175,12 @@ def translate_error(exc: BaseException, url: str) -> StoreError | None:
 class Database:
     """An open database: engine, dialect facts and the two kinds of transaction the services use."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, read_only: bool = False) -> None:
+        """With `read_only` a SQLite file is opened so that nothing is ever written to it or beside it
+        (verifying a backup on read-only media); writes then fail."""
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self.read_only = read_only
+        self.engine = make_engine(url, echo=echo, read_only=read_only)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
@@ -180,13 +201,37 @@ class Database:
         """One write transaction. Writers are serialised: SQLite by BEGIN IMMEDIATE, PostgreSQL by
         locking the chain head row first, which also keeps the audit chain single and ordered."""
         try:
-            with self._translated(), self._write_sessions() as session, session.begin():
-                if not self.is_sqlite:
-                    session.execute(text("SELECT seq FROM chain_state WHERE id = 1 FOR UPDATE"))
-                yield session
+            with self._translated():
+                session = self._locked_write_session()
+                with session:
+                    try:
+                        yield session
+                        session.commit()
+                    except BaseException:
+                        session.rollback()
+                        raise
         except Exception as exc:
             self._after_rollback(exc)
             raise
+
+    def _locked_write_session(self) -> Session:
+        """A session in a transaction that already holds the write lock. The lock is taken before any
+        work so that a busy database (another writer past the busy timeout) can be retried once here,
+        with nothing done yet, before the user is told."""
+        for attempt in (1, 2):
+            session = self._write_sessions()
+            try:
+                session.begin()
+                session.connection()  # BEGIN IMMEDIATE on SQLite
+                if not self.is_sqlite:
+                    session.execute(text("SELECT seq FROM chain_state WHERE id = 1 FOR UPDATE"))
+                return session
+            except DBAPIError as exc:
+                session.close()
+                if attempt == 1 and isinstance(translate_error(exc, self.url), DatabaseBusy):
+                    continue
+                raise
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     @contextmanager
     def read(self) -> Iterator[Session]:
