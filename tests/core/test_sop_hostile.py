@@ -16,6 +16,8 @@ import pytest
 from checklist_app.cli.sop_validate import run_validate
 from checklist_app.core.procedure.limits import (
     MAX_ALIASES,
+    MAX_LINE_CHARS,
+    MAX_LINES,
     MAX_MESSAGE_CHARS,
     MAX_NODES,
     MAX_PROBLEMS_SHOWN,
@@ -195,7 +197,7 @@ def test_impossible_and_out_of_range_dates_are_refused_plainly(value: str, expec
 
 def test_a_huge_condition_is_not_echoed_in_full() -> None:
     old = "        condition: risk_category >= 3 or placement_type in ['residential', 'foster']\n"
-    condition = " or ".join(["risk_category >= 3"] * 30_000) + " or ?"
+    condition = " or ".join(["risk_category >= 3"] * 800) + " or ?"  # 17,600 characters
     problems = refused(edited((old, f"        condition: {condition}\n")))
     assert all(len(str(p)) < MAX_MESSAGE_CHARS + 200 for p in problems)
 
@@ -204,8 +206,8 @@ def test_a_huge_condition_is_not_echoed_in_full() -> None:
 
 
 def test_a_file_of_a_million_tiny_items_is_refused_at_once() -> None:
-    # Flow style keeps a million items under the 5 MB file cap, as the adversary's file did.
-    text = MINIMAL_TEXT + "padding: [" + "1," * 1_000_000 + "1]\n"
+    # Flow style keeps a million items under the 5 MB file cap and the line limits, as the adversary's did.
+    text = MINIMAL_TEXT + "padding: [\n" + ("  " + "1," * 1_000 + "\n") * 1_000 + "  1]\n"
     started = time.monotonic()
     _, problems = validate_bytes(text.encode("utf-8"), "hostile.yaml")
     assert time.monotonic() - started < FAST
@@ -224,8 +226,8 @@ def test_billion_laughs_is_refused_as_one_problem() -> None:
 
 
 def test_hundreds_of_thousands_of_aliases_are_refused_as_one_problem() -> None:
-    many = "".join("  - *d\n" for _ in range(300_000))
-    text = MINIMAL_TEXT + f"anchor: &d x\nrepeat:\n{many}"
+    many = "".join("  " + "*d, " * 1_000 + "\n" for _ in range(300))
+    text = MINIMAL_TEXT + f"anchor: &d x\nrepeat: [\n{many}  x]\n"
     message = only_message(text)
     assert f"more than {MAX_ALIASES:,} aliases" in message
 
@@ -249,3 +251,14 @@ def test_problem_list_is_capped_with_a_count_of_the_rest() -> None:
     assert last.path == "(file)" and "more problems not shown" in last.message
     shown_count = int(last.message.split()[0].replace(",", ""))
     assert shown_count >= 200
+
+
+def test_a_file_of_millions_of_lines_is_refused_before_yaml_reads_it() -> None:
+    message = only_message(MINIMAL_TEXT + "\n" * 4_000_000)
+    assert f"at most {MAX_LINES:,} are read" in message
+
+
+def test_a_line_of_megabytes_is_refused_with_its_number() -> None:
+    problem = refused(MINIMAL_TEXT + 'x: "' + "\\x41" * 1_000_000 + '"\n')[0]
+    assert problem.line == MINIMAL_TEXT.count("\n") + 1
+    assert f"at most {MAX_LINE_CHARS:,} are allowed" in problem.message

@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node
 from checklist_app.core.procedure.audit_template import parse_audit_template
 from checklist_app.core.procedure.checks import check_audit_references, check_cycles, check_overrides, check_steps
 from checklist_app.core.procedure.declarations import Declarations, Located, parse_events, parse_facts, parse_head
-from checklist_app.core.procedure.limits import BoundedLoader, TooBig, check_expansion
+from checklist_app.core.procedure.limits import BoundedLoader, TooBig, check_expansion, check_lines
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.procedure.nodes import (
     WHOLE_DOCUMENT,
@@ -169,6 +169,7 @@ def content_hash(procedure_text: str) -> str:
 
 
 def _bounded_load(text: str) -> object:
+    check_lines(text)
     loader = BoundedLoader(text)
     try:
         node = loader.get_single_node()
@@ -211,6 +212,11 @@ def _compose(ctx: ParseContext, text: str) -> MappingNode | None:
     if not text.strip():
         # Checked before YAML, which rejects a tab-only line as a syntax error rather than emptiness.
         return _check_root(ctx, None)
+    try:
+        check_lines(text)
+    except TooBig as exc:
+        ctx.add(WHOLE_FILE, exc.message, line=exc.line)
+        return None
     try:
         loader = BoundedLoader(text)
     except yaml.reader.ReaderError as exc:
