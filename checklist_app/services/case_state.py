@@ -123,6 +123,58 @@ def load_for(session: Session, ctx: ServiceContext, case: Case) -> LoadedCase:
     )
 
 
+def load_many(session: Session, ctx: ServiceContext, cases: list[Case]) -> list[LoadedCase]:
+    """As `load_for` for many cases at once: one query per kind of record, the same orders."""
+    ids = [c.id for c in cases]
+    records: dict[int, dict[str, StepRecord]] = defaultdict(dict)
+    for record in session.scalars(select(StepRecord).where(StepRecord.case_id.in_(ids))):
+        records[record.case_id][record.step_id] = record
+    events: dict[int, list[CaseEvent]] = defaultdict(list)
+    for event in session.scalars(select(CaseEvent).where(CaseEvent.case_id.in_(ids)).order_by(CaseEvent.occurred_at)):
+        events[event.case_id].append(event)
+    missing: dict[int, list[MissingEpisode]] = defaultdict(list)
+    for episode in session.scalars(
+        select(MissingEpisode).where(MissingEpisode.case_id.in_(ids)).order_by(MissingEpisode.reported_at.desc())
+    ):
+        missing[episode.case_id].append(episode)
+    risk: dict[int, list[RiskAssessment]] = defaultdict(list)
+    for assessment in session.scalars(
+        select(RiskAssessment)
+        .where(RiskAssessment.case_id.in_(ids))
+        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
+    ):
+        risk[assessment.case_id].append(assessment)
+    priorities: dict[int, list[str]] = defaultdict(list)
+    for case_id, priority in session.execute(
+        select(IntelligenceItem.case_id, IntelligenceItem.priority).where(IntelligenceItem.case_id.in_(ids))
+    ):
+        priorities[case_id].append(priority)
+    return [
+        LoadedCase(
+            c,
+            ctx.procedure(session, c.procedure_version_id),
+            records[c.id],
+            events[c.id],
+            missing[c.id],
+            risk[c.id],
+            priorities[c.id],
+        )
+        for c in cases
+    ]
+
+
+def open_actions(session: Session, case_ids: list[int]) -> dict[int, list[tuple[datetime, str]]]:
+    """Open directed actions of the cases, soonest first: (due at, description) per case."""
+    found: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    for case_id, due_at, description in session.execute(
+        select(DirectedAction.case_id, DirectedAction.due_at, DirectedAction.description)
+        .where(DirectedAction.case_id.in_(case_ids), DirectedAction.status == "open")
+        .order_by(DirectedAction.due_at)
+    ):
+        found[case_id].append((due_at, description))
+    return found
+
+
 def require_open(case: Case) -> None:
     if case.status != "open":
         raise Conflict(f"Case {case.reference} is closed. A supervisor must reopen it before it can change.")
@@ -228,8 +280,15 @@ def summary_values(
     }
 
 
-def expected_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, now: datetime) -> dict[str, object]:
-    """The case list's row for the case as of `now`; `verify` recomputes it to catch edited summaries."""
+def expected_summary(
+    session: Session,
+    ctx: ServiceContext,
+    loaded: LoadedCase,
+    now: datetime,
+    actions: list[tuple[datetime, str]] | None = None,
+) -> dict[str, object]:
+    """The case list's row for the case as of `now`; `verify` recomputes it to catch edited summaries.
+    `actions`: the case's open directed actions when already loaded (see `open_actions`)."""
     values = summary_values(
         loaded.procedure,
         schedule_of(ctx, loaded, now),
@@ -238,7 +297,9 @@ def expected_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, 
         closed=loaded.case.status != "open",
     )
     if loaded.case.status == "open":
-        _add_directed_actions(session, loaded.case.id, values)
+        if actions is None:
+            actions = open_actions(session, [loaded.case.id]).get(loaded.case.id, [])
+        _add_directed_actions(values, actions)
     values["complex_case"] = bool(loaded.case.facts.get("complex", False))
     return values
 
@@ -256,19 +317,14 @@ def refresh_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, n
     return summary
 
 
-def _add_directed_actions(session: Session, case_id: int, values: dict[str, object]) -> None:
+def _add_directed_actions(values: dict[str, object], actions: list[tuple[datetime, str]]) -> None:
     """Open directed actions count in the case list's next-due and overdue figures like open steps."""
-    actions = session.execute(
-        select(DirectedAction.due_at, DirectedAction.description)
-        .where(DirectedAction.case_id == case_id, DirectedAction.status == "open")
-        .order_by(DirectedAction.due_at)
-    ).all()
     if not actions:
         return
-    values["open_due"] = sorted([*values["open_due"], *(a.due_at.timestamp() for a in actions)])  # type: ignore[misc]
-    first = actions[0]
+    values["open_due"] = sorted([*values["open_due"], *(due.timestamp() for due, _ in actions)])  # type: ignore[misc]
+    first_due, description = actions[0]
     current = values["next_due_at"]
-    if current is None or first.due_at < current:  # type: ignore[operator]
+    if current is None or first_due < current:  # type: ignore[operator]
         values["next_due_step"] = "Action"
-        values["next_due_title"] = f"Directed action: {first.description}"[:200]
-        values["next_due_at"] = first.due_at
+        values["next_due_title"] = f"Directed action: {description}"[:200]
+        values["next_due_at"] = first_due

@@ -37,6 +37,7 @@ COMPARED = (
     "complex_case",
 )
 _TABLE = "case_summaries"
+_CHUNK = 500
 
 Tick = Callable[[str, int, int], None]
 
@@ -46,29 +47,61 @@ def summary_problems(ctx: ServiceContext, progress: Tick | None = None) -> list[
     with ctx.db.read() as session:
         case_ids = list(session.scalars(select(Case.id).order_by(Case.id)))
         summary_ids = set(session.scalars(select(CaseSummary.case_id)))
-        for done, case_id in enumerate(case_ids, 1):
-            if case_id not in summary_ids:
-                problems.append(Problem(_TABLE, case_id, None, "is missing: the case list does not show this case"))
-                continue
-            problem = _check_one(session, ctx, case_id)
-            if problem is not None:
-                problems.append(problem)
-            if progress is not None and done % 200 == 0:
-                progress("case list summaries", done, len(case_ids))
         for orphan in sorted(summary_ids - set(case_ids)):
             problems.append(Problem(_TABLE, orphan, None, "belongs to no case (case deleted outside the app?)"))
-    return problems
+        for missing in [i for i in case_ids if i not in summary_ids]:
+            problems.append(Problem(_TABLE, missing, None, "is missing: the case list does not show this case"))
+        checked = [i for i in case_ids if i in summary_ids]
+        for start in range(0, len(checked), _CHUNK):
+            chunk = checked[start : start + _CHUNK]
+            expected = _recompute(session, ctx, chunk)
+            for case_id in chunk:
+                problem = expected.get(case_id) if isinstance(expected.get(case_id), Problem) else None
+                if problem is None:
+                    problem = _compare(session, ctx, case_id, expected.get(case_id))
+                if problem is not None:
+                    problems.append(problem)
+            if progress is not None:
+                progress("case list summaries", start + len(chunk), len(checked))
+    return sorted(problems, key=lambda p: p.record_id or 0)
 
 
-def _check_one(session: Session, ctx: ServiceContext, case_id: int) -> Problem | None:
+def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> dict[int, object]:
+    """Expected summary values per case, loading the chunk's records in a few queries; {} when the chunk
+    cannot be read in one go (a wrong-type value somewhere), so each case is then read alone."""
     try:
-        summary = session.get_one(CaseSummary, case_id)
-        loaded = cs.load_for(session, ctx, session.get_one(Case, case_id))
-        expected = cs.expected_summary(session, ctx, loaded, _utc(summary.computed_at))
-    except Exception as exc:  # wrong-type values or a damaged procedure version, which the record checks
-        # report already; say why this row could not be checked and go on.
+        summaries = {
+            s.case_id: s for s in session.scalars(select(CaseSummary).where(CaseSummary.case_id.in_(case_ids)))
+        }
+        cases = list(session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)))
+        loaded = cs.load_many(session, ctx, cases)
+        actions = cs.open_actions(session, case_ids)
+    except Exception:  # a wrong-type value somewhere: read each case alone, which names the row
         session.rollback()
-        return Problem(_TABLE, case_id, None, f"could not be recomputed ({type(exc).__name__}); see the problems above")
+        return {}
+    expected: dict[int, object] = {}
+    for one in loaded:
+        summary = summaries[one.case.id]
+        try:
+            values = cs.expected_summary(session, ctx, one, _utc(summary.computed_at), actions.get(one.case.id, []))
+        except Exception as exc:  # as in _compare
+            expected[one.case.id] = _unreadable(one.case.id, exc)
+            continue
+        expected[one.case.id] = (summary, values)
+    return expected
+
+
+def _compare(session: Session, ctx: ServiceContext, case_id: int, known: object) -> Problem | None:
+    if known is None:
+        try:
+            summary = session.get_one(CaseSummary, case_id)
+            loaded = cs.load_for(session, ctx, session.get_one(Case, case_id))
+            known = (summary, cs.expected_summary(session, ctx, loaded, _utc(summary.computed_at)))
+        except Exception as exc:  # wrong-type values or a damaged procedure version, which the record
+            # checks report already; say why this row could not be checked and go on.
+            session.rollback()
+            return _unreadable(case_id, exc)
+    summary, expected = known  # type: ignore[misc]
     differing = [name for name in COMPARED if not _same(getattr(summary, name), expected[name])]
     if not differing:
         return None
@@ -79,6 +112,10 @@ def _check_one(session: Session, ctx: ServiceContext, case_id: int) -> Problem |
         f"does not match the case's records ({', '.join(differing)}): the case list misstates this case "
         "(changed outside the app?)",
     )
+
+
+def _unreadable(case_id: int, exc: Exception) -> Problem:
+    return Problem(_TABLE, case_id, None, f"could not be recomputed ({type(exc).__name__}); see the problems above")
 
 
 def rebuild_summaries(ctx: ServiceContext) -> int:
