@@ -262,3 +262,37 @@ def test_a_line_of_megabytes_is_refused_with_its_number() -> None:
     problem = refused(MINIMAL_TEXT + 'x: "' + "\\x41" * 1_000_000 + '"\n')[0]
     assert problem.line == MINIMAL_TEXT.count("\n") + 1
     assert f"at most {MAX_LINE_CHARS:,} are allowed" in problem.message
+
+
+def _with_fact_case(value: str) -> str:
+    """minimal.yaml with a fact-dependent deadline on a step without a local override."""
+    cases = f"            cases:\n              - {{values: [{value}], within: 1h}}\n"
+    by = f"          by:\n            fact: risk_category\n{cases}"
+    return edited(("          within: 3wd\n", f"          within: 3wd\n{by}"))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("9" * 5000, "the number is too large"),
+        (".nan", "is not a number (NaN)"),
+        (".inf", "is infinite"),
+    ],
+)
+def test_hostile_numbers_in_fact_dependent_deadlines_are_refused_plainly(value: str, expected: str) -> None:
+    assert expected in only_message(_with_fact_case(value))
+
+
+def test_a_date_with_a_time_is_refused_plainly() -> None:
+    message = only_message(edited(("  effective_date: 2026-01-01\n", "  effective_date: 2026-01-01T10:00:00\n")))
+    assert "is a date and time; write the date only" in message
+
+
+@pytest.mark.parametrize("text", ["loop: &a [1, *a]\n", "loop: &a {x: *a}\n", "loop: &a {<<: *a}\n"])
+def test_recursive_aliases_are_one_problem(text: str) -> None:
+    assert "(a loop)" in only_message(MINIMAL_TEXT + text)
+
+
+def test_escape_codes_in_an_unknown_key_are_escaped_when_echoed() -> None:
+    problem = refused(MINIMAL_TEXT + '"\\e[2Jfake": 1\n')[0]
+    assert "\\x1b[2Jfake" in problem.path and "\x1b" not in str(problem)

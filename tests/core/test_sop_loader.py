@@ -255,7 +255,7 @@ def test_date_may_be_a_quoted_string() -> None:
 
 def test_date_with_time_is_rejected() -> None:
     found = messages(edited(("  effective_date: 2026-01-01\n", "  effective_date: 2026-01-01 09:00:00\n")))
-    assert any("expected a date written YYYY-MM-DD" in m for m in found)
+    assert any("write the date only, as YYYY-MM-DD" in m for m in found)
 
 
 def test_unquoted_yes_in_a_text_field_is_explained() -> None:

@@ -306,6 +306,10 @@ def _as_date(ctx: ParseContext, node: Node, path: str) -> date | None:
         years = f"{MIN_YEAR}-{MAX_YEAR}"
         ctx.add(path, f"{value.isoformat()} is outside the years this application handles ({years})", node)
         return None
+    if isinstance(value, datetime):
+        message = f"'{shown(node.value.strip())}' is a date and time; write the date only, as YYYY-MM-DD"
+        ctx.add(path, message, node)
+        return None
     if value is None and (kind == "date" or (kind == "text" and _DATE_RE.match(node.value.strip()))):
         shown_date = shown(node.value.strip())
         ctx.add(path, f"'{shown_date}' is not a real calendar date (check the year, month and day)", node)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from checklist_app.core import conditions
 from checklist_app.core.procedure.declarations import (
@@ -16,7 +16,14 @@ from checklist_app.core.procedure.declarations import (
     parse_provenance,
 )
 from checklist_app.core.procedure.fact_deadlines import DeadlineBy, DeadlineCase, FactValue
-from checklist_app.core.procedure.limits import MAX_STEPS, PHASE_TITLE_CHARS, STEP_NUMBER_CHARS, TITLE_CHARS, shown
+from checklist_app.core.procedure.limits import (
+    MAX_STEPS,
+    PHASE_TITLE_CHARS,
+    STEP_NUMBER_CHARS,
+    TITLE_CHARS,
+    bad_character,
+    shown,
+)
 from checklist_app.core.procedure.model import (
     Anchor,
     AnchorKind,
@@ -34,6 +41,7 @@ from checklist_app.core.procedure.nodes import (
     ZERO,
     CheckedMap,
     ParseContext,
+    as_number,
     describe_node,
     did_you_mean,
     open_mapping,
@@ -245,6 +253,15 @@ def _case_value(ctx: ParseContext, node: Node, path: str, fact: Fact | None) -> 
     """The value if it fits the fact's type (any scalar when the fact is unknown, already reported)."""
     value = scalar_value(node)
     found = describe_node(node)
+    if isinstance(node, ScalarNode) and found.startswith(("a whole number", "a decimal number")):
+        # Numbers go through the number check: it refuses NaN, infinity and numbers past the limit plainly.
+        value = as_number(ctx, node, path)
+        if value is None:
+            return None
+        value = int(value) if found.startswith("a whole number") else value
+    if isinstance(value, str) and bad_character(value) is not None:
+        ctx.add(path, f"the text contains {bad_character(value)}", node)
+        return None
     if not isinstance(value, bool | int | float | str):
         ctx.add(path, f"expected a value of the fact (a number, true or false, or a choice) but found {found}", node)
         return None
