@@ -58,6 +58,15 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
 
+@pytest.fixture(autouse=True)
+def witness_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's witness files (chain heads written after every write) in a folder of its own, never in
+    the user's data folder, and never shared between tests that reuse one server database."""
+    folder = tmp_path_factory.mktemp("witness")
+    monkeypatch.setenv("CHECKLIST_APP_WITNESS", str(folder))
+    return folder
+
+
 # --- databases --------------------------------------------------------------------------------------
 
 

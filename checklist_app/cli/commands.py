@@ -118,15 +118,25 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"{problem}\n")
     for notice in report.notices:
         out.write(f"note: {notice}\n")
+    witness = _witness_note(report)
     if report.problems:
+        if witness:
+            out.write(f"{witness.lstrip(', ')}\n")
         out.write(f"FAILED: {len(report.problems)} problem(s); {report.entries} audit entries checked\n")
         return 1
     held = f", {len(args.anchor)} anchor(s) held" if args.anchor else ""
     out.write(
         f"OK {report.entries} entries, {report.records_checked} records, head {report.head_seq} {report.head_hash}"
-        f"{held}\n"
+        f"{held}{witness}\n"
     )
     return 0
+
+
+def _witness_note(report: admin.VerifyReport) -> str:
+    if report.witness_file is None:
+        return ""
+    last = report.witness_last_verified or "never before"
+    return f", {report.witness_anchors} witness anchor(s) held from {field(report.witness_file)} (last verified {last})"
 
 
 def cmd_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

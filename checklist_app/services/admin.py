@@ -23,10 +23,11 @@ from checklist_app.store.backup import (
     safe_backup,
     single_file,
 )
-from checklist_app.store.db import Database, resolve_url, sqlite_path
+from checklist_app.store.db import Database, resolve_url, sqlite_path, witness_for
 from checklist_app.store.errors import StoreError
 from checklist_app.store.files import create_private_file
-from checklist_app.store.verify import Anchor, Progress, VerifyReport, verify_database
+from checklist_app.store.verify import Anchor, Problem, Progress, VerifyReport, verify_database
+from checklist_app.store.witness import WitnessContents, note_verified, read_witness
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def initialise(location: str | None, actor: Actor) -> tuple[ServiceContext, Init
     Idempotent: running it again on a current database changes nothing."""
     url = resolve_url(location)
     result = migrate.upgrade(url)
-    ctx = ServiceContext(Database(url))
+    ctx = ServiceContext(Database(url, witness=witness_for(url)))
     if result.before is not None and result.before != result.after:
         # The case list's figures may be computed differently by this version: rebuild them so
         # verify holds every row to the current rules (see summary_check).
@@ -67,10 +68,41 @@ def verify(
     """Prove the chain and every audited record; each anchor (an earlier head kept elsewhere) must still be
     in the chain with the same hash. `progress(stage, done, total)` hears every few thousand rows."""
     require(actor, Action.SYSTEM_VERIFY)
-    report = verify_database(ctx.db, anchors, progress)
+    witness = witness_for(ctx.db.url)
+    held = read_witness(witness) if witness is not None and witness.is_file() else None
+    from_witness = _witness_anchors(held, witness) if held is not None else ((), [])
+    report = verify_database(ctx.db, anchors + from_witness[0], progress)
+    report.problems.extend(from_witness[1])
     if not any(p.table == "(database)" for p in report.problems):
         report.problems.extend(summary_problems(ctx, progress))
+    if held is not None and witness is not None:
+        report.witness_file, report.witness_anchors = str(witness), len(from_witness[0])
+        report.witness_last_verified = held.last_verified
+        if report.ok:
+            note_verified(witness, report.head_seq)
     return report
+
+
+def _witness_anchors(held: WitnessContents, witness: Path | None) -> tuple[tuple[Anchor, ...], list[Problem]]:
+    """The witness's anchors, and problems for lines that cannot be read or that give one entry two
+    hashes (the witness itself was edited, or the database was replaced without `restore`)."""
+    problems = [
+        Problem("(witness)", None, None, f"line {number} of {witness} cannot be read")
+        for number in held.unreadable_lines
+    ]
+    by_seq: dict[int, str] = {}
+    for anchor in held.anchors:
+        known = by_seq.setdefault(anchor.seq, anchor.head_hash)
+        if known != anchor.head_hash:
+            problems.append(
+                Problem(
+                    "(witness)",
+                    None,
+                    anchor.seq,
+                    f"{witness} holds two different hashes for this entry: the database was replaced or rewritten",
+                )
+            )
+    return tuple(Anchor(seq, digest) for seq, digest in sorted(by_seq.items())), problems
 
 
 @dataclass(frozen=True)
@@ -178,4 +210,14 @@ def restore_backup(backup: Path, location: str | None) -> Path:
             if name.exists():
                 name.rename(name.with_name(f"{name.name}.damaged-{stamp}"))
     staging.rename(target)
+    _retire_witness(target)
     return target
+
+
+def _retire_witness(target: Path) -> None:
+    """A restored database is older than its witness: the witness's newer anchors would (rightly) say
+    entries were cut off. The restore is deliberate, so the old witness is kept aside, not checked."""
+    witness = witness_for(f"sqlite:///{target}")
+    if witness is not None and witness.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        witness.rename(witness.with_name(f"{witness.name}.before-restore-{stamp}"))

@@ -17,7 +17,7 @@ from checklist_app.core.procedure.model import Procedure, Role
 from checklist_app.services import guards  # noqa: F401  (installs the rules every write obeys)
 from checklist_app.store import migrate
 from checklist_app.store.audit import Who
-from checklist_app.store.db import Database, resolve_url, sqlite_path
+from checklist_app.store.db import Database, resolve_url, sqlite_path, witness_for
 from checklist_app.store.errors import DatabaseMissing
 from checklist_app.store.models import ProcedureVersion
 
@@ -46,7 +46,7 @@ class ServiceContext:
             raise DatabaseMissing(
                 f"There is no database at {path}. Check the path, or create one with `checklist-app init`."
             )
-        db = Database(url, read_only=read_only)
+        db = Database(url, read_only=read_only, witness=None if read_only else witness_for(url))
         if check:
             try:
                 migrate.check_schema(db.engine)

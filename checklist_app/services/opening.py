@@ -10,7 +10,7 @@ from pathlib import Path
 from checklist_app.services import admin
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.store import migrate
-from checklist_app.store.db import Database, default_database_path, resolve_url, sqlite_path
+from checklist_app.store.db import Database, default_database_path, resolve_url, sqlite_path, witness_for
 from checklist_app.store.errors import DatabaseNotInitialised
 
 
@@ -35,7 +35,7 @@ def locate(location: str | None) -> Location:
 
 def open_or_upgrade(url: str) -> ServiceContext:
     """A context on the database at `url`, migrated to this version when it is new or older."""
-    db = Database(url)
+    db = Database(url, witness=witness_for(url))
     try:
         migrate.check_schema(db.engine)
     except DatabaseNotInitialised:

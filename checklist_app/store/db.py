@@ -32,6 +32,7 @@ from checklist_app.store.errors import (
 )
 from checklist_app.store.files import create_private_file
 from checklist_app.store.redact import mask_url
+from checklist_app.store.witness import append_head, witness_path
 
 ENV_VAR = "CHECKLIST_APP_DB"
 APP_NAME = "checklist-app"
@@ -87,6 +88,12 @@ def resolve_url(location: str | None = None) -> str:
     if path.is_dir():
         raise BadDatabaseLocation(f"{path} is a folder; give the name of the database file.")
     return f"sqlite:///{path}"
+
+
+def witness_for(url: str) -> Path | None:
+    """The witness file of the database at `url` (per file path or server URL), or None when off."""
+    path = sqlite_path(url)
+    return witness_path(str(path.resolve()) if path is not None else mask_url(url))
 
 
 def sqlite_path(url: str | URL) -> Path | None:
@@ -175,11 +182,14 @@ def translate_error(exc: BaseException, url: str) -> StoreError | None:
 class Database:
     """An open database: engine, dialect facts and the two kinds of transaction the services use."""
 
-    def __init__(self, url: str, *, echo: bool = False, read_only: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, read_only: bool = False, witness: Path | None = None) -> None:
         """With `read_only` a SQLite file is opened so that nothing is ever written to it or beside it
-        (verifying a backup on read-only media); writes then fail."""
+        (verifying a backup on read-only media); writes then fail. With `witness`, the chain head is
+        appended to that file after every write transaction that moved it (see store/witness.py)."""
         self.url = url
         self.read_only = read_only
+        self.witness = witness
+        self._witnessed_seq: int | None = None
         self.engine = make_engine(url, echo=echo, read_only=read_only)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -206,13 +216,22 @@ class Database:
                 with session:
                     try:
                         yield session
+                        head = self._chain_head(session) if self.witness is not None else None
                         session.commit()
                     except BaseException:
                         session.rollback()
                         raise
+                if head is not None and head[0] != self._witnessed_seq and self.witness is not None:
+                    append_head(self.witness, head[0], head[1])
+                    self._witnessed_seq = head[0]
         except Exception as exc:
             self._after_rollback(exc)
             raise
+
+    def _chain_head(self, session: Session) -> tuple[int, str] | None:
+        session.flush()
+        row = session.execute(text("SELECT seq, head_hash FROM chain_state WHERE id = 1")).first()
+        return (int(row[0]), str(row[1])) if row is not None and row[0] else None
 
     def _locked_write_session(self) -> Session:
         """A session in a transaction that already holds the write lock. The lock is taken before any

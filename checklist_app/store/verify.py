@@ -55,6 +55,10 @@ class VerifyReport:
     records_checked: int = 0
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)  # not failures: e.g. signatures superseded in the app
+    # The witness file whose anchors were held (see store/witness.py), how many, and the last verify it saw.
+    witness_file: str | None = None
+    witness_anchors: int = 0
+    witness_last_verified: str | None = None
 
     @property
     def ok(self) -> bool:
