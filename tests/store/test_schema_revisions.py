@@ -40,7 +40,7 @@ def test_upgrade_from_the_first_schema_keeps_data_and_the_chain(tmp_path, monkey
     # Today's services write the first schema's data; that schema has no directed actions to count yet.
     from checklist_app.services import case_state
 
-    monkeypatch.setattr(case_state, "_add_directed_actions", lambda *_args: None)
+    monkeypatch.setattr(case_state, "open_actions", lambda *_args: {})
     world = build_world(ctx, clock, MINIMAL_SOP.read_text(encoding="utf-8"))
     case = open_case(world)
     intelligence.submit(
