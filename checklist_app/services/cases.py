@@ -17,6 +17,7 @@ from checklist_app.core.procedure.model import FactSource, FactType, Procedure, 
 from checklist_app.core.subjects import SUBJECT_REF_RULE, is_subject_ref, normalise_subject_ref
 from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES
 from checklist_app.services import case_state as cs
+from checklist_app.services import risk as risk_service
 from checklist_app.services import views
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail, CaseRow, VersionMove
@@ -255,6 +256,7 @@ def _detail(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, actor:
     version = session.get(ProcedureVersion, case.procedure_version_id)
     facts, derived = views.facts_for_view(loaded)
     risk = tuple(views.risk_view(procedure, a, names) for a in loaded.risk)
+    review_due, review_waiting = risk_service.next_review_due(schedule, loaded.risk[0] if loaded.risk else None)
     return CaseDetail(
         id=case.id,
         reference=case.reference,
@@ -291,7 +293,8 @@ def _detail(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, actor:
         as_of=now,
         viewer_may_edit=_may_edit(actor, case),
         viewer_role=actor.role.value,
-        risk_review_due=risk[0].next_review_at if risk else None,
+        risk_review_due=review_due,
+        risk_review_waiting=review_waiting,
         manual_events=tuple((e.id, e.title) for e in procedure.events if e.source == "manual"),
         newer_version=_newer_version(session, version),
     )

@@ -293,7 +293,8 @@ class CaseDetail:
     as_of: datetime
     viewer_may_edit: bool = False
     viewer_role: str = ""
-    risk_review_due: datetime | None = None
+    risk_review_due: datetime | None = None  # step 4.6's due date: one rule, one date
+    risk_review_waiting: str = ""  # what the review waits for while it has no date
     manual_events: tuple[tuple[str, str], ...] = field(default=())  # (id, title) a user may record
     newer_version: str = ""  # a later published version of the case's procedure, e.g. "1.1"
 

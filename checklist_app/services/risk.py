@@ -17,7 +17,7 @@ from checklist_app.core.evidence import clean_evidence
 from checklist_app.core.permissions import Action, Actor, may_work_step, require
 from checklist_app.core.procedure.model import Role
 from checklist_app.core.risk import RiskAnswerError, band_by_category, normalise_answers, score
-from checklist_app.core.schedule import StepStatus
+from checklist_app.core.schedule import StepSchedule, StepStatus
 from checklist_app.services import case_state as cs
 from checklist_app.services import views
 from checklist_app.services.context import ServiceContext, who
@@ -130,6 +130,24 @@ def record_assessment(ctx: ServiceContext, actor: Actor, case_id: int, form: Ris
 
 # The step whose evidence a risk assessment recorded on the Risk tab is, and the evidence field that links to it.
 ASSESSMENT_STEP, ASSESSMENT_LINK_FIELD = "risk.assess", "risk_assessment_reference"
+# The step that keeps the assessment current: its due date is the case's next risk review.
+REVIEW_STEP = "risk.reassess"
+
+
+def next_review_due(schedule: Mapping[str, StepSchedule], latest: RiskAssessment | None) -> tuple[datetime | None, str]:
+    """One rule, one date: the next risk review is when the reassessment step (4.6) falls due, so the case
+    header and the step can never disagree (an assessment's stored review date follows its own category,
+    which an uncountersigned override or an older procedure version may not share). While that step waits
+    for another (the assessment not yet confirmed), there is no date, only what it waits for. Only a
+    procedure without that step falls back to the latest assessment's own date."""
+    if latest is None:
+        return None, ""
+    row = schedule.get(REVIEW_STEP)
+    if row is None:
+        return latest.next_review_at, ""
+    if not row.applicable:
+        return None, ""
+    return row.due_at, (row.waiting_for if row.due_at is None else "")
 
 
 def assessment_reference(assessment: RiskAssessment) -> str:

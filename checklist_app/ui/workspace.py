@@ -273,7 +273,14 @@ class CaseWorkspace(QWidget):
             _chip(ui.riskChip, text, f"risk{max(1, min(4, category))}", tip)
 
         review = detail.risk_review_due
-        if review is None or detail.status != "open":
+        if review is None and detail.risk_review_waiting and detail.status == "open":
+            _chip(
+                ui.reviewChip,
+                "Risk review date not set yet",
+                "",
+                f"The risk reassessment step has no date yet. {detail.risk_review_waiting}.",
+            )
+        elif review is None or detail.status != "open":
             _chip(ui.reviewChip, "", "")
         elif review < now:
             _chip(

@@ -531,17 +531,20 @@ class RiskTab(CaseTab):
                 text += f" · override to Category {current.final_category} awaits a supervisor's countersignature"
             ui.currentText.setText(text)
         due = detail.risk_review_due if detail else None
-        if due is None:
-            set_chip(ui.reviewLabel, "Not set: complete an assessment" if detail else "", "soon" if detail else "")
-            return
         now = self.session.now()
-        if due < now:
+        if due is None:
+            waiting = detail.risk_review_waiting if detail else ""
+            text = f"Not set yet: {waiting[0].lower()}{waiting[1:]}" if waiting else "Not set: complete an assessment"
+            set_chip(ui.reviewLabel, text if detail else "", "soon" if detail else "")
+            ui.reviewLabel.setToolTip("The next review is the reassessment step's due date, set once it can start.")
+        elif due < now:
             set_chip(ui.reviewLabel, f"{wording.day(due)}: {wording.span(now - due)} overdue", "overdue")
         elif due - now < timedelta(days=7):
             set_chip(ui.reviewLabel, f"{wording.day(due)} ({wording.relative(due, now)})", "soon")
         else:
             set_chip(ui.reviewLabel, f"{wording.day(due)} ({wording.relative(due, now)})", "ok")
-        ui.reviewLabel.setToolTip(f"Next review due {wording.when(due)}")
+        if due is not None:
+            ui.reviewLabel.setToolTip(f"Next review due {wording.when(due)}")
         self.history_model.refresh()
 
     def _override_text(self, a: RiskAssessmentView) -> str:

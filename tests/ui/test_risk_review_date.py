@@ -1,0 +1,56 @@
+"""One rule, one date: the case header's next risk review is the due date of step 4.6 (reassess), as the
+steps table shows it, on real widgets with the shipped procedure."""
+
+from __future__ import annotations
+
+import pytest
+from support import open_case
+from test_workspace import _go_to, _workspace
+
+from checklist_app.core import wording
+from checklist_app.services import risk, steps
+from checklist_app.ui.session import AppSession
+from checklist_app.ui.step_models import COL_DUE
+
+pytestmark = pytest.mark.gui
+
+
+def _override_to_category_4(world, case_id: int):  # type: ignore[no-untyped-def]
+    # An override not yet countersigned: the assessment's own review date follows Category 4 (one month)
+    # while the category that counts is still the calculated one (three months for step 4.6).
+    return risk.record_assessment(
+        world.ctx,
+        world.investigator,
+        case_id,
+        risk.RiskForm(answers={}, override_category=4, override_reason="A single very serious incident"),
+    )
+
+
+def test_header_next_risk_review_is_step_4_6_due_date(qtbot, shipped_world, runner, prefs, idle):
+    world = shipped_world
+    case = open_case(world)
+    world.clock.advance(hours=1)
+    steps.save_progress(world.ctx, world.investigator, case.id, "risk.assess", {"risk_assessed_with": "Social worker"})
+    recorded = _override_to_category_4(world, case.id)
+    ws = _workspace(qtbot, AppSession(world.ctx, world.investigator, runner, prefs), case.id, idle)
+    step = ws.detail.step("risk.reassess")
+    assert step.due_at is not None
+    assert recorded.next_review_at != step.due_at  # the two rules that used to disagree
+    assert ws.ui.reviewChip.text() == f"Next risk review {wording.day(step.due_at)}"
+    assert ws.tabs[2].ui.reviewLabel.text().startswith(wording.day(step.due_at))
+
+    _go_to(qtbot, ws, "4.6")
+    row = ws.steps.step_model.row_of("risk.reassess")
+    assert ws.steps.step_model.index(row, COL_DUE).data() == wording.when(step.due_at, with_day=False)
+
+
+def test_no_review_date_while_step_4_6_waits(qtbot, shipped_world, runner, prefs, idle):
+    world = shipped_world
+    case = open_case(world)
+    world.clock.advance(hours=1)
+    _override_to_category_4(world, case.id)  # 4.1 stays in progress: partners not yet recorded
+    ws = _workspace(qtbot, AppSession(world.ctx, world.investigator, runner, prefs), case.id, idle)
+    step = ws.detail.step("risk.reassess")
+    assert step.due_at is None and step.due_state == "awaiting"
+    assert ws.ui.reviewChip.text() == "Risk review date not set yet"
+    assert "Waiting for step" in ws.ui.reviewChip.toolTip()
