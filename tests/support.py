@@ -20,3 +20,22 @@ def open_case(world, actor=None, **overrides) -> CaseDetail:  # type: ignore[no-
     for key, value in overrides.items():
         setattr(form, key, value)
     return cases.open_case(world.ctx, actor or world.investigator, form)
+
+
+def answer_next_question(choice: str, seen: list[str] | None = None) -> None:
+    """Answer the next modal question box by clicking the button whose text (without '&') is `choice`;
+    its title and text are appended to `seen`."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        if seen is not None:
+            seen.append(f"{box.windowTitle()}|{box.text()}|{box.informativeText()}")
+        button = next(b for b in box.buttons() if b.text().replace("&", "") == choice)
+        button.click()
+
+    QTimer.singleShot(0, click)

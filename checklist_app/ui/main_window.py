@@ -21,6 +21,7 @@ from checklist_app.core.permissions import Action
 from checklist_app.ui import window_fit
 from checklist_app.ui.audit.pages import audit_pages
 from checklist_app.ui.case_list import CaseListPage
+from checklist_app.ui.discard import confirm_discard
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import app_icon, icon
 from checklist_app.ui.lock import LockScreen
@@ -149,7 +150,7 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action(
             "&Lock screen", self.lock, "Ctrl+L", "lock", "Hide case content until you enter your password"
         )
-        self.log_off_action = self._action("Log &off", self.log_off_requested.emit, None, "log-off")
+        self.log_off_action = self._action("Log &off", self._log_off, None, "log-off")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.list_action = self._action(
             "&Case list", lambda: self.ui.caseTabs.setCurrentWidget(self.case_list), "Ctrl+1", "case"
@@ -285,8 +286,28 @@ class MainWindow(QMainWindow):
         widget = self.ui.caseTabs.widget(index)
         if widget is None or any(widget is page for page in self.fixed_pages):
             return
+        from checklist_app.ui.workspace import CaseWorkspace
+
+        if isinstance(widget, CaseWorkspace) and not confirm_discard(self, widget.unsaved_work()):
+            return
         self.ui.caseTabs.removeTab(index)
         widget.deleteLater()
+
+    def unsaved_work(self) -> list[str]:
+        """What logging off now would throw away, case by case."""
+        from checklist_app.ui.workspace import CaseWorkspace
+
+        tabs = self.ui.caseTabs
+        work = []
+        for i in range(tabs.count()):
+            widget = tabs.widget(i)
+            if isinstance(widget, CaseWorkspace):
+                work.extend(f"{tabs.tabText(i)}: {what}" for what in widget.unsaved_work())
+        return work
+
+    def _log_off(self) -> None:
+        if confirm_discard(self, self.unsaved_work()):
+            self.log_off_requested.emit()
 
     def _cycle(self, step: int) -> None:
         tabs = self.ui.caseTabs

@@ -51,6 +51,7 @@ from checklist_app.services.cases import NewCase
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail, DistrictInfo, UserInfo
 from checklist_app.services.errors import FieldProblem, InvalidInput
+from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.errors import explain
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
@@ -884,6 +885,8 @@ class NewCaseWizard(QWizard):
         self.steps = StepList([p.heading for p in self.pages_in_order])
         self.setSideWidget(self.steps)
         self.currentIdChanged.connect(self._page_changed)
+        self.edits = EditWatch(self)
+        self.edits.attach()
         self.resize(900, 640)
 
         if not session.may(Action.CASE_OPEN):
@@ -906,6 +909,7 @@ class NewCaseWizard(QWizard):
             page.loaded(data)
         self.steps.footer.setText(f"Follows procedure\n{data.procedure_label}")
         self._align_labels()
+        self.edits.attach()  # the inputs built for the procedure's facts
         self._refresh_pages()
 
     def _align_labels(self) -> None:
@@ -940,6 +944,7 @@ class NewCaseWizard(QWizard):
 
     def _page_changed(self, page_id: int) -> None:
         self.steps.set_current(page_id)
+        self.edits.attach()
         page = self.page(page_id)
         if isinstance(page, WizardPage):
             page.update_state()
@@ -1033,6 +1038,8 @@ class NewCaseWizard(QWizard):
 
     def reject(self) -> None:
         if self.busy:  # the case is being saved: wait for the outcome rather than leave it unknown
+            return
+        if self.edits.edited and not confirm_discard(self, ["the new case you started"]):
             return
         super().reject()
 

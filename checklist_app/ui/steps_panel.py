@@ -727,6 +727,14 @@ class StepsPanel(QWidget):
         self._completed_touched = True
         set_invalid(self.completed_at.edit, False)
 
+    def unsaved_steps(self) -> list[str]:
+        """The numbers of the steps with evidence typed and not saved (the form shown, and drafts)."""
+        ids = set(self._drafts)
+        if self._shown_step and self.form.dirty:
+            ids.add(self._shown_step)
+        steps = self.detail.steps if self.detail else ()
+        return [s.number for s in steps if s.step_id in ids]  # in procedure order
+
     def _stash_draft(self) -> None:
         if self._shown_step and self._shown_stamp is not None and self.form.dirty:
             self._drafts[self._shown_step] = (self._shown_stamp, self.form.values())

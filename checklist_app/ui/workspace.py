@@ -135,6 +135,19 @@ class CaseWorkspace(QWidget):
         tabs.currentChanged.connect(self._fill_current)
         self.refresh()
 
+    def unsaved_work(self) -> list[str]:
+        """What closing this case now would throw away, in words (empty: nothing)."""
+        numbers = self.steps.unsaved_steps()
+        work = []
+        if numbers:
+            which = f"step {numbers[0]}" if len(numbers) == 1 else "steps " + ", ".join(numbers)
+            work.append(f"evidence typed for {which}")
+        for tab in self.tabs:
+            unsaved = getattr(tab, "unsaved_work", None)
+            if unsaved is not None:
+                work.extend(unsaved())
+        return work
+
     # --- loading -------------------------------------------------------------------------------------
 
     def refresh(self) -> None:

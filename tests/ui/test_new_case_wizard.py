@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QWizard
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWizard
+from support import answer_next_question
 
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, cases
@@ -32,7 +33,8 @@ def session_for(runner, prefs):  # type: ignore[no-untyped-def]
 def open_wizard(qtbot, session: AppSession) -> NewCaseWizard:  # type: ignore[no-untyped-def]
     wizard = NewCaseWizard(session)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # the test reads it after it closes
-    qtbot.addWidget(wizard)
+    # A wizard left open with typed fields would ask before the test's teardown closes it.
+    qtbot.addWidget(wizard, before_close_func=lambda w: w.edits.reset())
     wizard.show()
     qtbot.waitUntil(lambda: session.runner.idle, timeout=15000)
     return wizard
@@ -361,9 +363,23 @@ def test_cancel_saves_nothing(qtbot, shipped_world, session_for):
     fill_referral(qtbot, wizard)
     press_next(qtbot, wizard)
     fill_child(qtbot, wizard)
+    seen: list[str] = []
+    answer_next_question("Keep editing", seen)
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)  # after typing, Escape asks first
+    assert seen and seen[0].startswith("Discard changes?")
+    assert wizard.isVisible() and wizard.child_page.ui.subjectRef.text() == "SC-104233"
+    answer_next_question("Discard", seen)
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     assert not wizard.isVisible()
     assert cases.list_cases(world.ctx, world.investigator, cases.CaseFilter(status="all")) == []
+
+
+def test_escape_before_typing_closes_without_a_question(qtbot, shipped_world, session_for, monkeypatch):
+    world = shipped_world
+    wizard = open_wizard(qtbot, session_for(world, world.investigator))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: pytest.fail(f"asked: {self.text()}"))
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    assert not wizard.isVisible()
 
 
 def test_referral_time_round_trips_through_uk_summer_time():

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     QTimeZone,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -47,6 +47,7 @@ from checklist_app.core.procedure.model import Procedure
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.ui.delegates import ToneDelegate
+from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.errors import explain, show_error
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
@@ -491,7 +492,19 @@ class ServiceDialog(QDialog):
         self.ui.buttons.accepted.connect(self.submit)
         self.ui.buttons.rejected.connect(self.reject)
         self.fields: dict[str, QWidget] = {}
+        self.edits = EditWatch(self)
         set_message(self.ui.message, "")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.edits.attach()
+
+    def reject(self) -> None:
+        """Cancel, Escape or the close button: ask first when the user has typed something."""
+        what = f"what you entered in “{self.windowTitle()}”"
+        if self.edits.edited and not self.busy and not confirm_discard(self, [what]):
+            return
+        super().reject()
 
     def fit(self, width_chars: int = 72) -> None:
         """Size to the content, at least `width_chars` average characters wide (scales with the font)."""

@@ -135,6 +135,10 @@ class DecisionsTab(CaseTab):
 
     # --- adding -------------------------------------------------------------------------------------
 
+    def unsaved_work(self) -> list[str]:
+        typed = self.ui.decision.toPlainText().strip() or self.ui.rationale.toPlainText().strip()
+        return ["a decision typed on the Decisions tab"] if typed else []
+
     def clear_form(self) -> None:
         ui = self.ui
         ui.decision.clear()

@@ -299,6 +299,9 @@ class EventsTab(CaseTab):
             label.setText(fact_value_words(fact_map.get(fact_id), self.detail.derived_facts.get(fact_id)))
         self._facts_edited()
 
+    def unsaved_work(self) -> list[str]:
+        return ["changed case facts on the Events tab"] if self.pending_facts() else []
+
     def pending_facts(self) -> dict[str, object]:
         return {
             fact_id: editor.value()

@@ -674,6 +674,9 @@ class RiskTab(CaseTab):
     _untouched = True  # the form holds nothing the user typed (blank, or filled from the latest assessment)
     _filling = False
 
+    def unsaved_work(self) -> list[str]:
+        return [] if self._untouched or self.form is None else ["the risk assessment on the Risk tab"]
+
     def _touched(self) -> None:
         if not self._filling:
             self._untouched = False
