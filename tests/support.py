@@ -39,3 +39,7 @@ def answer_next_question(choice: str, seen: list[str] | None = None) -> None:
         button.click()
 
     QTimer.singleShot(0, click)
+
+
+# An identifier a user must never read: snake_case ids, `settings.…`, `event:…` / `step:…` anchors.
+INTERNAL_NAME = r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\bsettings\.|\b(?:event|step)[:.][a-z]"

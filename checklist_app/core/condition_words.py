@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from checklist_app.core.conditions import Compare, ConditionError, EventRef, Expr, FactRef, Not, parse, references
 from checklist_app.core.procedure.model import Procedure
+from checklist_app.core.readable import readable
 from checklist_app.core.wording import sentence_case
 
 _OPERATORS = {
@@ -25,7 +26,7 @@ def condition_words(condition: str, procedure: Procedure | None) -> str:
     try:
         expr = parse(condition)
     except ConditionError:
-        return condition
+        return readable(condition, procedure)
     facts = {f.id: sentence_case(f.title) for f in procedure.facts} if procedure else {}
     events = {e.id: e.title for e in procedure.events} if procedure else {}
     return _words(expr, facts, events, top=True)

@@ -14,6 +14,7 @@ from checklist_app.core.facts import AGE_BANDS
 from checklist_app.core.permissions import Action, Actor, CaseScope, Scope, require, scope_for
 from checklist_app.core.procedure.diff import diff_procedures
 from checklist_app.core.procedure.model import FactSource, FactType, Procedure, Role
+from checklist_app.core.readable import readable_procedure
 from checklist_app.core.subjects import SUBJECT_REF_RULE, is_subject_ref, normalise_subject_ref
 from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES
 from checklist_app.services import case_state as cs
@@ -653,8 +654,9 @@ def step_record_count(ctx: ServiceContext, case_id: int) -> int:
 
 
 def case_procedure(ctx: ServiceContext, actor: Actor, case_id: int) -> Procedure:
-    """The procedure version a case is pinned to (plain, immutable data: steps, risk tool, facts)."""
+    """The procedure version a case is pinned to (plain, immutable data: steps, risk tool, facts), worded
+    for display: its texts name events, facts and settings by title, never by internal id."""
     with ctx.db.read() as session:
         case = cs.get_case(session, case_id)
         cs.authorise(session, ctx, actor, Action.CASE_VIEW, case)
-        return ctx.procedure(session, case.procedure_version_id)
+        return readable_procedure(ctx.procedure(session, case.procedure_version_id))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from checklist_app.core import intelligence as intel
 from checklist_app.core.permissions import Actor, may_work_step
 from checklist_app.core.procedure.model import Procedure, Step
+from checklist_app.core.readable import readable
 from checklist_app.core.schedule import StepSchedule, phase_progress
 from checklist_app.services.case_state import LoadedCase, derived_facts, effective_category
 from checklist_app.services.context import ServiceContext
@@ -47,8 +48,11 @@ def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return {row.id: row.display_name for row in rows}
 
 
-def _fields(step: Step) -> tuple[EvidenceFieldView, ...]:
-    return tuple(EvidenceFieldView(f.id, f.label, f.type.value, f.required, f.choices, f.help) for f in step.evidence)
+def _fields(procedure: Procedure, step: Step) -> tuple[EvidenceFieldView, ...]:
+    return tuple(
+        EvidenceFieldView(f.id, f.label, f.type.value, f.required, f.choices, readable(f.help, procedure))
+        for f in step.evidence
+    )
 
 
 def step_view(
@@ -68,22 +72,23 @@ def step_view(
         phase_id=step.phase_id,
         role=step.role.value,
         requirement=step.requirement.value,
-        purpose=step.purpose,
-        guidance=step.guidance,
-        provenance=step.provenance.describe(),
-        deadline_basis=deadline.basis.describe() if deadline else "No timescale set",
+        # Procedure text in the words a user knows: titles and numbers, never internal names.
+        purpose=readable(step.purpose, procedure),
+        guidance=readable(step.guidance, procedure),
+        provenance=readable(step.provenance.describe(), procedure),
+        deadline_basis=readable(deadline.basis.describe(), procedure) if deadline else "No timescale set",
         condition=step.condition or "",
         applicable=sched.applicable,
         required=sched.required,
         status=sched.status.value,
         due_at=sched.due_at,
         due_state=sched.due_state.value,
-        deadline_text=sched.deadline_text,
+        deadline_text=readable(sched.deadline_text, procedure),
         waiting_for=sched.waiting_for,
         unmet_dependencies=tuple(numbers.get(d, d) for d in sched.unmet_dependencies),
         reason=record.reason if record else "",
         evidence=dict(record.evidence) if record else {},
-        fields=_fields(step),
+        fields=_fields(procedure, step),
         completed_at=record.completed_at if record else None,
         completed_by=names.get(record.completed_by or 0, "") if record else "",
         updated_at=record.updated_at if record else None,
@@ -105,7 +110,7 @@ def step_views(
 
 
 def phase_views(procedure: Procedure, schedule: dict[str, StepSchedule]) -> tuple[PhaseView, ...]:
-    descriptions = {p.id: p.description for p in procedure.phases}
+    descriptions = {p.id: readable(p.description, procedure) for p in procedure.phases}
     return tuple(
         PhaseView(p.phase_id, p.number, p.title, descriptions[p.phase_id], p.required, p.done, p.overdue)
         for p in phase_progress(procedure, schedule)

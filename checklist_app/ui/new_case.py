@@ -37,6 +37,7 @@ from checklist_app.core.condition_words import fact_steps
 from checklist_app.core.facts import AGE_BANDS, age_at
 from checklist_app.core.permissions import Action, Actor
 from checklist_app.core.procedure.model import Fact, FactSource, FactType, Procedure, Role
+from checklist_app.core.readable import readable_procedure
 from checklist_app.core.subjects import (
     AGE_BAND_LABELS,
     SUBJECT_REF_RULE,
@@ -94,7 +95,7 @@ def load_wizard_data(ctx: ServiceContext, actor: Actor, procedure_id: str = PROC
     procedure = procedures.current_procedure(ctx, procedure_id)
     return WizardData(
         districts=accounts.list_districts(ctx),
-        procedure=procedure,
+        procedure=readable_procedure(procedure),  # shown to the user: titles, never internal names
         users=accounts.list_users(ctx, actor),
         fact_steps=fact_steps(procedure),
     )

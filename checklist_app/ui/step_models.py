@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, Q
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from checklist_app.core import wording
+from checklist_app.core.condition_words import condition_words
 from checklist_app.services.dto import PhaseView, StepView
 from checklist_app.ui.delegates import ToneDelegate
 from checklist_app.ui.icons import icon
@@ -103,7 +104,7 @@ def requirement_text(step: StepView, words: str) -> str:
     if step.requirement != "conditional":
         return label
     holds = "holds now, so the step is required" if step.applicable else "does not hold now"
-    return f"{label}: applies when {words or step.condition} ({holds})"
+    return f"{label}: applies when {words or condition_words(step.condition, None)} ({holds})"
 
 
 def waiting_text(step: StepView) -> str:
@@ -121,7 +122,7 @@ def step_tooltip(step: StepView, words: str) -> str:
     if step.status == "not_applicable":
         lines.append(f"Not applicable: {step.reason}" if step.reason else "Not applicable")
     elif not step.applicable and step.status != "done":
-        lines.append(f"Does not apply: {words or step.condition}")
+        lines.append(f"Does not apply: {words or condition_words(step.condition, None)}")
     elif step.status == "blocked" and step.reason:
         lines.append(f"Blocked: {step.reason}")
     waiting = waiting_text(step)

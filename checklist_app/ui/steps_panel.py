@@ -580,6 +580,7 @@ class StepsPanel(QWidget):
 
     def _show_notice(self, step: StepView, words: str) -> None:
         ui = self.ui
+        words = words or condition_words(step.condition, None)
         text, tone = "", ""
         waiting = waiting_text(step)
         review_id = step.evidence.get("supervisory_review_id") if step.status == "done" else None
@@ -594,11 +595,11 @@ class StepsPanel(QWidget):
             )
             tone = "info"
         elif not step.applicable and step.status != "done":
-            text = f"Does not apply to this case now. It applies only when {words or step.condition}."
+            text = f"Does not apply to this case now. It applies only when {words}."
             tone = "muted"
         elif not step.applicable and step.status == "done":
             text = (
-                f"Its condition no longer holds (it applies only when {words or step.condition}). "
+                f"Its condition no longer holds (it applies only when {words}). "
                 "It was done while it applied; nothing more is needed unless the condition holds again."
             )
             tone = "muted"
@@ -615,7 +616,7 @@ class StepsPanel(QWidget):
             )
             tone = "overdue"
         if step.requirement == "conditional" and step.applicable and step.status == "not_applicable":
-            text += f" Its condition holds now ({words or step.condition}): consider whether it should be reopened."
+            text += f" Its condition holds now ({words}): consider whether it should be reopened."
         ui.stepNotice.setText(text)
         ui.stepNotice.setVisible(bool(text))
         _set_tone(ui.stepNotice, tone)
