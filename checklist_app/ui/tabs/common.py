@@ -15,25 +15,30 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
     QDateTime,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QSize,
     Qt,
     QTime,
+    QTimer,
     QTimeZone,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
@@ -107,6 +112,11 @@ def fit_bold(button: QPushButton) -> None:
     text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
     width = QFontMetrics(font).horizontalAdvance(text) + QFontMetrics(font).averageCharWidth() * 5
     button.setMinimumWidth(max(button.minimumWidth(), width))
+    # The stylesheet's own `min-width` replaces a minimum set in code whenever the button is polished
+    # (e.g. when first shown), and the icon a dialog button box adds takes room beside the text: say it in
+    # the button's own style, which every polish applies. min-width is the content box, without padding.
+    content = QFontMetrics(font).horizontalAdvance(text) + button.iconSize().width() + 12
+    button.setStyleSheet(f"min-width: {content}px;")
 
 
 def align_labels(labels: Iterable[QLabel]) -> None:
@@ -467,6 +477,28 @@ def replace_rows(view: QTableView, model: RowsModel, rows: Iterable[Any], prefer
 # --- dialogs that save through a service ----------------------------------------------------------------
 
 
+class _WholeScroll(QScrollArea):
+    """A scroll area that asks for all its content's size (QScrollArea caps its hint at a few dozen lines),
+    so a dialog fits its form when the screen has room and scrolls only when it has not."""
+
+    def sizeHint(self) -> QSize:
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return inner.sizeHint() + QSize(2 * self.frameWidth() + bar, 2 * self.frameWidth())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the content's new size reaches the dialog's layout
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:
+        inner = self.widget()
+        width = inner.minimumSizeHint().width() if inner is not None else 0
+        return QSize(width, self.fontMetrics().lineSpacing() * 6)
+
+
 class ServiceDialog(QDialog):
     """A dialog whose OK button saves through a service on the worker thread.
 
@@ -492,12 +524,20 @@ class ServiceDialog(QDialog):
         self.ui.buttons.accepted.connect(self.submit)
         self.ui.buttons.rejected.connect(self.reject)
         self.fields: dict[str, QWidget] = {}
+        self.body: QWidget | None = None  # the form's fields, when they scroll (scroll_body)
+        self.scroll: QScrollArea | None = None
+        self._fit_chars, self._refitted = 72, False
         self.edits = EditWatch(self)
         set_message(self.ui.message, "")
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.edits.attach()
+        if self.scroll is not None and not self._refitted:
+            # Shown and polished, the fields take their real size, which the scroll area keeps from the
+            # dialog: fit once more so the dialog scrolls only when the screen really is too small.
+            self._refitted = True
+            QTimer.singleShot(0, lambda: self.fit(self._fit_chars) if shiboken6.isValid(self) else None)
 
     def reject(self) -> None:
         """Cancel, Escape or the close button: ask first when the user has typed something."""
@@ -507,15 +547,50 @@ class ServiceDialog(QDialog):
         super().reject()
 
     def fit(self, width_chars: int = 72) -> None:
-        """Size to the content, at least `width_chars` average characters wide (scales with the font)."""
+        """Size to the content, at least `width_chars` average characters wide (scales with the font), and
+        never larger than the screen: a form too tall for it scrolls (see `scroll_body`)."""
+        self._fit_chars = width_chars
         self.ensurePolished()
-        width = min(self.fontMetrics().averageCharWidth() * width_chars, 1100)
+        if self.scroll is not None:  # a scroll area hides its content's growth from the dialog's layout
+            self.scroll.updateGeometry()
+            self.layout().invalidate()
+        screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        width = min(self.fontMetrics().averageCharWidth() * width_chars, 1100, screen.width())
         self.setMinimumWidth(width)
         width = max(width, self.sizeHint().width())
         height = self.sizeHint().height()
         if self.hasHeightForWidth():  # wrapped labels: the height they need at this width
             height = max(height, self.heightForWidth(width))
-        self.resize(width, height)
+        if self.body is not None and self.body.hasHeightForWidth():  # the same, inside the scroll area
+            extra = self.body.heightForWidth(width - 40) - self.body.sizeHint().height()
+            height += max(0, extra)
+        frame = 40  # title bar and borders, not known before the window is first shown
+        self.resize(min(width, screen.width()), min(height, screen.height() - frame))
+
+    def scroll_body(self) -> None:
+        """Put the form's fields in a scroll area and keep the message and buttons under it, so on a small
+        or scaled screen (150 % on 1920x1080) a long error message scrolls the fields instead of squeezing
+        them on top of one another or pushing the buttons off the screen."""
+        root = self.ui.root
+        layout = self.layout()
+        layout.removeWidget(root)
+        message, buttons = self.ui.message, self.ui.buttons
+        for widget in (message, buttons):
+            widget.parentWidget().layout().removeWidget(widget)
+        # No longer under the form's root, where `self.ui` looks them up: keep them by name.
+        self.ui.message, self.ui.buttons = message, buttons
+        scroll = _WholeScroll(self)
+        scroll.setObjectName("dialogScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(root)
+        scroll.viewport().setAutoFillBackground(False)  # the dialog's background, not a grey panel
+        root.setAutoFillBackground(False)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(message)
+        layout.addWidget(buttons)
+        layout.setSpacing(10)
+        self.body, self.scroll = root, scroll
 
     def work(self) -> Callable[[], Any]:
         raise NotImplementedError

@@ -417,6 +417,7 @@ class AddIntelligenceDialog(ServiceDialog):
     ) -> None:
         super().__init__(session, "Add intelligence", "intelligence_add.ui", "&Submit", parent)
         self.case_id, self.procedure = case_id, procedure
+        self.scroll_body()  # at 150 % on 1920x1080 the form is nearly as tall as the screen
         ui = self.ui
         self.received_at = DateTimeInput(ui.receivedAt, session.now)
         for combo, labels in (
