@@ -8,9 +8,15 @@ import re
 
 from checklist_app.core.facts import AGE_BANDS
 
-SUBJECT_REF = re.compile(r"^[A-Z0-9][A-Z0-9/-]{2,31}$")
+# The force's pseudonymous subject reference: "SC-", optionally a district code and "-", then 3 to 8 digits
+# (SC-104233, SC-SHE-104233). Nothing else: a name, even hyphenated ("Emily-Johnson"), is refused.
+DISTRICT_CODES = ("BAR", "DON", "ROT", "SHE")
+SUBJECT_REF = re.compile(rf"^SC-(?:(?:{'|'.join(DISTRICT_CODES)})-)?[0-9]{{3,8}}$")
 SUBJECT_REF_EXAMPLE = "SC-104233"
-SUBJECT_REF_RULE = f"3 to 32 capital letters, digits, '-' or '/', for example {SUBJECT_REF_EXAMPLE}"
+SUBJECT_REF_RULE = (
+    f"SC-, then optionally a district code ({', '.join(DISTRICT_CODES)}) and -, then 3 to 8 digits: "
+    f"for example {SUBJECT_REF_EXAMPLE} or SC-SHE-104233"
+)
 
 AGE_BAND_LABELS = {"0-12": "Under 13", "13-15": "13 to 15", "16-17": "16 or 17", "18-24": "18 to 24"}
 
@@ -25,29 +31,25 @@ def is_subject_ref(text: str) -> bool:
 
 
 def subject_ref_problem(text: str) -> str | None:
-    """Why `text` is not a pseudonymous subject reference, in words; None when it is one."""
+    """Why `text` is not a pseudonymous subject reference, in words that give the expected form; None when
+    it is one."""
     ref = normalise_subject_ref(text)
     if SUBJECT_REF.match(ref):
         return None
+    expected = f"The subject reference is {SUBJECT_REF_RULE}."
     if " " in ref:
-        return (
-            "A subject reference has no spaces. Enter the child's pseudonymous reference "
-            f"(for example {SUBJECT_REF_EXAMPLE}), never a name."
-        )
-    wrong = sorted({c for c in ref if not (c.isascii() and (c.isalnum() or c in "-/"))})
-    if wrong:
-        shown = " ".join(f"'{c}'" for c in wrong)
-        return f"Use only capital letters, digits, '-' and '/' in the subject reference ({shown} cannot be used)."
-    if len(ref) < 3:
-        return f"A subject reference has at least 3 characters (for example {SUBJECT_REF_EXAMPLE})."
-    if len(ref) > 32:
-        return "A subject reference has at most 32 characters."
-    return "A subject reference starts with a letter or a digit."
-
-
-def looks_like_a_name(text: str) -> bool:
-    """A valid reference with no digit at all (e.g. JANESMITH) is more likely a name than a reference."""
-    return bool(text.strip()) and not any(c.isdigit() for c in text)
+        return f"A subject reference has no spaces and is never a name. {expected}"
+    if not ref.startswith("SC-"):
+        return f"A subject reference starts with SC- and is never a name. {expected}"
+    rest = ref[3:]
+    head, _, tail = rest.partition("-")
+    if tail and head not in DISTRICT_CODES:
+        return f"'{head}' is not a district code. {expected}"
+    digits = tail if tail else rest
+    if not digits.isdigit() or not digits.isascii():
+        return f"After SC- (and a district code), only digits. {expected}"
+    count = f"{len(digits)} digit{'' if len(digits) == 1 else 's'}"
+    return f"{count} after SC-: a subject reference has 3 to 8. {expected}"
 
 
 def band_for_age(age: int) -> str | None:
@@ -66,13 +68,13 @@ def age_band_label(band: str) -> str:
 __all__ = [
     "AGE_BANDS",
     "AGE_BAND_LABELS",
+    "DISTRICT_CODES",
     "SUBJECT_REF",
     "SUBJECT_REF_EXAMPLE",
     "SUBJECT_REF_RULE",
     "age_band_label",
     "band_for_age",
     "is_subject_ref",
-    "looks_like_a_name",
     "normalise_subject_ref",
     "subject_ref_problem",
 ]

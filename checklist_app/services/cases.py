@@ -15,7 +15,7 @@ from checklist_app.core.permissions import Action, Actor, CaseScope, Scope, requ
 from checklist_app.core.procedure.diff import diff_procedures
 from checklist_app.core.procedure.model import FactSource, FactType, Procedure, Role
 from checklist_app.core.readable import readable_procedure
-from checklist_app.core.subjects import SUBJECT_REF_RULE, is_subject_ref, normalise_subject_ref
+from checklist_app.core.subjects import normalise_subject_ref, subject_ref_problem
 from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES
 from checklist_app.services import case_state as cs
 from checklist_app.services import risk as risk_service
@@ -126,14 +126,9 @@ def _new_case_problems(
         problems.append(
             FieldProblem("referral_source", "Referral source", f"must be one of: {', '.join(REFERRAL_SOURCES)}")
         )
-    if not is_subject_ref(form.subject_ref):
-        problems.append(
-            FieldProblem(
-                "subject_ref",
-                "Subject reference",
-                f"use the child's pseudonymous reference ({SUBJECT_REF_RULE}), never a name",
-            )
-        )
+    ref_problem = subject_ref_problem(form.subject_ref)
+    if ref_problem is not None:  # the same rule, and words, as the new-case wizard
+        problems.append(FieldProblem("subject_ref", "Subject reference", ref_problem))
     if form.age_band and form.age_band not in AGE_BANDS:
         problems.append(FieldProblem("age_band", "Age band", f"must be one of: {', '.join(AGE_BANDS)}"))
     if (

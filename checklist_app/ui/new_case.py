@@ -43,7 +43,6 @@ from checklist_app.core.subjects import (
     SUBJECT_REF_RULE,
     band_for_age,
     is_subject_ref,
-    looks_like_a_name,
     subject_ref_problem,
 )
 from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES
@@ -506,16 +505,8 @@ class ChildPage(WizardPage):
         super().update_state()
 
     def _show_reference_hint(self) -> None:
-        label, text = self.ui.subjectRefHint, self.ui.subjectRef.text()
-        warn = subject_ref_problem(text) is None and looks_like_a_name(text)
-        label.setText(
-            "Check this is the pseudonymous reference and not a name: references normally include digits."
-            if warn
-            else f"{SUBJECT_REF_RULE}. Letters are capitalised as you type."
-        )
-        if label.property("tone") != ("warn" if warn else ""):
-            label.setProperty("tone", "warn" if warn else "")
-            repolish(label)
+        # The pattern admits no name (it needs SC- and digits), so the hint only says what is expected.
+        self.ui.subjectRefHint.setText(f"{SUBJECT_REF_RULE}. Letters are capitalised as you type.")
 
     def _dob_toggled(self, on: bool) -> None:
         self.ui.dateOfBirth.setVisible(on)

@@ -15,9 +15,9 @@ from support import open_case
 def force(world, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """Six cases in March 2026 (four Sheffield, two Doncaster); the auditor's password on standard input."""
     for n in range(4):
-        open_case(world, subject_ref=f"SC-S{n}")
+        open_case(world, subject_ref=f"SC-SHE-{n:03d}")
     for n in range(2):
-        open_case(world, world.other_district_investigator, district_code="DON", subject_ref=f"SC-D{n}")
+        open_case(world, world.other_district_investigator, district_code="DON", subject_ref=f"SC-DON-{n:03d}")
     db = world.ctx.db.engine.url.render_as_string(hide_password=False)
 
     def run(*argv: str):  # type: ignore[no-untyped-def]

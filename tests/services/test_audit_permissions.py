@@ -37,8 +37,8 @@ AUDIT_ONLY = {
 def setting(world):
     """Two drawn audits of team 1 cases: one signed with a remedial action for the investigator, one with a
     remedial action still in draft."""
-    first = open_case(world, subject_ref="SC-1").id
-    second = open_case(world, subject_ref="SC-2").id
+    first = open_case(world, subject_ref="SC-101").id
+    second = open_case(world, subject_ref="SC-202").id
     detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=2, seed=3)
     audits = {c.case_id: c.audit_id for c in detail.sampled}
     signed, draft = audits[first], audits[second]

@@ -25,9 +25,9 @@ ALL_COMPLIANT = dict.fromkeys((CRITICAL, *OTHERS), "compliant")
 
 def _cases(world) -> list[int]:
     """Six cases: three of Sheffield team 1, two of Sheffield team 2, one of Doncaster."""
-    ids = [open_case(world, subject_ref=f"SC-{n}").id for n in range(3)]
-    ids += [open_case(world, world.other_team_investigator, subject_ref=f"SC-T2-{n}").id for n in range(2)]
-    ids.append(open_case(world, world.other_district_investigator, district_code="DON", subject_ref="SC-D").id)
+    ids = [open_case(world, subject_ref=f"SC-{n:03d}").id for n in range(3)]
+    ids += [open_case(world, world.other_team_investigator, subject_ref=f"SC-SHE-20{n}").id for n in range(2)]
+    ids.append(open_case(world, world.other_district_investigator, district_code="DON", subject_ref="SC-DON-401").id)
     world.team_one_cases = ids[:3]
     return ids
 
@@ -123,7 +123,7 @@ def test_rounds_refuse_bad_periods_districts_sizes_and_unknown_rounds(world):
 
 def test_independence_sets_aside_the_officer_supervisor_editors_and_own_team(world):
     ids = _cases(world)
-    by_supervisor = open_case(world, world.supervisor, subject_ref="SC-SUP").id
+    by_supervisor = open_case(world, world.supervisor, subject_ref="SC-501").id
     records.add_decision(world.ctx, world.investigator2, ids[0], decision="Refer to MASH", rationale="Risk")
     admin = world.admin
     # Three people move into audit: the officer of team 1's cases, a colleague who wrote to one of

@@ -38,6 +38,8 @@ def test_references_count_up_per_district(world):
     ("override", "field"),
     [
         ({"subject_ref": "Jane Smith"}, "subject_ref"),
+        ({"subject_ref": "Emily-Johnson"}, "subject_ref"),  # a hyphenated name is not a reference
+        ({"subject_ref": "SC-XYZ-1234"}, "subject_ref"),  # not a district code
         ({"referral_source": "Gossip"}, "referral_source"),
         ({"age_band": "40-50"}, "age_band"),
         ({"age_band": None, "date_of_birth": None}, "age_band"),
@@ -53,6 +55,14 @@ def test_open_case_rejects_bad_input_and_saves_nothing(world, override, field):
         open_case(world, **override)
     assert field in {p.field for p in caught.value.problems}
     assert cases.list_cases(world.ctx, world.investigator, CaseFilter(status="all")) == []
+
+
+def test_a_hyphenated_name_is_refused_with_the_expected_form(world):
+    with pytest.raises(InvalidInput) as caught:
+        open_case(world, subject_ref="Emily-Johnson")
+    (problem,) = caught.value.problems
+    assert "never a name" in problem.message and "for example SC-104233 or SC-SHE-104233" in problem.message
+    assert open_case(world, subject_ref="sc-she-104233").subject_ref == "SC-SHE-104233"
 
 
 def test_referral_in_the_future_is_refused(world):
@@ -91,9 +101,9 @@ def test_district_scoping_of_case_views(world):
 
 
 def test_case_list_filters(world):
-    mine = open_case(world, subject_ref="SC-1")
-    theirs = open_case(world, world.investigator2, subject_ref="SC-2")
-    other_team = open_case(world, world.other_team_investigator, subject_ref="SC-3")
+    mine = open_case(world, subject_ref="SC-101")
+    theirs = open_case(world, world.investigator2, subject_ref="SC-202")
+    other_team = open_case(world, world.other_team_investigator, subject_ref="SC-303")
     ctx, me = world.ctx, world.investigator
     assert {r.id for r in cases.list_cases(ctx, me, CaseFilter(mine=True))} == {mine.id}
     assert {r.id for r in cases.list_cases(ctx, me, CaseFilter(team=True))} == {mine.id, theirs.id}

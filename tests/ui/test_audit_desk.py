@@ -18,8 +18,8 @@ pytestmark = pytest.mark.gui
 
 
 def test_auditor_draws_grades_raises_an_action_and_signs_and_the_owner_completes_it(world, qtbot, make_session, idle):  # type: ignore[no-untyped-def]
-    team_one = {open_case(world, subject_ref=f"SC-{n}").reference for n in range(3)}
-    open_case(world, world.other_district_investigator, district_code="DON", subject_ref="SC-D")
+    team_one = {open_case(world, subject_ref=f"SC-{n:03d}").reference for n in range(3)}
+    open_case(world, world.other_district_investigator, district_code="DON", subject_ref="SC-DON-401")
     desk = AuditDesk(make_session(world.auditor))
     qtbot.addWidget(desk)
     desk.show()

@@ -145,8 +145,8 @@ def test_page_lists_cases_from_the_services_and_opens_on_enter(qtbot, world, mak
 
 
 def test_auditor_sees_every_district_and_can_filter_by_district(qtbot, world, make_session, idle):
-    open_case(world, subject_ref="SC-1")
-    open_case(world, world.other_district_investigator, district_code="DON", subject_ref="SC-2")
+    open_case(world, subject_ref="SC-101")
+    open_case(world, world.other_district_investigator, district_code="DON", subject_ref="SC-202")
     page = CaseListPage(make_session(world.auditor))
     qtbot.addWidget(page)
     page.refresh()
