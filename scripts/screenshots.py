@@ -7,8 +7,9 @@ starts the app the way `checklist-app` does (AppController: database, log-on dia
 window, acknowledges the banner, types the demo investigator's user name and password, logs on and saves PNGs
 with QWidget.grab():
 
-    01-logon  02-case-list  03-workspace-steps  03b-step-evidence  04-decisions  05-intelligence  06-risk
-    07-missing  08-events  09-new-case  10-lock
+    01-logon  02-case-list  03-workspace-steps  03b-step-evidence  04-decisions  05-intelligence
+    05b-intelligence-add  05c-intelligence-refused (when the case is the user's)  06-risk  07-missing  08-events
+    09-new-case  10-lock
 
 and with `--admin`, as the demo administrator: 11-admin-accounts  12-admin-teams  13-admin-procedures
 14-admin-database; with `--auditor`, as the demo auditor: 15-audit-round  16-audit-form; with `--reports`, as the
@@ -608,6 +609,21 @@ class Driver:
                 tab.ui.prefillButton.click()  # the tool filled in from the last assessment (nothing is saved)
             self.settle(f"the {name[3:]} tab")
             self.save(window, name)
+
+        # 5b-5c. The Add intelligence form, and the same form after a refused submit: the fields scroll, the
+        # message and the buttons stay in view (150 % on 1920x1080). Only when the case is the user's to change.
+        sections.setCurrentIndex(2)
+        dialog = sections.widget(2).open_add_dialog()
+        if dialog is not None:
+            self.wait_until("the add intelligence form", dialog.isVisible)
+            self.settle("the add intelligence form")
+            self.save(dialog, "05b-intelligence-add")
+            dialog.ok_button.click()
+            self.settle("the refused intelligence report")
+            self.save(dialog, "05c-intelligence-refused")
+            dialog.edits.reset()  # nothing typed to keep: close without the discard question
+            dialog.reject()
+            self.pump(0.3)
 
         # 9. New case wizard, first page.
         window.new_case_action.trigger()
