@@ -409,6 +409,10 @@ class MainWindow(QMainWindow):
         window_fit.fit_to_screen(self)  # now that the frame (title bar) is known
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Quitting (File > Quit, the window's close button) asks first; a log-off has asked already.
+        if self.quit_on_close and not self.is_locked and not confirm_discard(self, self.unsaved_work()):
+            event.ignore()
+            return
         from checklist_app.ui.reports.preview import ReportPreview
 
         for preview in self.findChildren(ReportPreview):  # their private files go with them

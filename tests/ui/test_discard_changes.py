@@ -124,3 +124,16 @@ def test_escape_in_a_record_dialog_asks_only_after_typing(qtbot, world, make_ses
     qtbot.keyClick(text_box, Qt.Key.Key_Escape)
     assert _closed(dialog)
     assert cases.case_detail(world.ctx, world.investigator, case.id).intelligence == ()
+
+
+def test_quitting_asks_too(qtbot, world, make_session, idle):
+    window, ws = _window_with_case(qtbot, world, make_session, idle)
+    window.quit_on_close = True  # as the app runs it; QApplication.quit is then harmless in a test
+    qtbot.keyClicks(ws.tabs[0].ui.decision, "Arrest suspect A")
+    seen: list[str] = []
+    answer_next_question("Keep editing", seen)
+    window.quit_action.trigger()
+    assert "a decision typed on the Decisions tab" in seen[0]
+    assert window.isVisible()
+    ws.tabs[0].ui.decision.clear()
+    window.quit_on_close = False
