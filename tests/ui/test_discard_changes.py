@@ -37,6 +37,14 @@ def _window_with_case(qtbot, world, make_session, idle):  # type: ignore[no-unty
     return window, workspace
 
 
+def _shown(ws, idle, index: int):  # type: ignore[no-untyped-def]
+    """A record tab of the workspace, shown (each is filled with the case when first shown)."""
+    tab = ws.tabs[index]
+    ws.ui.sections.setCurrentWidget(tab)
+    idle()
+    return tab
+
+
 def _closed(dialog) -> bool:  # type: ignore[no-untyped-def]
     return not shiboken6.isValid(dialog) or not dialog.isVisible()  # it deletes itself on close
 
@@ -85,7 +93,7 @@ def test_ctrl_w_closes_an_untouched_case_without_a_question(qtbot, world, make_s
 
 def test_a_half_typed_decision_is_listed_when_logging_off(qtbot, world, make_session, idle):
     window, ws = _window_with_case(qtbot, world, make_session, idle)
-    decisions = ws.tabs[0]
+    decisions = _shown(ws, idle, 0)
     qtbot.keyClicks(decisions.ui.decision, "Arrest suspect A")
     logged_off: list[bool] = []
     window.log_off_requested.connect(lambda: logged_off.append(True))
@@ -129,7 +137,7 @@ def test_escape_in_a_record_dialog_asks_only_after_typing(qtbot, world, make_ses
 def test_quitting_asks_too(qtbot, world, make_session, idle):
     window, ws = _window_with_case(qtbot, world, make_session, idle)
     window.quit_on_close = True  # as the app runs it; QApplication.quit is then harmless in a test
-    qtbot.keyClicks(ws.tabs[0].ui.decision, "Arrest suspect A")
+    qtbot.keyClicks(_shown(ws, idle, 0).ui.decision, "Arrest suspect A")
     seen: list[str] = []
     answer_next_question("Keep editing", seen)
     window.quit_action.trigger()
