@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QStyleFactory, QWidget
 
-from checklist_app.services import accounts, admin, opening
+from checklist_app.services import accounts, admin, opening, witness_check
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import (
     DatabaseBusy,
@@ -167,6 +167,7 @@ class AppController:
             return False
         assert self.ctx is not None
         ctx = self.ctx
+        self._check_witness(ctx)
         if wait_for(self.runner, lambda: accounts.user_count(ctx), "Checking accounts…") == 0:
             first_run = FirstRunDialog(ctx, self.runner)
             if not first_run.exec():
@@ -174,6 +175,26 @@ class AppController:
             if first_run.created_username:
                 self.prefs.last_username = first_run.created_username
         return self.show_login()
+
+    def _check_witness(self, ctx: ServiceContext) -> None:
+        """Every anchor in the witness file against the stored log (a second or less). A mismatch is told to
+        the user and work can go on: children's cases must stay reachable, and the administrator's full
+        `verify` says exactly what changed."""
+        try:
+            check = wait_for(self.runner, lambda: witness_check.check_witness(ctx), "Checking the audit log…")
+        except Exception as exc:  # a failed check must not stop the app; say so instead
+            QMessageBox.warning(None, "Audit log not checked", explain(exc).message)
+            return
+        if check.ok:
+            return
+        QMessageBox.warning(
+            None,
+            "The audit log does not match its witness",
+            "\n\n".join(check.problems)
+            + f"\n\nWitness file: {check.witness_file}"
+            + "\n\nYou can go on working, but tell your administrator now: they should run "
+            "`checklist-app verify` on this database, which names every record and entry that changed.",
+        )
 
     def show_login(self) -> bool:
         assert self.ctx is not None

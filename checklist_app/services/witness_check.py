@@ -1,0 +1,69 @@
+"""The quick check the app makes at start-up: every anchor in the database's witness file against the
+stored audit log, in a few indexed reads and no hashing of the log.
+
+It catches what only an anchor can catch (entries cut off the end with the stored head put back, a log
+rewritten and chained again, a database swapped for another) in well under a second on a large database;
+`checklist-app verify` then does the full proof. It needs no signed-in user: it reads no case content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from checklist_app.services.context import ServiceContext
+from checklist_app.store.audit import head
+from checklist_app.store.db import witness_for
+from checklist_app.store.models import AuditEntry
+from checklist_app.store.witness import read_witness
+
+_CHUNK = 500  # anchors looked up per query (well under every engine's parameter limit)
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessCheck:
+    witness_file: str | None  # None when witnessing is off or the database has none yet
+    anchors_checked: int
+    last_verified: str | None  # "entry N at TIME", from the last full verify that passed
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_witness(ctx: ServiceContext) -> WitnessCheck:
+    witness = witness_for(ctx.db.url)
+    if witness is None or not witness.is_file():
+        return WitnessCheck(None, 0, None, ())
+    held = read_witness(witness)
+    problems: list[str] = [f"Line {n} of the witness file cannot be read." for n in held.unreadable_lines]
+    expected: dict[int, str] = {}
+    for anchor in held.anchors:
+        if expected.setdefault(anchor.seq, anchor.head_hash) != anchor.head_hash:
+            problems.append(f"The witness file holds two different hashes for audit entry {anchor.seq}.")
+    with ctx.db.read() as session:
+        head_seq, _ = head(session)
+        stored: dict[int, str] = {}
+        wanted = sorted(seq for seq in expected if seq <= head_seq)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows = session.execute(select(AuditEntry.seq, AuditEntry.entry_hash).where(AuditEntry.seq.in_(chunk)))
+            stored.update((int(seq), str(digest)) for seq, digest in rows)
+    newest = max(expected, default=0)
+    if newest > head_seq:
+        problems.append(
+            f"The audit log ends at entry {head_seq}, but the witness file saw entry {newest}: "
+            "entries were removed, or an older copy of the database was put in place without a restore."
+        )
+    missing = [seq for seq in wanted if seq not in stored]
+    if missing:
+        problems.append(f"Audit entry {missing[0]} named by the witness file is not in the log (deleted?).")
+    rewritten = [seq for seq in wanted if seq in stored and stored[seq] != expected[seq]]
+    if rewritten:
+        problems.append(
+            f"Audit entry {rewritten[0]} differs from the copy in the witness file"
+            + (f" (and {len(rewritten) - 1} more)" if len(rewritten) > 1 else "")
+            + ": the log was rewritten."
+        )
+    return WitnessCheck(str(witness), len(expected), held.last_verified, tuple(problems))
