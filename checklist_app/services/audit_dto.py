@@ -172,3 +172,17 @@ class AuditForm:
         """The overall grade as the latest signed addendum that revised it leaves it."""
         revised = [a.revised_grade for a in self.addenda if a.revised_grade]
         return revised[-1] if revised else self.overall_grade
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationDue:
+    """A signed audit picked for a second check that the asking auditor may moderate."""
+
+    audit_id: int
+    round_id: int
+    round_period: str
+    case_reference: str
+    case_district: str
+    auditor: str
+    signed_at: datetime | None
+    overall_grade: str  # label of the grade as it stands (after any revising addendum)

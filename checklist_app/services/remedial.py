@@ -59,6 +59,40 @@ def list_remedial_actions(
         return remedial_views(session, rows, now)
 
 
+def case_remedial_actions(ctx: ServiceContext, actor: Actor, case_id: int) -> list[RemedialView]:
+    """The open remedial actions on one case from its signed audits, for whoever works the case to see where
+    they work; only each action's owner can complete it. Oldest due first."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"There is no case {case_id}.")
+        require(actor, Action.REMEDIAL_VIEW, _scope(case))
+        rows = list(
+            session.scalars(
+                select(RemedialAction)
+                .join(CaseAudit, CaseAudit.id == RemedialAction.audit_id)
+                .where(
+                    CaseAudit.status == "signed",
+                    RemedialAction.case_id == case_id,
+                    RemedialAction.status == "open",
+                )
+                .order_by(RemedialAction.due_at, RemedialAction.id)
+            )
+        )
+        append(
+            session,
+            who(actor),
+            operation=Operation.CONSULTATION,
+            action="remedial.list_case",
+            at=now,
+            object_type=object_type_of(RemedialAction),
+            case_id=case_id,
+            details={"count": len(rows)},
+        )
+        return remedial_views(session, rows, now)
+
+
 def complete_remedial_action(ctx: ServiceContext, actor: Actor, action_id: int, note: str) -> RemedialView:
     """The owner records that the action is done, saying what was done."""
     now = ctx.now()

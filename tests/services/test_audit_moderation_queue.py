@@ -1,0 +1,104 @@
+"""The moderation queue (audits a second auditor may check) and a case's open remedial actions, against a
+real database (SQLite, or PostgreSQL with CHECKLIST_APP_TEST_DB)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PASSWORD, _user
+from support import open_case
+
+from checklist_app.core.procedure.model import Role
+from checklist_app.services import audit_moderation, audit_rounds, case_audits, remedial
+from checklist_app.services.errors import NotFound, PermissionDenied
+
+GRADES = dict.fromkeys(("audit.referral.flagged", "audit.risk.assessed", "audit.investigation.devices"), "compliant")
+
+
+def _signed_picked_audit(world, *, owner=None) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Three team-one cases, all sampled; the audit picked for moderation graded and signed by world.auditor."""
+    for n in range(3):
+        open_case(world, subject_ref=f"SC-{n}")
+    detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
+    picked = [c for c in detail.sampled if c.moderation_due]
+    assert len(picked) == 1 and picked[0].audit_id is not None
+    audit_id = picked[0].audit_id
+    case_audits.save_audit(
+        world.ctx, world.auditor, audit_id, grades=GRADES, comments={}, overall_grade="good", rationale="Sound."
+    )
+    if owner is not None:
+        case_audits.raise_remedial_action(
+            world.ctx, world.auditor, audit_id, description="Record the grounds.", owner_id=owner.user_id
+        )
+    case_audits.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
+    return audit_id, picked[0].case_id
+
+
+def test_the_queue_holds_picked_signed_audits_of_other_auditors_until_moderated(world):
+    audit_id, _case_id = _signed_picked_audit(world)
+    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    assert audit_moderation.moderation_queue(world.ctx, world.auditor) == []  # never one's own audit
+    (due,) = audit_moderation.moderation_queue(world.ctx, second)
+    assert (due.audit_id, due.auditor, due.overall_grade) == (audit_id, "Aud Holly", "Good")
+    assert due.round_period == "2026-03"
+    case_audits.moderate_audit(world.ctx, second, audit_id, overall_grade="good", password=PASSWORD)
+    assert audit_moderation.moderation_queue(world.ctx, second) == []
+
+
+def test_unsigned_and_unpicked_audits_are_not_in_the_queue(world):
+    for n in range(3):
+        open_case(world, subject_ref=f"SC-{n}")
+    detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
+    unpicked = next(c.audit_id for c in detail.sampled if not c.moderation_due)
+    assert unpicked is not None
+    case_audits.save_audit(
+        world.ctx, world.auditor, unpicked, grades=GRADES, comments={}, overall_grade="good", rationale="Sound."
+    )
+    case_audits.sign_audit(world.ctx, world.auditor, unpicked, PASSWORD)
+    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    assert audit_moderation.moderation_queue(world.ctx, second) == []
+
+
+def test_an_auditor_involved_in_the_case_does_not_get_it_to_moderate(world):
+    audit_id, case_id = _signed_picked_audit(world)
+    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    assert [d.audit_id for d in audit_moderation.moderation_queue(world.ctx, second)] == [audit_id]
+    from checklist_app.store.models import Case
+
+    with world.ctx.db.write() as session:
+        session.get(Case, case_id).supervisor_id = second.user_id
+    assert audit_moderation.moderation_queue(world.ctx, second) == []
+
+
+@pytest.mark.parametrize("who", ["investigator", "supervisor", "intel", "admin"])
+def test_only_auditors_see_the_moderation_queue(world, who):
+    with pytest.raises(PermissionDenied):
+        audit_moderation.moderation_queue(world.ctx, getattr(world, who))
+
+
+def test_a_cases_open_remedial_actions_from_signed_audits(world):
+    _audit_id, case_id = _signed_picked_audit(world, owner=world.investigator)
+    (action,) = remedial.case_remedial_actions(world.ctx, world.investigator2, case_id)  # a colleague sees it
+    assert action.owner_id == world.investigator.user_id and action.description == "Record the grounds."
+    remedial.complete_remedial_action(world.ctx, world.investigator, action.id, "Done in the case log.")
+    assert remedial.case_remedial_actions(world.ctx, world.investigator, case_id) == []
+
+
+def test_a_cases_remedial_actions_are_refused_outside_the_district_and_to_admins(world):
+    _audit_id, case_id = _signed_picked_audit(world, owner=world.investigator)
+    for actor in (world.other_district_investigator, world.admin):
+        with pytest.raises(PermissionDenied):
+            remedial.case_remedial_actions(world.ctx, actor, case_id)
+    with pytest.raises(NotFound):
+        remedial.case_remedial_actions(world.ctx, world.investigator, 999_999)
+
+
+def test_remedial_actions_of_an_unsigned_audit_are_not_shown_on_the_case(world):
+    for n in range(3):
+        open_case(world, subject_ref=f"SC-{n}")
+    detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
+    case = detail.sampled[0]
+    assert case.audit_id is not None
+    case_audits.raise_remedial_action(
+        world.ctx, world.auditor, case.audit_id, description="Draft only.", owner_id=world.investigator.user_id
+    )
+    assert remedial.case_remedial_actions(world.ctx, world.investigator, case.case_id) == []
