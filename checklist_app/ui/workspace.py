@@ -20,6 +20,7 @@ from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
+from checklist_app.ui.audit.case_remedial import add_case_remedial
 from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.errors import explain
 from checklist_app.ui.flow_layout import FlowLayout
@@ -133,6 +134,7 @@ class CaseWorkspace(QWidget):
             )
             tabs.setTabToolTip(i, f"{tabs.tabText(i)} ({keys})")
         tabs.currentChanged.connect(self._fill_current)
+        self.remedial = add_case_remedial(self, session, case_id, before=tabs)
         self.refresh()
 
     def unsaved_work(self) -> list[str]:
@@ -154,6 +156,7 @@ class CaseWorkspace(QWidget):
         """Reload the case on the worker thread; the selected phase and step stay selected."""
         ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         known_version = self._procedure_version if self.procedure is not None else 0
+        self.remedial.refresh()
 
         def work() -> tuple[CaseDetail, Procedure | None]:
             detail = cases.case_detail(ctx, actor, case_id)

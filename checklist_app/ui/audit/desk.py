@@ -10,45 +10,23 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from checklist_app.core.permissions import Action
 from checklist_app.services import accounts, audit_rounds
 from checklist_app.services.audit_dto import RoundDetail, RoundSummary
 from checklist_app.ui.audit.form import AuditFormDialog
+from checklist_app.ui.audit.moderation import ModerationList
+from checklist_app.ui.audit.tables import fill, table
 from checklist_app.ui.session import AppSession
-
-
-def table(headers: list[str]) -> QTableWidget:
-    widget = QTableWidget(0, len(headers))
-    widget.setHorizontalHeaderLabels(headers)
-    widget.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    widget.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    widget.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    widget.verticalHeader().setVisible(False)
-    widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    widget.horizontalHeader().setStretchLastSection(True)
-    return widget
-
-
-def fill(widget: QTableWidget, rows: list[list[str]], keys: list[int] | None = None) -> None:
-    widget.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if keys is not None and c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, keys[r])
-            widget.setItem(r, c, item)
 
 
 class NewRoundDialog(QDialog):
@@ -141,7 +119,16 @@ class AuditDesk(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.rounds = table(["Round", "Period", "Districts", "Sample", "Seed", "Signed", "Auditor"])
         self.rounds.itemSelectionChanged.connect(self._round_chosen)
-        split.addWidget(self.rounds)
+        self.moderation: ModerationList | None = None
+        if session.may(Action.CASE_AUDIT_MODERATE):
+            top = QSplitter(Qt.Orientation.Horizontal)
+            top.addWidget(self.rounds)
+            self.moderation = ModerationList(session)
+            top.addWidget(self.moderation)
+            top.setSizes([650, 550])
+            split.addWidget(top)
+        else:
+            split.addWidget(self.rounds)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         self.summary = QLabel()
@@ -167,6 +154,8 @@ class AuditDesk(QWidget):
 
     def refresh(self) -> None:
         session = self.session
+        if self.moderation is not None:
+            self.moderation.refresh()
         session.call(self, lambda: audit_rounds.list_rounds(session.ctx, session.actor), self._show_rounds)
 
     def _show_rounds(self, rounds: list[RoundSummary]) -> None:

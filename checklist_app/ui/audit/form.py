@@ -4,6 +4,7 @@ signed. Everything goes through the services on the worker thread."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -22,10 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checklist_app.core.signatures import Meaning
 from checklist_app.services import accounts, case_audits
 from checklist_app.services.audit_dto import AuditForm
 from checklist_app.services.remedial import PRIORITIES
+from checklist_app.ui.audit.follow_up import FollowUpBox, action_line
+from checklist_app.ui.audit.moderation import moderation_lines
 from checklist_app.ui.session import AppSession
+from checklist_app.ui.supervision.sign_dialog import SignDialog
 
 OWNER_ROLES = {"investigator", "supervisor", "intelligence_officer"}
 
@@ -39,6 +44,7 @@ class AuditFormDialog(QDialog):
         self.session = session
         self.audit_id = audit_id
         self.form: AuditForm | None = None
+        self.sign_dialog: SignDialog | None = None
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         self.heading.setWordWrap(True)
@@ -110,7 +116,7 @@ class AuditFormDialog(QDialog):
         sign_form.addRow("Pass&word", self.password)
         self.sign_button = QPushButton("&Sign audit")
         self.sign_button.clicked.connect(self.sign)
-        self.addendum_button = QPushButton("Sign adde&ndum")
+        self.addendum_button = QPushButton("Sign adde&ndum…")
         self.addendum_button.clicked.connect(self.add_addendum)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sign_button)
@@ -118,6 +124,18 @@ class AuditFormDialog(QDialog):
         sign_form.addRow(buttons)
         lower.addWidget(sign, 1)
         layout.addLayout(lower, 2)
+        after = QHBoxLayout()
+        self.follow_up = FollowUpBox(session)
+        self.follow_up.recorded.connect(self.load)
+        after.addWidget(self.follow_up, 1)
+        moderation = QGroupBox("Moderation")
+        moderation_layout = QVBoxLayout(moderation)
+        self.moderations = QLabel()
+        self.moderations.setObjectName("moderations")
+        self.moderations.setWordWrap(True)
+        moderation_layout.addWidget(self.moderations)
+        after.addWidget(moderation, 2)
+        layout.addLayout(after, 1)
         self.problem = QLabel()
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
@@ -195,15 +213,14 @@ class AuditFormDialog(QDialog):
         )
         cap = f"; critical failures cap the grade at {labels[form.cap]}" if form.critical_failures else ""
         self.verdict.setText(f"{score}; {indicated}{cap}.")
-        self.actions.setText(
-            "<br>".join(
-                f"{a.description} — {a.owner}, {a.priority}, due {a.due_at:%d %b %Y} ({a.status}"
-                + (f", follow-up {a.follow_up.replace('_', ' ')}" if a.follow_up else "")
-                + ")"
-                for a in form.remedial_actions
-            )
-            or "None raised."
-        )
+        self.actions.setText("<br>".join(action_line(a) for a in form.remedial_actions) or "None raised.")
+        self.follow_up.show_form(form)
+        if form.moderations:
+            self.moderations.setText("<br>".join(moderation_lines(form)))
+        elif form.moderation_due:
+            self.moderations.setText("Picked for a second check by another auditor; not moderated yet.")
+        else:
+            self.moderations.setText("Not picked for moderation in this round.")
         lines = list(form.signatures) + [
             f"Addendum: {a.text}"
             + (f" (grade now {labels.get(a.revised_grade, '')})" if a.revised_grade else "")
@@ -211,7 +228,8 @@ class AuditFormDialog(QDialog):
             for a in form.addenda
         ]
         self.signatures.setText("<br>".join(lines) or "Not signed.")
-        for widget in (self.save_button, self.raise_button, self.sign_button, self.action_text, self.owner):
+        widgets = (self.save_button, self.raise_button, self.sign_button, self.action_text, self.owner, self.password)
+        for widget in widgets:
             widget.setEnabled(not signed)
         self.addendum_button.setEnabled(signed)
         self.addendum.setEnabled(signed)
@@ -291,20 +309,38 @@ class AuditFormDialog(QDialog):
         )
 
     def add_addendum(self) -> None:
-        session, audit_id = self.session, self.audit_id
-        text, password = self.addendum.toPlainText(), self.password.text()
+        """A correction to the signed audit, signed through the shared signing dialog; a grade chosen above
+        that differs from the audit's grade goes in as the revised grade, the addendum's text its rationale."""
         assert self.form is not None
+        text = self.addendum.toPlainText().strip()
+        if not text:
+            self.problem.setText("Addendum: say what is corrected and why.")
+            return
         revised = self.overall.currentData() if self.overall.currentData() != self.form.effective_grade else ""
-        self.password.clear()
-        self._run(
-            lambda: case_audits.add_addendum(
-                session.ctx,
-                session.actor,
+        labels = dict(self.form.overall_grades)
+        summary = f"Addendum to the audit of case {self.form.case_reference}:\n{text}" + (
+            f"\nRevised grade: {labels.get(revised, revised)}" if revised else ""
+        )
+        ctx, actor, audit_id = self.session.ctx, self.session.actor, self.audit_id
+        dialog = SignDialog(self, self.session, Meaning.ADDENDUM.value, summary)
+        dialog.sign_with(
+            lambda password: case_audits.add_addendum(
+                ctx,
+                actor,
                 audit_id,
                 text=text,
                 password=password,
                 revised_grade=revised or "",
                 revised_rationale=text if revised else "",
             ),
-            self.addendum.clear,
+            self._addendum_signed,
+            lambda exc: self.problem.setText(str(exc)) if shiboken6.isValid(self) else None,
         )
+        self.sign_dialog = dialog
+        dialog.exec()
+        self.sign_dialog = None
+
+    def _addendum_signed(self, form: AuditForm) -> None:
+        if shiboken6.isValid(self):
+            self.addendum.clear()
+            self.show_form(form)

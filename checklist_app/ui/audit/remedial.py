@@ -1,25 +1,35 @@
-"""Remedial actions raised on the signed-in user by casework audits: see them, and complete them with a note."""
+"""Remedial actions from casework audits: the signed-in user's own (a page beside the case list), or one case's
+open ones (on the case workspace, see case_remedial.py); the owner completes them with a note."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from checklist_app.services import remedial
 from checklist_app.services.audit_dto import RemedialView
-from checklist_app.ui.audit.desk import fill, table
+from checklist_app.ui.audit.tables import fill, table
 from checklist_app.ui.session import AppSession
 
 
 class RemedialActionsPage(QWidget):
-    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
+    shown = Signal(int)  # how many actions are listed, after each load
+
+    def __init__(self, session: AppSession, parent: QWidget | None = None, case_id: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("RemedialActions")
         self.session = session
+        self.case_id = case_id
         self.rows: list[RemedialView] = []
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Remedial actions from casework audits</b> (yours, still to do; oldest due first)"))
-        self.table = table(["Case", "Action", "Priority", "Due", "Raised by", "State"])
+        if case_id is None:
+            heading = "<b>Remedial actions from casework audits</b> (yours, still to do; oldest due first)"
+        else:
+            layout.setContentsMargins(0, 0, 0, 0)
+            heading = "Open actions on this case from casework audits; their owner completes them here."
+        layout.addWidget(QLabel(heading))
+        self.table = table(["Case" if case_id is None else "Owner", "Action", "Priority", "Due", "Raised by", "State"])
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.note = QLineEdit()
@@ -38,7 +48,16 @@ class RemedialActionsPage(QWidget):
 
     def refresh(self) -> None:
         session = self.session
-        session.call(self, lambda: remedial.list_remedial_actions(session.ctx, session.actor), self._show)
+        case_id = self.case_id
+        if case_id is None:
+            session.call(self, lambda: remedial.list_remedial_actions(session.ctx, session.actor), self._show)
+        else:
+            session.call(
+                self,
+                lambda: remedial.case_remedial_actions(session.ctx, session.actor, case_id),
+                lambda rows: self._show(rows) if shiboken6.isValid(self) else None,
+                lambda exc: self.problem.setText(str(exc)) if shiboken6.isValid(self) else None,
+            )
 
     def _show(self, rows: list[RemedialView]) -> None:
         self.rows = rows
@@ -46,7 +65,7 @@ class RemedialActionsPage(QWidget):
             self.table,
             [
                 [
-                    a.case_reference,
+                    a.case_reference if self.case_id is None else a.owner,
                     a.description,
                     a.priority,
                     f"{a.due_at:%d %b %Y %H:%M} UTC",
@@ -61,6 +80,7 @@ class RemedialActionsPage(QWidget):
             if a.overdue:
                 for c in range(self.table.columnCount()):
                     self.table.item(r, c).setForeground(Qt.GlobalColor.red)
+        self.shown.emit(len(rows))
 
     def complete(self) -> None:
         items = self.table.selectedItems()
