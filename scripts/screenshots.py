@@ -12,7 +12,8 @@ with QWidget.grab():
     09-new-case  10-lock
 
 and with `--admin`, as the demo administrator: 11-admin-accounts  12-admin-teams  13-admin-procedures
-14-admin-database; with `--auditor`, as the demo auditor: 15-audit-round  16-audit-form; with `--reports`, as the
+14-admin-database; with `--auditor`, as the demo auditor: 15-audit-round  16-audit-form  30-moderation-form
+31-audit-moderated (a second auditor, auditor2, is added to sign the audit moderated); with `--reports`, as the
 demo auditor: 17-report-dialog  18-report-preview  19-casework-preview; with `--supervisor`, as the demo
 supervisor: 20-team-dashboard  21-case-actions  22-close-case  23-sign-closure.
 
@@ -423,6 +424,81 @@ class Driver:
         audit.resize(int(self.args.width * 0.95), int(self.args.height * 0.95))
         self.settle("the audit form")
         self.save(audit, "16-audit-form")
+        audit.close()
+        self._moderation(window, desk)
+
+    def _moderation(self, window: Any, desk: Any) -> None:
+        """30-31: a second auditor's signed audit (picked for moderation) on the demo auditor's To moderate list,
+        the moderation form filled in to disagree, then the audit form with the moderation and the follow-up."""
+        from checklist_app.services import accounts, audit_rounds, case_audits, remedial
+        from checklist_app.services.context import system_actor
+
+        ctx = desk.session.ctx
+        if not any(u.username == "auditor2" for u in accounts.list_users(ctx)):
+            accounts.create_user(
+                ctx, system_actor(), username="auditor2", display_name="Aud Rowan", role="auditor", password=PASSWORD
+            )
+        second = accounts.log_on(ctx, "auditor2", PASSWORD)
+        detail = audit_rounds.create_round(
+            ctx, second, period=str(desk.session.now().year), sample_size=5, seed=20261203
+        )
+        picked = next(c for c in detail.sampled if c.moderation_due)
+        audit_id = picked.audit_id
+        form = case_audits.audit_form(ctx, second, audit_id)
+        grades = {item.item_id: "compliant" for item in form.items}
+        comments = {}
+        if len(form.items) > 3:
+            grades[form.items[3].item_id] = "partial"
+            comments[form.items[3].item_id] = "Strategy discussion minuted late."
+        case_audits.save_audit(
+            ctx,
+            second,
+            audit_id,
+            grades=grades,
+            comments=comments,
+            overall_grade="good",
+            rationale="Sound investigation; one strategy discussion minuted late.",
+        )
+        owner = next(u for u in accounts.list_users(ctx) if u.role == "supervisor" and u.active)
+        case_audits.raise_remedial_action(
+            ctx, second, audit_id, description="Minute strategy discussions the same day.", owner_id=owner.id
+        )
+        case_audits.sign_audit(ctx, second, audit_id, PASSWORD)
+        desk.refresh()
+        self.settle("the To moderate list")
+        moderation = desk.moderation
+        moderation.table.selectRow(0)
+        dialog = moderation.open_moderation(audit_id)
+        self.wait_until("the moderation form", lambda: dialog.form is not None and dialog.sign_button.isEnabled())
+        dialog.resize(int(self.args.width * 0.95), int(self.args.height * 0.95))
+        dialog.disagree.setChecked(True)
+        dialog.grade.setCurrentIndex(dialog.grade.findData("requires_improvement"))
+        row = min(5, len(dialog._grades) - 1)
+        dialog._grades[row].setCurrentIndex(dialog._grades[row].findData("non_compliant"))
+        dialog._why[row].setText("No record that the child's views were sought.")
+        dialog.note.setPlainText("The child's voice is missing from the plan; the grade should reflect it.")
+        self.settle("the moderation form")
+        self.save(dialog, "30-moderation-form")
+        item_grades = {form.items[row].item_id: "non_compliant"}
+        case_audits.moderate_audit(
+            ctx,
+            desk.session.actor,
+            audit_id,
+            overall_grade="requires_improvement",
+            password=PASSWORD,
+            item_grades=item_grades,
+            item_comments={form.items[row].item_id: dialog._why[row].text()},
+            note=dialog.note.toPlainText(),
+        )
+        dialog.reject()
+        owner_actor = accounts.log_on(ctx, owner.username, PASSWORD)
+        (action,) = remedial.case_remedial_actions(ctx, owner_actor, picked.case_id)
+        remedial.complete_remedial_action(ctx, owner_actor, action.id, "Team briefed; minutes template changed.")
+        audit = desk.open_audit(audit_id)
+        self.wait_until("the moderated audit form", lambda: audit.form is not None and audit.form.moderations)
+        audit.resize(int(self.args.width * 0.95), int(self.args.height * 0.95))
+        self.settle("the moderated audit form")
+        self.save(audit, "31-audit-moderated")
         audit.close()
 
     def _reports(self, window: Any) -> None:

@@ -3,6 +3,8 @@ everything the transaction is about to write, so no service can forget them.
 
 - A closed case does not change: no record that belongs to a case closed before and after the
   transaction may be added, changed or deleted. Closing and reopening are the transitions themselves.
+  Oversight of the case is not the case: its casework audits, their remedial actions and their signatures
+  come after closure by design (a round samples cases closed in its period), so they are not refused.
 - A disabled or locked account does nothing more: every audit entry a transaction writes names its user,
   and that account is re-read inside the same transaction. Entries about failed log-ons and locks are
   written *about* such accounts, so those actions are exempt.
@@ -16,7 +18,18 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from checklist_app.services.errors import Conflict, SessionEnded
-from checklist_app.store.models import Audited, AuditEntry, Case, User
+from checklist_app.store.models import (
+    AuditAddendum,
+    Audited,
+    AuditEntry,
+    AuditModeration,
+    Case,
+    CaseAudit,
+    RemedialAction,
+    Signature,
+    User,
+    object_type_of,
+)
 
 # Written on behalf of an account that is, or is becoming, unable to sign in.
 ACCOUNT_REFUSAL_ACTIONS = frozenset({"user.logon_failed", "user.logon_refused", "user.locked"})
@@ -43,6 +56,15 @@ def _closed_throughout(session: Session, case: Case) -> bool:
     return before == "closed" and case.status == "closed"
 
 
+def _is_oversight(obj: Any) -> bool:
+    if isinstance(obj, CaseAudit | RemedialAction):
+        return True
+    return isinstance(obj, Signature) and obj.object_type in _OVERSIGHT_TYPES
+
+
+_OVERSIGHT_TYPES = frozenset(object_type_of(t) for t in (CaseAudit, AuditAddendum, AuditModeration))
+
+
 def _owning_case(session: Session, obj: Any) -> Case | None:
     if isinstance(obj, Case):
         return obj
@@ -55,7 +77,7 @@ def _owning_case(session: Session, obj: Any) -> Case | None:
 def _check_closed_cases(session: Session) -> None:
     changed = [o for o in session.dirty if isinstance(o, Audited) and session.is_modified(o)]
     for obj in [*session.new, *changed, *session.deleted]:
-        if not isinstance(obj, Audited):
+        if not isinstance(obj, Audited) or _is_oversight(obj):
             continue
         case = _owning_case(session, obj)
         if case is not None and case.id is not None and _closed_throughout(session, case):

@@ -102,3 +102,37 @@ def test_remedial_actions_of_an_unsigned_audit_are_not_shown_on_the_case(world):
         world.ctx, world.auditor, case.audit_id, description="Draft only.", owner_id=world.investigator.user_id
     )
     assert remedial.case_remedial_actions(world.ctx, world.investigator, case.case_id) == []
+
+
+def test_a_case_closed_after_the_draw_is_still_audited_moderated_and_its_actions_completed(world):
+    """Audits sample closed cases by design: the closed-case guard leaves the oversight records alone, and still
+    refuses a change to the case itself."""
+    from checklist_app.services.errors import Conflict
+    from checklist_app.store.models import Case
+
+    for n in range(3):
+        open_case(world, subject_ref=f"SC-{n}")
+    detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
+    (picked,) = [c for c in detail.sampled if c.moderation_due]
+    assert picked.audit_id is not None
+    with world.ctx.db.write() as session:
+        session.get(Case, picked.case_id).status = "closed"
+    case_audits.save_audit(
+        world.ctx, world.auditor, picked.audit_id, grades=GRADES, comments={}, overall_grade="good", rationale="Ok."
+    )
+    case_audits.raise_remedial_action(
+        world.ctx,
+        world.auditor,
+        picked.audit_id,
+        description="Record the grounds.",
+        owner_id=world.investigator.user_id,
+    )
+    case_audits.sign_audit(world.ctx, world.auditor, picked.audit_id, PASSWORD)
+    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    case_audits.moderate_audit(world.ctx, second, picked.audit_id, overall_grade="good", password=PASSWORD)
+    case_audits.add_addendum(world.ctx, world.auditor, picked.audit_id, text="A note.", password=PASSWORD)
+    (action,) = remedial.case_remedial_actions(world.ctx, world.investigator, picked.case_id)
+    remedial.complete_remedial_action(world.ctx, world.investigator, action.id, "Done.")
+    remedial.follow_up_remedial_action(world.ctx, world.auditor, action.id, done=True, note="Seen.")
+    with pytest.raises(Conflict, match="is closed"), world.ctx.db.write() as session:
+        session.get(Case, picked.case_id).officer_id = world.investigator2.user_id
