@@ -407,7 +407,7 @@ class Driver:
             grades[form.items[8].item_id] = "partial"
             comments[form.items[8].item_id] = "Safety plan agreed a day late; no carer signature."
         case_audits.save_audit(session.ctx, session.actor, audit_id, grades=grades, comments=comments)
-        owner = next(u for u in accounts.list_users(session.ctx) if u.role == "supervisor" and u.active)
+        owner = next(u for u in accounts.list_users(session.ctx, session.actor) if u.role == "supervisor" and u.active)
         case_audits.raise_remedial_action(
             session.ctx,
             session.actor,
@@ -430,11 +430,11 @@ class Driver:
     def _moderation(self, window: Any, desk: Any) -> None:
         """30-31: a second auditor's signed audit (picked for moderation) on the demo auditor's To moderate list,
         the moderation form filled in to disagree, then the audit form with the moderation and the follow-up."""
-        from checklist_app.services import accounts, audit_rounds, case_audits, remedial
+        from checklist_app.services import accounts, audit_rounds, case_audits, cases, remedial
         from checklist_app.services.context import system_actor
 
         ctx = desk.session.ctx
-        if not any(u.username == "auditor2" for u in accounts.list_users(ctx)):
+        if not any(u.username == "auditor2" for u in accounts.list_users(ctx, desk.session.actor)):
             accounts.create_user(
                 ctx, system_actor(), username="auditor2", display_name="Aud Rowan", role="auditor", password=PASSWORD
             )
@@ -459,7 +459,9 @@ class Driver:
             overall_grade="good",
             rationale="Sound investigation; one strategy discussion minuted late.",
         )
-        owner = next(u for u in accounts.list_users(ctx) if u.role == "supervisor" and u.active)
+        case = cases.case_detail(ctx, second, picked.case_id)
+        owner_id = case.supervisor_id or case.officer_id
+        owner = next(u for u in accounts.list_users(ctx, desk.session.actor) if u.id == owner_id)
         case_audits.raise_remedial_action(
             ctx, second, audit_id, description="Minute strategy discussions the same day.", owner_id=owner.id
         )
@@ -477,7 +479,10 @@ class Driver:
         dialog._grades[row].setCurrentIndex(dialog._grades[row].findData("non_compliant"))
         dialog._why[row].setText("No record that the child's views were sought.")
         dialog.note.setPlainText("The child's voice is missing from the plan; the grade should reflect it.")
+        dialog.items.scrollToItem(dialog.items.item(row, 0))
         self.settle("the moderation form")
+        dialog.items.scrollToItem(dialog.items.item(row, 0))  # again, now the rows have their heights
+        self.pump(0.3)
         self.save(dialog, "30-moderation-form")
         item_grades = {form.items[row].item_id: "non_compliant"}
         case_audits.moderate_audit(

@@ -5,6 +5,7 @@ signed. Everything goes through the services on the worker thread."""
 from __future__ import annotations
 
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -58,6 +59,7 @@ class AuditFormDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.items.setWordWrap(True)
+        self.items.setMinimumHeight(self.fontMetrics().height() * 10)  # a few items in view at 150 % too
         layout.addWidget(self.items, 3)
 
         overall = QGroupBox("Overall grade")
@@ -81,7 +83,7 @@ class AuditFormDialog(QDialog):
         self.actions = QLabel()
         self.actions.setWordWrap(True)
         remedial_layout.addWidget(self.actions)
-        raise_form = QFormLayout()
+        self.raise_form = raise_form = QFormLayout()
         self.action_text = QLineEdit()
         self.action_text.setPlaceholderText("What must be put right")
         raise_form.addRow("&Action", self.action_text)
@@ -103,7 +105,7 @@ class AuditFormDialog(QDialog):
         lower.addWidget(remedial, 1)
 
         sign = QGroupBox("Sign-off and addenda")
-        sign_form = QFormLayout(sign)
+        self.sign_form = sign_form = QFormLayout(sign)
         self.signatures = QLabel()
         self.signatures.setWordWrap(True)
         sign_form.addRow(self.signatures)
@@ -133,6 +135,7 @@ class AuditFormDialog(QDialog):
         self.moderations = QLabel()
         self.moderations.setObjectName("moderations")
         self.moderations.setWordWrap(True)
+        self.moderations.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         moderation_layout.addWidget(self.moderations)
         after.addWidget(moderation, 2)
         layout.addLayout(after, 1)
@@ -175,7 +178,7 @@ class AuditFormDialog(QDialog):
         self.heading.setText(
             f"<b>{form.template_title}</b>: case {form.case_reference} ({form.case_district}), round "
             f"{form.round_id} ({form.round_period}), auditor {form.auditor}. Status: <b>{form.status}</b>"
-            + (" — moderation due" if form.moderation_due else "")
+            + ((" — moderated" if form.moderations else " — moderation due") if form.moderation_due else "")
         )
         self.items.setRowCount(len(form.items))
         self._combos, self._comments = [], []
@@ -228,10 +231,19 @@ class AuditFormDialog(QDialog):
             for a in form.addenda
         ]
         self.signatures.setText("<br>".join(lines) or "Not signed.")
-        widgets = (self.save_button, self.raise_button, self.sign_button, self.action_text, self.owner, self.password)
+        widgets = (
+            *(self.save_button, self.raise_button, self.sign_button, self.password),
+            *(self.action_text, self.owner, self.priority, self.due),
+        )
         for widget in widgets:
             widget.setEnabled(not signed)
         self.addendum_button.setEnabled(signed)
+        # Once signed, the drafting controls only take room from the items, the moderation and the follow-up.
+        for row in range(self.raise_form.rowCount()):
+            self.raise_form.setRowVisible(row, not signed)
+        self.sign_form.setRowVisible(self.password, not signed)
+        self.sign_button.setVisible(not signed)
+        self.save_button.setVisible(not signed)
         self.addendum.setEnabled(signed)
         self._default_due()
 

@@ -5,11 +5,13 @@ why, a note), signed with the shared signing dialog through `case_audits.moderat
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -51,6 +53,17 @@ def moderation_lines(form: AuditForm) -> list[str]:
             line += f"<br>&nbsp;&nbsp;Note: {m.note}"
         lines.append(f"{line}<br>&nbsp;&nbsp;{m.signature}")
     return lines
+
+
+def _centred(widget: QWidget) -> QWidget:
+    """A cell widget at its natural height in the middle of a tall row (the questions wrap over lines)."""
+    host = QWidget()
+    layout = QVBoxLayout(host)
+    layout.setContentsMargins(2, 0, 2, 0)
+    layout.addStretch(1)
+    layout.addWidget(widget)
+    layout.addStretch(1)
+    return host
 
 
 class ModerationList(QWidget):
@@ -132,7 +145,7 @@ class ModerationDialog(QDialog):
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         self.items = QTableWidget(0, 5)
-        self.items.setHorizontalHeaderLabels(["Item", "Question", "Auditor's grade and comment", "Your grade", "Why"])
+        self.items.setHorizontalHeaderLabels(["Item", "Question", "Auditor's grade", "Your grade", "Why"])
         self.items.verticalHeader().setVisible(False)
         self.items.setWordWrap(True)
         header = self.items.horizontalHeader()
@@ -179,16 +192,12 @@ class ModerationDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b00020")
         layout.addWidget(self.problem)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.sign_button = QPushButton("&Sign moderation…")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.sign_button = buttons.addButton("&Sign moderation…", QDialogButtonBox.ButtonRole.ActionRole)
         self.sign_button.setEnabled(False)  # until the audit has loaded
         self.sign_button.clicked.connect(self.sign)
-        close = QPushButton("Close")
-        close.clicked.connect(self.reject)
-        buttons.addWidget(self.sign_button)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
         self._grades: list[QComboBox] = []
         self._why: list[QLineEdit] = []
         session.call(
@@ -215,17 +224,21 @@ class ModerationDialog(QDialog):
             given = item_labels.get(item.grade, "not graded")
             self.items.setItem(row, 2, QTableWidgetItem(given + (f": {item.comment}" if item.comment else "")))
             combo = QComboBox()
+            # Sized to a short label, not the longest grade, so the questions keep the room at 150 %.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
             combo.addItem(SAME, "")
+            combo.currentTextChanged.connect(combo.setToolTip)  # the whole label when the cell cuts it
             for grade_id, label in form.item_grades:
                 if grade_id != item.grade:
                     combo.addItem(label, grade_id)
             why = QLineEdit()
             why.setPlaceholderText("Why, if you grade it otherwise")
-            self.items.setCellWidget(row, 3, combo)
-            self.items.setCellWidget(row, 4, why)
+            self.items.setCellWidget(row, 3, _centred(combo))
+            self.items.setCellWidget(row, 4, _centred(why))
             self._grades.append(combo)
             self._why.append(why)
-        self.items.resizeRowsToContents()
+        self._fit_rows()
         effective = form.effective_grade
         revised = " (as revised by an addendum)" if effective != form.overall_grade else ""
         self.auditor_grade.setText(
@@ -239,6 +252,14 @@ class ModerationDialog(QDialog):
         self.sign_button.setEnabled(form.signed)
         if not form.signed:
             self.problem.setText("This audit is not signed yet: only a signed audit can be moderated.")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # The questions wrap to the stretched columns' width, known only once laid out: fit the rows again.
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        QTimer.singleShot(0, lambda: self.items.resizeRowsToContents() if shiboken6.isValid(self) else None)
 
     def _agreement_changed(self) -> None:
         if self.form is None:
