@@ -136,3 +136,13 @@ def test_a_case_closed_after_the_draw_is_still_audited_moderated_and_its_actions
     remedial.follow_up_remedial_action(world.ctx, world.auditor, action.id, done=True, note="Seen.")
     with pytest.raises(Conflict, match="is closed"), world.ctx.db.write() as session:
         session.get(Case, picked.case_id).officer_id = world.investigator2.user_id
+
+
+def test_reading_the_queue_and_a_cases_actions_leaves_the_database_verifying(world):
+    from checklist_app.store.verify import verify_database
+
+    _audit_id, case_id = _signed_picked_audit(world, owner=world.investigator)
+    audit_moderation.moderation_queue(world.ctx, _user(world.ctx, "aud.ivy", Role.AUDITOR))
+    remedial.case_remedial_actions(world.ctx, world.investigator, case_id)
+    report = verify_database(world.ctx.db)
+    assert report.ok, [str(p) for p in report.problems]
