@@ -17,7 +17,7 @@ GRADES = dict.fromkeys(("audit.referral.flagged", "audit.risk.assessed", "audit.
 def _signed_picked_audit(world, *, owner=None) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """Three team-one cases, all sampled; the audit picked for moderation graded and signed by world.auditor."""
     for n in range(3):
-        open_case(world, subject_ref=f"SC-{n}")
+        open_case(world, subject_ref=f"SC-10{n}")
     detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
     picked = [c for c in detail.sampled if c.moderation_due]
     assert len(picked) == 1 and picked[0].audit_id is not None
@@ -46,7 +46,7 @@ def test_the_queue_holds_picked_signed_audits_of_other_auditors_until_moderated(
 
 def test_unsigned_and_unpicked_audits_are_not_in_the_queue(world):
     for n in range(3):
-        open_case(world, subject_ref=f"SC-{n}")
+        open_case(world, subject_ref=f"SC-10{n}")
     detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
     unpicked = next(c.audit_id for c in detail.sampled if not c.moderation_due)
     assert unpicked is not None
@@ -94,7 +94,7 @@ def test_a_cases_remedial_actions_are_refused_outside_the_district_and_to_admins
 
 def test_remedial_actions_of_an_unsigned_audit_are_not_shown_on_the_case(world):
     for n in range(3):
-        open_case(world, subject_ref=f"SC-{n}")
+        open_case(world, subject_ref=f"SC-10{n}")
     detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
     case = detail.sampled[0]
     assert case.audit_id is not None
@@ -111,7 +111,7 @@ def test_a_case_closed_after_the_draw_is_still_audited_moderated_and_its_actions
     from checklist_app.store.models import Case
 
     for n in range(3):
-        open_case(world, subject_ref=f"SC-{n}")
+        open_case(world, subject_ref=f"SC-10{n}")
     detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
     (picked,) = [c for c in detail.sampled if c.moderation_due]
     assert picked.audit_id is not None

@@ -28,7 +28,7 @@ ITEM = "audit.risk.assessed"
 def _picked_audit(world) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """Three cases of the investigator's team, all sampled; the audit the round picked for moderation."""
     for n in range(3):
-        open_case(world, subject_ref=f"SC-{n}")
+        open_case(world, subject_ref=f"SC-10{n}")
     detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
     (picked,) = [c for c in detail.sampled if c.moderation_due]
     assert picked.audit_id is not None
@@ -254,7 +254,7 @@ def test_an_investigator_of_another_district_gets_no_remedial_box_and_a_case_wit
     world, qtbot, make_session, idle
 ):  # type: ignore[no-untyped-def]
     _audit_id, case_id = _signed_with_action(world)
-    other = open_case(world, subject_ref="SC-9")
+    other = open_case(world, subject_ref="SC-109")
     workspace = CaseWorkspace(make_session(world.investigator), other.id)
     qtbot.addWidget(workspace)
     workspace.show()
