@@ -292,7 +292,7 @@ def _audits(w: Wording, data: CaseworkData) -> list[Flowable]:
         )
         labels = dict(a.item_grades)
         findings = [
-            (i.item_id, "yes" if i.critical else "", labels.get(i.grade, i.grade), i.comment)
+            (i.shown, "yes" if i.critical else "", labels.get(i.grade, i.grade), i.comment)
             for i in a.items
             if i.grade or i.comment
         ]

@@ -85,6 +85,11 @@ class AuditItemView:
     steps: tuple[str, ...]
     grade: str
     comment: str
+    label: str = ""  # what a reader sees: "Phase 2, Safeguarding: item 3 (steps 2.1, 2.4)", never the id
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.item_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from checklist_app.core import audit_grading as grading
 from checklist_app.core.audit_independence import Involvement, conflict
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.permissions import Action, Actor, CaseScope, allowed, require
-from checklist_app.core.procedure.model import AuditTemplate, Role
+from checklist_app.core.procedure.model import AuditTemplate, Procedure, Role
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import signatures
 from checklist_app.services.audit_dto import AddendumView, AuditForm, AuditItemView, ModerationView
@@ -445,6 +445,23 @@ def _effective_grade(session: Session, audit: CaseAudit) -> str:
     return revised or audit.overall_grade
 
 
+def item_labels(procedure: Procedure) -> dict[str, str]:
+    """Each audit item in words: its phase (number and title), its place in the phase and the steps it looks
+    at. Readers never see the template's ids."""
+    phases = {p.id: p for p in procedure.phases}
+    numbers = {s.id: s.number for p in procedure.phases for s in p.steps}
+    labels: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for item in procedure.audit_template.items:
+        counts[item.phase_id] = counts.get(item.phase_id, 0) + 1
+        phase = phases.get(item.phase_id)
+        where = f"Phase {phase.number}, {phase.title}" if phase is not None else "Whole case"
+        steps = [numbers[s] for s in item.steps if s in numbers]
+        looks_at = f" (step{'s' if len(steps) > 1 else ''} {', '.join(steps)})" if steps else ""
+        labels[item.id] = f"{where}: item {counts[item.phase_id]}{looks_at}"
+    return labels
+
+
 def _form(session: Session, ctx: ServiceContext, audit: CaseAudit, now: datetime) -> AuditForm:
     session.flush()
     round_ = session.get(AuditRound, audit.round_id)
@@ -467,6 +484,7 @@ def _form(session: Session, ctx: ServiceContext, audit: CaseAudit, now: datetime
     add_sigs = signatures.signatures_on(session, object_type_of(AuditAddendum), [a.id for a in addenda])
     mod_sigs = signatures.signatures_on(session, object_type_of(AuditModeration), [m.id for m in moderations])
     result = grading.assess(template, audit.grades)
+    labels = item_labels(procedure)
     items = tuple(
         AuditItemView(
             i.id,
@@ -477,6 +495,7 @@ def _form(session: Session, ctx: ServiceContext, audit: CaseAudit, now: datetime
             i.steps,
             str(audit.grades.get(i.id, "")),
             str(audit.comments.get(i.id, "")),
+            labels[i.id],
         )
         for i in template.items
     )

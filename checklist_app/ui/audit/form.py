@@ -183,7 +183,7 @@ class AuditFormDialog(QDialog):
         self.items.setRowCount(len(form.items))
         self._combos, self._comments = [], []
         for row, item in enumerate(form.items):
-            self.items.setItem(row, 0, QTableWidgetItem(item.item_id + (" (critical)" if item.critical else "")))
+            self.items.setItem(row, 0, QTableWidgetItem(item.shown + (" (critical)" if item.critical else "")))
             self.items.setItem(row, 1, QTableWidgetItem(f"{item.compliance}\n{item.quality}"))
             combo = QComboBox()
             combo.addItem("(not graded)", "")

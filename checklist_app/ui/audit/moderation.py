@@ -4,6 +4,8 @@ why, a note), signed with the shared signing dialog through `case_audits.moderat
 
 from __future__ import annotations
 
+import html
+
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
@@ -40,12 +42,14 @@ SAME = "(same)"
 def moderation_lines(form: AuditForm) -> list[str]:
     """Each moderation in words, for the audit form: who, agreed or not, their grade, the items they differ on."""
     grades, items = dict(form.overall_grades), dict(form.item_grades)
+    shown = {i.item_id: i.shown for i in form.items}
     lines = []
     for m in form.moderations:
         verdict = "agrees" if m.agrees else "<b>disagrees</b>"
         line = f"{m.moderator} {verdict}: grade {grades.get(m.overall_grade, m.overall_grade)}"
         line += "".join(
-            f"<br>&nbsp;&nbsp;{item_id}: {items.get(d['auditor'], d['auditor'] or 'not graded')} → "
+            f"<br>&nbsp;&nbsp;{html.escape(shown.get(item_id, item_id))}: "
+            f"{items.get(d['auditor'], d['auditor'] or 'not graded')} → "
             f"{items.get(d['moderator'], d['moderator'])} ({d['comment']})"
             for item_id, d in m.differences.items()
         )
@@ -219,7 +223,7 @@ class ModerationDialog(QDialog):
         self.items.setRowCount(len(form.items))
         self._grades, self._why = [], []
         for row, item in enumerate(form.items):
-            self.items.setItem(row, 0, QTableWidgetItem(item.item_id + (" (critical)" if item.critical else "")))
+            self.items.setItem(row, 0, QTableWidgetItem(item.shown + (" (critical)" if item.critical else "")))
             self.items.setItem(row, 1, QTableWidgetItem(f"{item.compliance}\n{item.quality}"))
             given = item_labels.get(item.grade, "not graded")
             self.items.setItem(row, 2, QTableWidgetItem(given + (f": {item.comment}" if item.comment else "")))
@@ -279,7 +283,9 @@ class ModerationDialog(QDialog):
         grade = str(self.grade.currentData() or "")
         note = self.note.toPlainText().strip()
         if missing:
-            self.problem.setText(f"Why ({', '.join(missing)}): say why you grade the item otherwise.")
+            shown = {i.item_id: i.shown for i in form.items}
+            named = "; ".join(shown.get(k, k) for k in missing)
+            self.problem.setText(f"Why ({named}): say why you grade the item otherwise.")
             return
         if self.disagree.isChecked() and grade == form.effective_grade and not item_grades:
             self.problem.setText(
