@@ -19,7 +19,7 @@ from checklist_app.core.subjects import normalise_subject_ref, subject_ref_probl
 from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES
 from checklist_app.services import case_state as cs
 from checklist_app.services import risk as risk_service
-from checklist_app.services import views
+from checklist_app.services import signatures, views
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail, CaseRow, VersionMove
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -33,9 +33,11 @@ from checklist_app.store.models import (
     District,
     IntelligenceItem,
     ProcedureVersion,
+    RiskAssessment,
     StepRecord,
     Team,
     User,
+    object_type_of,
 )
 
 
@@ -251,7 +253,8 @@ def _detail(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, actor:
     team = session.get(Team, case.team_id) if case.team_id else None
     version = session.get(ProcedureVersion, case.procedure_version_id)
     facts, derived = views.facts_for_view(loaded)
-    risk = tuple(views.risk_view(procedure, a, names) for a in loaded.risk)
+    signed = signatures.signatures_on(session, object_type_of(RiskAssessment), [a.id for a in loaded.risk])
+    risk = tuple(views.risk_view(procedure, a, names, signed.get(a.id, [])) for a in loaded.risk)
     review_due, review_waiting = risk_service.next_review_due(schedule, loaded.risk[0] if loaded.risk else None)
     return CaseDetail(
         id=case.id,

@@ -236,6 +236,22 @@ class RiskAssessmentView:
     countersigned_at: datetime | None
     next_review_at: datetime
     notes: str
+    # The countersignature(s) as electronic signatures, oldest first: each one's printed line and its state.
+    countersignatures: tuple[SignatureLine, ...] = ()
+
+    @property
+    def countersignature(self) -> SignatureLine | None:
+        return self.countersignatures[-1] if self.countersignatures else None
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureLine:
+    text: str  # printed name, role, meaning and time, then [valid] or [superseded]
+    state: str  # "valid" or "superseded"
+
+    @property
+    def valid(self) -> bool:
+        return self.state == "valid"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,14 +18,15 @@ from checklist_app.core.permissions import Action, Actor, may_work_step, require
 from checklist_app.core.procedure.model import Role
 from checklist_app.core.risk import RiskAnswerError, band_by_category, normalise_answers, score
 from checklist_app.core.schedule import StepSchedule, StepStatus
+from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
-from checklist_app.services import views
+from checklist_app.services import signatures, views
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import RiskAssessmentView
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from checklist_app.services.validation import check_moment
 from checklist_app.store.audit import Operation, record
-from checklist_app.store.models import RiskAssessment
+from checklist_app.store.models import RiskAssessment, object_type_of
 
 
 @dataclass
@@ -199,11 +200,15 @@ def link_assessment_to_step(
 
 
 def countersign_override(
-    ctx: ServiceContext, actor: Actor, assessment_id: int, comment: str = ""
+    ctx: ServiceContext, actor: Actor, assessment_id: int, password: str, comment: str = ""
 ) -> RiskAssessmentView:
-    """A supervisor (not the assessor) confirms an override, after which the final category counts."""
-    now = ctx.now()
-    with ctx.db.write() as session:
+    """A supervisor (not the assessor) confirms an override, after which the final category counts.
+
+    The countersignature is an electronic signature ("countersigned"): the supervisor's password again (a wrong
+    one changes nothing but counts towards lockout), bound to the assessment as made, so a later change to its
+    scores, categories, reason or assessor shows the countersignature as superseded."""
+
+    def change(session: Session, now: datetime) -> RiskAssessmentView:
         assessment = session.get(RiskAssessment, assessment_id)
         if assessment is None:
             raise NotFound(f"Risk assessment {assessment_id} does not exist.")
@@ -229,6 +234,12 @@ def countersign_override(
             case_id=assessment.case_id,
             details={"comment": comment.strip()} if comment.strip() else None,
         )
+        signatures.add_signature(
+            session, actor, now, assessment, Meaning.COUNTERSIGNED, case_id=assessment.case_id, comment=comment
+        )
         cs.refresh_summary(session, ctx, loaded, now)
         names = views.user_names(session, [assessment.assessor_id, actor.user_id])
-        return views.risk_view(loaded.procedure, assessment, names)
+        signed = signatures.signatures_on(session, object_type_of(assessment), [assessment.id])
+        return views.risk_view(loaded.procedure, assessment, names, signed.get(assessment.id, []))
+
+    return signatures.signed_change(ctx, actor, password, "countersign risk override", change)

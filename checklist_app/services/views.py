@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from checklist_app.core.permissions import Actor, may_work_step
 from checklist_app.core.procedure.model import Procedure, Step
 from checklist_app.core.readable import readable
 from checklist_app.core.schedule import StepSchedule, phase_progress
+from checklist_app.core.signatures import Meaning
 from checklist_app.services.case_state import LoadedCase, derived_facts, effective_category
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import (
@@ -23,6 +25,7 @@ from checklist_app.services.dto import (
     MissingEpisodeView,
     PhaseView,
     RiskAssessmentView,
+    SignatureLine,
     StepView,
 )
 from checklist_app.store.models import (
@@ -33,6 +36,9 @@ from checklist_app.store.models import (
     StepRecord,
     User,
 )
+
+if TYPE_CHECKING:  # signatures imports case_state, as this module does; only the type is needed here
+    from checklist_app.services.signatures import SignatureView
 
 # Missing-episode timescales (sop-brief section 2, phase 8): safe and well check within 24 hours of return
 # is local policy; the return home interview offer within 72 hours is DfE statutory guidance (2014).
@@ -183,7 +189,12 @@ def intelligence_view(
     )
 
 
-def risk_view(procedure: Procedure, a: RiskAssessment, names: dict[int, str]) -> RiskAssessmentView:
+def risk_view(
+    procedure: Procedure,
+    a: RiskAssessment,
+    names: dict[int, str],
+    signed: Sequence[SignatureView] = (),
+) -> RiskAssessmentView:
     from checklist_app.core.risk import band_by_category, score
 
     tool = procedure.risk_tool
@@ -217,6 +228,9 @@ def risk_view(procedure: Procedure, a: RiskAssessment, names: dict[int, str]) ->
         countersigned_at=a.countersigned_at,
         next_review_at=a.next_review_at,
         notes=a.notes,
+        countersignatures=tuple(
+            SignatureLine(s.line(), s.state.value) for s in signed if s.meaning == Meaning.COUNTERSIGNED.value
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import PASSWORD
 from support import open_case
 
 from checklist_app.services import cases, intelligence, records, risk
@@ -153,8 +154,8 @@ def test_override_needs_reason_and_counts_only_after_countersignature(world):
     )
     assert view.override_pending and view.effective_category == 1
     with pytest.raises(PermissionDenied):
-        risk.countersign_override(world.ctx, world.investigator2, view.id)
-    signed = risk.countersign_override(world.ctx, world.supervisor, view.id)
+        risk.countersign_override(world.ctx, world.investigator2, view.id, PASSWORD)
+    signed = risk.countersign_override(world.ctx, world.supervisor, view.id, PASSWORD)
     assert not signed.override_pending and signed.effective_category == 3
     assert cases.list_cases(world.ctx, world.investigator)[0].risk_category == 3
 
@@ -168,8 +169,8 @@ def test_supervisor_cannot_countersign_own_override(world):
         risk.RiskForm(answers={}, override_category=2, override_reason="Judgement"),
     )
     with pytest.raises(Conflict, match="another supervisor"):
-        risk.countersign_override(world.ctx, world.supervisor, view.id)
-    risk.countersign_override(world.ctx, world.supervisor2, view.id)
+        risk.countersign_override(world.ctx, world.supervisor, view.id, PASSWORD)
+    risk.countersign_override(world.ctx, world.supervisor2, view.id, PASSWORD)
 
 
 def test_unknown_indicator_is_refused(world):

@@ -63,7 +63,7 @@ def test_no_service_changes_a_closed_case(world) -> None:
     with world.ctx.db.read() as session:
         seq_before = session.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1))
     attempts = {
-        "countersign": lambda: risk.countersign_override(world.ctx, world.supervisor2, override.id),
+        "countersign": lambda: risk.countersign_override(world.ctx, world.supervisor2, override.id, PASSWORD),
         "route": lambda: intelligence.route(world.ctx, world.supervisor, unrouted.id, world.intel.user_id),
         "assess": lambda: intelligence.assess(
             world.ctx, world.intel, routed.id, outcome="develop", rationale="Corroborates", sanitised=True
@@ -83,7 +83,7 @@ def test_no_service_changes_a_closed_case(world) -> None:
             latest = session.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1))
         assert latest == seq_before, f"{name} wrote to a closed case"
     closure.reopen_case(world.ctx, world.supervisor, case.id, "New information")
-    assert risk.countersign_override(world.ctx, world.supervisor2, override.id).effective_category == 3
+    assert risk.countersign_override(world.ctx, world.supervisor2, override.id, PASSWORD).effective_category == 3
 
 
 def test_a_disabled_or_locked_account_is_stopped_at_its_next_write_and_read(world) -> None:
