@@ -65,7 +65,7 @@ def test_roles_that_may_not_countersign_are_refused_and_sign_nothing(world):
         risk.countersign_override(world.ctx, world.investigator2, view.id, PASSWORD)
     with pytest.raises(PermissionDenied):
         risk.countersign_override(world.ctx, world.intel, view.id, PASSWORD)
-    own_case, own = overridden(world, world.supervisor)
+    _own_case, own = overridden(world, world.supervisor)
     with pytest.raises(Conflict, match="another supervisor"):
         risk.countersign_override(world.ctx, world.supervisor, own.id, PASSWORD)
     risk.countersign_override(world.ctx, world.supervisor2, own.id, PASSWORD)

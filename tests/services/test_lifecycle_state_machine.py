@@ -407,7 +407,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             and model.assessor_id != actor.user_id
         )
         view = self.attempt(
-            actor, expect, "countersign", lambda: risk.countersign_override(self.ctx, actor, assessment, PASSWORD, "Agreed")
+            actor,
+            expect,
+            "countersign",
+            lambda: risk.countersign_override(self.ctx, actor, assessment, PASSWORD, "Agreed"),
         )
         if view is not None:
             model.countersigned_by = actor.user_id
@@ -422,7 +425,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             if a.user_id == model.assessor_id
         )
         self.attempt(
-            actor, False, "countersign own", lambda: risk.countersign_override(self.ctx, actor, assessment, PASSWORD, "Mine")
+            actor,
+            False,
+            "countersign own",
+            lambda: risk.countersign_override(self.ctx, actor, assessment, PASSWORD, "Mine"),
         )
 
     @rule(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from conftest import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QWidget
 from support import open_case
@@ -302,15 +303,29 @@ def test_risk_assessment_scored_live_overridden_and_countersigned(qtbot, world, 
     signing = build(qtbot, idle, RiskTab, supervisor2, case.id)
     assert signing.ui.countersignButton.isEnabled()
     dialog = signing.open_countersign_dialog()
-    assert dialog is not None and "Older peer group" in dialog.ui.summary.text()
-    qtbot.keyClicks(dialog.ui.comment, "Agree: category 4.")
-    save_dialog(qtbot, idle, signing, dialog)
+    assert dialog is not None and "Older peer group" in dialog.summary.toPlainText()
+    name = world.supervisor2.display_name
+    assert dialog.meaning_label.text() == "<b>Countersigned</b>"
+    assert f"{name} (supervisor)" in dialog.signer_label.text()
+    # A wrong password keeps the signing dialog open with the attempts left, and countersigns nothing.
+    qtbot.keyClicks(dialog.password_edit, "wrong-password")
+    qtbot.mouseClick(dialog.sign_button, Left)
+    qtbot.waitUntil(lambda: "more failed attempt" in dialog.message.text(), timeout=15000)
+    assert dialog.isVisible() and detail_for(supervisor2, case.id).risk_assessments[0].override_pending
+    qtbot.keyClicks(dialog.password_edit, PASSWORD)
+    with qtbot.waitSignal(signing.changed, timeout=15000):
+        qtbot.mouseClick(dialog.sign_button, Left)
+    idle()
+    assert not dialog.isVisible()
     signed = detail_for(supervisor2, case.id).risk_assessments[0]
     assert not signed.override_pending and signed.effective_category == 4
     assert signed.countersigned_by == world.supervisor2.display_name
+    assert signed.countersignature is not None and signed.countersignature.valid
     detail = reload(idle, signing, supervisor2, case.id)
     assert signing.tab_title(detail) == "Risk: Cat 4"
     assert not signing.ui.countersignButton.isEnabled()
+    shown = signing.ui.historyDetail.toPlainText()
+    assert f"Countersigned: {name} (supervisor)" in shown and "[valid]" in shown
 
 
 def test_a_supervisor_cannot_countersign_their_own_override(qtbot, world, make_session, idle):

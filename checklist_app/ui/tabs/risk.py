@@ -3,11 +3,11 @@ assessments with overrides and countersignatures, and the next review date."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
@@ -26,17 +26,19 @@ from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Procedure, RiskIndicator, RiskSection, RiskTool, ScoringMethod
 from checklist_app.core.risk import Recency, RiskAnswerError, RiskScore, score
+from checklist_app.core.signatures import Meaning
 from checklist_app.core.wording import compact_day
 from checklist_app.services import risk
 from checklist_app.services.dto import CaseDetail, RiskAssessmentView
 from checklist_app.services.errors import InvalidInput
+from checklist_app.ui.errors import show_error
 from checklist_app.ui.session import AppSession
+from checklist_app.ui.supervision.sign_dialog import SignDialog
 from checklist_app.ui.tabs.common import (
     CaseTab,
     Column,
     DateTimeInput,
     RowsModel,
-    ServiceDialog,
     add_shortcut,
     call,
     chip_html,
@@ -272,6 +274,7 @@ class RiskTab(CaseTab):
         self._final_follows = True
         self._setting_final = False
         self._saving = False
+        self.sign_dialog: SignDialog | None = None
         ui = self.ui
         ui.riskHeader.setObjectName("riskHeader")
         ui.riskSummary.setObjectName("riskSummary")
@@ -552,7 +555,8 @@ class RiskTab(CaseTab):
             return "–"
         if a.override_pending:
             return "Pending"
-        return f"Signed: {a.countersigned_by}"
+        sig = a.countersignature
+        return f"Signed: {a.countersigned_by}" + ("" if sig is None or sig.valid else " (superseded)")
 
     def _review_tone(self, a: RiskAssessmentView) -> str:
         latest = self.history_model.rows[0] if self.history_model.rows else None
@@ -593,6 +597,12 @@ class RiskTab(CaseTab):
                 if a.override_pending
                 else esc(f"countersigned by {a.countersigned_by} {wording.when(a.countersigned_at)}")
             )
+            sig = a.countersignature
+            if sig is not None:
+                signed += (
+                    f"<br>{chip_html('valid' if sig.valid else 'superseded', 'ok' if sig.valid else 'overdue')}"
+                    f"&nbsp; {esc(sig.text)}"
+                )
             head += (
                 f"<p><b>Override</b> from Category {a.calculated_category} to {a.final_category}, {signed}. "
                 f"Reason: {esc(a.override_reason)}</p>"
@@ -769,6 +779,7 @@ class RiskTab(CaseTab):
 
     def _recorded(self, view: RiskAssessmentView) -> None:
         self._saving = False
+        self.sign_dialog: SignDialog | None = None
         self._select_next = view.id
         self.clear_form()
         self._untouched = True  # the next load shows the assessment just recorded
@@ -784,6 +795,7 @@ class RiskTab(CaseTab):
 
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
+        self.sign_dialog: SignDialog | None = None
         self._apply_permissions()
         ui, form = self.ui, self.form
         fields: dict[str, QWidget] = {
@@ -800,32 +812,34 @@ class RiskTab(CaseTab):
                 missing[0].setFocus()
                 self.ui.formScroll.ensureWidgetVisible(missing[0])
 
-    def open_countersign_dialog(self) -> ServiceDialog | None:
+    def open_countersign_dialog(self) -> SignDialog | None:
+        """The countersignature is an electronic signature: the supervisor enters their password again in the
+        shared signing dialog; a wrong one keeps it open with the attempts left."""
         a = self.selected_assessment()
         if a is None or not self.ui.countersignButton.isEnabled():
             return None
-        return self._open(CountersignDialog(self.session, a, self))
+        ctx, actor, assessment_id = self.session.ctx, self.session.actor, a.id
+        dialog = SignDialog(self, self.session, Meaning.COUNTERSIGNED.value, countersign_summary(a))
+        dialog.setWindowTitle("Countersign risk override")
+        dialog.sign_with(
+            lambda password: risk.countersign_override(ctx, actor, assessment_id, password),
+            self._saved,
+            lambda exc: show_error(self, exc) if shiboken6.isValid(self) else None,
+        )
+        self.sign_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _record_saved(self, result: Any) -> object | None:
         return result.id  # the countersigned assessment
 
 
-class CountersignDialog(ServiceDialog):
-    def __init__(self, session: AppSession, assessment: RiskAssessmentView, parent: QWidget | None = None) -> None:
-        super().__init__(session, "Countersign risk override", "countersign_dialog.ui", "&Countersign", parent)
-        self.assessment = a = assessment
-        direction = "up" if a.final_category > a.calculated_category else "down"
-        self.ui.summary.setText(
-            f"<p><b>{esc(a.assessor)}</b> assessed the risk on {esc(wording.when(a.assessed_at))}: score {a.score}, "
-            f"calculated Category {a.calculated_category}, final Category {a.final_category} "
-            f"(override {direction}).</p><p><b>Reason given:</b> {esc(a.override_reason)}</p>"
-            f"<p>Countersigning makes Category {a.final_category} the one that counts for this case, with your "
-            "name and the time recorded.</p>"
-        )
-        self.ui.comment.setMinimumHeight(self.ui.comment.fontMetrics().lineSpacing() * 3)
-        self.fit(86)
-
-    def work(self) -> Callable[[], Any]:
-        ctx, actor, assessment_id = self.session.ctx, self.session.actor, self.assessment.id
-        comment = self.ui.comment.toPlainText()
-        return lambda: risk.countersign_override(ctx, actor, assessment_id, comment)
+def countersign_summary(a: RiskAssessmentView) -> str:
+    """What the countersignature binds to, in words for the signer."""
+    direction = "up" if a.final_category > a.calculated_category else "down"
+    return (
+        f"Risk assessment RA-{a.id} by {a.assessor}, {wording.when(a.assessed_at)} ({a.tool}).\n"
+        f"Score {a.score}: calculated Category {a.calculated_category}, final Category {a.final_category} "
+        f"(override {direction}).\n\nReason given:\n{a.override_reason}\n\n"
+        f"Countersigning makes Category {a.final_category} the one that counts for this case."
+    )
