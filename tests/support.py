@@ -43,3 +43,19 @@ def answer_next_question(choice: str, seen: list[str] | None = None) -> None:
 
 # An identifier a user must never read: snake_case ids, `settings.…`, `event:…` / `step:…` anchors.
 INTERNAL_NAME = r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\bsettings\.|\b(?:event|step)[:.][a-z]"
+
+
+def settle_for_closure(world, case_id: int, reason: str = "Test closure") -> None:  # type: ignore[no-untyped-def]
+    """Mark every open required step not applicable (as whoever may), then have the team's supervisor agree,
+    signing, to each mandatory one: without the agreement a mandatory step counts as open for closure."""
+    from conftest import PASSWORD
+
+    from checklist_app.services import steps
+
+    for step in cases.case_detail(world.ctx, world.supervisor, case_id).steps:
+        if step.required and step.status not in ("done", "not_applicable"):
+            actor = world.intel if step.role == "intelligence_officer" else world.supervisor
+            steps.mark_not_applicable(world.ctx, actor, case_id, step.step_id, reason)
+    for step in cases.case_detail(world.ctx, world.supervisor, case_id).steps:
+        if step.awaiting_agreement:
+            steps.agree_not_applicable(world.ctx, world.supervisor, case_id, step.step_id, PASSWORD)

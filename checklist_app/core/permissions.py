@@ -22,6 +22,7 @@ class Action(StrEnum):
     CASE_MIGRATE_VERSION = "case.migrate_version"
     STEP_RECORD = "step.record"
     STEP_REOPEN = "step.reopen"
+    STEP_AGREE_NOT_APPLICABLE = "step.agree_not_applicable"
     EVENT_RECORD = "event.record"
     DECISION_ADD = "decision.add"
     INTEL_SUBMIT = "intel.submit"
@@ -84,6 +85,7 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.CASE_MIGRATE_VERSION: {_S: Scope.TEAM},
     Action.STEP_RECORD: {_I: Scope.TEAM, _S: Scope.TEAM, _N: Scope.DISTRICT},
     Action.STEP_REOPEN: {_S: Scope.TEAM},
+    Action.STEP_AGREE_NOT_APPLICABLE: {_S: Scope.TEAM},
     Action.EVENT_RECORD: {_I: Scope.TEAM, _S: Scope.TEAM, _N: Scope.DISTRICT},
     Action.DECISION_ADD: {_I: Scope.TEAM, _S: Scope.TEAM, _N: Scope.DISTRICT},
     Action.INTEL_SUBMIT: {_I: Scope.TEAM, _S: Scope.TEAM, _N: Scope.DISTRICT},
@@ -158,6 +160,7 @@ _DESCRIPTIONS = {
     Action.CASE_MIGRATE_VERSION: "move this case to another procedure version",
     Action.STEP_RECORD: "record this step",
     Action.STEP_REOPEN: "reopen a completed step",
+    Action.STEP_AGREE_NOT_APPLICABLE: "agree or refuse that a mandatory step does not apply",
     Action.EVENT_RECORD: "record an event on this case",
     Action.DECISION_ADD: "add a decision to this case",
     Action.INTEL_SUBMIT: "submit intelligence",

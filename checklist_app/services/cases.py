@@ -24,6 +24,7 @@ from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail, CaseRow, VersionMove
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from checklist_app.services.procedures import find_version
+from checklist_app.services.step_agreement import awaiting_agreement
 from checklist_app.store.audit import Operation, append, record
 from checklist_app.store.models import (
     Case,
@@ -283,7 +284,7 @@ def _detail(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, actor:
         procedure_version_id=case.procedure_version_id,
         procedure_label=f"{version.procedure_id} v{version.version}" if version else "",
         phases=views.phase_views(procedure, schedule),
-        steps=views.step_views(loaded, schedule, names, actor),
+        steps=views.step_views(loaded, schedule, names, actor, awaiting_agreement(session, loaded)),
         events=views.event_views(loaded, names),
         decisions=tuple(views.decision_view(d, names) for d in decisions),
         intelligence=tuple(views.intelligence_view(ctx, procedure, i, names, now) for i in intel),

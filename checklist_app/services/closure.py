@@ -1,7 +1,8 @@
 """Closing a case (a supervisor's signed decision with a rationale), reopening it, and reassigning it.
 
 Closure is refused, with the list of what is still open, unless every required step is done or marked not
-applicable with a reason and every directed action is closed. The closure is signed ("approved for
+applicable with a reason (a mandatory one with a supervisor's signed agreement) and every directed action is
+closed. The closure is signed ("approved for
 closure"); reopening the case later changes what was signed, so that signature shows as superseded.
 """
 
@@ -20,6 +21,7 @@ from checklist_app.services import case_state as cs
 from checklist_app.services import signatures
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput
+from checklist_app.services.step_agreement import awaiting_agreement
 from checklist_app.store.audit import Operation, record
 from checklist_app.store.models import DirectedAction, Team, User
 
@@ -53,11 +55,15 @@ class ClosureRefused(Conflict):
 def open_items(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, now: datetime) -> list[OpenItem]:
     """Everything that stands in the way of closing the case, steps in procedure order, then actions."""
     schedule = cs.schedule_of(ctx, loaded, now)
+    awaiting = awaiting_agreement(session, loaded)
     items = []
     for step in loaded.procedure.steps:
         entry = schedule.get(step.id)
         if entry is not None and entry.required and entry.status.value not in ("done", "not_applicable"):
             items.append(OpenItem("step", step.number, step.title, step_id=step.id))
+        elif step.id in awaiting:
+            title = f"{step.title} (not applicable: awaiting supervisor agreement)"
+            items.append(OpenItem("step", step.number, title, step_id=step.id))
     actions = session.scalars(
         select(DirectedAction)
         .where(DirectedAction.case_id == loaded.case.id, DirectedAction.status == "open")

@@ -138,6 +138,8 @@ class StepView:
     sign_off: bool
     recurring: bool
     can_work: bool  # the viewer's role may complete it
+    # A mandatory step marked not applicable counts as open until a supervisor agrees, signing.
+    awaiting_agreement: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,13 @@ from checklist_app.core.evidence import clean_evidence
 from checklist_app.core.permissions import Action, Actor, may_work_step, require
 from checklist_app.core.procedure.model import Step
 from checklist_app.core.schedule import StepStatus
+from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
-from checklist_app.services import views
+from checklist_app.services import signatures, views
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import StepView
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
+from checklist_app.services.step_agreement import awaiting_agreement
 from checklist_app.store.audit import Operation, record
 from checklist_app.store.models import CaseEvent, StepRecord
 
@@ -114,7 +116,8 @@ def _finish(
     schedule = cs.schedule_of(ctx, loaded, now)
     rec = loaded.records.get(step.id)
     names = views.user_names(session, [rec.completed_by if rec else None])
-    return views.step_view(loaded.procedure, step, schedule[step.id], rec, names, actor)
+    awaiting = step.id in awaiting_agreement(session, loaded)
+    return views.step_view(loaded.procedure, step, schedule[step.id], rec, names, actor, awaiting)
 
 
 def save_progress(
@@ -245,7 +248,8 @@ def _completion_problems(
 
 
 def mark_not_applicable(ctx: ServiceContext, actor: Actor, case_id: int, step_id: str, reason: str) -> StepView:
-    """Record that a step does not apply to this case, and why (auditors check the reason)."""
+    """Record that a step does not apply to this case, and why (auditors check the reason). A mandatory step
+    then awaits a supervisor's agreement (agree_not_applicable) and counts as open until it has it."""
     now = ctx.now()
     text = _reason(reason, "Reason the step does not apply")
     with ctx.db.write() as session:
@@ -292,3 +296,52 @@ def reopen_step(ctx: ServiceContext, actor: Actor, case_id: int, step_id: str, r
             session, ctx, actor, loaded, step, rec, now, "step.reopen", status=StepStatus.IN_PROGRESS.value, reason=text
         )
         return _finish(session, ctx, actor, loaded, step, now)
+
+
+def agree_not_applicable(
+    ctx: ServiceContext, actor: Actor, case_id: int, step_id: str, password: str, comment: str = ""
+) -> StepView:
+    """A supervisor of the team agrees that a mandatory step marked not applicable does not apply, signing
+    ("agreed not applicable") with their password; a wrong one changes nothing and counts towards lockout."""
+
+    def change(session: Session, now: datetime) -> StepView:
+        loaded, step, rec = _awaiting(session, ctx, actor, case_id, step_id)
+        signatures.add_signature(
+            session, actor, now, rec, Meaning.AGREED_NOT_APPLICABLE, case_id=case_id, comment=comment
+        )
+        return _finish(session, ctx, actor, loaded, step, now)
+
+    return signatures.signed_change(ctx, actor, password, "agree step not applicable", change)
+
+
+def refuse_not_applicable(ctx: ServiceContext, actor: Actor, case_id: int, step_id: str, reason: str) -> StepView:
+    """A supervisor of the team refuses a mandatory step's not-applicable mark, with a reason: the step goes
+    back to in progress for the officer, the reason shown on it."""
+    now = ctx.now()
+    text = _reason(reason, "Reason for refusing")
+    with ctx.db.write() as session:
+        loaded, step, rec = _awaiting(session, ctx, actor, case_id, step_id)
+        _transition(step, rec, StepStatus.IN_PROGRESS, reopen=True)
+        _write(
+            session,
+            ctx,
+            actor,
+            loaded,
+            step,
+            rec,
+            now,
+            "step.not_applicable_refused",
+            status=StepStatus.IN_PROGRESS.value,
+            reason=f"Not applicable refused: {text}"[:MAX_REASON],
+        )
+        return _finish(session, ctx, actor, loaded, step, now)
+
+
+def _awaiting(
+    session: Session, ctx: ServiceContext, actor: Actor, case_id: int, step_id: str
+) -> tuple[cs.LoadedCase, Step, StepRecord]:
+    loaded, step, rec = _begin(session, ctx, actor, case_id, step_id, Action.STEP_AGREE_NOT_APPLICABLE)
+    require(actor, Action.STEP_AGREE_NOT_APPLICABLE, cs.scope_of(loaded.case))
+    if rec is None or step_id not in awaiting_agreement(session, loaded):
+        raise Conflict(f"Step {step.number} is not a mandatory step marked not applicable awaiting agreement.")
+    return loaded, step, rec

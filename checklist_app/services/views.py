@@ -68,6 +68,7 @@ def step_view(
     record: StepRecord | None,
     names: dict[int, str],
     actor: Actor,
+    awaiting_agreement: bool = False,
 ) -> StepView:
     numbers = {s.id: s.number for s in procedure.steps}
     deadline = step.deadline
@@ -102,15 +103,20 @@ def step_view(
         sign_off=step.sign_off,
         recurring=bool(deadline and deadline.recurs_every),
         can_work=may_work_step(actor, step.role),
+        awaiting_agreement=awaiting_agreement,
     )
 
 
 def step_views(
-    loaded: LoadedCase, schedule: dict[str, StepSchedule], names: dict[int, str], actor: Actor
+    loaded: LoadedCase,
+    schedule: dict[str, StepSchedule],
+    names: dict[int, str],
+    actor: Actor,
+    awaiting: frozenset[str] = frozenset(),
 ) -> tuple[StepView, ...]:
     procedure = loaded.procedure
     return tuple(
-        step_view(procedure, step, schedule[step.id], loaded.records.get(step.id), names, actor)
+        step_view(procedure, step, schedule[step.id], loaded.records.get(step.id), names, actor, step.id in awaiting)
         for step in procedure.steps
     )
 

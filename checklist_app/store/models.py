@@ -215,8 +215,9 @@ class StepRecord(Base, Audited):
         "updated_by",
         "retired",
     )
-    # Agreement that a mandatory step does not apply signs the step, its state and the reason given.
-    SIGNED_FIELDS = ("case_id", "step_id", "status", "reason", "evidence", "retired")
+    # Agreement that a mandatory step does not apply signs the step, its state and the reason given, and when
+    # it was last changed, so marking it not applicable again with the same reason needs a fresh agreement.
+    SIGNED_FIELDS = ("case_id", "step_id", "status", "reason", "evidence", "retired", "updated_at")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -38,6 +38,7 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.CASE_MIGRATE_VERSION: {S},
     Action.STEP_RECORD: {I, S, N},
     Action.STEP_REOPEN: {S},
+    Action.STEP_AGREE_NOT_APPLICABLE: {S},
     Action.EVENT_RECORD: {I, S, N},
     Action.DECISION_ADD: {I, S, N},
     Action.INTEL_SUBMIT: {I, S, N},

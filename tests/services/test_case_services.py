@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import PASSWORD
 from sqlalchemy import select
-from support import open_case
+from support import open_case, settle_for_closure
 
 from checklist_app.services import cases, closure, steps
 from checklist_app.services.cases import CaseFilter
@@ -165,17 +165,7 @@ def test_close_requires_settled_steps_and_a_supervisor(world):
 
 def test_closed_case_refuses_changes_until_reopened(world):
     detail = open_case(world)
-    for step in cases.case_detail(world.ctx, world.supervisor, detail.id).steps:
-        if step.required:
-            steps.mark_not_applicable(
-                world.ctx,
-                world.supervisor2 if step.role == "intelligence_officer" else world.supervisor,
-                detail.id,
-                step.step_id,
-                "Test closure",
-            ) if step.role != "intelligence_officer" else steps.mark_not_applicable(
-                world.ctx, world.intel, detail.id, step.step_id, "Test closure"
-            )
+    settle_for_closure(world, detail.id)
     closure.close_case(world.ctx, world.supervisor, detail.id, "No further action: insufficient evidence", PASSWORD)
     with pytest.raises(Conflict, match="closed"):
         steps.save_progress(world.ctx, world.investigator, detail.id, "investigation.seize-devices", {})

@@ -142,6 +142,8 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert self.prototype is not None
             self.world = replace(self.prototype, ctx=self.ctx, clock=self.clock)
         self.status: dict[tuple[int, str], StepStatus] = {}
+        # Mandatory steps marked not applicable that a supervisor has agreed to (signed); others count as open.
+        self.agreed: set[tuple[int, str]] = set()
         self.case: dict[int, CaseModel] = {}
         self.risk: dict[int, Assessment] = {}
         self.intel: dict[int, Item] = {}
@@ -234,6 +236,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         if view is not None:
             assert lifecycle.is_allowed(current, target, recurring=step_id in RECURRING)
             self.status[key] = target
+            self.agreed.discard(key)
             if kind == "complete" and "devices_seized" in step.emits:
                 self.case[case_id].devices_seized = True
 
@@ -328,21 +331,37 @@ class LifecycleMachine(RuleBasedStateMachine):
         )
         if view is not None:
             self.status[(case, step)] = StepStatus.IN_PROGRESS
+            self.agreed.discard((case, step))
 
     @rule(case=cases)
     def settle_required_steps(self, case: int) -> None:
         """Mark each unsettled required step not applicable, as whoever may: makes closing reachable."""
         team_one = self.case[case].scope.team_id == self.world.investigator.team_id
         for step_id in self.required(case):
-            if self.status.get((case, step_id)) in SETTLED:
-                continue
-            role = PROCEDURE.step(step_id).role.value
-            if role == "intelligence_officer":
-                actor = self.world.intel
-            else:
-                actor = self.world.supervisor if team_one else self.world.other_team_investigator
-            if may_work_step(actor, PROCEDURE.step(step_id).role):  # team 2 has no supervisor for theirs
-                self.change_step(case, step_id, "not_applicable", actor)
+            if self.status.get((case, step_id)) not in SETTLED:
+                role = PROCEDURE.step(step_id).role.value
+                if role == "intelligence_officer":
+                    actor = self.world.intel
+                else:
+                    actor = self.world.supervisor if team_one else self.world.other_team_investigator
+                if may_work_step(actor, PROCEDURE.step(step_id).role):  # team 2 has no supervisor for theirs
+                    self.change_step(case, step_id, "not_applicable", actor)
+            if team_one and self.case[case].open and self.awaits_agreement(case, step_id):
+                supervisor = self.world.supervisor
+                self.attempt(
+                    supervisor,
+                    True,
+                    f"agree {step_id} not applicable",
+                    lambda s=step_id, who=supervisor: steps.agree_not_applicable(self.ctx, who, case, s, PASSWORD),
+                )
+                self.agreed.add((case, step_id))
+
+    def awaits_agreement(self, case: int, step_id: str) -> bool:
+        return (
+            self.status.get((case, step_id)) is StepStatus.NOT_APPLICABLE
+            and PROCEDURE.step(step_id).requirement is Requirement.MANDATORY
+            and (case, step_id) not in self.agreed
+        )
 
     @rule(
         case=cases,
@@ -494,7 +513,9 @@ class LifecycleMachine(RuleBasedStateMachine):
     @rule(case=cases, who=st.sampled_from(["supervisor", "supervisor2", "investigator"]))
     def close_case(self, case: int, who: str) -> None:
         actor = self.actor(who)
-        settled = all(self.status.get((case, s)) in SETTLED for s in self.required(case))
+        settled = all(
+            self.status.get((case, s)) in SETTLED and not self.awaits_agreement(case, s) for s in self.required(case)
+        )
         expect = self.case[case].open and self.may(actor, Action.CASE_CLOSE, case) and settled
         signed = self.attempt(
             actor, expect, "close", lambda: closure.close_case(self.ctx, actor, case, "No further action", PASSWORD)

@@ -9,11 +9,11 @@ import subprocess
 import pytest
 from conftest import PASSWORD, server_url
 from sqlalchemy import select
-from support import open_case
+from support import open_case, settle_for_closure
 
 from checklist_app.cli.main import main
 from checklist_app.core.signatures import Meaning, SignatureState
-from checklist_app.services import accounts, cases, closure, signatures, steps
+from checklist_app.services import accounts, cases, closure, signatures
 from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput
 from checklist_app.store.db import sqlite_path
 from checklist_app.store.models import AuditEntry, Signature, User
@@ -21,10 +21,13 @@ from checklist_app.store.verify import verify_database
 
 
 def settle_every_step(world, case_id: int) -> None:
-    for step in cases.case_detail(world.ctx, world.supervisor, case_id).steps:
-        if step.required and step.status not in ("done", "not_applicable"):
-            actor = world.intel if step.role == "intelligence_officer" else world.supervisor
-            steps.mark_not_applicable(world.ctx, actor, case_id, step.step_id, "Test closure")
+    settle_for_closure(world, case_id)
+
+
+def closure_signatures(world, case_id: int) -> list[signatures.SignatureView]:
+    """The case's closure signatures (settling the steps also signed agreements that they do not apply)."""
+    listed = signatures.case_signatures(world.ctx, world.investigator, case_id)
+    return [s for s in listed if s.meaning == Meaning.APPROVED_FOR_CLOSURE.value]
 
 
 @pytest.fixture
@@ -47,7 +50,9 @@ def test_signature_records_name_role_time_meaning_and_content_hash(world, closed
     assert signed.state is SignatureState.VALID
     assert "Approved for closure: Ds Cedar (supervisor)" in signed.line() and "[valid]" in signed.line()
     listed = signatures.case_signatures(world.ctx, world.investigator, case.id)
-    assert [s.id for s in listed] == [signed.id] and listed[0].valid
+    closing = [s for s in listed if s.meaning == Meaning.APPROVED_FOR_CLOSURE.value]
+    assert [s.id for s in closing] == [signed.id] and closing[0].valid
+    assert {s.meaning for s in listed} == {Meaning.APPROVED_FOR_CLOSURE.value, Meaning.AGREED_NOT_APPLICABLE.value}
     with world.ctx.db.read() as session:
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.case_id == case.id)).all()
     assert "signature.sign" in actions and "case.close" in actions
@@ -77,7 +82,7 @@ def test_wrong_password_signs_nothing_and_counts_towards_lockout(world):
     with pytest.raises(AuthenticationFailed, match="locked"):
         accounts.log_on(world.ctx, "ds.cedar", PASSWORD)
     with world.ctx.db.read() as session:
-        assert session.scalar(select(Signature.id)) is None
+        assert session.scalar(select(Signature.id).where(Signature.meaning == "approved for closure")) is None
     assert verify_database(world.ctx.db).ok
 
 
@@ -90,7 +95,7 @@ def test_a_blank_password_is_refused_before_anything(world):
 def test_change_through_the_services_supersedes_and_verify_names_it(world, closed):
     case, signed = closed
     closure.reopen_case(world.ctx, world.supervisor, case.id, "New disclosure")
-    listed = signatures.case_signatures(world.ctx, world.investigator, case.id)
+    listed = closure_signatures(world, case.id)
     assert [s.state for s in listed] == [SignatureState.SUPERSEDED]
     assert "[superseded]" in listed[0].line()
     with world.ctx.db.read() as session:  # kept, never deleted
@@ -107,7 +112,7 @@ def test_closing_again_gives_a_new_valid_signature_beside_the_superseded_one(wor
     closure.reopen_case(world.ctx, world.supervisor, case.id, "New disclosure")
     world.clock.advance(hours=2)
     closure.close_case(world.ctx, world.supervisor2, case.id, "Disclosure checked: no further action", PASSWORD)
-    states = [(s.signer_name, s.state) for s in signatures.case_signatures(world.ctx, world.investigator, case.id)]
+    states = [(s.signer_name, s.state) for s in closure_signatures(world, case.id)]
     assert states == [("Ds Cedar", SignatureState.SUPERSEDED), ("Ds Hazel", SignatureState.VALID)]
 
 
@@ -121,7 +126,7 @@ def test_change_with_the_sqlite3_tool_supersedes_and_verify_fails_naming_it(worl
         ["sqlite3", str(path), f"UPDATE cases SET closure_reason = 'Closed: all done' WHERE id = {case.id};"],
         check=True,
     )
-    listed = signatures.case_signatures(world.ctx, world.investigator, case.id)
+    listed = closure_signatures(world, case.id)
     assert listed[0].state is SignatureState.SUPERSEDED
     report = verify_database(world.ctx.db)
     named = [str(p) for p in report.problems if p.table == "signatures"]

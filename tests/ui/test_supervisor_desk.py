@@ -10,11 +10,11 @@ import pytest
 from conftest import PASSWORD
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
-from support import open_case
+from support import open_case, settle_for_closure
 from test_log_off_and_on import _log_on
 
 from checklist_app.core.signatures import Meaning
-from checklist_app.services import cases, records, reviews, risk, signatures, steps, team_duties
+from checklist_app.services import cases, records, reviews, risk, signatures, team_duties
 from checklist_app.store.models import User
 from checklist_app.ui.app import AppController
 from checklist_app.ui.dialogs import ReasonDialog
@@ -48,10 +48,7 @@ def signed_review(world, case_id: int):  # type: ignore[no-untyped-def]
 
 
 def settle_every_step(world, case_id: int) -> None:  # type: ignore[no-untyped-def]
-    for step in cases.case_detail(world.ctx, world.supervisor, case_id).steps:
-        if step.required and step.status not in ("done", "not_applicable"):
-            actor = world.intel if step.role == "intelligence_officer" else world.supervisor
-            steps.mark_not_applicable(world.ctx, actor, case_id, step.step_id, "Test closure")
+    settle_for_closure(world, case_id)
 
 
 def team_world(world):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 from conftest import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
-from support import open_case
+from support import open_case, settle_for_closure
 
 from checklist_app.services import cases, closure, steps
 from checklist_app.ui.dialogs import ReasonDialog
@@ -521,10 +521,7 @@ def test_a_done_step_whose_condition_no_longer_holds_says_so(qtbot, world, open_
 
 def test_a_closed_case_is_shown_read_only(qtbot, world, open_ws, idle):
     case = open_case(world)
-    for step in _detail(world, case.id).steps:
-        if step.required and step.status not in ("done", "not_applicable"):
-            actor = world.intel if step.role == "intelligence_officer" else world.supervisor
-            steps.mark_not_applicable(world.ctx, actor, case.id, step.step_id, "Test case")
+    settle_for_closure(world, case.id, "Test case")
     closure.close_case(world.ctx, world.supervisor, case.id, "No further action", PASSWORD)
     ws = open_ws(world.supervisor, case.id)
     titles: list[str] = []

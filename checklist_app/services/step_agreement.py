@@ -1,0 +1,37 @@
+"""Which mandatory steps marked not applicable still await a supervisor's agreement.
+
+An investigator may say a mandatory step does not apply, but it counts as open (for closure, and shown as
+awaiting agreement) until a supervisor of the team agrees by signing ("agreed not applicable"). The agreement
+is worked out from the signatures, never stored as a flag: the signature binds the step record's status,
+reason and last update, so marking the step not applicable again, or any later change to it, leaves the old
+agreement superseded and the step awaiting agreement once more.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from checklist_app.core.procedure.model import Requirement
+from checklist_app.core.schedule import StepStatus
+from checklist_app.core.signatures import Meaning
+from checklist_app.services import case_state as cs
+from checklist_app.services import signatures
+from checklist_app.store.models import StepRecord, object_type_of
+
+
+def awaiting_agreement(session: Session, loaded: cs.LoadedCase) -> frozenset[str]:
+    """The ids of the case's mandatory steps marked not applicable without a valid supervisor's agreement."""
+    mandatory = {s.id for s in loaded.procedure.steps if s.requirement is Requirement.MANDATORY}
+    marked = [
+        rec
+        for step_id, rec in loaded.records.items()
+        if step_id in mandatory and rec.status == StepStatus.NOT_APPLICABLE.value and not rec.retired
+    ]
+    if not marked:
+        return frozenset()
+    signed = signatures.signatures_on(session, object_type_of(StepRecord), [rec.id for rec in marked])
+    return frozenset(
+        rec.step_id
+        for rec in marked
+        if signatures.latest_valid(signed.get(rec.id, []), Meaning.AGREED_NOT_APPLICABLE) is None
+    )
