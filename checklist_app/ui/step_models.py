@@ -51,6 +51,8 @@ _STATUS_ICONS = {
 
 
 def status_text(step: StepView) -> str:
+    if step.awaiting_agreement:
+        return "N/A: awaiting agreement"
     if step.status == "not_applicable":
         return "Not applicable"
     if not step.applicable and step.status != "done":
@@ -121,6 +123,8 @@ def step_tooltip(step: StepView, words: str) -> str:
     lines = [f"{step.number} {step.title}"]
     if step.status == "not_applicable":
         lines.append(f"Not applicable: {step.reason}" if step.reason else "Not applicable")
+        if step.awaiting_agreement:
+            lines.append("Awaiting supervisor agreement: counts as open until a supervisor agrees")
     elif not step.applicable and step.status != "done":
         lines.append(f"Does not apply: {words or condition_words(step.condition, None)}")
     elif step.status == "blocked" and step.reason:
@@ -402,6 +406,8 @@ class StepTableModel(QAbstractTableModel):
         return None
 
     def _colour(self, step: StepView, column: int) -> QBrush | None:
+        if column == COL_STATUS and step.awaiting_agreement:
+            return QBrush(SOON)
         if greyed(step):
             return QBrush(MUTED)
         if column in (COL_NUMBER, COL_TITLE, COL_DUE, COL_STATE):

@@ -33,6 +33,7 @@ from checklist_app import paths
 from checklist_app.core import wording
 from checklist_app.core.condition_words import condition_words
 from checklist_app.core.procedure.model import Procedure
+from checklist_app.core.signatures import Meaning
 from checklist_app.services import steps as step_services
 from checklist_app.services.dto import CaseDetail, PhaseView, StepView
 from checklist_app.services.errors import InvalidInput
@@ -62,9 +63,12 @@ from checklist_app.ui.step_models import (
     status_text,
     waiting_text,
 )
+from checklist_app.ui.supervision.sign_dialog import SignDialog
 
 SPLITTER_KEY = "workspace/steps_splitter"
 _SUPERVISOR_ONLY = "Only a supervisor can reopen a step."
+_SUPERVISOR_ACTIONS = ("reopen", "agree", "refuse")
+REFUSED_PREFIX = "Not applicable refused:"
 _OWNER_PHRASES = {
     "supervisor": "a supervisor",
     "intelligence_officer": "an intelligence officer",
@@ -127,6 +131,7 @@ class StepsPanel(QWidget):
         self._completed_touched = False
         self._rebuild_next = False
         self._first = True
+        self.sign_dialog: SignDialog | None = None
 
         self.ui = load_into(self, "steps_panel.ui")
         ui = self.ui
@@ -220,12 +225,35 @@ class StepsPanel(QWidget):
         self.reopen_action = self._action(
             "&Reopen…", self.reopen, ["Ctrl+Shift+R"], "Reopen a done or not-applicable step (supervisors)", "reopen"
         )
+        self.agree_action = self._action(
+            "&Agree not applicable…",
+            self.agree_not_applicable,
+            [],
+            "Agree, signing, that this mandatory step does not apply (supervisors)",
+        )
+        self.refuse_action = self._action(
+            "Re&fuse not applicable…",
+            self.refuse_not_applicable,
+            [],
+            "Refuse, with a reason, that this mandatory step does not apply: it goes back to the officer",
+        )
+        # Not in the .ui file: shown only to supervisors, beside Reopen.
+        ui.agreeButton, ui.refuseButton = QPushButton(ui.actionBar), QPushButton(ui.actionBar)
+        for button, action, name in (
+            (ui.agreeButton, self.agree_action, "agreeButton"),
+            (ui.refuseButton, self.refuse_action, "refuseButton"),
+        ):
+            button.setObjectName(name)
+            button.setText(action.text())
+            ui.actionBar.layout().addWidget(button)
         self._buttons: dict[str, tuple[QPushButton, QAction, str]] = {
             "done": (ui.doneButton, self.done_action, "Space in the step list, or Ctrl+Enter"),
             "save": (ui.saveButton, self.save_action, "Ctrl+S"),
             "not_applicable": (ui.notApplicableButton, self.not_applicable_action, "Ctrl+Shift+N"),
             "blocked": (ui.blockedButton, self.blocked_action, "Ctrl+B"),
             "reopen": (ui.reopenButton, self.reopen_action, "Ctrl+Shift+R"),
+            "agree": (ui.agreeButton, self.agree_action, ""),
+            "refuse": (ui.refuseButton, self.refuse_action, ""),
         }
         for button, action, _keys in self._buttons.values():
             button.setIcon(action.icon())
@@ -328,7 +356,7 @@ class StepsPanel(QWidget):
         evidence.triggered.connect(self.focus_form)
         menu.addSeparator()
         for name, (button, action, keys) in self._buttons.items():
-            if name == "reopen" and self.session.actor.role.value != "supervisor":
+            if name in _SUPERVISOR_ACTIONS and self.session.actor.role.value != "supervisor":
                 continue
             item = menu.addAction(action.icon(), button.text())
             item.setShortcut(QKeySequence("Space" if name == "done" else keys))
@@ -483,6 +511,7 @@ class StepsPanel(QWidget):
         chain: list[QWidget] = [self.phase_list, self.table, ui.detailScroll, *self.form.focus_chain()]
         chain += [self.completed_at.edit, self.completed_at.now_button]
         chain += [ui.doneButton, ui.saveButton, ui.notApplicableButton, ui.blockedButton, ui.reopenButton]
+        chain += [ui.agreeButton, ui.refuseButton]
         return chain
 
     def focusNextPrevChild(self, next: bool) -> bool:
@@ -520,7 +549,8 @@ class StepsPanel(QWidget):
 
         ui.stepTitle.setText(f"{step.number}  {step.title}")
         ui.statusChip.setText(status_text(step))
-        _set_tone(ui.statusChip, _STATUS_TONES.get(step.status, "muted" if greyed(step) else ""))
+        tone = "soon" if step.awaiting_agreement else _STATUS_TONES.get(step.status, "muted" if greyed(step) else "")
+        _set_tone(ui.statusChip, tone)
         state = state_text(step, now)
         show_state = not greyed(step) and step.due_state not in ("no_deadline",) and state != "–"
         ui.stateChip.setVisible(show_state)
@@ -584,7 +614,13 @@ class StepsPanel(QWidget):
         text, tone = "", ""
         waiting = waiting_text(step)
         review_id = step.evidence.get("supervisory_review_id") if step.status == "done" else None
-        if step.status == "not_applicable":
+        if step.awaiting_agreement:
+            text = (
+                f"Marked not applicable: {step.reason} Awaiting supervisor agreement: this mandatory step counts as "
+                "open, and the case cannot be closed, until a supervisor of the team agrees (signing) or refuses."
+            )
+            tone = "soon"
+        elif step.status == "not_applicable":
             text, tone = f"Marked not applicable: {step.reason}" if step.reason else "Marked not applicable.", "muted"
         elif isinstance(review_id, int):
             who = f" by {step.completed_by}" if step.completed_by else ""
@@ -608,6 +644,8 @@ class StepsPanel(QWidget):
         elif step.unmet_dependencies and not settled(step):
             text = f"{waiting}. It must be done, or marked not applicable, before this step can be completed."
             tone = "soon"
+        elif step.status == "in_progress" and step.reason.startswith(REFUSED_PREFIX):
+            text, tone = f"A supervisor refused to agree that this step does not apply. {step.reason}", "info"
         elif step.status == "in_progress" and step.reason:
             text, tone = f"Reopened by a supervisor: {step.reason}", "info"
         elif step.due_state == "overdue" and step.due_at is not None and self.detail is not None:
@@ -685,6 +723,14 @@ class StepsPanel(QWidget):
     def _refusal(self, what: str, step: StepView) -> str | None:
         """Why the viewer cannot do `what` to `step` now, or None when they can."""
         base = self._base_refusal()
+        if what in ("agree", "refuse"):
+            if self.session.actor.role.value != "supervisor":
+                return "Only a supervisor of the team can agree or refuse that a mandatory step does not apply."
+            if base:
+                return base
+            if not step.awaiting_agreement:
+                return "Only a mandatory step marked not applicable and awaiting agreement can be agreed or refused."
+            return None
         if what == "reopen":
             if self.session.actor.role.value != "supervisor":
                 return _SUPERVISOR_ONLY
@@ -709,6 +755,8 @@ class StepsPanel(QWidget):
         step = self.current_step() if self.detail is not None else None
         is_supervisor = self.session.actor.role.value == "supervisor"
         self.ui.reopenButton.setVisible(is_supervisor)
+        self.ui.agreeButton.setVisible(is_supervisor)
+        self.ui.refuseButton.setVisible(is_supervisor)
         done_text = "Record &again" if step is not None and step.status == "done" and step.recurring else "&Done"
         self.ui.doneButton.setText(done_text)
         self.done_action.setText(done_text)
@@ -719,7 +767,8 @@ class StepsPanel(QWidget):
             button.setEnabled(why is None)
             label = button.text().replace("&", "").rstrip("…")
             tip = action.toolTip()
-            button.setToolTip(f"{label} ({keys}): {tip}" if why is None else f"{label} is not available: {why}")
+            shown = f"{label} ({keys})" if keys else label
+            button.setToolTip(f"{shown}: {tip}" if why is None else f"{label} is not available: {why}")
             button.setAccessibleDescription(button.toolTip())
 
     # --- drafts --------------------------------------------------------------------------------------
@@ -832,6 +881,40 @@ class StepsPanel(QWidget):
             "Its evidence is kept for the officer to revise; earlier values stay in the audit trail.",
             step_services.reopen_step,
             "Step {number} reopened.",
+        )
+
+    def agree_not_applicable(self) -> SignDialog | None:
+        """Agreement is an electronic signature: the supervisor re-enters their password in the shared dialog."""
+        step = self._refuse_if_needed("agree", self.current_step())
+        if step is None or self.detail is None:
+            return None
+        summary = (
+            f"Case {self.detail.reference}, step {step.number} “{step.title}” (mandatory), marked not applicable.\n\n"
+            f"Reason given:\n{step.reason}\n\nAgreeing means the step no longer counts as open for closure."
+        )
+        dialog = SignDialog(self, self.session, Meaning.AGREED_NOT_APPLICABLE.value, summary)
+        dialog.setWindowTitle("Agree that a step does not apply")
+        ctx, actor, case_id, step_id = self.session.ctx, self.session.actor, self.case_id, step.step_id
+        number = step.number
+        dialog.sign_with(
+            lambda password: step_services.agree_not_applicable(ctx, actor, case_id, step_id, password),
+            lambda _view: (
+                self._succeeded(step_id, f"Agreed that step {number} does not apply.") if _alive(self) else None
+            ),
+            lambda exc: self._failed(exc) if _alive(self) else None,
+        )
+        self.sign_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def refuse_not_applicable(self) -> None:
+        self._with_reason(
+            "refuse",
+            "Refuse not applicable",
+            "Why does step {number}, “{title}”, apply after all?\n"
+            "The step goes back to the officer as in progress, with your reason.",
+            step_services.refuse_not_applicable,
+            "Step {number}: not applicable refused; it is back with the officer.",
         )
 
     def _with_reason(self, what: str, title: str, prompt: str, service: Callable[..., Any], success: str) -> None:
