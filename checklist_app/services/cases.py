@@ -257,6 +257,7 @@ def _detail(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, actor:
     signed = signatures.signatures_on(session, object_type_of(RiskAssessment), [a.id for a in loaded.risk])
     risk = tuple(views.risk_view(procedure, a, names, signed.get(a.id, [])) for a in loaded.risk)
     review_due, review_waiting = risk_service.next_review_due(schedule, loaded.risk[0] if loaded.risk else None)
+    awaiting = awaiting_agreement(session, loaded)
     return CaseDetail(
         id=case.id,
         reference=case.reference,
@@ -283,8 +284,8 @@ def _detail(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, actor:
         closure_reason=case.closure_reason,
         procedure_version_id=case.procedure_version_id,
         procedure_label=f"{version.procedure_id} v{version.version}" if version else "",
-        phases=views.phase_views(procedure, schedule),
-        steps=views.step_views(loaded, schedule, names, actor, awaiting_agreement(session, loaded)),
+        phases=views.phase_views(procedure, schedule, awaiting),
+        steps=views.step_views(loaded, schedule, names, actor, awaiting),
         events=views.event_views(loaded, names),
         decisions=tuple(views.decision_view(d, names) for d in decisions),
         intelligence=tuple(views.intelligence_view(ctx, procedure, i, names, now) for i in intel),

@@ -121,10 +121,18 @@ def step_views(
     )
 
 
-def phase_views(procedure: Procedure, schedule: dict[str, StepSchedule]) -> tuple[PhaseView, ...]:
+def phase_views(
+    procedure: Procedure, schedule: dict[str, StepSchedule], awaiting: frozenset[str] = frozenset()
+) -> tuple[PhaseView, ...]:
+    """Each phase's progress; a mandatory step marked not applicable and awaiting agreement is not yet done."""
     descriptions = {p.id: readable(p.description, procedure) for p in procedure.phases}
+    waiting = {
+        p.id: sum(1 for s in procedure.steps if s.phase_id == p.id and s.id in awaiting) for p in procedure.phases
+    }
     return tuple(
-        PhaseView(p.phase_id, p.number, p.title, descriptions[p.phase_id], p.required, p.done, p.overdue)
+        PhaseView(
+            p.phase_id, p.number, p.title, descriptions[p.phase_id], p.required, p.done - waiting[p.phase_id], p.overdue
+        )
         for p in phase_progress(procedure, schedule)
     )
 

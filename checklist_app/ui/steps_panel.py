@@ -616,8 +616,9 @@ class StepsPanel(QWidget):
         review_id = step.evidence.get("supervisory_review_id") if step.status == "done" else None
         if step.awaiting_agreement:
             text = (
-                f"Marked not applicable: {step.reason} Awaiting supervisor agreement: this mandatory step counts as "
-                "open, and the case cannot be closed, until a supervisor of the team agrees (signing) or refuses."
+                f"Marked not applicable: {step.reason.rstrip('.')}. Awaiting supervisor agreement: this mandatory "
+                "step counts as open, and the case cannot be closed, until a supervisor of the team agrees (signing) "
+                "or refuses."
             )
             tone = "soon"
         elif step.status == "not_applicable":

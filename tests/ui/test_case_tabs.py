@@ -11,10 +11,12 @@ import pytest
 from conftest import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QWidget
+from sqlalchemy import update
 from support import open_case
 
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
+from checklist_app.store.models import RiskAssessment
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs import DecisionsTab, EventsTab, IntelligenceTab, MissingTab, RiskTab
 from checklist_app.ui.tabs.common import ServiceDialog, to_qdatetime
@@ -326,6 +328,14 @@ def test_risk_assessment_scored_live_overridden_and_countersigned(qtbot, world, 
     assert not signing.ui.countersignButton.isEnabled()
     shown = signing.ui.historyDetail.toPlainText()
     assert f"Countersigned: {name} (supervisor)" in shown and "[valid]" in shown
+    # Changed behind the app's back: the tab shows the countersignature as superseded, never as still valid.
+    with world.ctx.db.write() as session:
+        session.execute(update(RiskAssessment).where(RiskAssessment.id == signed.id).values(score=99))
+    reload(idle, signing, supervisor2, case.id)
+    signing.ui.history.selectRow(0)
+    shown = signing.ui.historyDetail.toPlainText()
+    assert "[superseded]" in shown and "[valid]" not in shown
+    assert signing.history_model.rows[0].countersignature.state == "superseded"
 
 
 def test_a_supervisor_cannot_countersign_their_own_override(qtbot, world, make_session, idle):

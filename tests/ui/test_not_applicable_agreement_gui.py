@@ -37,6 +37,7 @@ def test_investigator_marks_a_mandatory_step_and_sees_it_await_agreement(qtbot, 
     row = panel.step_model.row_of(MANDATORY)
     assert "Awaiting supervisor agreement" in panel.step_model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
     assert not panel.ui.agreeButton.isVisible() and not panel.ui.refuseButton.isVisible()  # supervisors only
+    assert ws.detail.phases[0].done == 0  # not counted as done until a supervisor agrees
 
 
 def test_supervisor_agrees_signing_after_a_wrong_password(qtbot, world, open_ws, idle):
@@ -62,6 +63,7 @@ def test_supervisor_agrees_signing_after_a_wrong_password(qtbot, world, open_ws,
     idle()
     assert not dialog.isVisible()
     assert panel.ui.statusChip.text() == "Not applicable"
+    assert ws.detail.phases[0].done == 1
     assert not agree.isEnabled()
     [sig] = signatures.case_signatures(world.ctx, world.investigator, case.id)
     assert sig.meaning == "agreed not applicable" and sig.signer_name == world.supervisor.display_name and sig.valid

@@ -597,16 +597,14 @@ class RiskTab(CaseTab):
                 if a.override_pending
                 else esc(f"countersigned by {a.countersigned_by} {wording.when(a.countersigned_at)}")
             )
-            sig = a.countersignature
-            if sig is not None:
-                signed += (
-                    f"<br>{chip_html('valid' if sig.valid else 'superseded', 'ok' if sig.valid else 'overdue')}"
-                    f"&nbsp; {esc(sig.text)}"
-                )
             head += (
                 f"<p><b>Override</b> from Category {a.calculated_category} to {a.final_category}, {signed}. "
                 f"Reason: {esc(a.override_reason)}</p>"
             )
+            sig = a.countersignature
+            if sig is not None:  # the electronic signature, with whether it still holds for the content
+                state = chip_html("valid" if sig.valid else "superseded", "ok" if sig.valid else "overdue")
+                head += f"<p><b>Signature:</b> {esc(sig.text)}&nbsp; {state}</p>"
         if a.notes:
             head += f"<p><b>Notes:</b> {esc(a.notes)}</p>"
         present = [(i, v) for i, v in a.answers.items() if v not in ("no", "absent")]
