@@ -24,3 +24,4 @@ if [ -n "${CHECKLIST_APP_TEST_DB:-}" ]; then
     "${PYTEST[@]}" tests/store tests/services tests/cli "$@"
 fi
 .venv/bin/python -m ruff check .
+.venv/bin/python -m mypy

@@ -115,7 +115,8 @@ def team_members(ctx: ServiceContext) -> dict[int, int]:
     with ctx.db.read() as session:
         counts: dict[int, int] = {}
         for team_id in session.scalars(select(User.team_id).where(User.active.is_(True), User.team_id.is_not(None))):
-            counts[team_id] = counts.get(team_id, 0) + 1
+            if team_id is not None:  # always, given the filter
+                counts[team_id] = counts.get(team_id, 0) + 1
         return counts
 
 

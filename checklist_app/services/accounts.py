@@ -162,8 +162,8 @@ def _dummy_hash() -> str:
     return _DUMMY[key]
 
 
-def _check_user(  # type: ignore[no-untyped-def]
-    session: Session, user: User, password: str, password_ok: bool, now
+def _check_user(
+    session: Session, user: User, password: str, password_ok: bool, now: datetime
 ) -> AuthenticationFailed | None:
     actor = Who(user.id, user.username)
     if not user.active:
@@ -199,7 +199,7 @@ def _check_user(  # type: ignore[no-untyped-def]
     return None
 
 
-def _recent_failures(session: Session, user: User, now) -> list[datetime]:  # type: ignore[no-untyped-def]
+def _recent_failures(session: Session, user: User, now: datetime) -> list[datetime]:
     """Times of this account's failed log-ons in the last LOCK_WINDOW, newer than its last successful
     log-on, unlock or password reset (read from the audit log, which already records each of them)."""
     rows = session.execute(
@@ -220,7 +220,7 @@ def _recent_failures(session: Session, user: User, now) -> list[datetime]:  # ty
     return failures
 
 
-def _record_failure(session: Session, user: User, now) -> AuthenticationFailed:  # type: ignore[no-untyped-def]
+def _record_failure(session: Session, user: User, now: datetime) -> AuthenticationFailed:
     # A sliding window: five failures in any LOCK_WINDOW lock, however they are paced.
     earlier = _recent_failures(session, user, now)
     user.failed_logons = len(earlier) + 1
@@ -245,7 +245,9 @@ def verify_password(ctx: ServiceContext, actor: Actor, password: str, *, purpose
         return reauthenticate(session, actor, password, now, purpose=purpose) is None
 
 
-def reauthenticate(session: Session, actor: Actor, password: str, now, *, purpose: str) -> AuthenticationFailed | None:  # type: ignore[no-untyped-def]
+def reauthenticate(
+    session: Session, actor: Actor, password: str, now: datetime, *, purpose: str
+) -> AuthenticationFailed | None:
     """Check the password of the signed-in user inside the caller's transaction. A wrong password counts
     towards lockout like a failed log-on and is audited; the caller must commit that before refusing, so it
     gets the refusal back instead of an exception."""

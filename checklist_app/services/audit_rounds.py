@@ -270,7 +270,8 @@ def _writers(session: Session, case_ids: list[int]) -> dict[int, frozenset[int]]
             .distinct()
         )
         for case_id, user_id in rows:
-            found.setdefault(case_id, set()).add(user_id)
+            if case_id is not None and user_id is not None:  # always, given the filter
+                found.setdefault(case_id, set()).add(user_id)
     return {k: frozenset(v) for k, v in found.items()}
 
 

@@ -148,7 +148,8 @@ def load_many(session: Session, ctx: ServiceContext, cases: list[Case]) -> list[
     for case_id, priority in session.execute(
         select(IntelligenceItem.case_id, IntelligenceItem.priority).where(IntelligenceItem.case_id.in_(ids))
     ):
-        priorities[case_id].append(priority)
+        if case_id is not None:  # always, given the filter; says so to the type checker
+            priorities[case_id].append(priority)
     return [
         LoadedCase(
             c,

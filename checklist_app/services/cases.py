@@ -405,7 +405,7 @@ def id_ranges(ids: Iterable[int]) -> str:
     return ",".join(parts)
 
 
-def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select:  # type: ignore[type-arg]
+def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select:
     # Columns in CaseRow's field order (list_cases builds rows with CaseRow._make).
     query = (
         select(
@@ -585,7 +585,8 @@ def move_to_version(ctx: ServiceContext, actor: Actor, case_id: int, version: st
         new = ctx.procedure(session, target_row.id)
         diff = diff_procedures(old, new)
         new_ids = {s.id for s in new.steps}
-        kept, retired = [], []
+        kept: list[str] = []
+        retired: list[str] = []
         for step_id, rec in sorted(loaded.records.items()):
             should_retire = step_id not in new_ids
             if rec.retired != should_retire:

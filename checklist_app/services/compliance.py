@@ -8,11 +8,12 @@ and the period's days are UTC; "now" figures (overdue steps, workload) are as at
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, column, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, Integer, SQLColumnExpression, and_, case, column, func, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import LOCAL_TZ, WorkingCalendar
@@ -264,13 +265,13 @@ def _audits(
     ).all()
     for district_id, grade, count in rows:
         fig.audit_grades[(names[district_id], grade)] = int(count)
-    rows = session.execute(
+    remedial = session.execute(
         select(Case.district_id, func.count(), _count(RemedialAction.due_at < _utc(now)))
         .join(Case, Case.id == RemedialAction.case_id)
         .where(RemedialAction.status == "open", Case.district_id.in_(ids))
         .group_by(Case.district_id)
     ).all()
-    for district_id, open_count, overdue in rows:
+    for district_id, open_count, overdue in remedial:
         fig.remedial_open[names[district_id]] = (int(open_count), int(overdue))
 
 
@@ -299,7 +300,7 @@ def _steps(session: Session, fig: ComplianceFigures, names: dict[int, str], ids:
         counts = fig.steps.setdefault((names[district_id], m), StepCounts())
         counts.no_deadline, counts.on_time, counts.late = int(no_deadline), int(on_time), int(late)
     month = year_month(sr.updated_at).label("month")
-    rows = session.execute(
+    not_applicable = session.execute(
         select(Case.district_id, month, func.count())
         .join(Case, Case.id == sr.case_id)
         .where(
@@ -311,7 +312,7 @@ def _steps(session: Session, fig: ComplianceFigures, names: dict[int, str], ids:
         )
         .group_by(Case.district_id, month)
     ).all()
-    for district_id, m, count in rows:
+    for district_id, m, count in not_applicable:
         fig.steps.setdefault((names[district_id], m), StepCounts()).not_applicable = int(count)
 
 
@@ -404,12 +405,13 @@ def _worst_overdue(
             int(steps),
         )
         for reference, district_id, number, title, due, officer, steps in rows
+        if due is not None  # always, given the filter
     ]
 
 
 def _limit_checks(
-    start: ColumnElement[datetime],
-    done: ColumnElement[datetime],
+    start: SQLColumnExpression[datetime | None],
+    done: SQLColumnExpression[datetime | None],
     limit: Duration,
     now: datetime,
     due: ColumnElement[int] | None = None,
@@ -434,7 +436,7 @@ def _limit_checks(
 _EPOCH = date(1970, 1, 1)
 
 
-def _london_day(moment: ColumnElement[datetime], p: Period) -> ColumnElement[int]:
+def _london_day(moment: SQLColumnExpression[datetime], p: Period) -> ColumnElement[int]:
     """The London calendar day of a UTC moment, as days since 1970: UTC plus an hour in summer time.
     Summer time's edges come from the time zone database for the years around the period."""
     summer = []
@@ -472,7 +474,9 @@ def _due_days(limits: list[Duration], calendar: WorkingCalendar, p: Period) -> A
     return text(" UNION ALL ".join(rows)).columns(*columns).subquery("due_days")
 
 
-def _timed_rows(rows: list[Any], names: dict[int, str], target: dict[Any, Timed], extra: tuple[str, ...] = ()) -> None:
+def _timed_rows(
+    rows: Sequence[Any], names: dict[int, str], target: dict[Any, Timed], extra: tuple[str, ...] = ()
+) -> None:
     for district_id, m, within, late, overdue, total in rows:
         key = (names[district_id], m, *extra)
         target[key] = Timed(int(within), int(late), int(overdue), int(total) - int(within) - int(late) - int(overdue))
@@ -500,7 +504,9 @@ def _intelligence(
     days = _due_days([t[3] for t in calendar_limits], calendar, p) if calendar_limits else None
     columns: list[ColumnElement[int]] = []
     for stage in INTEL_STAGES:
-        within, late, overdue = [], [], []
+        within: list[ColumnElement[bool]] = []
+        late: list[ColumnElement[bool]] = []
+        overdue: list[ColumnElement[bool]] = []
         for priority, stage_, done, limit in targets:
             if stage_ != stage:
                 continue
@@ -526,8 +532,10 @@ def _intelligence(
     for row in rows:
         district_id, m, total = row[0], row[1], int(row[2])
         for i, stage in enumerate(INTEL_STAGES):
-            within, late, overdue = (int(v) for v in row[3 + 3 * i : 6 + 3 * i])
-            fig.intel[(names[district_id], m, stage)] = Timed(within, late, overdue, total - within - late - overdue)
+            on_time, done_late, past_due = (int(v) for v in row[3 + 3 * i : 6 + 3 * i])
+            fig.intel[(names[district_id], m, stage)] = Timed(
+                on_time, done_late, past_due, total - on_time - done_late - past_due
+            )
     fig.intel_unmeasured = tuple(unmeasured)
 
 
@@ -601,6 +609,8 @@ def _workload(
     lowest = min(weights) if weights else 1
     loads: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0, 0.0])
     for district_id, officer_id, category, complex_case, count in rows:
+        if officer_id is None:  # never, given the filter
+            continue
         # A case not yet risk assessed weighs as the lowest category until it is.
         weight = weights.get(category or lowest, weights.get(lowest, 1.0))
         if complex_case:

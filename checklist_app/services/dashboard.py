@@ -126,7 +126,7 @@ def team_dashboard(ctx: ServiceContext, actor: Actor, procedure_id: str = "cse-s
         return result
 
 
-def _workload(conn, actor: Actor, procedure: Procedure, open_cases, names: dict[int, str]) -> tuple[OfficerLoad, ...]:  # type: ignore[no-untyped-def]
+def _workload(conn, actor: Actor, procedure: Procedure, open_cases, names: dict[int, str]) -> tuple[OfficerLoad, ...]:
     settings = procedure.settings
     rows = conn.execute(
         select(open_cases.c.officer_id, CaseSummary.risk_category, CaseSummary.complex_case, func.count())
@@ -182,7 +182,7 @@ def _review_steps(procedure: Procedure) -> tuple[str, ...]:
     )
 
 
-def _reviews(conn, ctx: ServiceContext, procedure: Procedure, open_cases, refs, line, now: datetime):  # type: ignore[no-untyped-def]
+def _reviews(conn, ctx: ServiceContext, procedure: Procedure, open_cases, refs, line, now: datetime):
     settings = procedure.settings
     steps = _review_steps(procedure)
     last: dict[int, datetime] = {}
@@ -222,7 +222,7 @@ def _reviews(conn, ctx: ServiceContext, procedure: Procedure, open_cases, refs, 
     return sorted(found, key=lambda x: x.due_at)
 
 
-def _overdue_steps(conn, open_cases, line, now: datetime):  # type: ignore[no-untyped-def]
+def _overdue_steps(conn, open_cases, line, now: datetime):
     rows = conn.execute(
         select(CaseSummary.case_id, CaseSummary.open_due, CaseSummary.next_due_step, CaseSummary.next_due_at)
         .join(open_cases, open_cases.c.id == CaseSummary.case_id)
@@ -238,7 +238,7 @@ def _overdue_steps(conn, open_cases, line, now: datetime):  # type: ignore[no-un
     return sorted(found, key=lambda x: x.due_at)
 
 
-def _intelligence(conn, ctx: ServiceContext, procedure: Procedure, open_cases, line, now: datetime):  # type: ignore[no-untyped-def]
+def _intelligence(conn, ctx: ServiceContext, procedure: Procedure, open_cases, line, now: datetime):
     rows = conn.execute(
         select(
             IntelligenceItem.case_id,
@@ -263,7 +263,7 @@ def _intelligence(conn, ctx: ServiceContext, procedure: Procedure, open_cases, l
     return sorted(found, key=lambda x: x.due_at)
 
 
-def _risk(conn, open_cases, refs, line, now: datetime):  # type: ignore[no-untyped-def]
+def _risk(conn, open_cases, refs, line, now: datetime):
     latest = (
         select(RiskAssessment.case_id, func.max(RiskAssessment.next_review_at).label("review"))
         .join(open_cases, open_cases.c.id == RiskAssessment.case_id)
@@ -280,7 +280,7 @@ def _risk(conn, open_cases, refs, line, now: datetime):  # type: ignore[no-untyp
     return sorted(found, key=lambda x: (x.due_at is not None, x.due_at or now))
 
 
-def _missing(conn, open_cases, line, now: datetime):  # type: ignore[no-untyped-def]
+def _missing(conn, open_cases, line, now: datetime):
     rows = conn.execute(
         select(
             MissingEpisode.case_id, MissingEpisode.found_at, MissingEpisode.safe_well_at, MissingEpisode.rhi_offered_at
@@ -307,7 +307,7 @@ def _missing(conn, open_cases, line, now: datetime):  # type: ignore[no-untyped-
     return sorted(found, key=lambda x: x.due_at)
 
 
-def _actions(conn, open_cases, line, now: datetime):  # type: ignore[no-untyped-def]
+def _actions(conn, open_cases, line, now: datetime):
     rows = conn.execute(
         select(DirectedAction.case_id, DirectedAction.description, DirectedAction.due_at)
         .join(open_cases, open_cases.c.id == DirectedAction.case_id)

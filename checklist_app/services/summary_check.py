@@ -56,9 +56,8 @@ def summary_problems(ctx: ServiceContext, progress: Tick | None = None) -> list[
             chunk = checked[start : start + _CHUNK]
             expected = _recompute(session, ctx, chunk)
             for case_id in chunk:
-                problem = expected.get(case_id) if isinstance(expected.get(case_id), Problem) else None
-                if problem is None:
-                    problem = _compare(session, ctx, case_id, expected.get(case_id))
+                known = expected.get(case_id)
+                problem = known if isinstance(known, Problem) else _compare(session, ctx, case_id, known)
                 if problem is not None:
                     problems.append(problem)
             if progress is not None:
@@ -66,7 +65,11 @@ def summary_problems(ctx: ServiceContext, progress: Tick | None = None) -> list[
     return sorted(problems, key=lambda p: p.record_id or 0)
 
 
-def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> dict[int, object]:
+# A case's stored summary row and the values recomputed from its records.
+_Known = tuple[CaseSummary, dict[str, object]]
+
+
+def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> dict[int, Problem | _Known]:
     """Expected summary values per case, loading the chunk's records in a few queries; {} when the chunk
     cannot be read in one go (a wrong-type value somewhere), so each case is then read alone."""
     try:
@@ -79,7 +82,7 @@ def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> di
     except Exception:  # a wrong-type value somewhere: read each case alone, which names the row
         session.rollback()
         return {}
-    expected: dict[int, object] = {}
+    expected: dict[int, Problem | _Known] = {}
     for one in loaded:
         summary = summaries[one.case.id]
         try:
@@ -91,7 +94,7 @@ def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> di
     return expected
 
 
-def _compare(session: Session, ctx: ServiceContext, case_id: int, known: object) -> Problem | None:
+def _compare(session: Session, ctx: ServiceContext, case_id: int, known: _Known | None) -> Problem | None:
     if known is None:
         try:
             summary = session.get_one(CaseSummary, case_id)
@@ -101,7 +104,7 @@ def _compare(session: Session, ctx: ServiceContext, case_id: int, known: object)
             # checks report already; say why this row could not be checked and go on.
             session.rollback()
             return _unreadable(case_id, exc)
-    summary, expected = known  # type: ignore[misc]
+    summary, expected = known
     differing = [name for name in COMPARED if not _same(getattr(summary, name), expected[name])]
     if not differing:
         return None

@@ -62,7 +62,7 @@ def team_duties(ctx: ServiceContext, actor: Actor, procedure_id: str = "cse-sop"
                     TeamDutyRecord.period == period,
                 )
             )
-            name = session.get(User, row.recorded_by).display_name if row and row.recorded_by else ""
+            name = session.get_one(User, row.recorded_by).display_name if row and row.recorded_by else ""
             found.append(
                 TeamDutyStatus(
                     duty,

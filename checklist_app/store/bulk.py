@@ -25,6 +25,7 @@ from checklist_app.store.models import (
     CaseSummary,
     ChainState,
     object_type_of,
+    table_of,
 )
 from checklist_app.store.types import CanonicalJSON, UTCDateTime
 
@@ -85,7 +86,7 @@ class BulkWriter:
         self._sqlite = conn.dialect.name == "sqlite"
         self._next_id: dict[str, int] = {}
         for model in AUDITED_MODELS:
-            table = model.__table__  # type: ignore[attr-defined]
+            table = table_of(model)
             self._next_id[table.name] = (conn.scalar(select(func.max(table.c.id))) or 0) + 1
         head = conn.execute(select(ChainState.seq, ChainState.head_hash).where(ChainState.id == 1)).one()
         self._seq, self._head = int(head.seq), str(head.head_hash)
@@ -149,13 +150,13 @@ class BulkWriter:
                 written.append(table)
         advance_id_sequences(self.conn, written)
         if self._summaries:
-            self._insert(CaseSummary.__table__, self._summaries)  # type: ignore[arg-type]
+            self._insert(table_of(CaseSummary), self._summaries)
             self._summaries = []
         if self._audit:
-            self._insert(AuditEntry.__table__, self._audit)  # type: ignore[arg-type]
+            self._insert(table_of(AuditEntry), self._audit)
             self._audit = []
         self.conn.execute(
-            update(ChainState.__table__).where(ChainState.id == 1).values(seq=self._seq, head_hash=self._head)
+            update(table_of(ChainState)).where(ChainState.id == 1).values(seq=self._seq, head_hash=self._head)
         )
 
     def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -19,8 +19,10 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    inspect,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -47,6 +49,8 @@ class Base(DeclarativeBase):
 class Audited:
     """Mixin for rows whose state the audit chain vouches for."""
 
+    # Set by each model; declared here so code given any audited class may read it.
+    __tablename__: Any  # as DeclarativeBase declares it
     AUDIT_FIELDS: ClassVar[tuple[str, ...]] = ()
     # What an electronic signature on this row binds to (store/signed_content.py): these fields, plus the
     # named fields of child rows given as (table, foreign key column, fields). Empty: it cannot be signed.
@@ -600,9 +604,18 @@ AUDITED_MODELS: tuple[type[Audited], ...] = (
 )
 
 
-def object_type_of(model: type[Audited] | Audited) -> str:
+def object_type_of(model: type[Audited] | type[Base] | Audited) -> str:
     cls = model if isinstance(model, type) else type(model)
-    return str(cls.__tablename__)  # type: ignore[attr-defined]
+    return str(cls.__tablename__)
+
+
+def table_of(model: type[Audited] | type[Base]) -> Table:
+    """The model's table. SQLAlchemy types `__table__` as any FromClause (a class may map a join or a
+    select); every model here maps one Table, and this says so once instead of at each use."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a single table")
+    return table
 
 
 # --- Casework audit (revision 0004) -----------------------------------------------------------------

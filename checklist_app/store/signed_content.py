@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from checklist_app.core.canonical import canonical_json, sha256_hex
-from checklist_app.store.models import AUDITED_MODELS, Audited, Base, object_type_of
+from checklist_app.store.models import AUDITED_MODELS, Audited, Base, object_type_of, table_of
 
 # Bump when the shape of the content changes; old signatures keep the format they were made with.
 CONTENT_FORMAT = 1
@@ -31,7 +31,7 @@ def signed_content(conn: Connection, object_type: str, object_id: int) -> dict[s
     model = signable_models().get(object_type)
     if model is None:
         raise ValueError(f"records of {object_type!r} cannot be signed")
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     row = conn.execute(select(*(table.c[f] for f in model.SIGNED_FIELDS)).where(table.c.id == object_id)).mappings()
     found = row.one_or_none()
     if found is None:

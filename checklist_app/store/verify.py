@@ -21,7 +21,14 @@ from checklist_app.core.canonical import GENESIS_HASH, entry_hash, state_hash
 from checklist_app.store.audit import hashed_fields
 from checklist_app.store.db import Database, translate_error
 from checklist_app.store.errors import DatabaseUnreadable
-from checklist_app.store.models import AUDITED_MODELS, AuditEntry, ChainState, ProcedureVersion, object_type_of
+from checklist_app.store.models import (
+    AUDITED_MODELS,
+    AuditEntry,
+    ChainState,
+    ProcedureVersion,
+    object_type_of,
+    table_of,
+)
 from checklist_app.store.verify_rows import CONVERSION_ERRORS, describe_value, safe_rows
 from checklist_app.store.verify_schema import check_storage_types, check_triggers
 
@@ -142,7 +149,7 @@ class _Meter:
 def _row_total(conn: Connection) -> int:
     """Audit entries plus audited records: what the two long walks will read."""
     existing = set(inspect(conn).get_table_names())
-    tables = [AuditEntry.__table__] + [m.__table__ for m in AUDITED_MODELS if object_type_of(m) in existing]  # type: ignore[attr-defined]
+    tables = [table_of(AuditEntry)] + [table_of(m) for m in AUDITED_MODELS if object_type_of(m) in existing]
     return sum(int(conn.execute(select(func.count()).select_from(t)).scalar() or 0) for t in tables)
 
 
@@ -172,7 +179,7 @@ def _check_chain(
     version, which says who published it and when; a handful of rows)."""
     unmet = dict(anchors)
     expected_seq, running = 1, GENESIS_HASH
-    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    table = table_of(AuditEntry)
 
     def bad_value(seq: object, column: str, raw: object) -> None:
         report.problems.append(
@@ -243,7 +250,7 @@ def _check_publications(conn: Connection, published: dict[int, _Publication], re
     without them), but the chained entry that created it records both: they must agree."""
     if _VERSIONS not in set(inspect(conn).get_table_names()):
         return
-    table = ProcedureVersion.__table__  # type: ignore[attr-defined]
+    table = table_of(ProcedureVersion)
     columns = [table.c.id, table.c.published_at, table.c.published_by]
     for record_id, row, _raw in safe_rows(conn, table, columns, table.c.id, lambda *_: None):
         entry = published.get(record_id)
@@ -318,7 +325,7 @@ def _last_entries(conn: Connection, name: str) -> Iterator[tuple[Any, _LastEntry
     Only entries that record a state (or an erasure) describe a record: a consultation or disclosure that
     names a record it read (a team's dashboard, a case's report) says nothing about its columns, and counting
     it as the last word made every such read look like tampering."""
-    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    table = table_of(AuditEntry)
     columns = [table.c.object_id, table.c.seq, table.c.operation, table.c.state_hash]
     query = (
         select(*(type_coerce(c, NullType()).label(c.name) for c in columns))
@@ -331,10 +338,11 @@ def _last_entries(conn: Connection, name: str) -> Iterator[tuple[Any, _LastEntry
     )
     current: Any = None
     entry: _LastEntry | None = None
-    for object_id, seq, operation, digest in conn.execution_options(yield_per=_BATCH).execute(query):
+    for row in conn.execution_options(yield_per=_BATCH).execute(query).mappings():
+        object_id = row["object_id"]
         if entry is not None and object_id != current:
             yield current, entry
-        current, entry = object_id, _LastEntry(seq, operation, digest)
+        current, entry = object_id, _LastEntry(row["seq"], row["operation"], row["state_hash"])
     if entry is not None:
         yield current, entry
 
@@ -346,7 +354,7 @@ def _check_records(conn: Connection, report: VerifyReport, meter: _Meter) -> Non
         name = object_type_of(model)
         if name not in existing_tables:
             continue
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         columns = [table.c.id, *(table.c[f] for f in model.AUDIT_FIELDS)]
         missing: list[Problem] = []
 

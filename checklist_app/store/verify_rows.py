@@ -17,6 +17,8 @@ BATCH = 5000
 # What a column's converter raises on a value of the wrong type.
 CONVERSION_ERRORS = (ValueError, TypeError, OverflowError, ArithmeticError, AttributeError, KeyError, IndexError)
 
+# A row by column name: SQLAlchemy's RowMapping (also keyed by Column) or a plain dict of converted values.
+RowValues = Mapping[Any, Any]
 BadValue = Callable[[Any, str, object], None]  # (row key, column name, raw value)
 
 
@@ -26,7 +28,7 @@ def describe_value(raw: object) -> str:
 
 def safe_rows(
     conn: Connection, table: Table, columns: list[Column[Any]], key: Column[Any], on_bad: BadValue
-) -> Iterator[tuple[Any, Mapping[str, Any] | None, Mapping[str, Any]]]:
+) -> Iterator[tuple[Any, RowValues | None, RowValues]]:
     """(key, converted row, raw row) for each row of `columns` ordered by `key` (one of them). A row with a
     value that cannot be converted is reported through `on_bad` and comes with None as converted row."""
     last: Any = None
@@ -43,7 +45,7 @@ def safe_rows(
 
 def _raw_rows(
     conn: Connection, columns: list[Column[Any]], key: Column[Any], after: Any, on_bad: BadValue
-) -> Iterator[tuple[Any, Mapping[str, Any] | None, Mapping[str, Any]]]:
+) -> Iterator[tuple[Any, RowValues | None, RowValues]]:
     dialect = conn.dialect
     processors = {c.name: c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns}
     query = select(*(type_coerce(c, NullType()).label(c.name) for c in columns)).order_by(key)

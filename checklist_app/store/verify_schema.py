@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Connection, Integer, inspect, text
+from sqlalchemy import Boolean, Column, Connection, Integer, inspect, text
 
-from checklist_app.store.models import AUDITED_MODELS, AuditEntry, object_type_of
+from checklist_app.store.models import AUDITED_MODELS, Audited, AuditEntry, Base, object_type_of, table_of
 
 if TYPE_CHECKING:
     from checklist_app.store.verify import Problem
@@ -92,8 +92,9 @@ def check_storage_types(conn: Connection) -> Iterator[Problem]:
     if conn.dialect.name != "sqlite":
         return  # PostgreSQL refuses wrong types itself
     existing = set(inspect(conn).get_table_names())
-    for model in (*AUDITED_MODELS, AuditEntry):
-        table = model.__table__  # type: ignore[attr-defined]
+    models: tuple[type[Audited] | type[Base], ...] = (*AUDITED_MODELS, AuditEntry)
+    for model in models:
+        table = table_of(model)
         name = str(table.name)
         if name not in existing:
             continue
@@ -115,7 +116,7 @@ def check_storage_types(conn: Connection) -> Iterator[Problem]:
             )
 
 
-def _storage_test(column) -> str:  # type: ignore[no-untyped-def]
+def _storage_test(column: Column[Any]) -> str:
     name = column.name
     allowed = ["typeof({0}) = 'null'"] if column.nullable else []
     if isinstance(column.type, Boolean):

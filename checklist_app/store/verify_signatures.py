@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from checklist_app.store.models import AuditEntry, Signature
+from checklist_app.store.models import AuditEntry, Signature, table_of
 from checklist_app.store.signed_content import content_hash, signable_models, signed_parts
 from checklist_app.store.verify import Problem
 
@@ -23,7 +23,7 @@ def check_signatures(conn: Connection) -> tuple[list[Problem], list[Problem]]:
     broken: list[Problem] = []
     superseded: list[Problem] = []
     signable = signable_models()
-    rows = conn.execute(select(Signature.__table__).order_by(Signature.id)).mappings().all()
+    rows = conn.execute(select(table_of(Signature)).order_by(Signature.id)).mappings().all()
     for sig in rows:
         label = (
             f"{sig['meaning']} by {sig['signer_name']} on {sig['signed_at']:%Y-%m-%d %H:%M} UTC "

@@ -65,7 +65,8 @@ class BoundedLoader(yaml.SafeLoader):
         self.node_count = 0
         self.alias_count = 0
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+    # `index` as typeshed declares it; PyYAML passes it through untouched, also a key node or None.
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(yaml.events.AliasEvent):
             self.alias_count += 1
             if self.alias_count > MAX_ALIASES:
@@ -80,7 +81,7 @@ class BoundedLoader(yaml.SafeLoader):
                     "so this is not a procedure file or has been damaged",
                     line,
                 )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def check_lines(text: str) -> None:

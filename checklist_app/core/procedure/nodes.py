@@ -178,7 +178,7 @@ def scalar_value(node: Node) -> object:
     return _construct(node) if isinstance(node, ScalarNode) else None
 
 
-def _construct(node: ScalarNode) -> object:
+def _construct(node: Node) -> object:
     """The scalar's value, or None when it cannot be built (a 5000-digit number, 2026-02-30)."""
     try:
         return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
