@@ -183,7 +183,7 @@ class _Parser:
             self.take()
             self.expect("[")
             values = [self.parse_literal()]
-            while self.peek() is not None and self.peek().text == ",":  # type: ignore[union-attr]
+            while (more := self.peek()) is not None and more.text == ",":
                 self.take()
                 values.append(self.parse_literal())
             self.expect("]")
@@ -302,6 +302,8 @@ def _eval(expr: Expr, facts: Mapping[str, object], occurred: set[str]) -> bool:
     if value is None:
         return False
     target = expr.values[0]
+    # The ordering ignores below are deliberate: a fact and a literal of different kinds (text and a
+    # number) raise TypeError, which means "false" here.
     try:
         if expr.op == "in":
             return value in expr.values

@@ -84,6 +84,7 @@ def authorise(session: Session, ctx: ServiceContext, actor: Actor, action: Actio
     except PermissionDenied as exc:
         # Like every entry naming a record, it carries the record's state (unchanged: checked first).
         case_id, now, state = case.id, ctx.now(), case.audit_state()
+        # An attribute of our own on the exception: Database.write runs it once the refused work is undone.
         exc.after_rollback = lambda audit_session: append(  # type: ignore[attr-defined]
             audit_session,
             who(actor),
@@ -322,6 +323,7 @@ def _add_directed_actions(values: dict[str, object], actions: list[tuple[datetim
     """Open directed actions count in the case list's next-due and overdue figures like open steps."""
     if not actions:
         return
+    # `values` holds the summary's columns of mixed types; these two are a list of floats and a datetime.
     values["open_due"] = sorted([*values["open_due"], *(due.timestamp() for due, _ in actions)])  # type: ignore[misc]
     first_due, description = actions[0]
     current = values["next_due_at"]

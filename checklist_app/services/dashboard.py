@@ -138,6 +138,7 @@ def _workload(conn, actor: Actor, procedure: Procedure, open_cases, names: dict[
             User.team_id == actor.team_id, User.role == Role.INVESTIGATOR.value, User.active.is_(True)
         )
     ).scalars()
+    # Each officer's tally mixes counts, a category dict and a float score; the ignores below read them back.
     tally: dict[int, dict[str, object]] = {
         int(i): {"cases": 0, "cat": {}, "complex": 0, "score": 0.0} for i in investigators
     }

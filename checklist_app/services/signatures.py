@@ -88,7 +88,7 @@ def signed_change(
             result = change(session, now)
     if refusal is not None:
         raise refusal
-    return result  # type: ignore[return-value]
+    return result  # type: ignore[return-value]  # set whenever nothing was refused; T may itself be None
 
 
 def add_signature(

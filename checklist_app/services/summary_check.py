@@ -153,7 +153,7 @@ def _same(stored: object, expected: object) -> bool:
 
 def _close(a: object, b: object) -> bool:
     try:
-        return abs(float(a) - float(b)) < 1e-3  # type: ignore[arg-type]
+        return abs(float(a) - float(b)) < 1e-3  # type: ignore[arg-type]  # any value: not a number is caught
     except (TypeError, ValueError):
         return False
 

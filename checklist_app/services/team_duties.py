@@ -96,6 +96,7 @@ def record_team_duty(
             raise NotFound(f"{procedure.label} has no team duty {duty_id!r}.")
         if duty.owner_role.value != actor.role.value:
             raise PermissionDenied(actor, Action.WORKLOAD_VIEW, f"this duty is for the {duty.owner_role.value} role")
+        # clean_evidence reads only a step's number and evidence fields, which a duty has too.
         cleaned, errors = clean_evidence(
             SimpleNamespace(number=duty.title, evidence=duty.evidence),  # type: ignore[arg-type]
             evidence,

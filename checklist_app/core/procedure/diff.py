@@ -182,7 +182,7 @@ def _describe_field(evidence: EvidenceField | None) -> str:
     return f"{_clip(evidence.label, 30)} ({text})"
 
 
-def _attr(name: str, old: object, new: object, describe: Callable[[object], str] = str) -> list[AttributeChange]:
+def _attr(name: str, old: T, new: T, describe: Callable[[T], str] = str) -> list[AttributeChange]:
     if old == new:
         return []
     return [AttributeChange(name, _clip(describe(old)), _clip(describe(new)))]
@@ -201,12 +201,12 @@ def _join(values: Iterable[object]) -> str:
 
 def _deadline_changes(old: DeadlineRule | None, new: DeadlineRule | None) -> list[AttributeChange]:
     if old is None or new is None:
-        return _attr("deadline", old, new, _describe_deadline)  # type: ignore[arg-type]
+        return _attr("deadline", old, new, _describe_deadline)
     return [
         *_attr("deadline", old.offset, new.offset),
         *_attr("deadline from", old.anchor, new.anchor),
         *_attr("deadline recurs", old.recurs_every, new.recurs_every, _optional),
-        *_attr("deadline by", old.by, new.by, _describe_by),  # type: ignore[arg-type]
+        *_attr("deadline by", old.by, new.by, _describe_by),
         *_attr("deadline basis", old.basis.describe(), new.basis.describe()),
         *_attr("deadline wording", old.description, new.description),
     ]
@@ -219,7 +219,7 @@ def _evidence_changes(old: Step, new: Step) -> list[AttributeChange]:
     for field_id in [*old_fields, *(f for f in new_fields if f not in old_fields)]:
         before, after = old_fields.get(field_id), new_fields.get(field_id)
         if before is None or after is None:
-            changes += _attr(f"evidence {field_id}", before, after, _describe_field)  # type: ignore[arg-type]
+            changes += _attr(f"evidence {field_id}", before, after, _describe_field)
         else:
             changes += _field_changes(f"evidence {field_id}", before, after)
     return changes
