@@ -601,7 +601,7 @@ class Driver:
         from PySide6.QtTest import QTest
 
         from checklist_app.ui.case_list import COL_DUE
-        from checklist_app.ui.new_case import NewCaseWizard
+        from checklist_app.ui.new_case.wizard import NewCaseWizard
         from checklist_app.ui.workspace import CaseWorkspace
 
         self.out.mkdir(parents=True, exist_ok=True)

@@ -317,7 +317,7 @@ class MainWindow(QMainWindow):
     def new_case(self) -> None:
         if not self.session.may(Action.CASE_OPEN):
             return
-        from checklist_app.ui.new_case import NewCaseWizard
+        from checklist_app.ui.new_case.wizard import NewCaseWizard
 
         wizard = NewCaseWizard(self.session, self)
         wizard.created.connect(self._case_created)

@@ -20,7 +20,7 @@ from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.evidence_form import DateField, DateTimeField
 from checklist_app.ui.login import LoginDialog
 from checklist_app.ui.main_window import MainWindow
-from checklist_app.ui.new_case import NewCaseWizard
+from checklist_app.ui.new_case.wizard import NewCaseWizard
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs import IntelligenceTab, MissingTab, RiskTab
 from checklist_app.ui.tabs.common import to_qdatetime

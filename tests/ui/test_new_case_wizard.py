@@ -14,9 +14,10 @@ from support import answer_next_question
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, cases
 from checklist_app.services.context import system_actor
-from checklist_app.ui import new_case
 from checklist_app.ui.main_window import MainWindow
-from checklist_app.ui.new_case import LONDON, NewCaseWizard
+from checklist_app.ui.new_case import wizard as new_case_wizard
+from checklist_app.ui.new_case.common import LONDON
+from checklist_app.ui.new_case.wizard import NewCaseWizard
 from checklist_app.ui.session import AppSession
 
 pytestmark = pytest.mark.gui
@@ -293,7 +294,7 @@ def test_a_supervisor_chooses_the_officer_from_their_team(qtbot, shipped_world, 
 
 
 def test_choice_facts_of_another_procedure_are_offered_with_their_choices(qtbot, world, session_for, monkeypatch):
-    monkeypatch.setattr(new_case, "PROCEDURE_ID", world.procedure_id)  # the minimal test procedure
+    monkeypatch.setattr(new_case_wizard, "PROCEDURE_ID", world.procedure_id)  # the minimal test procedure
     session = session_for(world, world.investigator)
     wizard = open_wizard(qtbot, session)
     fill_referral(qtbot, wizard)
@@ -386,7 +387,7 @@ def test_escape_before_typing_closes_without_a_question(qtbot, shipped_world, se
 
 
 def test_referral_time_round_trips_through_uk_summer_time():
-    from checklist_app.ui.new_case import from_utc, to_utc
+    from checklist_app.ui.new_case.common import from_utc, to_utc
 
     summer = datetime(2026, 7, 2, 9, 30, tzinfo=UTC)
     shown = from_utc(summer)
