@@ -27,7 +27,7 @@ from checklist_app.ui.flow_layout import FlowLayout
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import icon
 from checklist_app.ui.session import AppSession
-from checklist_app.ui.steps_panel import StepsPanel
+from checklist_app.ui.steps.panel import StepsPanel
 from checklist_app.ui.supervision.case_actions import CaseActions
 from checklist_app.ui.supervision.review_tab import SupervisionTab
 from checklist_app.ui.tabs import DecisionsTab, EventsTab, IntelligenceTab, MissingTab, RiskTab
@@ -45,7 +45,7 @@ def _chip(label: QWidget, text: str, tone: str, tip: str = "") -> None:
     label.setText(text)  # type: ignore[attr-defined]
     label.setToolTip(tip)
     label.setVisible(bool(text))
-    label.setProperty("tone", tone)  # never read back (see step_models.PhaseDelegate)
+    label.setProperty("tone", tone)  # never read back (see steps.models.PhaseDelegate)
     _repolish(label)
 
 

@@ -15,7 +15,7 @@ from test_workspace import _go_to, _workspace
 
 from checklist_app import paths
 from checklist_app.ui.session import AppSession
-from checklist_app.ui.step_models import COL_TITLE
+from checklist_app.ui.steps.models import COL_TITLE
 
 pytestmark = pytest.mark.gui
 

@@ -10,7 +10,7 @@ from test_workspace import _go_to, _workspace
 from checklist_app.core import wording
 from checklist_app.services import risk, steps
 from checklist_app.ui.session import AppSession
-from checklist_app.ui.step_models import COL_DUE
+from checklist_app.ui.steps.models import COL_DUE
 
 pytestmark = pytest.mark.gui
 

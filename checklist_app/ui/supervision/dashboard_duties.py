@@ -30,8 +30,8 @@ from checklist_app.services.dto import EvidenceFieldView
 from checklist_app.services.errors import InvalidInput
 from checklist_app.services.team_duties import TeamDutyStatus
 from checklist_app.ui.errors import explain
-from checklist_app.ui.evidence_form import EvidenceForm, describe_value
 from checklist_app.ui.session import AppSession
+from checklist_app.ui.steps.evidence_form import EvidenceForm, describe_value
 
 DONE = QColor("#14532d")
 DUE = QColor("#6b4500")
