@@ -14,7 +14,7 @@ from support import open_case, settle_for_closure
 from checklist_app.services import cases, closure, steps
 from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.session import AppSession
-from checklist_app.ui.steps.evidence_form import ChoiceBox, DateField, to_local_qdatetime
+from checklist_app.ui.steps.fields import ChoiceBox, DateField, to_local_qdatetime
 from checklist_app.ui.steps.models import COL_STATUS
 from checklist_app.ui.workspace import CaseWorkspace
 

@@ -22,7 +22,7 @@ from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.errors import explain
 from checklist_app.ui.icons import icon, space_button_icon
 from checklist_app.ui.steps.common import SUPERVISOR_ACTIONS, alive
-from checklist_app.ui.steps.evidence_form import set_invalid
+from checklist_app.ui.steps.fields import set_invalid
 from checklist_app.ui.supervision.sign_dialog import SignDialog
 
 

@@ -26,7 +26,7 @@ from checklist_app.ui.steps.common import (
     set_tone,
     step_stamp,
 )
-from checklist_app.ui.steps.evidence_form import set_invalid
+from checklist_app.ui.steps.fields import set_invalid
 from checklist_app.ui.steps.models import (
     greyed,
     requirement_text,

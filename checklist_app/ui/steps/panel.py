@@ -31,7 +31,8 @@ from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps.actions import StepActions
 from checklist_app.ui.steps.common import SPLITTER_KEY, Stamp, alive
 from checklist_app.ui.steps.detail import StepDetail
-from checklist_app.ui.steps.evidence_form import DateTimeField, EvidenceForm
+from checklist_app.ui.steps.evidence_form import EvidenceForm
+from checklist_app.ui.steps.fields import DateTimeField
 from checklist_app.ui.steps.models import (
     COL_DUE,
     COL_NUMBER,
