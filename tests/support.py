@@ -59,3 +59,37 @@ def settle_for_closure(world, case_id: int, reason: str = "Test closure") -> Non
     for step in cases.case_detail(world.ctx, world.supervisor, case_id).steps:
         if step.awaiting_agreement:
             steps.agree_not_applicable(world.ctx, world.supervisor, case_id, step.step_id, PASSWORD)
+
+
+def witnessed_copy(world):  # type: ignore[no-untyped-def]
+    """The world's database reopened as the app opens it (with its witness file), a case and a decision
+    written through it."""
+    import dataclasses
+
+    from checklist_app.services import records
+    from checklist_app.services.context import ServiceContext
+
+    url = world.ctx.db.url
+    world.ctx.close()
+    ctx = ServiceContext.open(url)
+    ctx.clock = world.clock
+    case = open_case(dataclasses.replace(world, ctx=ctx))
+    records.add_decision(ctx, world.investigator, case.id, decision="Refer to MASH", rationale="Risk")
+    return ctx
+
+
+def cut_last_audit_entry(path) -> int:  # type: ignore[no-untyped-def]
+    """With the sqlite3 tool: the last audit entry deleted and the stored head put back on the one before."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        last = conn.execute("SELECT max(seq) FROM audit_log").fetchone()[0]
+        conn.execute(f"DELETE FROM audit_log WHERE seq = {last}")
+        seq, digest = conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        conn.execute(f"UPDATE chain_state SET seq = {seq}, head_hash = '{digest}'")
+        conn.commit()
+        return int(last)
+    finally:
+        conn.close()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 
 import pytest
 from conftest import server_url
-from PySide6.QtWidgets import QMessageBox
+from support import cut_last_audit_entry, witnessed_copy
 
-from checklist_app.services import records
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.witness_check import check_witness
 from checklist_app.store.witness import read_witness
@@ -17,34 +15,8 @@ from checklist_app.store.witness import read_witness
 pytestmark = pytest.mark.skipif(bool(server_url()), reason="edits a SQLite file with the sqlite3 tool")
 
 
-def _witnessed(world):  # type: ignore[no-untyped-def]
-    from support import open_case
-
-    url = world.ctx.db.url
-    world.ctx.close()
-    ctx = ServiceContext.open(url)
-    ctx.clock = world.clock
-    case = open_case(dataclasses.replace(world, ctx=ctx))
-    records.add_decision(ctx, world.investigator, case.id, decision="Refer to MASH", rationale="Risk")
-    return ctx
-
-
-def _cut_last_entry(path) -> int:  # type: ignore[no-untyped-def]
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
-        last = conn.execute("SELECT max(seq) FROM audit_log").fetchone()[0]
-        conn.execute(f"DELETE FROM audit_log WHERE seq = {last}")
-        seq, digest = conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-        conn.execute(f"UPDATE chain_state SET seq = {seq}, head_hash = '{digest}'")
-        conn.commit()
-        return int(last)
-    finally:
-        conn.close()
-
-
 def test_an_intact_database_passes(world):
-    ctx = _witnessed(world)
+    ctx = witnessed_copy(world)
     try:
         check = check_witness(ctx)
     finally:
@@ -53,10 +25,10 @@ def test_an_intact_database_passes(world):
 
 
 def test_entries_cut_off_are_named(world):
-    ctx = _witnessed(world)
+    ctx = witnessed_copy(world)
     path = ctx.db.path
     ctx.close()
-    last = _cut_last_entry(path)
+    last = cut_last_audit_entry(path)
     ctx = ServiceContext.open(f"sqlite:///{path}")
     try:
         check = check_witness(ctx)
@@ -67,7 +39,7 @@ def test_entries_cut_off_are_named(world):
 
 
 def test_a_rewritten_entry_is_named(world):
-    ctx = _witnessed(world)
+    ctx = witnessed_copy(world)
     path, witness = ctx.db.path, ctx.db.witness
     ctx.close()
     anchored = read_witness(witness).anchors[0].seq
@@ -84,27 +56,3 @@ def test_a_rewritten_entry_is_named(world):
     finally:
         ctx.close()
     assert any("differs from the copy in the witness file" in p for p in check.problems), check.problems
-
-
-@pytest.mark.gui
-def test_the_app_warns_at_start_up_and_goes_on_to_log_on(world, qtbot, monkeypatch, prefs):  # type: ignore[no-untyped-def]
-    from checklist_app.ui.app import AppController
-
-    ctx = _witnessed(world)
-    path = ctx.db.path
-    ctx.close()
-    _cut_last_entry(path)
-    warnings: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", staticmethod(lambda _p, title, text, *a, **k: warnings.append(f"{title}: {text}"))
-    )
-    controller = AppController(str(path), prefs=prefs)
-    try:
-        assert controller.start()
-        assert controller.login is not None and controller.login.isVisible()
-        assert len(warnings) == 1 and "witness file saw entry" in warnings[0], warnings
-        assert "checklist-app verify" in warnings[0]
-    finally:
-        if controller.login is not None:
-            controller.login.close()
-        controller.shutdown()
