@@ -425,6 +425,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         model = self.risk[assessment]
         expect = (
             self.may(actor, Action.RISK_COUNTERSIGN, model.case_id)
+            and self.case[model.case_id].open  # a closed case does not change, countersignatures included
             and actor.role is Role.SUPERVISOR
             and model.final != model.calculated
             and model.countersigned_by is None
@@ -482,6 +483,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         actor, model, assessor = self.actor(who), self.intel[item], self.world.intel
         expect = (
             self.may(actor, Action.INTEL_ROUTE, model.case_id)
+            and self.case[model.case_id].open  # a closed case does not change, its intelligence included
             and not model.assessed
             and model.routed_to != assessor.user_id
         )
@@ -499,6 +501,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         actor, model = self.actor(who), self.intel[item]
         expect = (
             self.may(actor, Action.INTEL_ASSESS, model.case_id)
+            and self.case[model.case_id].open  # a closed case does not change, its intelligence included
             and not model.assessed
             and (sanitised or outcome != "disseminate")
         )
