@@ -70,7 +70,7 @@ def verify(
     require(actor, Action.SYSTEM_VERIFY)
     witness = witness_for(ctx.db.url)
     held = read_witness(witness) if witness is not None and witness.is_file() else None
-    from_witness = _witness_anchors(held, witness) if held is not None else ((), [])
+    from_witness = witness_anchors(held, witness) if held is not None else ((), [])
     report = verify_database(ctx.db, anchors + from_witness[0], progress)
     report.problems.extend(from_witness[1])
     if not any(p.table == "(database)" for p in report.problems):
@@ -83,7 +83,7 @@ def verify(
     return report
 
 
-def _witness_anchors(held: WitnessContents, witness: Path | None) -> tuple[tuple[Anchor, ...], list[Problem]]:
+def witness_anchors(held: WitnessContents, witness: Path | None) -> tuple[tuple[Anchor, ...], list[Problem]]:
     """The witness's anchors, and problems for lines that cannot be read or that give one entry two
     hashes (the witness itself was edited, or the database was replaced without `restore`)."""
     problems = [

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from checklist_app.services.admin import witness_anchors
 from checklist_app.services.context import ServiceContext
 from checklist_app.store.audit import head
 from checklist_app.store.db import witness_for
@@ -37,11 +38,10 @@ def check_witness(ctx: ServiceContext) -> WitnessCheck:
     if witness is None or not witness.is_file():
         return WitnessCheck(None, 0, None, ())
     held = read_witness(witness)
-    problems: list[str] = [f"Line {n} of the witness file cannot be read." for n in held.unreadable_lines]
-    expected: dict[int, str] = {}
-    for anchor in held.anchors:
-        if expected.setdefault(anchor.seq, anchor.head_hash) != anchor.head_hash:
-            problems.append(f"The witness file holds two different hashes for audit entry {anchor.seq}.")
+    # The same reading of the file as `verify` (unreadable lines, one entry given two hashes).
+    anchors, unsound = witness_anchors(held, witness)
+    problems: list[str] = [str(p) for p in unsound]
+    expected = {a.seq: a.entry_hash for a in anchors}
     with ctx.db.read() as session:
         head_seq, _ = head(session)
         stored: dict[int, str] = {}
