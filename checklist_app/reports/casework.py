@@ -157,7 +157,7 @@ def _risk(w: Wording, c: CaseDetail) -> list[Flowable]:
     ]
     return [
         *out,
-        table(w.columns("risk_columns"), rows, (1.1, 1.1, 1.0, 0.5, 0.8, 1.2, 1.6, 1.2, 0.9), total_width=WIDTH),
+        table(w.columns("risk_columns"), rows, (1.1, 1.1, 1.0, 0.5, 0.9, 1.2, 1.5, 1.2, 0.9), total_width=WIDTH),
     ]
 
 

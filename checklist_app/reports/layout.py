@@ -7,17 +7,21 @@ so a paper copy can be matched to the database later.
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
@@ -95,6 +99,66 @@ def escaped(text: object) -> str:
     return escape(str(text)).replace("\n", "<br/>")
 
 
+PAD = 3  # left and right padding of a table cell, points
+# Table cells repeat the same words (dates, names, statuses), so their widths are measured once.
+_width = lru_cache(maxsize=16384)(stringWidth)
+_CELL_FONTS = {"cell": ("Helvetica", 7.5, 9.0), "cellb": ("Helvetica-Bold", 7.5, 9.0)}
+
+
+def _wrapped(text: str, font: str, size: float, room: float) -> str | None:
+    """Plain text broken into lines that fit `room` points at word boundaries, as a paragraph would break it;
+    None when a single word is wider than the column (a paragraph splits the word)."""
+    lines: list[str] = []
+    space = _width(" ", font, size)
+    shrink = space * rl_config.spaceShrinkage  # a paragraph lets each space shrink this much to fit a line
+    for line in text.split("\n"):
+        if _width(line, font, size) - shrink * line.count(" ") <= room:
+            lines.append(line)
+            continue
+        current: list[str] = []
+        used = -space
+        for word in line.split():
+            width = _width(word, font, size)
+            if width > room:
+                return None
+            if current and used + space + width - shrink * len(current) > room:
+                lines.append(" ".join(current))
+                current, used = [], -space
+            current.append(word)
+            used += space + width
+        lines.append(" ".join(current))
+    return "\n".join(lines)
+
+
+def _cell(value: object, style: str, width: float, *, heading: bool = False) -> Any:
+    """A cell's value as ReportLab draws it fastest: plain text, broken into lines here, which the table draws
+    line by line. A paragraph for every cell made laying out a report several times slower; paragraphs are
+    left for template markup and for words too long for their column."""
+    if isinstance(value, Markup):
+        return Paragraph(str(value), STYLES[style])
+    text = "" if value is None else str(value)
+    if heading:  # template wording, already escaped for paragraph markup
+        if "<" in text:
+            return Paragraph(text, STYLES[style])
+        text = html.unescape(text)
+    font, size, _ = _CELL_FONTS[style]
+    lines = _wrapped(text, font, size, width - 2 * PAD)
+    return Paragraph(escaped(text), STYLES[style]) if lines is None else lines
+
+
+def _row_height(cells: Sequence[Any], widths: Sequence[float]) -> float:
+    """The height of a row, measured once here so ReportLab does not wrap every cell again each time a
+    long table is split across a page."""
+    tallest = 0.0
+    for value, width in zip(cells, widths, strict=True):
+        if isinstance(value, Paragraph):
+            height = value.wrap(width - 2 * PAD, 1e6)[1]
+        else:
+            height = 9.0 * (value.count("\n") + 1)
+        tallest = max(tallest, height)
+    return tallest + 4  # top and bottom padding
+
+
 def table(
     headings: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -103,25 +167,30 @@ def table(
     total_width: float,
     bold_last_row: bool = False,
 ) -> Table:
-    """A table whose cells wrap (every cell is a paragraph), with column widths given as shares of the
-    frame width so it always fits the page; the heading row repeats on every page."""
+    """A table whose cells wrap where they need to, with column widths given as shares of the frame width so
+    it always fits the page; the heading row repeats on every page."""
     scale = total_width / sum(widths)
     col_widths = [w * scale for w in widths]
 
-    data: list[list[Any]] = [[Paragraph(h, STYLES["cellb"]) for h in headings]]
+    data: list[list[Any]] = [[_cell(h, "cellb", w, heading=True) for h, w in zip(headings, col_widths, strict=True)]]
     for i, row in enumerate(rows):
         style = "cellb" if bold_last_row and i == len(rows) - 1 else "cell"
-        data.append([Paragraph(escaped(v) if not isinstance(v, Markup) else str(v), STYLES[style]) for v in row])
-    t = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
+        data.append([_cell(v, style, w) for v, w in zip(row, col_widths, strict=True)])
+    heights = [_row_height(cells, col_widths) for cells in data]
+    t = Table(data, colWidths=col_widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), *_CELL_FONTS["cell"]),
+        ("FONT", (0, 0), (-1, 0), *_CELL_FONTS["cellb"]),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#777777")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9D9D9")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
+    if bold_last_row and rows:
+        commands.append(("FONT", (0, -1), (-1, -1), *_CELL_FONTS["cellb"]))
     for i in range(1, len(data)):
         if i % 2 == 0:
             commands.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F2F2F2")))

@@ -40,13 +40,25 @@ class Wording:
     def __init__(self, name: str, **shared: Any) -> None:
         self.template = environment().get_template(name)
         self.shared = shared
+        self._rendered: dict[tuple[Any, ...], str] = {}
 
     def __call__(self, block: str, **values: Any) -> str:
+        # A report renders the same few blocks (a status, a timing) hundreds of times with the same values.
+        try:
+            key: tuple[Any, ...] | None = (block, *sorted(values.items()))
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in self._rendered:
+            return self._rendered[key]
         render = self.template.blocks.get(block)
         if render is None:
             raise KeyError(f"template {self.template.name} has no block {block!r}")
         context = self.template.new_context({**self.shared, **values})
-        return " ".join("".join(render(context)).split())
+        text = " ".join("".join(render(context)).split())
+        if key is not None:
+            self._rendered[key] = text
+        return text
 
     def columns(self, block: str, **values: Any) -> list[str]:
         """A block holding column headings separated by '|'."""
