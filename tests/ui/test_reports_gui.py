@@ -90,9 +90,13 @@ def answers(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text, *a, **k: warned.append(text)))
 
     def print_dialog_exec(self):  # type: ignore[no-untyped-def]
+        """The user picks a printer: a PDF file through QPrinter, optionally with a page range."""
         printer = self.printer()
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(state["print_to"])
+        if state.get("print_range"):
+            printer.setPrintRange(QPrinter.PrintRange.PageRange)
+            printer.setFromTo(*state["print_range"])
         return QPrintDialog.DialogCode.Accepted
 
     monkeypatch.setattr(QPrintDialog, "exec", print_dialog_exec)
@@ -234,6 +238,13 @@ def test_auditor_generates_a_casework_report_from_the_open_case(  # type: ignore
     idle()
     assert len(PdfReader(str(tmp_path / "printed.pdf")).pages) == preview.page_count  # pages print as images
     assert [a for a, _ in disclosures(world)] == ["report.casework", "report.casework.saved", "report.casework.printed"]
+    assert preview.page_count >= 3
+    answers["print_to"], answers["print_range"] = str(tmp_path / "pages-2-3.pdf"), (2, 3)
+    preview.print_action.trigger()  # pages 2 to 3 chosen in the print dialog
+    idle()
+    assert len(PdfReader(str(tmp_path / "pages-2-3.pdf")).pages) == 2
+    action, details = disclosures(world)[-1]
+    assert (action, details["destination"]) == ("report.casework.printed", f"{tmp_path / 'pages-2-3.pdf'} (2 pages)")
     window.lock()  # the preview shows case content: it hides with the lock screen and comes back after
     assert not preview.isVisible()
     window.unlock()
