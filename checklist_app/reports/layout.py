@@ -111,13 +111,14 @@ def _wrapped(text: str, font: str, size: float, room: float) -> str | None:
     lines: list[str] = []
     space = _width(" ", font, size)
     shrink = space * rl_config.spaceShrinkage  # a paragraph lets each space shrink this much to fit a line
-    for line in text.split("\n"):
+    for given in text.split("\n"):
+        line = " ".join(given.split())  # tabs, carriage returns and runs of spaces become one space, as in a paragraph
         if _width(line, font, size) - shrink * line.count(" ") <= room:
             lines.append(line)
             continue
         current: list[str] = []
         used = -space
-        for word in line.split():
+        for word in line.split(" "):
             width = _width(word, font, size)
             if width > room:
                 return None
