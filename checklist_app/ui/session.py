@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -97,3 +98,27 @@ class AppSession(QObject):
             show_error(owner, exc, retry=lambda: self.call(owner, work, on_done, on_error))
 
         return self.runner.run(work, on_done, on_error or fallback)
+
+
+def call(
+    session: AppSession,
+    owner: QWidget,
+    work: Callable[[], Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> None:
+    """`session.call`, with the callbacks dropped when `owner` has been closed and deleted meanwhile."""
+
+    def done(result: Any) -> None:
+        if on_done is not None and shiboken6.isValid(owner):
+            on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        if not shiboken6.isValid(owner):
+            return
+        if on_error is not None:
+            on_error(exc)
+        else:
+            show_error(owner, exc, retry=lambda: call(session, owner, work, on_done, on_error))
+
+    session.call(owner, work, done, failed)

@@ -19,7 +19,8 @@ from checklist_app.services.dto import CaseDetail
 from checklist_app.store.models import RiskAssessment
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs import DecisionsTab, EventsTab, IntelligenceTab, MissingTab, RiskTab
-from checklist_app.ui.tabs.common import ServiceDialog, to_qdatetime
+from checklist_app.ui.widgets.datetime_input import to_qdatetime
+from checklist_app.ui.widgets.service_dialog import ServiceDialog
 
 pytestmark = pytest.mark.gui
 

@@ -23,7 +23,7 @@ from checklist_app.ui.new_case.wizard import NewCaseWizard
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps.fields import DateField, DateTimeField
 from checklist_app.ui.tabs import IntelligenceTab, MissingTab, RiskTab
-from checklist_app.ui.tabs.common import to_qdatetime
+from checklist_app.ui.widgets.datetime_input import to_qdatetime
 from checklist_app.ui.workspace import CaseWorkspace
 
 pytestmark = pytest.mark.gui

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 from checklist_app.core import wording
 from checklist_app.services import reviews
 from checklist_app.services.reviews import DirectedActionView
-from checklist_app.ui.session import AppSession
-from checklist_app.ui.tabs.common import call, esc, fit_bold, set_message, show_failure
+from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.widgets.looks import esc, fit_bold
+from checklist_app.ui.widgets.messages import set_message, show_failure
 
 
 class CompleteActionDialog(QDialog):

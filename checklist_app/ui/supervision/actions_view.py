@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QTableView, QWidget
 
 from checklist_app.core import wording
 from checklist_app.services.reviews import DirectedActionView
-from checklist_app.ui.tabs.common import Column, RowsModel, replace_rows, selected_id, setup_table
+from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, selected_id, setup_table
 
 
 def status_text(action: DirectedActionView) -> str:

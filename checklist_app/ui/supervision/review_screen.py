@@ -41,19 +41,12 @@ from checklist_app.services import accounts, reviews
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.services.reviews import ANSWERS, DirectedActionView, ReviewView
-from checklist_app.ui.session import AppSession
+from checklist_app.ui.session import AppSession, call
 from checklist_app.ui.supervision.actions_view import ActionsTable
 from checklist_app.ui.supervision.sign_dialog import SignDialog
-from checklist_app.ui.tabs.common import (
-    DateTimeInput,
-    call,
-    clear_failure,
-    esc,
-    fit_bold,
-    mark_invalid,
-    set_message,
-    show_failure,
-)
+from checklist_app.ui.widgets.datetime_input import DateTimeInput
+from checklist_app.ui.widgets.looks import esc, fit_bold
+from checklist_app.ui.widgets.messages import clear_failure, mark_invalid, set_message, show_failure
 from checklist_app.ui.window_fit import screen_for
 
 # A direction is due a week from today at 17:00 UK time unless the supervisor chooses otherwise: long

@@ -32,25 +32,15 @@ from checklist_app.services import reviews, signatures
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.reviews import DirectedActionView, ReviewView
 from checklist_app.services.signatures import SignatureView
-from checklist_app.ui.session import AppSession
+from checklist_app.ui.session import AppSession, call
 from checklist_app.ui.supervision.actions_dialog import CompleteActionDialog
 from checklist_app.ui.supervision.actions_view import ActionsTable
 from checklist_app.ui.supervision.review_screen import ANSWER_LABELS, ReviewScreen
 from checklist_app.ui.supervision.signatures_view import SignaturesTable
-from checklist_app.ui.tabs.common import (
-    Column,
-    RowsModel,
-    call,
-    chip_html,
-    esc,
-    fit_bold,
-    refusal,
-    replace_rows,
-    selected_id,
-    set_message,
-    setup_table,
-    show_failure,
-)
+from checklist_app.ui.tabs.common import refusal
+from checklist_app.ui.widgets.looks import chip_html, esc, fit_bold
+from checklist_app.ui.widgets.messages import set_message, show_failure
+from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, selected_id, setup_table
 
 
 class LineLabel(QLabel):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QTableView, QWidget
 from checklist_app.core import wording
 from checklist_app.core.signatures import SignatureState
 from checklist_app.services.signatures import SignatureView
-from checklist_app.ui.tabs.common import Column, RowsModel, replace_rows, setup_table
+from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, setup_table
 
 # What each signed record type is called on screen.
 RECORD_NAMES = {

@@ -11,23 +11,12 @@ from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.wording import short_when
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, DecisionView
-from checklist_app.ui.session import AppSession
-from checklist_app.ui.tabs.common import (
-    CaseTab,
-    Column,
-    DateTimeInput,
-    RowsModel,
-    add_shortcut,
-    call,
-    clear_failure,
-    esc,
-    keys_text,
-    refusal,
-    replace_rows,
-    set_message,
-    setup_table,
-    show_failure,
-)
+from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
+from checklist_app.ui.widgets.datetime_input import DateTimeInput
+from checklist_app.ui.widgets.looks import esc
+from checklist_app.ui.widgets.messages import clear_failure, set_message, show_failure
+from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, setup_table
 
 CATEGORY_LABELS = {c: c.capitalize() for c in records.DECISION_CATEGORIES}
 ADD_KEYS = "Ctrl+Return"

@@ -16,25 +16,13 @@ from checklist_app.core.procedure.model import Fact, FactSource, FactType, Proce
 from checklist_app.core.wording import short_when
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
-from checklist_app.ui.session import AppSession
-from checklist_app.ui.tabs.common import (
-    CaseTab,
-    Column,
-    DateTimeInput,
-    RowsModel,
-    ServiceDialog,
-    add_shortcut,
-    call,
-    clear_failure,
-    esc,
-    keys_text,
-    mark_invalid,
-    refusal,
-    replace_rows,
-    set_message,
-    setup_table,
-    show_failure,
-)
+from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
+from checklist_app.ui.widgets.datetime_input import DateTimeInput
+from checklist_app.ui.widgets.looks import esc
+from checklist_app.ui.widgets.messages import clear_failure, mark_invalid, set_message, show_failure
+from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, setup_table
+from checklist_app.ui.widgets.service_dialog import ServiceDialog
 
 SOURCE_WORDS = {"manual": "Manual", "step": "Step", "system": "Automatic"}
 RECORD_KEYS = "Ins"

@@ -19,21 +19,11 @@ from checklist_app.services.dto import CaseDetail, MissingEpisodeView
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.services.records import MISSING_RISK_GRADES, MissingUpdate
 from checklist_app.ui.session import AppSession
-from checklist_app.ui.tabs.common import (
-    CaseTab,
-    Column,
-    DateTimeInput,
-    RowsModel,
-    ServiceDialog,
-    add_shortcut,
-    chip_html,
-    esc,
-    keys_text,
-    refusal,
-    replace_rows,
-    repolish,
-    setup_table,
-)
+from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
+from checklist_app.ui.widgets.datetime_input import DateTimeInput
+from checklist_app.ui.widgets.looks import chip_html, esc, repolish
+from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, setup_table
+from checklist_app.ui.widgets.service_dialog import ServiceDialog
 
 GRADE_WORDS = {"low": "Low", "medium": "Medium", "high": "High"}
 GRADE_HELP = {

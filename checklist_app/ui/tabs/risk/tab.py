@@ -1,265 +1,38 @@
-"""The CSE risk assessment: the case's procedure's risk tool as a form with a live score, the history of
-assessments with overrides and countersignatures, and the next review date."""
+"""The risk tab: the form with its live score, the history of assessments with overrides and countersignatures,
+the next review date, recording and countersigning."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QGridLayout,
-    QGroupBox,
-    QLabel,
-    QLineEdit,
     QMessageBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action
-from checklist_app.core.procedure.model import Procedure, RiskIndicator, RiskSection, RiskTool, ScoringMethod
-from checklist_app.core.risk import Recency, RiskAnswerError, RiskScore, score
+from checklist_app.core.procedure.model import Procedure, RiskTool
+from checklist_app.core.risk import RiskAnswerError, RiskScore
 from checklist_app.core.signatures import Meaning
-from checklist_app.core.wording import compact_day
 from checklist_app.services import risk
 from checklist_app.services.dto import CaseDetail, RiskAssessmentView
 from checklist_app.services.errors import InvalidInput
 from checklist_app.ui.errors import show_error
-from checklist_app.ui.session import AppSession
+from checklist_app.ui.session import AppSession, call
 from checklist_app.ui.supervision.sign_dialog import SignDialog
-from checklist_app.ui.tabs.common import (
-    CaseTab,
-    Column,
-    DateTimeInput,
-    RowsModel,
-    add_shortcut,
-    call,
-    chip_html,
-    esc,
-    keys_text,
-    mark_invalid,
-    refusal,
-    replace_rows,
-    repolish,
-    set_chip,
-    set_message,
-    setup_table,
-    show_failure,
-)
+from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
+from checklist_app.ui.tabs.risk.form import RiskForm, actions_html, points_text, score_html
+from checklist_app.ui.tabs.risk.history import assessment_html, countersign_summary, history_columns
+from checklist_app.ui.widgets.datetime_input import DateTimeInput
+from checklist_app.ui.widgets.looks import esc, repolish, set_chip
+from checklist_app.ui.widgets.messages import mark_invalid, set_message, show_failure
+from checklist_app.ui.widgets.record_table import RowsModel, replace_rows, setup_table
 
 RECORD_KEYS = "Ctrl+Return"
-RECENCY_WORDS = {
-    Recency.ABSENT: "Absent",
-    Recency.CURRENT: "Current",
-    Recency.PAST: "Past only",
-    Recency.BOTH: "Both",
-}
-
-
-def _points(n: int) -> str:
-    return f"{n} point{'s' if n != 1 else ''}"
-
-
-def band_range(band: Any) -> str:
-    return f"{band.min_score}+" if band.max_score is None else f"{band.min_score}–{band.max_score}"
-
-
-class _ToggleLabel(QLabel):
-    """A word-wrapping label that ticks its check box when clicked (check box text cannot wrap)."""
-
-    def __init__(self, text: str, box: QCheckBox) -> None:
-        super().__init__(text)
-        self.box = box
-        self.setWordWrap(True)
-        self.setBuddy(box)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self.box.isEnabled() and event.button() == Qt.MouseButton.LeftButton:
-            self.box.toggle()
-            self.box.setFocus()
-        super().mouseReleaseEvent(event)
-
-
-@dataclass
-class IndicatorRow:
-    section: RiskSection
-    indicator: RiskIndicator
-    control: QCheckBox | QComboBox
-    evidence: QLineEdit
-
-    @property
-    def value(self) -> str:
-        if isinstance(self.control, QCheckBox):
-            return "yes" if self.control.isChecked() else "no"
-        return str(self.control.currentData() or Recency.ABSENT.value)
-
-    @property
-    def present(self) -> bool:
-        return self.value not in ("no", Recency.ABSENT.value)
-
-    def set_value(self, value: str) -> None:
-        if isinstance(self.control, QCheckBox):
-            self.control.setChecked(value == "yes")
-        else:
-            index = self.control.findData(value)
-            self.control.setCurrentIndex(max(index, 0))
-
-
-class RiskForm(QObject):
-    """The risk tool's sections, indicators and triggers as widgets, built from the procedure's data."""
-
-    answers_changed = Signal()
-
-    def __init__(
-        self, tool: RiskTool, host: QVBoxLayout, triggers_layout: QVBoxLayout, parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.tool = tool
-        self.editable = True
-        self.rows: dict[str, IndicatorRow] = {}
-        self.groups: dict[str, QGroupBox] = {}
-        self.triggers: dict[str, QCheckBox] = {}
-        for section in tool.sections:
-            group = self._section(section)
-            host.addWidget(group)
-            group.show()  # the host may be on screen already: show now, not on a later event
-            self.groups[section.id] = group
-        for trigger in tool.triggers:
-            box = QCheckBox(f"{trigger.label} (at least Category {trigger.min_category})")
-            box.setObjectName(f"trigger_{trigger.id}")
-            box.toggled.connect(self.answers_changed)
-            triggers_layout.addWidget(box)
-            box.show()
-            self.triggers[trigger.id] = box
-
-    def _section(self, section: RiskSection) -> QGroupBox:
-        group = QGroupBox(section.title)
-        group.setObjectName(f"section_{section.id}")
-        layout = QVBoxLayout(group)
-        layout.setSpacing(6)
-        if section.scoring is ScoringMethod.RECENCY:
-            pts = section.recency_points
-            window = section.window.describe() if section.window else "the window"
-            rule = (
-                f"Scored by when each was seen: current (within {window}) {pts.get('current', 0)}, "
-                f"only before that {pts.get('past', 0)}, both {pts.get('both', 0)}."
-            )
-        elif section.window is not None:
-            rule = f"Each indicator present now or within the last {section.window.describe()} scores its points."
-        else:
-            rule = "Each indicator present scores its points."
-        hint = QLabel(f"{section.description}" if section.description else rule)
-        hint.setWordWrap(True)
-        hint.setProperty("role", "hint")
-        layout.addWidget(hint)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(4)
-        grid.setColumnStretch(1, 4)
-        grid.setColumnStretch(3, 5)
-        header_style = "hint"
-        for col, text in (
-            (1, "Indicator"),
-            (2, "Points" if section.scoring is ScoringMethod.COUNT else "Seen"),
-            (3, "Evidence: source and date"),
-        ):
-            label = QLabel(text)
-            label.setProperty("role", header_style)
-            grid.addWidget(label, 0, col)
-        for r, indicator in enumerate(section.indicators, start=1):
-            evidence = QLineEdit()
-            evidence.setObjectName(f"evidence_{indicator.id}")
-            evidence.setPlaceholderText("Source and date")
-            evidence.setToolTip("Where this comes from and when, e.g. school DSL report 20/02/2026")
-            evidence.setAccessibleName(f"Evidence for {indicator.label}")
-            evidence.setEnabled(False)
-            control: QCheckBox | QComboBox
-            if section.scoring is ScoringMethod.COUNT:
-                control = QCheckBox()
-                control.setAccessibleName(indicator.label)
-                control.toggled.connect(self._changed)
-                label = _ToggleLabel(indicator.label, control)
-                grid.addWidget(control, r, 0)
-                grid.addWidget(label, r, 1)
-                points = QLabel(f"+{indicator.points}")
-                points.setProperty("role", "hint")
-                points.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                grid.addWidget(points, r, 2)
-            else:
-                control = QComboBox()
-                control.setAccessibleName(indicator.label)
-                pts = section.recency_points
-                for recency in Recency:
-                    text = RECENCY_WORDS[recency]
-                    if recency is not Recency.ABSENT:
-                        text = f"{text} (+{pts.get(recency.value, 0)})"
-                    control.addItem(text, recency.value)
-                control.currentIndexChanged.connect(self._changed)
-                label = QLabel(indicator.label)
-                label.setWordWrap(True)
-                label.setBuddy(control)
-                grid.addWidget(label, r, 0, 1, 2)
-                grid.addWidget(control, r, 2)
-            control.setObjectName(f"indicator_{indicator.id}")
-            if indicator.help:
-                label.setToolTip(indicator.help)
-                control.setToolTip(indicator.help)
-            grid.addWidget(evidence, r, 3)
-            self.rows[indicator.id] = IndicatorRow(section, indicator, control, evidence)
-        layout.addLayout(grid)
-        return group
-
-    def _changed(self) -> None:
-        for row in self.rows.values():
-            row.evidence.setEnabled(row.present and self.editable)
-            if not row.present:
-                mark_invalid(row.evidence, False)
-        self.answers_changed.emit()
-
-    def set_editable(self, editable: bool) -> None:
-        self.editable = editable
-        for group in self.groups.values():
-            group.setEnabled(editable)
-        for row in self.rows.values():
-            row.control.setEnabled(editable)
-            row.evidence.setEnabled(editable and row.present)
-        for box in self.triggers.values():
-            box.setEnabled(editable)
-
-    def answers(self) -> dict[str, str]:
-        return {i: row.value for i, row in self.rows.items()}
-
-    def evidence(self) -> dict[str, str]:
-        return {i: row.evidence.text().strip() for i, row in self.rows.items() if row.present}
-
-    def fired(self) -> list[str]:
-        return [t for t, box in self.triggers.items() if box.isChecked()]
-
-    def result(self) -> RiskScore:
-        return score(self.tool, self.answers(), self.fired())
-
-    def fill(self, answers: dict[str, str], evidence: dict[str, object], triggers: tuple[str, ...]) -> None:
-        for indicator_id, row in self.rows.items():
-            row.set_value(str(answers.get(indicator_id, "no")))
-            row.evidence.setText(str(evidence.get(indicator_id, "")))
-            row.evidence.setCursorPosition(0)
-        for trigger_id, box in self.triggers.items():
-            box.setChecked(trigger_id in triggers)
-        self._changed()
-
-    def clear(self) -> None:
-        self.fill({}, {}, ())
-
-    def missing_evidence(self) -> list[QLineEdit]:
-        return [row.evidence for row in self.rows.values() if row.present and not row.evidence.text().strip()]
 
 
 # --- the tab -----------------------------------------------------------------------------------------------
@@ -281,53 +54,7 @@ class RiskTab(CaseTab):
         ui.headerLayout.setStretchFactor(ui.currentText, 1)
         ui.historyButtons.setStretchFactor(ui.countersignNote, 1)
         self.assessed_at = DateTimeInput(ui.assessedAt, session.now)
-        self.history_model = RowsModel(
-            (
-                Column(
-                    "Assessed",
-                    lambda a: compact_day(a.assessed_at),
-                    tooltip=lambda a: wording.when(a.assessed_at),
-                ),
-                Column("Assessor", lambda a: a.assessor, stretch=True),
-                Column("Score", lambda a: str(a.score), centre=True),
-                Column(
-                    "Category",
-                    lambda a: (
-                        str(a.final_category)
-                        if a.final_category == a.calculated_category
-                        else f"{a.calculated_category} → {a.final_category}"
-                    ),
-                    centre=True,
-                    tone=lambda a: "late" if a.final_category != a.calculated_category else "",
-                    tooltip=lambda a: f"Calculated category {a.calculated_category}, final category {a.final_category}",
-                ),
-                Column(
-                    "In force",
-                    lambda a: str(a.effective_category),
-                    centre=True,
-                    tone=lambda a: "overdue" if a.effective_category >= 3 else "",
-                    tooltip=lambda a: f"The category that counts: {wording.RISK_LABELS.get(a.effective_category, '')}",
-                ),
-                Column(
-                    "Override",
-                    self._override_text,
-                    tone=lambda a: "late" if a.override_pending else "",
-                    tooltip=lambda a: (
-                        f"Override to Category {a.final_category}: {a.override_reason}"
-                        + (" (awaiting a supervisor's countersignature)" if a.override_pending else "")
-                        if a.override_reason
-                        else "No override"
-                    ),
-                ),
-                Column(
-                    "Next review",
-                    lambda a: compact_day(a.next_review_at),
-                    tone=self._review_tone,
-                    tooltip=lambda a: f"Next review due {wording.when(a.next_review_at)}",
-                ),
-            ),
-            self,
-        )
+        self.history_model = RowsModel(history_columns(self._review_tone), self)
         setup_table(ui.history, self.history_model)
         self.setFocusProxy(ui.formScroll if session.may(Action.RISK_ASSESS) else ui.history)
         ui.outer.setStretchFactor(ui.splitter, 1)  # extra height goes to the tables, not the header
@@ -416,7 +143,7 @@ class RiskTab(CaseTab):
         for section in result.sections:
             group = self.form.groups.get(section.section_id)
             if group is not None:
-                group.setTitle(f"{section.title}: {_points(section.points)}")
+                group.setTitle(f"{section.title}: {points_text(section.points)}")
         band = result.band
         ui.scoreValue.setText(str(result.score))
         ui.categoryValue.setText(f"Category {band.category}")
@@ -425,30 +152,7 @@ class RiskTab(CaseTab):
         repolish(ui.riskSummary)
         for label in (ui.categoryValue, ui.bandValue):
             repolish(label)
-        lines = "".join(
-            f"<tr><td style='padding:1px 12px 1px 0'>{esc(s.title)}</td>"
-            f"<td style='padding:1px 12px 1px 0; color:#4a5868'>{s.present} present</td>"
-            f"<td align='right' style='padding:1px 0'><b>{s.points}</b></td></tr>"
-            for s in result.sections
-        )
-        lines += (
-            "<tr><td style='padding:3px 12px 1px 0'><b>Total</b></td><td></td>"
-            f"<td align='right' style='padding:3px 0 1px 0'><b>{result.score}</b></td></tr>"
-        )
-        scale = " · ".join(f"{band_range(b)}: Cat {b.category}" for b in tool.bands)
-        triggered = ""
-        if result.triggered_by:
-            names = {t.id: t for t in tool.triggers}
-            triggered = "".join(
-                f"<p style='margin-top:4px'><b>Trigger:</b> {esc(names[t].label)} sets at least "
-                f"Category {names[t].min_category}.</p>"
-                for t in result.triggered_by
-                if t in names
-            )
-        ui.sectionsValue.setText(
-            f"<table cellspacing='0'>{lines}</table>{triggered}"
-            f"<p style='color:#4a5868; margin-top:4px'>Bands: {esc(scale)}</p>"
-        )
+        ui.sectionsValue.setText(score_html(result, tool))
         ui.calculatedValue.setText(f"Category {band.category}: {band.label} (score {result.score})")
         if self._final_follows:
             index = ui.finalCategory.findData(band.category)
@@ -465,19 +169,7 @@ class RiskTab(CaseTab):
         """Add the chosen final category to the live summary when it overrides the calculated one."""
         if result is None:
             return
-        band = result.band
-        text = (
-            f"<p><b>Actions for Category {band.category}:</b> {esc(band.actions)}</p>"
-            f"<p style='color:#4a5868'>Review within {esc(band.review_interval.describe())} at most.</p>"
-        )
-        final = self.ui.finalCategory.currentData()
-        if final is not None and final != result.calculated_category:
-            text += (
-                f"<p style='color:#6b4500'><b>Final category {final} chosen (override).</b> It needs a written "
-                "reason and a supervisor's countersignature; until then Category "
-                f"{result.calculated_category} counts.</p>"
-            )
-        self.ui.actionsValue.setText(text)
+        self.ui.actionsValue.setText(actions_html(result, self.ui.finalCategory.currentData()))
 
     def _final_chosen(self) -> None:
         """The user picked a final category: it stays put while the score changes, unless it is the calculated one."""
@@ -550,14 +242,6 @@ class RiskTab(CaseTab):
             ui.reviewLabel.setToolTip(f"Next review due {wording.when(due)}")
         self.history_model.refresh()
 
-    def _override_text(self, a: RiskAssessmentView) -> str:
-        if a.final_category == a.calculated_category:
-            return "–"
-        if a.override_pending:
-            return "Pending"
-        sig = a.countersignature
-        return f"Signed: {a.countersigned_by}" + ("" if sig is None or sig.valid else " (superseded)")
-
     def _review_tone(self, a: RiskAssessmentView) -> str:
         latest = self.history_model.rows[0] if self.history_model.rows else None
         if a is not latest:
@@ -574,50 +258,16 @@ class RiskTab(CaseTab):
             text = "No assessments yet." if not self.history_model.rows else "Select an assessment."
             self.ui.historyDetail.setHtml(f"<p style='color:#4a5868'>{esc(text)}</p>")
         else:
-            self.ui.historyDetail.setHtml(self._assessment_html(a))
+            self.ui.historyDetail.setHtml(assessment_html(a, self._labels()))
         self._apply_countersign()
 
-    def _assessment_html(self, a: RiskAssessmentView) -> str:
-        labels: dict[str, str] = {}
-        if self.form is not None:
-            labels = {i: row.indicator.label for i, row in self.form.rows.items()}
-            labels.update({t.id: t.label for t in self.form.tool.triggers})
-        head = (
-            f"<p>{chip_html(f'Category {a.effective_category}', f'risk{a.effective_category}')}&nbsp; "
-            f"<b>{esc(a.band_label)}</b> · score {a.score} · {esc(a.tool)} · assessed "
-            f"{esc(wording.when(a.assessed_at))} by {esc(a.assessor)}</p>"
-        )
-        if a.section_points:
-            head += "<p>" + " · ".join(f"{esc(t)} {p}" for t, p in a.section_points) + "</p>"
-        if a.triggers:
-            head += "<p><b>Triggers:</b> " + esc(", ".join(labels.get(t, t) for t in a.triggers)) + "</p>"
-        if a.final_category != a.calculated_category:
-            signed = (
-                chip_html("awaiting countersignature", "late")
-                if a.override_pending
-                else esc(f"countersigned by {a.countersigned_by} {wording.when(a.countersigned_at)}")
-            )
-            head += (
-                f"<p><b>Override</b> from Category {a.calculated_category} to {a.final_category}, {signed}. "
-                f"Reason: {esc(a.override_reason)}</p>"
-            )
-            sig = a.countersignature
-            if sig is not None:  # the electronic signature, with whether it still holds for the content
-                state = chip_html("valid" if sig.valid else "superseded", "ok" if sig.valid else "overdue")
-                head += f"<p><b>Signature:</b> {esc(sig.text)}&nbsp; {state}</p>"
-        if a.notes:
-            head += f"<p><b>Notes:</b> {esc(a.notes)}</p>"
-        present = [(i, v) for i, v in a.answers.items() if v not in ("no", "absent")]
-        if present:
-            items = "".join(
-                f"<li>{esc(labels.get(i, i))}"
-                + (f" ({esc(RECENCY_WORDS.get(Recency(v), v).lower())})" if v in {r.value for r in Recency} else "")
-                + f": <span style='color:#4a5868'>{esc(a.evidence.get(i, ''))}</span></li>"
-                for i, v in present
-            )
-            head += f"<p><b>Indicators present and their evidence</b></p><ul style='margin-top:0'>{items}</ul>"
-        head += f"<p style='color:#4a5868'>Next review {esc(wording.when(a.next_review_at))}</p>"
-        return head
+    def _labels(self) -> dict[str, str]:
+        """The indicators and triggers of the form's tool by id, to name them in a recorded assessment."""
+        if self.form is None:
+            return {}
+        labels = {i: row.indicator.label for i, row in self.form.rows.items()}
+        labels.update({t.id: t.label for t in self.form.tool.triggers})
+        return labels
 
     def _editable(self) -> bool:
         return not refusal(self.session, self.detail, Action.RISK_ASSESS) and self.form is not None
@@ -830,14 +480,3 @@ class RiskTab(CaseTab):
 
     def _record_saved(self, result: Any) -> object | None:
         return result.id  # the countersigned assessment
-
-
-def countersign_summary(a: RiskAssessmentView) -> str:
-    """What the countersignature binds to, in words for the signer."""
-    direction = "up" if a.final_category > a.calculated_category else "down"
-    return (
-        f"Risk assessment RA-{a.id} by {a.assessor}, {wording.when(a.assessed_at)} ({a.tool}).\n"
-        f"Score {a.score}: calculated Category {a.calculated_category}, final Category {a.final_category} "
-        f"(override {direction}).\n\nReason given:\n{a.override_reason}\n\n"
-        f"Countersigning makes Category {a.final_category} the one that counts for this case."
-    )
