@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             self.dashboard.open_case.connect(self.open_case)
             tabs.setCurrentWidget(self.dashboard)
             self.dashboard.refresh()
+        session.case_changed.connect(self._case_changed)
         self.fixed_pages: list[QWidget] = [tabs.widget(i) for i in range(tabs.count())]  # never closed
         tabs.tabCloseRequested.connect(self.close_tab)
         self._hidden_windows: list[QWidget] = []
@@ -244,7 +245,7 @@ class MainWindow(QMainWindow):
         if self.dashboard is not None:
             self.ui.caseTabs.setCurrentWidget(self.dashboard)
 
-    def _case_changed(self) -> None:
+    def _case_changed(self, _case_id: int) -> None:
         self.case_list.refresh()
         if self.dashboard is not None:
             self.dashboard.refresh()
@@ -270,7 +271,6 @@ class MainWindow(QMainWindow):
             return
         workspace = CaseWorkspace(self.session, case_id)
         workspace.title_changed.connect(lambda text, w=workspace: self._retitle(w, text))
-        workspace.changed.connect(lambda _id: self._case_changed())
         workspace.report_requested.connect(self.casework_report)
         if place:
             workspace.go_to(place)

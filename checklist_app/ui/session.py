@@ -68,7 +68,14 @@ class IdleWatcher(QObject):
 
 
 class AppSession(QObject):
-    """Everything a screen needs to act for the signed-in user."""
+    """Everything a screen needs to act for the signed-in user.
+
+    Screens call a service with `run(owner, use_case, *args, done=..., changed_case=...)`: the session
+    supplies its context and the signed-in user, runs the call on the worker thread, drops the callbacks when
+    `owner` has been closed meanwhile, and after a successful write announces `case_changed(case_id)`, which
+    the case workspace (and its tabs through it), the case list and the supervisor's dashboard listen to."""
+
+    case_changed = Signal(int)
 
     def __init__(self, ctx: ServiceContext, actor: Actor, runner: TaskRunner, prefs: Preferences) -> None:
         super().__init__()
@@ -84,6 +91,43 @@ class AppSession(QObject):
     def may(self, action: Action) -> bool:
         return allowed(self.actor, action)
 
+    def run(
+        self,
+        owner: QWidget | None,
+        use_case: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], None] | None = None,
+        error: Callable[[BaseException], None] | None = None,
+        changed_case: int | None = None,
+        **kwargs: Any,
+    ) -> int:
+        """Run `use_case(ctx, actor, *args, **kwargs)` on the worker thread for the signed-in user.
+
+        `done(result)` or `error(exc)` run on the GUI thread while `owner` is still alive (without `error`, a
+        message box over `owner` explains the failure, with Retry when the database was busy). When the call
+        changed a case, `changed_case` names it: `case_changed` is announced after `done`, even when the
+        screen that asked has been closed meanwhile (the case has changed all the same)."""
+        ctx, actor = self.ctx, self.actor
+
+        def finished(result: Any) -> None:
+            if done is not None and alive(owner):
+                done(result)
+            if changed_case is not None:
+                self.case_changed.emit(changed_case)
+
+        def failed(exc: BaseException) -> None:
+            if not alive(owner):
+                return
+            if error is not None:
+                error(exc)
+            else:
+                show_error(owner, exc, retry=again)
+
+        def again() -> None:
+            self.run(owner, use_case, *args, done=done, error=error, changed_case=changed_case, **kwargs)
+
+        return self.call(owner, lambda: use_case(ctx, actor, *args, **kwargs), finished, failed)
+
     def call(
         self,
         owner: QWidget | None,
@@ -91,8 +135,9 @@ class AppSession(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> int:
-        """Run `work` on the worker thread. Errors go to `on_error`, else to a message box over `owner`
-        (with Retry when the database was busy)."""
+        """Run `work` on the worker thread: the primitive under `run`, for work that is not one use case
+        called with the session's context and user. Errors go to `on_error`, else to a message box over
+        `owner` (with Retry when the database was busy)."""
 
         def fallback(exc: BaseException) -> None:
             show_error(owner, exc, retry=lambda: self.call(owner, work, on_done, on_error))
@@ -100,25 +145,6 @@ class AppSession(QObject):
         return self.runner.run(work, on_done, on_error or fallback)
 
 
-def call(
-    session: AppSession,
-    owner: QWidget,
-    work: Callable[[], Any],
-    on_done: Callable[[Any], None] | None = None,
-    on_error: Callable[[BaseException], None] | None = None,
-) -> None:
-    """`session.call`, with the callbacks dropped when `owner` has been closed and deleted meanwhile."""
-
-    def done(result: Any) -> None:
-        if on_done is not None and shiboken6.isValid(owner):
-            on_done(result)
-
-    def failed(exc: BaseException) -> None:
-        if not shiboken6.isValid(owner):
-            return
-        if on_error is not None:
-            on_error(exc)
-        else:
-            show_error(owner, exc, retry=lambda: call(session, owner, work, on_done, on_error))
-
-    session.call(owner, work, done, failed)
+def alive(owner: QWidget | None) -> bool:
+    """False once `owner`'s widget has been closed and deleted (its callbacks would touch freed memory)."""
+    return owner is None or shiboken6.isValid(owner)

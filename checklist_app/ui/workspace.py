@@ -16,9 +16,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from checklist_app.core import wording
-from checklist_app.core.permissions import Action
+from checklist_app.core.permissions import Action, Actor
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import cases
+from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
 from checklist_app.ui.audit.case_remedial import add_case_remedial
 from checklist_app.ui.dialogs import ReasonDialog
@@ -60,10 +61,10 @@ SECTION_TABS: tuple[tuple[type, str], ...] = (
 
 
 class CaseWorkspace(QWidget):
-    """One open case. `title_changed(text)` gives the tab text; `changed(case_id)` follows every change."""
+    """One open case. `title_changed(text)` gives the tab text; the case reloads on every `case_changed` of it
+    that the session announces (a change made in any of its tabs, or elsewhere)."""
 
     title_changed = Signal(str)
-    changed = Signal(int)
     report_requested = Signal(str)  # the case's reference: the main window opens the casework report dialog
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
@@ -102,11 +103,9 @@ class CaseWorkspace(QWidget):
             ui.titleRow.addWidget(self.report_button)
         self.case_actions = CaseActions(session, case_id, self)
         ui.titleRow.addWidget(self.case_actions)
-        self.case_actions.changed.connect(self._tab_changed)
         self.case_actions.go_to.connect(self.go_to)
 
         self.steps = StepsPanel(session, case_id, self)
-        self.steps.step_changed.connect(self._step_changed)
         tabs = ui.sections
         tabs.addTab(self.steps, icon("steps"), "Steps")
         self.tabs: list[Any] = []
@@ -115,11 +114,9 @@ class CaseWorkspace(QWidget):
         self._stale: set[Any] = set()
         for tab_class, icon_name in SECTION_TABS:
             tab = tab_class(session, case_id, self)
-            tab.changed.connect(self._tab_changed)
             tabs.addTab(tab, icon(icon_name), tab_class.__name__.removesuffix("Tab"))
             self.tabs.append(tab)
         self.supervision = SupervisionTab(session, case_id, self)
-        self.supervision.changed.connect(self._tab_changed)
         self.supervision.summary_changed.connect(self._show_supervision)
         tabs.addTab(self.supervision, icon(SupervisionTab.icon_name), "Supervision")
         self.tabs.append(self.supervision)
@@ -135,6 +132,7 @@ class CaseWorkspace(QWidget):
             tabs.setTabToolTip(i, f"{tabs.tabText(i)} ({keys})")
         tabs.currentChanged.connect(self._fill_current)
         self.remedial = add_case_remedial(self, session, case_id, before=tabs)
+        session.case_changed.connect(self._case_changed)
         self.refresh()
 
     def unsaved_work(self) -> list[str]:
@@ -154,23 +152,18 @@ class CaseWorkspace(QWidget):
 
     def refresh(self) -> None:
         """Reload the case on the worker thread; the selected phase and step stay selected."""
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         known_version = self._procedure_version if self.procedure is not None else 0
         self.remedial.refresh()
 
-        def work() -> tuple[CaseDetail, Procedure | None]:
+        def load(ctx: ServiceContext, actor: Actor, case_id: int) -> tuple[CaseDetail, Procedure | None]:
+            """The case, and its procedure too when the case is pinned to a version not loaded yet."""
             detail = cases.case_detail(ctx, actor, case_id)
             procedure = None
             if detail.procedure_version_id != known_version:
                 procedure = cases.case_procedure(ctx, actor, case_id)
             return detail, procedure
 
-        self.session.call(
-            self,
-            work,
-            lambda result: self._loaded(*result) if shiboken6.isValid(self) else None,
-            lambda exc: self._load_failed(exc) if shiboken6.isValid(self) else None,
-        )
+        self.session.run(self, load, self.case_id, done=lambda result: self._loaded(*result), error=self._load_failed)
 
     def _loaded(self, detail: CaseDetail, procedure: Procedure | None) -> None:
         if procedure is not None:
@@ -217,13 +210,9 @@ class CaseWorkspace(QWidget):
             self.ui.caseReference.setText("Case not loaded")
             self.title_changed.emit("Case not loaded")
 
-    def _step_changed(self, _step_id: str) -> None:
-        self.refresh()
-        self.changed.emit(self.case_id)
-
-    def _tab_changed(self) -> None:
-        self.refresh()
-        self.changed.emit(self.case_id)
+    def _case_changed(self, case_id: int) -> None:
+        if case_id == self.case_id:
+            self.refresh()
 
     def go_to(self, place: str) -> None:
         """Show part of the case: "steps:overdue" (the first overdue step), "step:<step id>", or "tab:<name>"
@@ -366,8 +355,7 @@ class CaseWorkspace(QWidget):
 
     def move_version(self) -> None:
         """Supervisors: show what moving to the latest version changes, ask why, then move the case."""
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
-        self.session.call(self, lambda: cases.preview_version_move(ctx, actor, case_id), self._confirm_move)
+        self.session.run(self, cases.preview_version_move, self.case_id, done=self._confirm_move)
 
     def _confirm_move(self, preview: cases.VersionPreview | None) -> None:
         if preview is None or not shiboken6.isValid(self):
@@ -386,14 +374,8 @@ class CaseWorkspace(QWidget):
         reason = ReasonDialog.ask(self, "Move to a newer procedure version", prompt)
         if not reason:
             return
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         version = preview.target.rsplit(" v", 1)[1]
-        self.session.call(self, lambda: cases.move_to_version(ctx, actor, case_id, version, reason), self._moved)
-
-    def _moved(self, _move: object) -> None:
-        if shiboken6.isValid(self):
-            self.changed.emit(self.case_id)
-            self.refresh()
+        self.session.run(self, cases.move_to_version, self.case_id, version, reason, changed_case=self.case_id)
 
     # --- supervision ----------------------------------------------------------------------------------
 

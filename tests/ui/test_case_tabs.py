@@ -73,7 +73,7 @@ def press_ok(qtbot, dialog: ServiceDialog) -> None:  # type: ignore[no-untyped-d
 
 def save_dialog(qtbot, idle, tab, dialog: ServiceDialog) -> None:  # type: ignore[no-untyped-def]
     """OK on a dialog that must save: the tab reports the change and the dialog closes."""
-    with qtbot.waitSignal(tab.changed, timeout=15000):
+    with qtbot.waitSignal(tab.session.case_changed, timeout=15000):
         press_ok(qtbot, dialog)
     idle()
 
@@ -110,7 +110,7 @@ def test_decision_log_adds_entries_newest_first_and_keeps_half_typed_text(qtbot,
     assert ui.decision.toPlainText().startswith("Apply for a Child Abduction")  # what was typed stays
 
     qtbot.keyClicks(ui.rationale, "Repeated contact after two warnings; parents support it.")
-    with qtbot.waitSignal(tab.changed, timeout=15000):
+    with qtbot.waitSignal(tab.session.case_changed, timeout=15000):
         qtbot.keyClick(ui.rationale, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Enter adds
     idle()
     detail = detail_for(session, case.id)
@@ -123,7 +123,7 @@ def test_decision_log_adds_entries_newest_first_and_keeps_half_typed_text(qtbot,
     choose_data(ui.category, "investigation")
     qtbot.keyClicks(ui.decision, "Arrest suspect A")
     qtbot.keyClicks(ui.rationale, "Risk of further contact")
-    with qtbot.waitSignal(tab.changed, timeout=15000):
+    with qtbot.waitSignal(tab.session.case_changed, timeout=15000):
         qtbot.mouseClick(ui.addButton, Left)
     detail = reload(idle, tab, session, case.id)
     assert [d.decision for d in detail.decisions] == [
@@ -283,7 +283,7 @@ def test_risk_assessment_scored_live_overridden_and_countersigned(qtbot, world, 
 
     qtbot.keyClicks(ui.overrideReason, "Older peer group and new phone; escalating quickly.")
     qtbot.keyClicks(ui.notes, "Agreed with the social worker.")
-    with qtbot.waitSignal(tab.changed, timeout=15000):
+    with qtbot.waitSignal(tab.session.case_changed, timeout=15000):
         qtbot.mouseClick(ui.recordButton, Left)
     idle()
     (saved,) = detail_for(investigator, case.id).risk_assessments
@@ -316,7 +316,7 @@ def test_risk_assessment_scored_live_overridden_and_countersigned(qtbot, world, 
     qtbot.waitUntil(lambda: "more failed attempt" in dialog.message.text(), timeout=15000)
     assert dialog.isVisible() and detail_for(supervisor2, case.id).risk_assessments[0].override_pending
     qtbot.keyClicks(dialog.password_edit, PASSWORD)
-    with qtbot.waitSignal(signing.changed, timeout=15000):
+    with qtbot.waitSignal(signing.session.case_changed, timeout=15000):
         qtbot.mouseClick(dialog.sign_button, Left)
     idle()
     assert not dialog.isVisible()
@@ -346,7 +346,7 @@ def test_a_supervisor_cannot_countersign_their_own_override(qtbot, world, make_s
     qtbot.waitUntil(lambda: tab.form is not None, timeout=15000)
     choose_data(tab.ui.finalCategory, 2)
     qtbot.keyClicks(tab.ui.overrideReason, "Judgement")
-    with qtbot.waitSignal(tab.changed, timeout=15000):
+    with qtbot.waitSignal(tab.session.case_changed, timeout=15000):
         qtbot.mouseClick(tab.ui.recordButton, Left)
     reload(idle, tab, supervisor, case.id)
     assert not tab.ui.countersignButton.isEnabled()
@@ -445,7 +445,7 @@ def test_manual_event_and_case_facts(qtbot, world, make_session, idle):
     assert tab.ui.dirtyLabel.text() == "2 unsaved changes"
     reload(idle, tab, session, case.id)  # a reload keeps answers not yet saved
     assert looked_after.value() is True and placement.value() == "residential"
-    with qtbot.waitSignal(tab.changed, timeout=15000):
+    with qtbot.waitSignal(tab.session.case_changed, timeout=15000):
         qtbot.mouseClick(tab.ui.saveFactsButton, Left)
     idle()
     detail = detail_for(session, case.id)
@@ -455,7 +455,7 @@ def test_manual_event_and_case_facts(qtbot, world, make_session, idle):
     assert tab.ui.dirtyLabel.text() == ""
 
     choose_data(looked_after.widget, None)  # back to Unknown clears the fact
-    with qtbot.waitSignal(tab.changed, timeout=15000):
+    with qtbot.waitSignal(tab.session.case_changed, timeout=15000):
         qtbot.mouseClick(tab.ui.saveFactsButton, Left)
     idle()
     assert detail_for(session, case.id).facts == {"placement_type": "residential"}

@@ -97,7 +97,7 @@ def complete_with_space(qtbot, workspace: CaseWorkspace, step_id: str, idle) -> 
     assert step is not None and step.step_id == step_id
     fill_required(qtbot, workspace, step)
     panel.focus_table()
-    with qtbot.waitSignal(workspace.changed, timeout=15000):
+    with qtbot.waitSignal(workspace.session.case_changed, timeout=15000):
         qtbot.keyClick(panel.ui.stepTable, Qt.Key.Key_Space)
     idle()
 
@@ -180,7 +180,7 @@ def test_the_investigator_journey(qtbot, shipped_world, runner, prefs, idle, mon
     activate(qtbot, window)
     workspace.steps.select_step("referral.early-evidence")
     workspace.steps.focus_table()
-    with qtbot.waitSignal(workspace.changed, timeout=15000):
+    with qtbot.waitSignal(workspace.session.case_changed, timeout=15000):
         qtbot.keyClick(
             workspace.steps.ui.stepTable,
             Qt.Key.Key_N,
@@ -200,7 +200,7 @@ def test_the_investigator_journey(qtbot, shipped_world, runner, prefs, idle, mon
     choose_data(add.ui.handlingCode, "P")
     choose_data(add.ui.priority, "high")
     qtbot.mouseClick(add.ui.sanitised, Left)
-    with qtbot.waitSignal(intel_tab.changed, timeout=15000):
+    with qtbot.waitSignal(intel_tab.session.case_changed, timeout=15000):
         press_ok(qtbot, add)
     idle()
     (item,) = cases.case_detail(ctx, world.investigator, case_id).intelligence
@@ -216,7 +216,7 @@ def test_the_investigator_journey(qtbot, shipped_world, runner, prefs, idle, mon
     assess = assessing.open_assess_dialog()
     choose_data(assess.ui.choice, "disseminate")
     qtbot.keyClicks(assess.ui.text, "Vehicle linked to two other cases in the district.")
-    with qtbot.waitSignal(assessing.changed, timeout=15000):
+    with qtbot.waitSignal(assessing.session.case_changed, timeout=15000):
         press_ok(qtbot, assess)
     idle()
     item = cases.case_detail(ctx, world.intel, case_id).intelligence[0]
@@ -234,7 +234,7 @@ def test_the_investigator_journey(qtbot, shipped_world, runner, prefs, idle, mon
     choose_data(rows["cars_unknown_adults"].control, "current")
     qtbot.keyClicks(rows["cars_unknown_adults"].evidence, "School DSL report, 27/02/2026")
     assert risk_tab.ui.scoreValue.text() == "7"
-    with qtbot.waitSignal(risk_tab.changed, timeout=15000):
+    with qtbot.waitSignal(risk_tab.session.case_changed, timeout=15000):
         qtbot.mouseClick(risk_tab.ui.recordButton, Left)
     idle()
     (assessment,) = cases.case_detail(ctx, world.investigator, case_id).risk_assessments
@@ -246,7 +246,7 @@ def test_the_investigator_journey(qtbot, shipped_world, runner, prefs, idle, mon
     record = missing_tab.open_record_dialog()
     record.ui.reportedAt.setDateTime(to_qdatetime(world.clock.now - timedelta(hours=5)))
     choose_data(record.ui.riskGrade, "high")
-    with qtbot.waitSignal(missing_tab.changed, timeout=15000):
+    with qtbot.waitSignal(missing_tab.session.case_changed, timeout=15000):
         press_ok(qtbot, record)
     idle()
     detail = cases.case_detail(ctx, world.investigator, case_id)

@@ -38,7 +38,7 @@ def test_wrong_password_stays_open_then_signs(world, make_session, qtbot, idle) 
     dialog = SignDialog(None, session, "approved for closure", "summary")
     qtbot.addWidget(dialog)
     # The minimal procedure has required steps open, so the service's refusal comes back in words too.
-    dialog.sign_with(lambda pw: closure.close_case(world.ctx, world.supervisor, case.id, "done", pw), done.append)
+    dialog.sign_with(closure.close_case, case.id, "done", done=done.append)
     dialog.show()
     dialog.password_edit.setText("not-my-password")
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
@@ -59,9 +59,7 @@ def test_a_refusal_of_the_change_goes_back_to_the_screen_that_asked(world, make_
     refused: list[BaseException] = []
     dialog = SignDialog(None, session, "approved for closure", "summary")
     qtbot.addWidget(dialog)
-    dialog.sign_with(
-        lambda pw: closure.close_case(world.ctx, world.supervisor, case.id, "done", pw), None, refused.append
-    )
+    dialog.sign_with(closure.close_case, case.id, "done", error=refused.append)
     dialog.show()
     dialog.password_edit.setText(PASSWORD)
     qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)

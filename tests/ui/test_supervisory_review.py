@@ -152,7 +152,7 @@ def test_supervisor_reviews_directs_and_signs_after_a_wrong_password(qtbot, worl
 
     # The right password signs; the screen turns read only and says which step the review completed.
     qtbot.keyClicks(dialog.password_edit, PASSWORD)
-    with qtbot.waitSignal(screen.changed, timeout=15000):
+    with qtbot.waitSignal(screen.session.case_changed, timeout=15000):
         qtbot.mouseClick(dialog.sign_button, Left)
     idle()
     assert "Signed" in screen.heading.text() and "completed step 2.4" in screen.heading.text()
@@ -227,7 +227,7 @@ def test_investigator_sees_the_direction_and_completes_it_with_a_note(qtbot, wor
     assert dialog.isVisible() and "What was done" in dialog.message.text()
     assert reviews.case_actions(world.ctx, world.investigator, case.id)[0].status == "open"
     qtbot.keyClicks(dialog.note, "SERAF redone: category 2; plan updated.")
-    with qtbot.waitSignal(tab.changed, timeout=15000):
+    with qtbot.waitSignal(tab.session.case_changed, timeout=15000):
         qtbot.mouseClick(dialog.ok_button, Left)
     idle()
     qtbot.waitUntil(lambda: [a.status for a in tab.actions.rows] == ["done"], timeout=15000)

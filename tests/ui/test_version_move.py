@@ -48,7 +48,7 @@ def test_supervisor_moves_the_case_and_the_move_is_logged(qtbot, world, make_ses
     workspace = _workspace(qtbot, make_session, idle, world.supervisor, case.id)
     button = workspace.ui.moveVersionButton
     assert button.isVisible() and button.text() == "Move to v0.2…"
-    with qtbot.waitSignal(workspace.changed, timeout=15000):
+    with qtbot.waitSignal(workspace.session.case_changed, timeout=15000):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     idle()
     assert "from test-cse-sop v0.1 to test-cse-sop v0.2" in asked[0]

@@ -549,11 +549,11 @@ def test_a_case_the_user_may_not_see_is_explained(qtbot, world, make_session, id
     assert "Traceback" not in message
 
 
-def test_changed_is_emitted_after_a_step_changes(qtbot, world, open_ws, idle, monkeypatch):
+def test_case_changed_is_announced_after_a_step_changes(qtbot, world, open_ws, idle, monkeypatch):
     case = open_case(world)
     monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda cls, parent, title, prompt: "Waiting for school"))
     ws = open_ws(world.investigator, case.id)
-    with qtbot.waitSignal(ws.changed, timeout=10000) as blocker:
+    with qtbot.waitSignal(ws.session.case_changed, timeout=10000) as blocker:
         qtbot.keyClick(ws.steps.ui.stepTable, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     assert blocker.args == [case.id]
     idle()

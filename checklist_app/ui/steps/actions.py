@@ -161,12 +161,13 @@ class StepActions:
             return
         evidence = self.form.values()
         completed_at = self.completed_at.value() if self._completed_touched else None
-        ctx, actor, case_id, step_id = self.session.ctx, self.session.actor, self.case_id, step.step_id
         again = step.status == "done"
         self._run(
             step,
-            lambda: step_services.complete_step(ctx, actor, case_id, step_id, evidence, completed_at=completed_at),
             f"Step {step.number} recorded again." if again else f"Step {step.number} done.",
+            step_services.complete_step,
+            evidence,
+            completed_at=completed_at,
         )
 
     def save_progress(self) -> None:
@@ -174,12 +175,7 @@ class StepActions:
         if step is None:
             return
         evidence = self.form.values()
-        ctx, actor, case_id, step_id = self.session.ctx, self.session.actor, self.case_id, step.step_id
-        self._run(
-            step,
-            lambda: step_services.save_progress(ctx, actor, case_id, step_id, evidence),
-            f"Progress on step {step.number} saved.",
-        )
+        self._run(step, f"Progress on step {step.number} saved.", step_services.save_progress, evidence)
 
     def _ask_reason(self, title: str, prompt: str) -> str | None:
         reason = ReasonDialog.ask(self, title, prompt)
@@ -226,14 +222,16 @@ class StepActions:
         )
         dialog = SignDialog(self, self.session, Meaning.AGREED_NOT_APPLICABLE.value, summary)
         dialog.setWindowTitle("Agree that a step does not apply")
-        ctx, actor, case_id, step_id = self.session.ctx, self.session.actor, self.case_id, step.step_id
-        number = step.number
+        step_id, number = step.step_id, step.number
         dialog.sign_with(
-            lambda password: step_services.agree_not_applicable(ctx, actor, case_id, step_id, password),
-            lambda _view: (
+            step_services.agree_not_applicable,
+            self.case_id,
+            step_id,
+            done=lambda _view: (
                 self._succeeded(step_id, f"Agreed that step {number} does not apply.") if alive(self) else None
             ),
-            lambda exc: self._failed(exc) if alive(self) else None,
+            error=lambda exc: self._failed(exc) if alive(self) else None,
+            changed_case=self.case_id,
         )
         self.sign_dialog = dialog
         dialog.open()
@@ -258,25 +256,26 @@ class StepActions:
         if reason is None:
             self.focus_table()
             return
-        ctx, actor, case_id, step_id = self.session.ctx, self.session.actor, self.case_id, step.step_id
-        self._run(
-            step,
-            lambda: service(ctx, actor, case_id, step_id, reason),
-            success.format(number=step.number),
-        )
+        self._run(step, success.format(number=step.number), service, reason)
 
-    def _run(self, step: StepView, work: Callable[[], Any], success: str) -> None:
+    def _run(self, step: StepView, success: str, use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """`use_case(ctx, actor, case_id, step_id, *args, **kwargs)` for `step`, saying `success` when done."""
         self.busy = True
         self.form.clear_invalid()
         set_invalid(self.completed_at.edit, False)
         self.show_message("Saving…")
         self._update_actions()
         step_id = step.step_id
-        self.session.call(
+        self.session.run(
             self,
-            work,
-            lambda _view: self._succeeded(step_id, success) if alive(self) else None,
-            lambda exc: self._failed(exc) if alive(self) else None,
+            use_case,
+            self.case_id,
+            step_id,
+            *args,
+            done=lambda _view: self._succeeded(step_id, success),
+            error=self._failed,
+            changed_case=self.case_id,
+            **kwargs,
         )
 
     def _succeeded(self, step_id: str, text: str) -> None:
@@ -287,7 +286,6 @@ class StepActions:
             self._rebuild_next = True
         self.show_message(text)
         self._update_actions()
-        self.step_changed.emit(step_id)
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

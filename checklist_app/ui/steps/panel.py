@@ -52,11 +52,10 @@ from checklist_app.ui.supervision.sign_dialog import SignDialog
 
 
 class StepsPanel(StepDetail, StepActions, QWidget):
-    """Shows a case's phases and steps and works the selected step. Emits `step_changed(step_id)` after
-    every successful change; the workspace then reloads the case and calls `show_detail` again.
+    """Shows a case's phases and steps and works the selected step. Every change goes through `session.run`,
+    whose `case_changed` makes the workspace reload the case and call `show_detail` again.
     `review_link(review_id)` asks to show the supervisory review that completed the selected step."""
 
-    step_changed = Signal(str)
     review_link = Signal(int)
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:

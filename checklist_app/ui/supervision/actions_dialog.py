@@ -17,19 +17,21 @@ from PySide6.QtWidgets import (
 from checklist_app.core import wording
 from checklist_app.services import reviews
 from checklist_app.services.reviews import DirectedActionView
-from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.session import AppSession
 from checklist_app.ui.widgets.looks import esc, fit_bold
 from checklist_app.ui.widgets.messages import set_message, show_failure
 
 
 class CompleteActionDialog(QDialog):
-    """`completed(view)` is emitted once the service has recorded the completion."""
+    """`completed(view)` is emitted once the service has recorded the completion (and the session announces
+    `case_changed(changed_case)` when the dialog was given a case)."""
 
     completed = Signal(object)
 
     def __init__(self, session: AppSession, action: DirectedActionView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session, self.action = session, action
+        self.changed_case: int | None = None
         self.busy = False
         self.setObjectName("completeActionDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -70,11 +72,18 @@ class CompleteActionDialog(QDialog):
     def submit(self) -> None:
         if self.busy:
             return
-        ctx, actor, action_id, note = self.session.ctx, self.session.actor, self.action.id, self.note.toPlainText()
         self.busy = True
         self.ok_button.setEnabled(False)
         set_message(self.message, "Saving…", error=False)
-        call(self.session, self, lambda: reviews.complete_action(ctx, actor, action_id, note), self._done, self._failed)
+        self.session.run(
+            self,
+            reviews.complete_action,
+            self.action.id,
+            self.note.toPlainText(),
+            done=self._done,
+            error=self._failed,
+            changed_case=self.changed_case,
+        )
 
     def _done(self, view: DirectedActionView) -> None:
         self.busy = False

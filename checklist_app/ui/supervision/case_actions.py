@@ -3,7 +3,6 @@ role-action matrix lets do them on this case (the services check again)."""
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QPushButton, QWidget
@@ -24,9 +23,9 @@ class CaseActions(QWidget):
     """One "Supervise" button in the header whose menu holds Close case, Reassign and Reopen case (one button,
     not three, so the header keeps to one line beside the case's chips and other buttons).
 
-    `changed()` after the case was closed, reopened or reassigned; `go_to(place)` to show part of the case."""
+    Closing, reopening and reassigning are announced by the session's `case_changed`; `go_to(place)` to show
+    part of the case."""
 
-    changed = Signal()
     go_to = Signal(str)
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None) -> None:
@@ -68,7 +67,6 @@ class CaseActions(QWidget):
         if self.detail is None:
             return
         dialog = CloseCaseDialog(self.session, self.case_id, self.detail.reference, self)
-        dialog.closed.connect(self.changed)
         dialog.go_to.connect(self.go_to)
         dialog.exec()
         dialog.deleteLater()
@@ -83,17 +81,11 @@ class CaseActions(QWidget):
         )
         if not reason:
             return
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
-        self.session.call(
-            self,
-            lambda: closure.reopen_case(ctx, actor, case_id, reason),
-            lambda _none: self.changed.emit() if shiboken6.isValid(self) else None,
-        )
+        self.session.run(self, closure.reopen_case, self.case_id, reason, changed_case=self.case_id)
 
     def reassign(self) -> None:
         if self.detail is None:
             return
         dialog = ReassignDialog(self.session, self.case_id, self.detail.reference, self.detail.officer_name, self)
-        dialog.reassigned.connect(lambda _name: self.changed.emit())
         dialog.exec()
         dialog.deleteLater()

@@ -50,9 +50,9 @@ def _message_label() -> QLabel:
 
 
 class CloseCaseDialog(QDialog):
-    """`closed()` once the case is closed and signed; `go_to(place)` when the user picks an open item."""
+    """Closing is announced by the session's `case_changed` once signed; `go_to(place)` when the user picks an
+    open item."""
 
-    closed = Signal()
     go_to = Signal(str)
 
     def __init__(self, session: AppSession, case_id: int, reference: str, parent: QWidget | None = None) -> None:
@@ -114,14 +114,8 @@ class CloseCaseDialog(QDialog):
     # --- what is open --------------------------------------------------------------------------------
 
     def check(self) -> None:
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         self.check_button.setEnabled(False)
-        self.session.call(
-            self,
-            lambda: closure.closure_check(ctx, actor, case_id),
-            lambda items: self.show_items(items) if shiboken6.isValid(self) else None,
-            lambda exc: self._check_failed(exc) if shiboken6.isValid(self) else None,
-        )
+        self.session.run(self, closure.closure_check, self.case_id, done=self.show_items, error=self._check_failed)
 
     def show_items(self, items: list[closure.OpenItem]) -> None:
         self.open_items = list(items)
@@ -163,7 +157,6 @@ class CloseCaseDialog(QDialog):
             self.rationale.setFocus()
             return
         self.message.setText("")
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         dialog = SignDialog(
             self,
             self.session,
@@ -171,9 +164,7 @@ class CloseCaseDialog(QDialog):
             f"Closure of case {self.reference}.\n\nRationale:\n{text}",
         )
         dialog.sign_with(
-            lambda password: closure.close_case(ctx, actor, case_id, text, password),
-            self._closed,
-            self._refused,
+            closure.close_case, self.case_id, text, done=self._closed, error=self._refused, changed_case=self.case_id
         )
         self.sign_dialog = dialog
         dialog.exec()
@@ -182,7 +173,6 @@ class CloseCaseDialog(QDialog):
     def _closed(self, _signature: object) -> None:
         if shiboken6.isValid(self):
             self.accept()
-            self.closed.emit()
 
     def _refused(self, exc: BaseException) -> None:
         if not shiboken6.isValid(self):
@@ -193,9 +183,7 @@ class CloseCaseDialog(QDialog):
 
 
 class ReassignDialog(QDialog):
-    """Give the case to another officer, with a reason. `reassigned(officer_name)` once done."""
-
-    reassigned = Signal(str)
+    """Give the case to another officer, with a reason (announced by the session's `case_changed`)."""
 
     def __init__(
         self, session: AppSession, case_id: int, reference: str, current: str, parent: QWidget | None = None
@@ -233,12 +221,12 @@ class ReassignDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.resize(520, 320)
-        ctx, actor = session.ctx, session.actor
-        session.call(
+        session.run(
             self,
-            lambda: closure.officers_for(ctx, actor, case_id),
-            lambda officers: self._loaded(officers) if shiboken6.isValid(self) else None,
-            lambda exc: self.message.setText(explain(exc).message) if shiboken6.isValid(self) else None,
+            closure.officers_for,
+            case_id,
+            done=self._loaded,
+            error=lambda exc: self.message.setText(explain(exc).message),
         )
 
     def _loaded(self, officers: list[tuple[int, str]]) -> None:
@@ -262,19 +250,17 @@ class ReassignDialog(QDialog):
         if problems:
             self.message.setText("\n".join(problems))
             return
-        name = self.officer.currentText()
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         self.ok_button.setEnabled(False)
-        self.session.call(
+        self.session.run(
             self,
-            lambda: closure.reassign_officer(ctx, actor, case_id, int(officer_id), reason),
-            lambda _none: self._done(name) if shiboken6.isValid(self) else None,
-            lambda exc: self._failed(exc) if shiboken6.isValid(self) else None,
+            closure.reassign_officer,
+            self.case_id,
+            int(officer_id),
+            reason,
+            done=lambda _none: self.accept(),
+            error=self._failed,
+            changed_case=self.case_id,
         )
-
-    def _done(self, name: str) -> None:
-        self.accept()
-        self.reassigned.emit(name)
 
     def _failed(self, exc: BaseException) -> None:
         self.ok_button.setEnabled(True)

@@ -7,14 +7,16 @@ keeps the answers and findings; "Sign off…" saves them, checks every item is a
 written, then asks for the password in the signature dialog (SignDialog); the signing changes nothing else,
 so a wrong password leaves the review exactly as saved. Once signed the screen is read only and names the periodic
 review steps the review completed. It is a window of its own (not modal), so the case stays readable
-behind it; `changed` follows every saved change so the case workspace reloads.
+behind it; every saved change is announced by the session's `case_changed`, so the case workspace reloads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -35,13 +37,15 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core import wording
 from checklist_app.core.calendar import LOCAL_TZ
+from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.model import Procedure, Role
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import accounts, reviews
+from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.services.reviews import ANSWERS, DirectedActionView, ReviewView
-from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.actions_view import ActionsTable
 from checklist_app.ui.supervision.sign_dialog import SignDialog
 from checklist_app.ui.widgets.datetime_input import DateTimeInput
@@ -68,8 +72,6 @@ def owner_label(name: str, role: str, team: str, officer: bool) -> str:
 
 class ReviewScreen(QDialog):
     """One supervisory review of `detail`'s case by the signed-in supervisor."""
-
-    changed = Signal()
 
     def __init__(
         self, session: AppSession, detail: CaseDetail, procedure: Procedure | None, parent: QWidget | None = None
@@ -207,9 +209,10 @@ class ReviewScreen(QDialog):
     # --- loading ---------------------------------------------------------------------------------------
 
     def _start(self) -> None:
-        ctx, actor, detail = self.session.ctx, self.session.actor, self.detail
+        detail = self.detail
 
-        def work() -> tuple[ReviewView, list[tuple[int, str]]]:
+        def start(ctx: ServiceContext, actor: Actor) -> tuple[ReviewView, list[tuple[int, str]]]:
+            """The draft review (started if there is none) and who may be directed to act, in one call."""
             review = reviews.start_review(ctx, actor, detail.id)
             people = [
                 u
@@ -225,7 +228,7 @@ class ReviewScreen(QDialog):
             ]
             return review, owners
 
-        call(self.session, self, work, self._started, self._start_failed)
+        self.session.run(self, start, done=self._started, error=self._start_failed)
 
     def _started(self, result: tuple[ReviewView, list[tuple[int, str]]]) -> None:
         review, owners = result
@@ -332,7 +335,8 @@ class ReviewScreen(QDialog):
             return self._notes[problem.field]
         return None
 
-    def _run(self, work, on_done) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, on_done: Callable[[Any], None], use_case: Callable[..., Any], *args: Any) -> None:
+        """A change to the review: the case's workspace reloads once it is saved."""
         self.busy = True
         self._set_enabled(False)
         set_message(self.message, "Saving…", error=False)
@@ -346,13 +350,13 @@ class ReviewScreen(QDialog):
             self._set_enabled(self.review is not None and self.review.status == "draft")
             show_failure(self.message, exc, self._fields(), self._locate)
 
-        call(self.session, self, work, done, failed)
+        self.session.run(self, use_case, *args, done=done, error=failed, changed_case=self.case_id)
 
     def save(self, then=None) -> None:  # type: ignore[no-untyped-def]
         """Save the answers and findings as they are on screen (the review stays a draft)."""
         if self.review is None or self.busy:
             return
-        ctx, actor, review_id = self.session.ctx, self.session.actor, self.review.id
+        review_id = self.review.id
         answers, findings = self._values(), self.findings.toPlainText()
         for widget in (*self._notes.values(), self.findings):
             mark_invalid(widget, False)
@@ -361,16 +365,15 @@ class ReviewScreen(QDialog):
             self._show(review)
             clear_failure(self.message, self._fields().values())
             set_message(self.message, "Draft saved.", error=False)
-            self.changed.emit()
             if then is not None:
                 then(review)
 
-        self._run(lambda: reviews.save_review(ctx, actor, review_id, answers, findings), saved)
+        self._run(saved, reviews.save_review, review_id, answers, findings)
 
     def add_direction(self) -> None:
         if self.review is None or self.busy:
             return
-        ctx, actor, review_id = self.session.ctx, self.session.actor, self.review.id
+        review_id = self.review.id
         text, owner, due = self.action_text.text(), self.owner.currentData(), self.due.value()
         fields = {"description": self.action_text, "owner": self.owner, "due_at": self.due_edit}
         for widget in fields.values():
@@ -387,7 +390,6 @@ class ReviewScreen(QDialog):
             self.due.set_value(default_due(self.session.now()))
             self._set_enabled(True)
             set_message(self.message, f"Direction added for {action.owner_name}.", error=False)
-            self.changed.emit()
 
         self.busy = True
         self._set_enabled(False)
@@ -402,7 +404,17 @@ class ReviewScreen(QDialog):
             self.busy = False
             added(action)
 
-        call(self.session, self, lambda: reviews.direct_action(ctx, actor, review_id, text, owner, due), done, failed)
+        self.session.run(
+            self,
+            reviews.direct_action,
+            review_id,
+            text,
+            owner,
+            due,
+            done=done,
+            error=failed,
+            changed_case=self.case_id,
+        )
 
     def sign_off(self) -> None:
         """Save what is on screen; when every item is answered and findings are written, ask for the password."""
@@ -425,12 +437,13 @@ class ReviewScreen(QDialog):
             f"items answered ({noes} No), your findings, and {directions} direction"
             f"{'' if directions == 1 else 's'} for the team."
         )
-        ctx, actor, review_id = self.session.ctx, self.session.actor, review.id
         dialog = SignDialog(self, self.session, Meaning.REVIEWED.value, summary)
         dialog.sign_with(
-            lambda password: reviews.sign_review(ctx, actor, review_id, password),
-            self._signed,
-            lambda exc: show_failure(self.message, exc, self._fields(), self._locate),
+            reviews.sign_review,
+            review.id,
+            done=self._signed,
+            error=lambda exc: show_failure(self.message, exc, self._fields(), self._locate),
+            changed_case=self.case_id,
         )
         self.sign_dialog = dialog
         dialog.open()
@@ -440,4 +453,3 @@ class ReviewScreen(QDialog):
         steps = ", ".join(review.completes_steps)
         done = f" Step {steps} is completed by this review." if steps else ""
         set_message(self.message, f"Review signed.{done}", error=False)
-        self.changed.emit()

@@ -25,14 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from checklist_app.core import wording
-from checklist_app.core.permissions import Action
+from checklist_app.core.permissions import Action, Actor
 from checklist_app.core.procedure.model import Procedure, Role
 from checklist_app.core.signatures import SignatureState
 from checklist_app.services import reviews, signatures
+from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.reviews import DirectedActionView, ReviewView
 from checklist_app.services.signatures import SignatureView
-from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.actions_dialog import CompleteActionDialog
 from checklist_app.ui.supervision.actions_view import ActionsTable
 from checklist_app.ui.supervision.review_screen import ANSWER_LABELS, ReviewScreen
@@ -95,7 +96,6 @@ def directions_text(review: ReviewView) -> str:
 class SupervisionTab(QWidget):
     """Reviews, directed actions and signatures of one case."""
 
-    changed = Signal()
     summary_changed = Signal(str, int, int, int)  # tab title, open actions, open actions of the viewer, overdue
     icon_name = "supervision"
 
@@ -112,6 +112,7 @@ class SupervisionTab(QWidget):
         self.setObjectName("supervisionTab")
         self._build()
         self._apply_permissions()
+        session.case_changed.connect(self._case_changed)
 
     # --- layout ----------------------------------------------------------------------------------------
 
@@ -218,23 +219,22 @@ class SupervisionTab(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         self._loading += 1
         ticket = self._loading
 
-        def work() -> Loaded:
+        def load(ctx: ServiceContext, actor: Actor, case_id: int) -> Loaded:
             return (
                 reviews.case_reviews(ctx, actor, case_id),
                 reviews.case_actions(ctx, actor, case_id),
                 signatures.case_signatures(ctx, actor, case_id),
             )
 
-        call(
-            self.session,
+        self.session.run(
             self,
-            work,
-            lambda result: self._loaded(result) if ticket == self._loading else None,
-            lambda exc: show_failure(self.message, exc) if ticket == self._loading else None,
+            load,
+            self.case_id,
+            done=lambda result: self._loaded(result) if ticket == self._loading else None,
+            error=lambda exc: show_failure(self.message, exc) if ticket == self._loading else None,
         )
 
     def _loaded(self, result: Loaded) -> None:
@@ -362,26 +362,25 @@ class SupervisionTab(QWidget):
             return
         # Parented to the tab: a window of its own that closes with the case.
         screen = ReviewScreen(self.session, self.detail, self.procedure, self)
-        screen.changed.connect(self._screen_changed)
         self.screen = screen
         screen.show()
 
-    def _screen_changed(self) -> None:
-        if not shiboken6.isValid(self):
+    def _case_changed(self, case_id: int) -> None:
+        """A change to this case (the workspace reloads it): select the review the open review screen shows."""
+        if case_id != self.case_id:
             return
         if self.screen is not None and shiboken6.isValid(self.screen) and self.screen.review is not None:
             self._select_review = self.screen.review.id
-        self.changed.emit()
 
     def complete_selected(self) -> None:
         action = self.actions.selected()
         if action is None or not self.complete_button.isEnabled():
             return
         dialog = CompleteActionDialog(self.session, action, self)
+        dialog.changed_case = self.case_id
         dialog.completed.connect(self._completed)
         self.dialog = dialog
         dialog.open()
 
     def _completed(self, view: DirectedActionView) -> None:
         set_message(self.message, f"Action completed: {view.description}", error=False)
-        self.changed.emit()

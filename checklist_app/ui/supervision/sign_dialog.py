@@ -9,14 +9,14 @@ Two ways to use it:
 
 or, so that a wrong password keeps the dialog open with the service's message (attempts left, or locked):
 
-    dialog.sign_with(lambda password: closure.close_case(..., password), on_done, on_error)
+    dialog.sign_with(closure.close_case, case_id, rationale, done=on_done, error=on_error, changed_case=case_id)
     dialog.exec()
 
-`sign_with` runs the signing call on the worker thread; an AuthenticationFailed leaves the dialog open with the
-message (the service has already counted the failure towards lockout). Any other error (the service refused
-the change itself) closes the dialog and goes to `on_error` when given, so the screen that asked can show it
-where the user can act on it; without `on_error` it is shown in the dialog, which stays open. Success closes
-the dialog and hands the result to `on_done`.
+`sign_with` runs the signing use case through `session.run`, with the password entered as its `password`;
+an AuthenticationFailed leaves the dialog open with the message (the service has already counted the failure
+towards lockout). Any other error (the service refused the change itself) closes the dialog and goes to
+`error` when given, so the screen that asked can show it where the user can act on it; without `error` it is
+shown in the dialog, which stays open. Success closes the dialog and hands the result to `done`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -54,7 +53,7 @@ class SignDialog(QDialog):
         self.session = session
         self.meaning = str(meaning)
         self._password = ""
-        self._action: Callable[[str], Any] | None = None
+        self._call: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], int | None] | None = None
         self._on_done: Callable[[Any], None] | None = None
         self._on_error: Callable[[BaseException], None] | None = None
         self.result_value: Any = None
@@ -116,14 +115,18 @@ class SignDialog(QDialog):
 
     def sign_with(
         self,
-        action: Callable[[str], Any],
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        use_case: Callable[..., Any],
+        *args: Any,
+        done: Callable[[Any], None] | None = None,
+        error: Callable[[BaseException], None] | None = None,
+        changed_case: int | None = None,
+        **kwargs: Any,
     ) -> None:
-        """Have Sign run `action(password)` on the worker thread; a wrong password keeps the dialog open."""
-        self._action = action
-        self._on_done = on_done
-        self._on_error = on_error
+        """Have Sign run `use_case(ctx, actor, *args, password=..., **kwargs)` through `session.run` (which
+        announces `changed_case` once signed); a wrong password keeps the dialog open."""
+        self._call = (use_case, args, kwargs, changed_case)
+        self._on_done = done
+        self._on_error = error
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -136,19 +139,23 @@ class SignDialog(QDialog):
             self.show_message("Enter your password to sign.")
             self.password_edit.setFocus()
             return
-        if self._action is None:
+        if self._call is None:
             self._password = password
             self.accept()
             return
-        action = self._action
+        use_case, args, kwargs, changed_case = self._call
         self.busy = True
         self.sign_button.setEnabled(False)
         self.show_message("")
-        self.session.call(
+        self.session.run(
             self,
-            lambda: action(password),
-            lambda result: self._signed(result) if shiboken6.isValid(self) else None,
-            lambda exc: self._failed(exc) if shiboken6.isValid(self) else None,
+            use_case,
+            *args,
+            password=password,
+            done=self._signed,
+            error=self._failed,
+            changed_case=changed_case,
+            **kwargs,
         )
 
     def _signed(self, result: Any) -> None:

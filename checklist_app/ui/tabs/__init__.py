@@ -4,7 +4,8 @@ events with the case facts.
 Each tab is built with `(session, case_id, parent=None)`, is given the case and the procedure version it is
 pinned to with `show_detail(detail, procedure)` every time the workspace reloads it (the workspace loads
 both in one worker call; the tab keeps the user's selection and half-typed forms), names itself
-with `tab_title(detail)`, and emits `changed` after any successful change so the workspace reloads.
+with `tab_title(detail)`, and saves through `session.run(..., changed_case=case_id)`, whose `case_changed`
+announcement makes the workspace reload.
 """
 
 from checklist_app.ui.tabs.decisions import DecisionsTab

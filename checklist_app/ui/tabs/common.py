@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPushButton, QWidget
 
@@ -62,7 +62,6 @@ class CaseTab(QWidget):
     form with the primary buttons sized for bold text, the one dialog it may have open, and the record to
     select when the workspace hands back the reloaded case. The interface is in the package docstring."""
 
-    changed = Signal()
     icon_name = ""
 
     def __init__(self, session: AppSession, case_id: int, form: str, parent: QWidget | None = None) -> None:
@@ -79,6 +78,7 @@ class CaseTab(QWidget):
 
     def _open(self, dialog: ServiceDialog) -> ServiceDialog:
         self.dialog = dialog
+        dialog.changed_case = self.case_id
         dialog.saved.connect(self._saved)
         dialog.open()
         return dialog
@@ -87,7 +87,6 @@ class CaseTab(QWidget):
         chosen = self._record_saved(result)
         if chosen is not None:
             self._select_next = chosen
-        self.changed.emit()
 
     def _record_saved(self, result: Any) -> object | None:
         """The record to select once the workspace has reloaded the case after a dialog saved `result`

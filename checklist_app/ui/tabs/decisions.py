@@ -11,7 +11,7 @@ from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.wording import short_when
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, DecisionView
-from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
 from checklist_app.ui.widgets.datetime_input import DateTimeInput
 from checklist_app.ui.widgets.looks import esc
@@ -142,18 +142,20 @@ class DecisionsTab(CaseTab):
             return
         decision, rationale = ui.decision.toPlainText(), ui.rationale.toPlainText()
         category, decided_at = ui.category.currentData(), self.decided_at.value()
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         self._saving = True
         ui.addButton.setEnabled(False)
         set_message(ui.message, "Saving…", error=False)
-        call(
-            self.session,
+        self.session.run(
             self,
-            lambda: records.add_decision(
-                ctx, actor, case_id, decision=decision, rationale=rationale, category=category, decided_at=decided_at
-            ),
-            self._added,
-            self._failed,
+            records.add_decision,
+            self.case_id,
+            decision=decision,
+            rationale=rationale,
+            category=category,
+            decided_at=decided_at,
+            done=self._added,
+            error=self._failed,
+            changed_case=self.case_id,
         )
 
     def _added(self, decision_id: int) -> None:
@@ -162,7 +164,6 @@ class DecisionsTab(CaseTab):
         self.clear_form()
         set_message(self.ui.message, "Decision added to the log.", error=False)
         self._apply_permissions()
-        self.changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self._saving = False

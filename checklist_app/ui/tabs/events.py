@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
@@ -16,13 +15,13 @@ from checklist_app.core.procedure.model import Fact, FactSource, FactType, Proce
 from checklist_app.core.wording import short_when
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
-from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
 from checklist_app.ui.widgets.datetime_input import DateTimeInput
 from checklist_app.ui.widgets.looks import esc
 from checklist_app.ui.widgets.messages import clear_failure, mark_invalid, set_message, show_failure
 from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, setup_table
-from checklist_app.ui.widgets.service_dialog import ServiceDialog
+from checklist_app.ui.widgets.service_dialog import ServiceDialog, UseCase, use_case
 
 SOURCE_WORDS = {"manual": "Manual", "step": "Step", "system": "Automatic"}
 RECORD_KEYS = "Ins"
@@ -315,16 +314,17 @@ class EventsTab(CaseTab):
         pending = self.pending_facts()
         if not pending or self._saving or not self.ui.saveFactsButton.isEnabled():
             return
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         self._saving = True
         self._apply_permissions()
         set_message(self.ui.message, "Saving…", error=False)
-        call(
-            self.session,
+        self.session.run(
             self,
-            lambda: cases.update_facts(ctx, actor, case_id, pending),
-            lambda _r: self._facts_saved(pending),
-            self._facts_failed,
+            cases.update_facts,
+            self.case_id,
+            pending,
+            done=lambda _r: self._facts_saved(pending),
+            error=self._facts_failed,
+            changed_case=self.case_id,
         )
 
     def _facts_saved(self, saved: dict[str, object]) -> None:
@@ -337,7 +337,6 @@ class EventsTab(CaseTab):
             error=False,
         )
         self._facts_edited()
-        self.changed.emit()
 
     def _facts_failed(self, exc: BaseException) -> None:
         self._saving = False
@@ -422,10 +421,9 @@ class RecordEventDialog(ServiceDialog):
         text = self.descriptions.get(event_id, "") if event_id else ""
         self.ui.eventHelp.setText(text or "Steps whose deadlines count from this event start counting from its time.")
 
-    def work(self) -> Callable[[], Any]:
+    def work(self) -> UseCase:
         ui = self.ui
         event_id = ui.event.currentData() or ""
         occurred, note = self.occurred_at.value(), ui.note.toPlainText()
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         assert occurred is not None
-        return lambda: cases.record_event(ctx, actor, case_id, event_id, occurred, note)
+        return use_case(cases.record_event, self.case_id, event_id, occurred, note)

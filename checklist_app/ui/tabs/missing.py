@@ -3,7 +3,6 @@ return home interview offer (72 hours), with what is due, overdue or late shown 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,7 +22,7 @@ from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refus
 from checklist_app.ui.widgets.datetime_input import DateTimeInput
 from checklist_app.ui.widgets.looks import chip_html, esc, repolish
 from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, setup_table
-from checklist_app.ui.widgets.service_dialog import ServiceDialog
+from checklist_app.ui.widgets.service_dialog import ServiceDialog, UseCase, use_case
 
 GRADE_WORDS = {"low": "Low", "medium": "Medium", "high": "High"}
 GRADE_HELP = {
@@ -348,14 +347,13 @@ class RecordEpisodeDialog(ServiceDialog):
             GRADE_HELP.get(grade, "") if grade else "Use the grade the missing person record was given."
         )
 
-    def work(self) -> Callable[[], Any]:
+    def work(self) -> UseCase:
         ui = self.ui
         reported, grade, found = self.reported_at.value(), ui.riskGrade.currentData() or "", self.found_at.value()
         update = MissingUpdate(found_at=found) if found is not None else None
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         assert reported is not None
-        return lambda: records.record_missing_episode(
-            ctx, actor, case_id, reported_at=reported, risk_grade=grade, update=update
+        return use_case(
+            records.record_missing_episode, self.case_id, reported_at=reported, risk_grade=grade, update=update
         )
 
 
@@ -437,9 +435,8 @@ class UpdateEpisodeDialog(ServiceDialog):
             risk_grade=grade if grade != e.risk_grade else None,
         )
 
-    def work(self) -> Callable[[], Any]:
+    def work(self) -> UseCase:
         update = self.changes()
         if all(getattr(update, name) is None for name in update.__dataclass_fields__):
             raise InvalidInput([FieldProblem("", "", "Nothing to save: tick a time to record it, or change a field.")])
-        ctx, actor, episode_id = self.session.ctx, self.session.actor, self.episode.id
-        return lambda: records.update_missing_episode(ctx, actor, episode_id, update)
+        return use_case(records.update_missing_episode, self.episode.id, update)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import shiboken6
@@ -13,9 +14,22 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFrame, Q
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.forms import load_into
-from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.session import AppSession
 from checklist_app.ui.widgets.looks import fit_bold
 from checklist_app.ui.widgets.messages import set_message, show_failure
+
+
+@dataclass(frozen=True)
+class UseCase:
+    """The service call a dialog's OK button makes: `function(ctx, actor, *args, **kwargs)` through `session.run`."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def use_case(function: Callable[..., Any], *args: Any, **kwargs: Any) -> UseCase:
+    return UseCase(function, args, kwargs)
 
 
 class _WholeScroll(QScrollArea):
@@ -43,9 +57,10 @@ class _WholeScroll(QScrollArea):
 class ServiceDialog(QDialog):
     """A dialog whose OK button saves through a service on the worker thread.
 
-    Subclasses build the work in `work()` (on the GUI thread, from the widgets) and may map problems to
-    widgets in `locate()`. Failures are shown inline with the fields highlighted and the dialog stays open
-    with everything as typed; on success `saved(result)` is emitted and the dialog closes."""
+    Subclasses say which use case to call with what in `work()` (on the GUI thread, from the widgets) and may
+    map problems to widgets in `locate()`. Failures are shown inline with the fields highlighted and the dialog
+    stays open with everything as typed; on success `saved(result)` is emitted, the dialog closes and the
+    session announces `case_changed(changed_case)` when the dialog was given a case."""
 
     saved = Signal(object)
 
@@ -53,6 +68,7 @@ class ServiceDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.busy = False
+        self.changed_case: int | None = None  # the case a successful save changes (set by the tab opening it)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(title)
         self.setLayout(QVBoxLayout())
@@ -133,7 +149,7 @@ class ServiceDialog(QDialog):
         layout.setSpacing(10)
         self.body, self.scroll = root, scroll
 
-    def work(self) -> Callable[[], Any]:
+    def work(self) -> UseCase:
         raise NotImplementedError
 
     def locate(self, problem: FieldProblem) -> QWidget | None:
@@ -143,13 +159,21 @@ class ServiceDialog(QDialog):
         if self.busy:
             return
         try:
-            work = self.work()
+            call = self.work()
         except InvalidInput as exc:  # a check the form makes before asking the service
             show_failure(self.ui.message, exc, self.fields, self.locate)
             return
         self._set_busy(True)
         set_message(self.ui.message, "Saving…", error=False)
-        call(self.session, self, work, self._done, self._failed)
+        self.session.run(
+            self,
+            call.function,
+            *call.args,
+            done=self._done,
+            error=self._failed,
+            changed_case=self.changed_case,
+            **call.kwargs,
+        )
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtWidgets import QWidget
 
 from checklist_app.core import intelligence as intel
@@ -17,7 +14,7 @@ from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.intelligence.words import PRIORITY_WORDS, due_line, item_summary, target_words
 from checklist_app.ui.widgets.datetime_input import DateTimeInput
 from checklist_app.ui.widgets.looks import align_labels, esc
-from checklist_app.ui.widgets.service_dialog import ServiceDialog
+from checklist_app.ui.widgets.service_dialog import ServiceDialog, UseCase, use_case
 
 
 class AddIntelligenceDialog(ServiceDialog):
@@ -114,7 +111,7 @@ class AddIntelligenceDialog(ServiceDialog):
             return ui.handlingCode
         return ui.sourceEvaluation
 
-    def work(self) -> Callable[[], Any]:
+    def work(self) -> UseCase:
         ui = self.ui
         handling = ui.handlingCode.currentData() or ""
         form = intelligence.NewIntelligence(
@@ -128,8 +125,7 @@ class AddIntelligenceDialog(ServiceDialog):
             protective_marking=ui.protectiveMarking.currentData() or "",
             sanitised=ui.sanitised.isChecked(),
         )
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
-        return lambda: intelligence.submit(ctx, actor, case_id, form)
+        return use_case(intelligence.submit, self.case_id, form)
 
 
 class _StepDialog(ServiceDialog):
@@ -185,12 +181,11 @@ class RouteDialog(_StepDialog):
         self.fit(90)
         ui.choice.setFocus()
 
-    def work(self) -> Callable[[], Any]:
+    def work(self) -> UseCase:
         assessor = self.ui.choice.currentData()
         if assessor is None:
             raise InvalidInput([FieldProblem("assessor", "Assessor", "choose who should assess the item")])
-        ctx, actor, item_id = self.session.ctx, self.session.actor, self.item.id
-        return lambda: intelligence.route(ctx, actor, item_id, int(assessor))
+        return use_case(intelligence.route, self.item.id, int(assessor))
 
 
 class AssessDialog(_StepDialog):
@@ -219,13 +214,10 @@ class AssessDialog(_StepDialog):
         self.fit(94)
         ui.choice.setFocus()
 
-    def work(self) -> Callable[[], Any]:
+    def work(self) -> UseCase:
         ui = self.ui
         outcome, rationale, sanitised = ui.choice.currentData() or "", ui.text.toPlainText(), ui.sanitised.isChecked()
-        ctx, actor, item_id = self.session.ctx, self.session.actor, self.item.id
-        return lambda: intelligence.assess(
-            ctx, actor, item_id, outcome=outcome, rationale=rationale, sanitised=sanitised
-        )
+        return use_case(intelligence.assess, self.item.id, outcome=outcome, rationale=rationale, sanitised=sanitised)
 
 
 class ActionDialog(_StepDialog):
@@ -252,7 +244,6 @@ class ActionDialog(_StepDialog):
         self.fit(90)
         ui.text.setFocus()
 
-    def work(self) -> Callable[[], Any]:
+    def work(self) -> UseCase:
         action_taken = self.ui.text.toPlainText()
-        ctx, actor, item_id = self.session.ctx, self.session.actor, self.item.id
-        return lambda: intelligence.record_action(ctx, actor, item_id, action_taken)
+        return use_case(intelligence.record_action, self.item.id, action_taken)

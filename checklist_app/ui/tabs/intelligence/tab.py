@@ -17,7 +17,8 @@ from checklist_app.core.procedure.model import IntelligenceTarget, Procedure
 from checklist_app.core.wording import TIMELINESS_WORDS, compact_when, live_timeliness
 from checklist_app.services import intelligence
 from checklist_app.services.dto import CaseDetail, IntelligenceView
-from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.errors import show_error
+from checklist_app.ui.session import AppSession, alive
 from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
 from checklist_app.ui.tabs.intelligence.dialogs import ActionDialog, AddIntelligenceDialog, AssessDialog, RouteDialog
 from checklist_app.ui.tabs.intelligence.words import PRIORITY_WORDS, item_html
@@ -125,7 +126,13 @@ class IntelligenceTab(CaseTab):
             if then is not None:
                 then()
 
-        call(self.session, self, lambda: intelligence.assessors(ctx, district_id), loaded)
+        # Not `run`: listing a district's assessors is not a use case of the signed-in user (no actor).
+        self.session.call(
+            self,
+            lambda: intelligence.assessors(ctx, district_id),
+            lambda result: loaded(result) if alive(self) else None,
+            lambda exc: show_error(self, exc, retry=lambda: self._load_assessors(then)) if alive(self) else None,
+        )
 
     def target(self, priority: str) -> IntelligenceTarget | None:
         if self.procedure is None:

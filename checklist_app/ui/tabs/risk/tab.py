@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QMessageBox,
@@ -22,7 +21,7 @@ from checklist_app.services import risk
 from checklist_app.services.dto import CaseDetail, RiskAssessmentView
 from checklist_app.services.errors import InvalidInput
 from checklist_app.ui.errors import show_error
-from checklist_app.ui.session import AppSession, call
+from checklist_app.ui.session import AppSession, alive
 from checklist_app.ui.supervision.sign_dialog import SignDialog
 from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
 from checklist_app.ui.tabs.risk.form import RiskForm, actions_html, points_text, score_html
@@ -417,12 +416,17 @@ class RiskTab(CaseTab):
             notes=ui.notes.toPlainText(),
             assessed_at=self.assessed_at.value(),
         )
-        ctx, actor, case_id = self.session.ctx, self.session.actor, self.case_id
         self._saving = True
         ui.recordButton.setEnabled(False)
         set_message(ui.message, "Saving…", error=False)
-        call(
-            self.session, self, lambda: risk.record_assessment(ctx, actor, case_id, data), self._recorded, self._failed
+        self.session.run(
+            self,
+            risk.record_assessment,
+            self.case_id,
+            data,
+            done=self._recorded,
+            error=self._failed,
+            changed_case=self.case_id,
         )
 
     def _recorded(self, view: RiskAssessmentView) -> None:
@@ -439,7 +443,6 @@ class RiskTab(CaseTab):
             error=False,
         )
         self._apply_permissions()
-        self.changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
@@ -466,13 +469,14 @@ class RiskTab(CaseTab):
         a = self.selected_assessment()
         if a is None or not self.ui.countersignButton.isEnabled():
             return None
-        ctx, actor, assessment_id = self.session.ctx, self.session.actor, a.id
         dialog = SignDialog(self, self.session, Meaning.COUNTERSIGNED.value, countersign_summary(a))
         dialog.setWindowTitle("Countersign risk override")
         dialog.sign_with(
-            lambda password: risk.countersign_override(ctx, actor, assessment_id, password),
-            self._saved,
-            lambda exc: show_error(self, exc) if shiboken6.isValid(self) else None,
+            risk.countersign_override,
+            a.id,
+            done=self._saved,
+            error=lambda exc: show_error(self, exc) if alive(self) else None,
+            changed_case=self.case_id,
         )
         self.sign_dialog = dialog
         dialog.open()
