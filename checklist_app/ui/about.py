@@ -66,7 +66,7 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(720, 560)
-        session.call(self, lambda: about.installation_info(session.ctx, session.actor), self._show)
+        session.run(self, about.installation_info, done=self._show)
 
     def _show(self, info: about.InstallationInfo) -> None:
         self.info = info

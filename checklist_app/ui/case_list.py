@@ -19,8 +19,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QSh
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QWidget
 
 from checklist_app.core import wording
-from checklist_app.core.permissions import Action, Scope, scope_for
+from checklist_app.core.permissions import Action, Actor, Scope, scope_for
 from checklist_app.services import accounts, cases
+from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseRow
 from checklist_app.ui.delegates import ToneDelegate
 from checklist_app.ui.forms import load_into
@@ -343,6 +344,7 @@ class CaseListPage(QWidget):
             widget.currentIndexChanged.connect(self._apply_filters)
         ui.overdueOnly.toggled.connect(self._apply_filters)
         ui.search.textChanged.connect(self._apply_filters)
+        # Not `run`: the list of districts is not a use case of the signed-in user (no actor).
         self.session.call(self, lambda: accounts.list_districts(self.session.ctx), self._districts)
 
     def _districts(self, districts: list[Any]) -> None:
@@ -385,11 +387,13 @@ class CaseListPage(QWidget):
         self.empty_label.setVisible(True)
 
     def refresh(self) -> None:
-        ctx, actor = self.session.ctx, self.session.actor
         self.ui.countLabel.setText("Loading…")
-        self.session.call(
-            self, lambda: (cases.list_cases(ctx, actor, cases.CaseFilter(status="all")), ctx.now()), self._loaded
-        )
+
+        def load(ctx: ServiceContext, actor: Actor) -> tuple[list[CaseRow], datetime]:
+            """Every case the user may see, and the time they were read (for due times in words)."""
+            return cases.list_cases(ctx, actor, cases.CaseFilter(status="all")), ctx.now()
+
+        self.session.run(self, load, done=self._loaded)
 
     def _loaded(self, result: tuple[list[CaseRow], datetime]) -> None:
         rows, now = result

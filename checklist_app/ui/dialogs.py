@@ -87,12 +87,13 @@ class ChangePasswordDialog(QDialog):
         if new != self.ui.repeatPassword.text():
             _message(self.ui.message, "The new passwords do not match.")
             return
-        ctx, actor = self.session.ctx, self.session.actor
-        self.session.call(
+        self.session.run(
             self,
-            lambda: accounts.change_own_password(ctx, actor, old, new),
-            lambda _r: self.accept(),
-            lambda exc: _message(self.ui.message, explain(exc).message),
+            accounts.change_own_password,
+            old,
+            new,
+            done=lambda _r: self.accept(),
+            error=lambda exc: _message(self.ui.message, explain(exc).message),
         )
 
 

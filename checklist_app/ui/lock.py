@@ -66,12 +66,8 @@ class LockScreen(QWidget):
             self._message("Enter your password.")
             return
         self.ui.unlockButton.setEnabled(False)
-        session = self.session
-        self.session.call(
-            self,
-            lambda: accounts.verify_password(session.ctx, session.actor, password, purpose="unlock"),
-            self._checked,
-            self._failed,
+        self.session.run(
+            self, accounts.verify_password, password, purpose="unlock", done=self._checked, error=self._failed
         )
 
     def _checked(self, ok: bool) -> None:
@@ -80,8 +76,7 @@ class LockScreen(QWidget):
         if ok:
             self.unlocked.emit()
             return
-        ctx, actor = self.session.ctx, self.session.actor
-        self.session.call(self, lambda: account_admin.attempts_left(ctx, actor), self._after_failure)
+        self.session.run(self, account_admin.attempts_left, done=self._after_failure)
 
     def _after_failure(self, left: int) -> None:
         if left <= 0:

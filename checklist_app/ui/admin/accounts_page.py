@@ -75,8 +75,7 @@ class AccountsPage(QWidget):
     # --- listing -------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        ctx, actor = self.session.ctx, self.session.actor
-        self.session.call(self, lambda: accounts.list_users(ctx, actor), self._show)
+        self.session.run(self, accounts.list_users, done=self._show)
 
     def _show(self, users: list[UserInfo]) -> None:
         chosen = self.selected()
@@ -137,22 +136,24 @@ class AccountsPage(QWidget):
 
     # --- actions -------------------------------------------------------------------------------------
 
-    def _act(self, work: Callable[[], Any], done_text: Callable[[Any], str]) -> None:
-        """Run one service call; say what happened below the table and show the list as it now is."""
+    def _act(self, done_text: Callable[[Any], str], use_case: Callable[..., Any], *args: Any) -> None:
+        """Run one use case; say what happened below the table and show the list as it now is."""
         say(self.message, "Working…")
 
         def done(result: Any) -> None:
             say(self.message, done_text(result))
             self.refresh()
 
-        self.session.call(self, work, done, lambda exc: say(self.message, failure_text(exc), error=True))
+        self.session.run(
+            self, use_case, *args, done=done, error=lambda exc: say(self.message, failure_text(exc), error=True)
+        )
 
     def unlock(self) -> None:
         user = self.selected()
         if user is None:
             return
-        ctx, actor, name = self.session.ctx, self.session.actor, user.username
-        self._act(lambda: accounts.unlock(ctx, actor, name), lambda _r: f"{name} is unlocked and can log on again.")
+        name = user.username
+        self._act(lambda _r: f"{name} is unlocked and can log on again.", accounts.unlock, name)
 
     def set_active(self, active: bool) -> None:
         user = self.selected()
@@ -167,11 +168,8 @@ class AccountsPage(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        ctx, actor, name = self.session.ctx, self.session.actor, user.username
-        self._act(
-            lambda: accounts.set_active(ctx, actor, name, active),
-            lambda _r: f"{name} is {'enabled' if active else 'disabled'}.",
-        )
+        name = user.username
+        self._act(lambda _r: f"{name} is {'enabled' if active else 'disabled'}.", accounts.set_active, name, active)
 
     def reset_password(self) -> None:
         user = self.selected()
@@ -185,13 +183,13 @@ class AccountsPage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        ctx, actor, name = self.session.ctx, self.session.actor, user.username
         say(self.message, "Working…")
-        self.session.call(
+        self.session.run(
             self,
-            lambda: account_admin.reset_to_one_time_password(ctx, actor, name),
-            lambda outcome: self._show_password(outcome[0], outcome[1], "Password reset"),
-            lambda exc: say(self.message, failure_text(exc), error=True),
+            account_admin.reset_to_one_time_password,
+            user.username,
+            done=lambda outcome: self._show_password(outcome[0], outcome[1], "Password reset"),
+            error=lambda exc: say(self.message, failure_text(exc), error=True),
         )
 
     def _show_password(self, user: UserInfo, password: str, title: str) -> None:
@@ -219,6 +217,7 @@ class AccountsPage(QWidget):
 
     def _with_places(self, then: Callable[[list[Any], list[Any]], None]) -> None:
         ctx = self.session.ctx
+        # Not `run`: the lists of teams and districts are not use cases of the signed-in user (no actor).
         self.session.call(
             self, lambda: (accounts.list_teams(ctx), accounts.list_districts(ctx)), lambda r: then(r[0], r[1])
         )

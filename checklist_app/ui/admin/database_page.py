@@ -92,22 +92,19 @@ class DatabasePage(QWidget):
         self.backup_button.clicked.connect(self.choose_backup)
 
     def refresh(self) -> None:
-        ctx, actor = self.session.ctx, self.session.actor
-        self.session.call(self, lambda: admin.chain_head(ctx, actor), lambda h: self.head.setText(h.anchor))
+        self.session.run(self, admin.chain_head, done=lambda h: self.head.setText(h.anchor))
 
     # --- verify --------------------------------------------------------------------------------------
 
     def verify(self) -> None:
-        ctx, actor, relay = self.session.ctx, self.session.actor, self.relay
+        relay = self.relay
         self.verify_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.result.setPlainText("Verifying…")
         relay.start()
-        self.session.call(
-            self, lambda: admin.verify(ctx, actor, progress=relay.report), self._verified, self._verify_failed
-        )
+        self.session.run(self, admin.verify, progress=relay.report, done=self._verified, error=self._verify_failed)
 
     def cancel(self) -> None:
         self.relay.cancel()
@@ -166,17 +163,13 @@ class DatabasePage(QWidget):
             self.backup(Path(chosen), overwrite=True)
 
     def backup(self, target: Path, *, overwrite: bool = False) -> None:
-        ctx, actor = self.session.ctx, self.session.actor
         self.backup_button.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Backing up and checking the copy…")
         say(self.message, f"Backing up to {target} and checking the copy…")
-        self.session.call(
-            self,
-            lambda: admin.backup(ctx, actor, target, overwrite=overwrite),
-            self._backed_up,
-            self._backup_failed,
+        self.session.run(
+            self, admin.backup, target, overwrite=overwrite, done=self._backed_up, error=self._backup_failed
         )
 
     def _backed_up(self, report: admin.BackupReport) -> None:

@@ -79,6 +79,7 @@ class ProceduresPage(QWidget):
 
     def refresh(self) -> None:
         ctx = self.session.ctx
+        # Not `run`: the published versions are not a use case of the signed-in user (no actor).
         self.session.call(self, lambda: procedures.list_versions(ctx), self._show)
 
     def _show(self, versions: list[ProcedureVersionInfo]) -> None:
@@ -128,6 +129,7 @@ class ProceduresPage(QWidget):
             return
         old, new = chosen
         ctx = self.session.ctx
+        # Not `run`: comparing two versions is not a use case of the signed-in user (no actor).
         self.session.call(
             self,
             lambda: compare(ctx, old, new),
@@ -149,6 +151,7 @@ class ProceduresPage(QWidget):
     def check_and_publish(self, path: Path) -> None:
         say(self.message, f"Checking {path.name}…")
         ctx = self.session.ctx
+        # Not `run`: checking a file before publishing is not a use case of the signed-in user (no actor).
         self.session.call(self, lambda: check_file(ctx, path), self._checked, self._invalid)
 
     def _invalid(self, exc: BaseException) -> None:
@@ -183,12 +186,13 @@ class ProceduresPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             say(self.message, "Not published.")
             return
-        ctx, actor = self.session.ctx, self.session.actor
-        self.session.call(
+        self.session.run(
             self,
-            lambda: procedures.publish(ctx, actor, checked.text, str(checked.path)),
-            self._published,
-            lambda exc: say(self.message, failure_text(exc), error=True),
+            procedures.publish,
+            checked.text,
+            str(checked.path),
+            done=self._published,
+            error=lambda exc: say(self.message, failure_text(exc), error=True),
         )
 
     def _published(self, result: PublishResult) -> None:

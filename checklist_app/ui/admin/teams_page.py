@@ -50,9 +50,8 @@ class TeamDialog(QDialog):
 
     def save(self) -> None:
         mark_invalid(self.name, False)
-        ctx, actor = self.session.ctx, self.session.actor
         name, code = self.name.text(), self.district.currentData() or ""
-        self.session.call(self, lambda: accounts.create_team(ctx, actor, name, code), self._saved, self._refused)
+        self.session.run(self, accounts.create_team, name, code, done=self._saved, error=self._refused)
 
     def _saved(self, team: TeamInfo) -> None:
         self.created = team
@@ -86,6 +85,7 @@ class TeamsPage(QWidget):
 
     def refresh(self) -> None:
         ctx = self.session.ctx
+        # Not `run`: the lists of places and team sizes are not use cases of the signed-in user (no actor).
         self.session.call(
             self,
             lambda: (accounts.list_districts(ctx), accounts.list_teams(ctx), account_admin.team_members(ctx)),

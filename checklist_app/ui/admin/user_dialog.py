@@ -8,8 +8,10 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from checklist_app.core import wording
+from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import account_admin, accounts
+from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import DistrictInfo, TeamInfo, UserInfo
 from checklist_app.services.errors import InvalidInput
 from checklist_app.ui.admin.widgets import failure_text, mark_invalid, message_label, say
@@ -98,7 +100,6 @@ class UserDialog(QDialog):
     def save(self) -> None:
         for widget in (self.username, self.display_name, self.role, self.team, self.district):
             mark_invalid(widget, False)
-        ctx, actor = self.session.ctx, self.session.actor
         username, name = self.username.text().strip(), self.display_name.text().strip()
         role, team, district = self.role.currentData(), self.team.currentData(), self.district.currentData()
         self.buttons.setEnabled(False)
@@ -107,7 +108,7 @@ class UserDialog(QDialog):
         if self.user is None:
             password = account_admin.one_time_password(username)
 
-            def work() -> tuple[UserInfo, str]:
+            def work(ctx: ServiceContext, actor: Actor) -> tuple[UserInfo, str]:
                 created = accounts.create_user(
                     ctx,
                     actor,
@@ -123,10 +124,10 @@ class UserDialog(QDialog):
 
         else:
 
-            def work() -> tuple[UserInfo, str]:
+            def work(ctx: ServiceContext, actor: Actor) -> tuple[UserInfo, str]:
                 return account_admin.change_role(ctx, actor, username, role=role, team=team, district_code=district), ""
 
-        self.session.call(self, work, self._saved, self._refused)
+        self.session.run(self, work, done=self._saved, error=self._refused)
 
     def _saved(self, outcome: tuple[UserInfo, str]) -> None:
         self.result_user, self.password = outcome

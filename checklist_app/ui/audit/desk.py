@@ -80,7 +80,7 @@ class NewRoundDialog(QDialog):
         if not districts:
             self.problem.setText("Districts: choose at least one")
             return
-        session, period, size = self.session, self.period.text(), self.size.value()
+        period, size = self.period.text(), self.size.value()
 
         def done(detail: RoundDetail) -> None:
             self.created = detail
@@ -89,13 +89,15 @@ class NewRoundDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self.problem.setText(str(exc))
 
-        session.call(
+        self.session.run(
             self,
-            lambda: audit_rounds.create_round(
-                session.ctx, session.actor, period=period, districts=districts, sample_size=size, seed=seed
-            ),
-            done,
-            failed,
+            audit_rounds.create_round,
+            period=period,
+            districts=districts,
+            sample_size=size,
+            seed=seed,
+            done=done,
+            error=failed,
         )
 
 
@@ -156,7 +158,7 @@ class AuditDesk(QWidget):
         session = self.session
         if self.moderation is not None:
             self.moderation.refresh()
-        session.call(self, lambda: audit_rounds.list_rounds(session.ctx, session.actor), self._show_rounds)
+        session.run(self, audit_rounds.list_rounds, done=self._show_rounds)
 
     def _show_rounds(self, rounds: list[RoundSummary]) -> None:
         rows = [
@@ -183,8 +185,7 @@ class AuditDesk(QWidget):
         self.show_round(round_id)
 
     def show_round(self, round_id: int) -> None:
-        session = self.session
-        session.call(self, lambda: audit_rounds.round_detail(session.ctx, session.actor, round_id), self._show_detail)
+        self.session.run(self, audit_rounds.round_detail, round_id, done=self._show_detail)
 
     def _show_detail(self, detail: RoundDetail) -> None:
         self.detail = detail

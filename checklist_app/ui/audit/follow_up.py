@@ -104,6 +104,7 @@ class FollowUpBox(QGroupBox):
                 self.problem.clear()
                 self.recorded.emit()
 
+        # Not `run`: the service's own `done` argument (the action is done) would clash with run's callback.
         session.call(
             self,
             lambda: remedial.follow_up_remedial_action(session.ctx, session.actor, action_id, done=done, note=note),

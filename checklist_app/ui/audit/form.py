@@ -4,6 +4,9 @@ signed. Everything goes through the services on the worker thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,9 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from checklist_app.core.permissions import Actor
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import accounts, case_audits
 from checklist_app.services.audit_dto import AuditForm
+from checklist_app.services.context import ServiceContext
 from checklist_app.services.remedial import PRIORITIES
 from checklist_app.ui.audit.follow_up import FollowUpBox, action_line
 from checklist_app.ui.audit.moderation import moderation_lines
@@ -151,18 +156,17 @@ class AuditFormDialog(QDialog):
     # --- loading ---------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        session, audit_id = self.session, self.audit_id
-
-        def work() -> tuple[AuditForm, list[tuple[int, str]]]:
-            form = case_audits.audit_form(session.ctx, session.actor, audit_id)
+        def load(ctx: ServiceContext, actor: Actor, audit_id: int) -> tuple[AuditForm, list[tuple[int, str]]]:
+            """The audit form and who may own a remedial action, in one call."""
+            form = case_audits.audit_form(ctx, actor, audit_id)
             people = [
                 (u.id, f"{u.display_name} ({u.role.replace('_', ' ')}, {u.team_name or u.district_name})")
-                for u in accounts.list_users(session.ctx, session.actor)
+                for u in accounts.list_users(ctx, actor)
                 if u.active and u.role in OWNER_ROLES
             ]
             return form, people
 
-        session.call(self, work, self._loaded)
+        self.session.run(self, load, self.audit_id, done=self._loaded)
 
     def _loaded(self, result: tuple[AuditForm, list[tuple[int, str]]]) -> None:
         form, people = result
@@ -264,7 +268,9 @@ class AuditFormDialog(QDialog):
         comments = {i.item_id: e.text() for i, e in zip(self.form.items, self._comments, strict=True)}
         return grades, comments
 
-    def _run(self, work, after=None) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, after: Callable[[], None] | None, use_case: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """`use_case(ctx, actor, *args, **kwargs)`, which returns the audit form as it now is; then `after()`."""
+
         def done(form: AuditForm) -> None:
             self.show_form(form)
             if after is not None:
@@ -273,29 +279,25 @@ class AuditFormDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self.problem.setText(str(exc))
 
-        self.session.call(self, work, done, failed)
+        self.session.run(self, use_case, *args, done=done, error=failed, **kwargs)
 
     def save(self, after=None) -> None:  # type: ignore[no-untyped-def]
-        session, audit_id = self.session, self.audit_id
         grades, comments = self._values()
         overall, rationale = self.overall.currentData() or "", self.rationale.toPlainText()
         self._run(
-            lambda: case_audits.save_audit(
-                session.ctx,
-                session.actor,
-                audit_id,
-                grades=grades,
-                comments=comments,
-                overall_grade=overall,
-                rationale=rationale,
-            ),
             after,
+            case_audits.save_audit,
+            self.audit_id,
+            grades=grades,
+            comments=comments,
+            overall_grade=overall,
+            rationale=rationale,
         )
 
     def raise_action(self) -> None:
         from datetime import UTC
 
-        session, audit_id = self.session, self.audit_id
+        audit_id = self.audit_id
         text, owner, priority = self.action_text.text(), self.owner.currentData(), self.priority.currentText()
         due = self.due.dateTime().toPython().replace(tzinfo=UTC)
         if owner is None:
@@ -304,21 +306,21 @@ class AuditFormDialog(QDialog):
         # Save what is on screen first, so the grades typed so far survive the form being shown again.
         self.save(
             after=lambda: self._run(
-                lambda: case_audits.raise_remedial_action(
-                    session.ctx, session.actor, audit_id, description=text, owner_id=owner, priority=priority, due=due
-                ),
                 self.action_text.clear,
+                case_audits.raise_remedial_action,
+                audit_id,
+                description=text,
+                owner_id=owner,
+                priority=priority,
+                due=due,
             )
         )
 
     def sign(self) -> None:
         """Save what is on screen, then sign it."""
-        session, audit_id = self.session, self.audit_id
-        password = self.password.text()
+        audit_id, password = self.audit_id, self.password.text()
         self.password.clear()
-        self.save(
-            after=lambda: self._run(lambda: case_audits.sign_audit(session.ctx, session.actor, audit_id, password))
-        )
+        self.save(after=lambda: self._run(None, case_audits.sign_audit, audit_id, password))
 
     def add_addendum(self) -> None:
         """A correction to the signed audit, signed through the shared signing dialog; a grade chosen above
@@ -333,20 +335,15 @@ class AuditFormDialog(QDialog):
         summary = f"Addendum to the audit of case {self.form.case_reference}:\n{text}" + (
             f"\nRevised grade: {labels.get(revised, revised)}" if revised else ""
         )
-        ctx, actor, audit_id = self.session.ctx, self.session.actor, self.audit_id
         dialog = SignDialog(self, self.session, Meaning.ADDENDUM.value, summary)
         dialog.sign_with(
-            lambda password: case_audits.add_addendum(
-                ctx,
-                actor,
-                audit_id,
-                text=text,
-                password=password,
-                revised_grade=revised or "",
-                revised_rationale=text if revised else "",
-            ),
-            self._addendum_signed,
-            lambda exc: self.problem.setText(str(exc)) if shiboken6.isValid(self) else None,
+            case_audits.add_addendum,
+            self.audit_id,
+            text=text,
+            revised_grade=revised or "",
+            revised_rationale=text if revised else "",
+            done=self._addendum_signed,
+            error=lambda exc: self.problem.setText(str(exc)) if shiboken6.isValid(self) else None,
         )
         self.sign_dialog = dialog
         dialog.exec()

@@ -97,7 +97,7 @@ class ModerationList(QWidget):
 
     def refresh(self) -> None:
         session = self.session
-        session.call(self, lambda: audit_moderation.moderation_queue(session.ctx, session.actor), self._show)
+        session.run(self, audit_moderation.moderation_queue, done=self._show)
 
     def _show(self, rows: list[ModerationDue]) -> None:
         self.rows = rows
@@ -204,11 +204,12 @@ class ModerationDialog(QDialog):
         layout.addWidget(buttons)
         self._grades: list[QComboBox] = []
         self._why: list[QLineEdit] = []
-        session.call(
+        session.run(
             self,
-            lambda: case_audits.audit_form(session.ctx, session.actor, audit_id),
-            lambda form: self.show_form(form) if shiboken6.isValid(self) else None,
-            lambda exc: self.problem.setText(str(exc)) if shiboken6.isValid(self) else None,
+            case_audits.audit_form,
+            audit_id,
+            done=self.show_form,
+            error=lambda exc: self.problem.setText(str(exc)),
         )
 
     def show_form(self, form: AuditForm) -> None:
@@ -304,21 +305,16 @@ class ModerationDialog(QDialog):
             + "".join(f"{k}: {item_grades[k]} — {comments[k]}\n" for k in item_grades)
             + (f"Comment: {note}" if note else "")
         )
-        ctx, actor, audit_id = self.session.ctx, self.session.actor, self.audit_id
         dialog = SignDialog(self, self.session, Meaning.MODERATED.value, summary)
         dialog.sign_with(
-            lambda password: case_audits.moderate_audit(
-                ctx,
-                actor,
-                audit_id,
-                overall_grade=grade,
-                password=password,
-                item_grades=item_grades,
-                item_comments=comments,
-                note=note,
-            ),
-            self._signed,
-            self._refused,
+            case_audits.moderate_audit,
+            self.audit_id,
+            overall_grade=grade,
+            item_grades=item_grades,
+            item_comments=comments,
+            note=note,
+            done=self._signed,
+            error=self._refused,
         )
         self.sign_dialog = dialog
         dialog.exec()

@@ -3,7 +3,6 @@ open ones (on the case workspace, see case_remedial.py); the owner completes the
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -47,16 +46,15 @@ class RemedialActionsPage(QWidget):
         layout.addWidget(self.problem)
 
     def refresh(self) -> None:
-        session = self.session
-        case_id = self.case_id
-        if case_id is None:
-            session.call(self, lambda: remedial.list_remedial_actions(session.ctx, session.actor), self._show)
+        if self.case_id is None:
+            self.session.run(self, remedial.list_remedial_actions, done=self._show)
         else:
-            session.call(
+            self.session.run(
                 self,
-                lambda: remedial.case_remedial_actions(session.ctx, session.actor, case_id),
-                lambda rows: self._show(rows) if shiboken6.isValid(self) else None,
-                lambda exc: self.problem.setText(str(exc)) if shiboken6.isValid(self) else None,
+                remedial.case_remedial_actions,
+                self.case_id,
+                done=self._show,
+                error=lambda exc: self.problem.setText(str(exc)),
             )
 
     def _show(self, rows: list[RemedialView]) -> None:
@@ -88,7 +86,7 @@ class RemedialActionsPage(QWidget):
             self.problem.setText("Choose an action in the list first.")
             return
         action_id = int(self.table.item(items[0].row(), 0).data(Qt.ItemDataRole.UserRole))
-        session, note = self.session, self.note.text()
+        note = self.note.text()
 
         def done(_view: RemedialView) -> None:
             self.note.clear()
@@ -98,6 +96,4 @@ class RemedialActionsPage(QWidget):
         def failed(exc: BaseException) -> None:
             self.problem.setText(str(exc))
 
-        session.call(
-            self, lambda: remedial.complete_remedial_action(session.ctx, session.actor, action_id, note), done, failed
-        )
+        self.session.run(self, remedial.complete_remedial_action, action_id, note, done=done, error=failed)

@@ -99,11 +99,9 @@ class NewCaseWizard(QWizard):
             self.refusal = f"Your role ({role}) cannot open cases. Ask an investigator or a supervisor."
             self._refresh_pages()
         else:
-            ctx = session.ctx
             self._refresh_pages()
-            procedure_id, actor = PROCEDURE_ID, session.actor
             self._tasks.append(
-                session.call(self, lambda: load_wizard_data(ctx, actor, procedure_id), self._loaded, self._load_failed)
+                session.run(self, load_wizard_data, PROCEDURE_ID, done=self._loaded, error=self._load_failed)
             )
 
     # --- loading -------------------------------------------------------------------------------------
@@ -186,11 +184,8 @@ class NewCaseWizard(QWizard):
         if self.busy or self.data is None or self.refusal:
             return False
         form = self.new_case()
-        ctx, actor = self.session.ctx, self.session.actor
         self._set_busy(True)
-        self._tasks.append(
-            self.session.call(self, lambda: cases.open_case(ctx, actor, form), self._opened, self._failed)
-        )
+        self._tasks.append(self.session.run(self, cases.open_case, form, done=self._opened, error=self._failed))
         return False
 
     def _set_busy(self, busy: bool) -> None:

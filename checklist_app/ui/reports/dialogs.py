@@ -239,6 +239,7 @@ class ComplianceReportDialog(ReportDialog):
         self._applying = False
         self._apply_preset(PRESETS[0])
         self.generate_button.setEnabled(False)  # until the districts are known
+        # Not `run`: the list of districts is not a use case of the signed-in user (no actor).
         session.call(self, lambda: report_data.district_ids_by_name(session.ctx, []), self._districts_loaded)
 
     def _apply_preset(self, name: str) -> None:

@@ -95,6 +95,7 @@ class ReportJob(QObject):
             else:
                 self.failed.emit(exc)
 
+        # Not `run`: the job cleans up its temporary folder even when the dialog has gone, which `run` would skip.
         self.session.call(owner, run, finished, went_wrong)  # type: ignore[arg-type]
 
     def cancel(self) -> None:

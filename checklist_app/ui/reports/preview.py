@@ -289,6 +289,7 @@ class ReportPreview(QMainWindow):
             return
         record = self._record("saved", str(target), self.output.result.sha256)
         self.save_action.setEnabled(False)
+        # Not `run`: copying the files and recording the release is file work plus a record, not one use case.
         self.session.call(
             self,
             lambda: copy_atomically([(self.output.pdf, target)], record),
@@ -321,6 +322,7 @@ class ReportPreview(QMainWindow):
             return
         record = self._record("csv", str(target_dir))
         self.csv_action.setEnabled(False)
+        # Not `run`: copying the files and recording the release is file work plus a record, not one use case.
         self.session.call(
             self,
             lambda: copy_atomically(pairs, record),
@@ -350,11 +352,15 @@ class ReportPreview(QMainWindow):
             QMessageBox.warning(self, "Could not print", str(exc))
             return
         QGuiApplication.restoreOverrideCursor()
-        self.session.call(
+        self.session.run(
             self,
-            self._record("printed", f"{destination} ({printed} pages)"),
-            lambda _done: self._released(f"{printed} pages sent to {destination}", None),
-            lambda exc: self._release_failed("Printed, but not recorded", exc, None),
+            report_data.record_release,
+            self.output.result.stamp,
+            kind=self.output.kind,
+            how="printed",
+            destination=f"{destination} ({printed} pages)",
+            done=lambda _done: self._released(f"{printed} pages sent to {destination}", None),
+            error=lambda exc: self._release_failed("Printed, but not recorded", exc, None),
         )
 
     def _released(self, text: str, action: QAction | None) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from checklist_app.core import wording
+from checklist_app.core.permissions import Actor
 from checklist_app.services import dashboard, procedures, team_duties
 from checklist_app.services.cases import NewCase
 from checklist_app.services.context import ServiceContext
@@ -73,10 +73,10 @@ def procedure_for_dashboard(ctx: ServiceContext) -> str:
     return max(versions, key=lambda v: v.id).procedure_id
 
 
-def load_figures(ctx: ServiceContext, session: AppSession) -> Loaded:
+def load_figures(ctx: ServiceContext, actor: Actor) -> Loaded:
     procedure_id = procedure_for_dashboard(ctx)
-    board = dashboard.team_dashboard(ctx, session.actor, procedure_id)
-    duties = team_duties.team_duties(ctx, session.actor, procedure_id)
+    board = dashboard.team_dashboard(ctx, actor, procedure_id)
+    duties = team_duties.team_duties(ctx, actor, procedure_id)
     return Loaded(board, duties, procedure_id)
 
 
@@ -214,13 +214,7 @@ class DashboardPage(QWidget):
             self._again = True
             return
         self._loading = True
-        ctx, session = self.session.ctx, self.session
-        self.session.call(
-            self,
-            lambda: load_figures(ctx, session),
-            lambda result: self._loaded(result) if shiboken6.isValid(self) else None,
-            lambda exc: self._failed(exc) if shiboken6.isValid(self) else None,
-        )
+        self.session.run(self, load_figures, done=self._loaded, error=self._failed)
 
     def _finished(self) -> None:
         self._loading = False

@@ -4,7 +4,6 @@ evidence fields to record it once for the period."""
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -223,13 +222,16 @@ class RecordDutyDialog(QDialog):
             return
         self.form.clear_invalid()
         values, note = self.form.values(), self.note.toPlainText()
-        ctx, actor, duty_id, procedure_id = self.session.ctx, self.session.actor, self.duty.id, self.procedure_id
         self.save_button.setEnabled(False)
-        self.session.call(
+        self.session.run(
             self,
-            lambda: team_duties.record_team_duty(ctx, actor, duty_id, values, note, procedure_id),
-            lambda done: self._saved(done) if shiboken6.isValid(self) else None,
-            lambda exc: self._failed(exc) if shiboken6.isValid(self) else None,
+            team_duties.record_team_duty,
+            self.duty.id,
+            values,
+            note,
+            self.procedure_id,
+            done=self._saved,
+            error=self._failed,
         )
 
     def _saved(self, _status: TeamDutyStatus) -> None:
