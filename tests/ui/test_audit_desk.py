@@ -30,6 +30,8 @@ def test_auditor_draws_grades_raises_an_action_and_signs_and_the_owner_completes
     def fill_new_round() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, NewRoundDialog)
+        qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=15000)  # the districts come from the worker thread
+        assert all(box.isChecked() for box in dialog.districts.values()) and {"SHE", "DON"} <= set(dialog.districts)
         dialog.period.setText("2026-03")
         dialog.size.setValue(4)
         dialog.seed.setText("2026")
@@ -89,6 +91,8 @@ def test_a_bad_period_is_shown_in_the_dialog_and_nothing_is_created(world, qtbot
     session = make_session(world.auditor)
     dialog = NewRoundDialog(session)
     qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled() and dialog.districts_loading.text() == "Loading the districts…"
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=15000)
     dialog.period.setText("2026-13")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     idle()

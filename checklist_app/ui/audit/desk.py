@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 from checklist_app.core.permissions import Action
 from checklist_app.services import accounts, audit_rounds
 from checklist_app.services.audit_dto import RoundDetail, RoundSummary
+from checklist_app.services.dto import DistrictInfo
 from checklist_app.ui.audit.form import AuditFormDialog
 from checklist_app.ui.audit.moderation import ModerationList
 from checklist_app.ui.audit.tables import fill, table
-from checklist_app.ui.session import AppSession
+from checklist_app.ui.errors import explain
+from checklist_app.ui.session import AppSession, alive
 
 
 class NewRoundDialog(QDialog):
@@ -40,15 +42,11 @@ class NewRoundDialog(QDialog):
         self.period = QLineEdit(session.now().strftime("%Y-%m"))
         self.period.setPlaceholderText("YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD")
         form.addRow("&Period", self.period)
-        row = QHBoxLayout()
+        self.district_row = QHBoxLayout()
         self.districts: dict[str, QCheckBox] = {}
-        for district in accounts.list_districts(session.ctx):
-            box = QCheckBox(district.code)
-            box.setToolTip(district.name)
-            box.setChecked(True)
-            self.districts[district.code] = box
-            row.addWidget(box)
-        form.addRow("Districts", row)
+        self.districts_loading = QLabel("Loading the districts…")
+        self.district_row.addWidget(self.districts_loading)
+        form.addRow("Districts", self.district_row)
         self.size = QSpinBox()
         self.size.setRange(1, audit_rounds.MAX_SAMPLE)
         self.size.setValue(10)
@@ -69,6 +67,27 @@ class NewRoundDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.created: RoundDetail | None = None
+        self.ok_button.setEnabled(False)  # until the districts are there to choose from
+        ctx = session.ctx
+        # session.call: the district list is reference data, not a use case of the signed-in auditor.
+        session.call(self, lambda: accounts.list_districts(ctx), self._show_districts, self._districts_failed)
+
+    def _show_districts(self, districts: list[DistrictInfo]) -> None:
+        if not alive(self):
+            return
+        self.districts_loading.hide()
+        for district in districts:
+            box = QCheckBox(district.code)
+            box.setToolTip(district.name)
+            box.setChecked(True)
+            self.districts[district.code] = box
+            self.district_row.addWidget(box)
+        self.ok_button.setEnabled(True)
+
+    def _districts_failed(self, exc: BaseException) -> None:
+        if alive(self):
+            self.districts_loading.setText("Not loaded")
+            self.problem.setText(f"Districts: could not be loaded. {explain(exc).message}")
 
     def _create(self) -> None:
         try:
