@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from checklist_app.core.procedure.model import RiskBand, RiskTool, ScoringMethod
+from checklist_app.core.procedure.risk_model import RiskBand, RiskTool, ScoringMethod
 
 
 class Recency(StrEnum):

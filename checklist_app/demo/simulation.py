@@ -16,7 +16,8 @@ from checklist_app.core import conditions
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.facts import AGE_BANDS, derive_facts
-from checklist_app.core.procedure.model import AnchorKind, FieldType, Procedure, Requirement, ScoringMethod, Step
+from checklist_app.core.procedure.model import AnchorKind, FieldType, Procedure, Requirement, Step
+from checklist_app.core.procedure.risk_model import ScoringMethod
 from checklist_app.core.risk import Recency, score
 from checklist_app.core.schedule import StepStatus
 from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES

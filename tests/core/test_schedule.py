@@ -23,11 +23,11 @@ from checklist_app.core.procedure.model import (
     Provenance,
     ProvenanceKind,
     Requirement,
-    RiskTool,
     Settings,
     Step,
     StepRole,
 )
+from checklist_app.core.procedure.risk_model import RiskTool
 from checklist_app.core.schedule import (
     CaseSituation,
     StepRecordState,

@@ -28,15 +28,8 @@ from checklist_app.core.procedure.loader import (
     validate_file,
     validate_text,
 )
-from checklist_app.core.procedure.model import (
-    AnchorKind,
-    Duration,
-    FieldType,
-    Procedure,
-    Requirement,
-    ScoringMethod,
-    StepRole,
-)
+from checklist_app.core.procedure.model import AnchorKind, Duration, FieldType, Procedure, Requirement, StepRole
+from checklist_app.core.procedure.risk_model import ScoringMethod
 
 SOP_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sop"
 MINIMAL = SOP_FIXTURES / "minimal.yaml"

@@ -19,10 +19,10 @@ from checklist_app.core.procedure.model import (
     Fact,
     Phase,
     Procedure,
-    RiskTool,
     Settings,
     Step,
 )
+from checklist_app.core.procedure.risk_model import RiskTool
 
 T = TypeVar("T")
 

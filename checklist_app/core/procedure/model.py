@@ -12,10 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from checklist_app.core.procedure.fact_deadlines import DeadlineBy
 from checklist_app.core.procedure.limits import MAX_DURATION, MAX_DURATION_TEXT, shown
 from checklist_app.core.wording import sentence_case
+
+if TYPE_CHECKING:  # risk_model builds on Duration and Provenance from here
+    from checklist_app.core.procedure.risk_model import RiskTool
 
 
 class Role(StrEnum):
@@ -317,68 +321,6 @@ class Settings:
     audit_block_team: bool
     remedial_due: dict[str, Duration]
     deadline_overrides: dict[str, Duration] = field(default_factory=dict)
-
-
-# --- CSE risk assessment tool ---------------------------------------------------------------------
-
-
-class ScoringMethod(StrEnum):
-    COUNT = "count"  # each indicator present scores its points
-    RECENCY = "recency"  # each indicator scores by when it was last seen (current / past / both)
-
-
-@dataclass(frozen=True, slots=True)
-class RiskIndicator:
-    id: str
-    label: str
-    points: int = 1
-    help: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class RiskSection:
-    id: str
-    title: str
-    scoring: ScoringMethod
-    indicators: tuple[RiskIndicator, ...]
-    description: str = ""
-    # For `recency` sections: points for an indicator seen now/within the window, only earlier, or both.
-    recency_points: dict[str, int] = field(default_factory=dict)
-    window: Duration | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RiskBand:
-    category: int
-    label: str
-    min_score: int
-    max_score: int | None
-    actions: str
-    review_interval: Duration
-
-
-@dataclass(frozen=True, slots=True)
-class RiskTrigger:
-    """A fact that forces at least `min_category` whatever the score."""
-
-    id: str
-    label: str
-    min_category: int
-
-
-@dataclass(frozen=True, slots=True)
-class RiskTool:
-    id: str
-    version: str
-    title: str
-    description: str
-    sections: tuple[RiskSection, ...]
-    bands: tuple[RiskBand, ...]
-    triggers: tuple[RiskTrigger, ...]
-    provenance: Provenance
-
-    def indicator_ids(self) -> set[str]:
-        return {i.id for s in self.sections for i in s.indicators}
 
 
 # --- Casework audit template ----------------------------------------------------------------------

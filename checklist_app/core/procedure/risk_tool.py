@@ -6,8 +6,9 @@ from yaml.nodes import Node
 
 from checklist_app.core.procedure.declarations import parse_provenance
 from checklist_app.core.procedure.limits import VERSION_CHARS
-from checklist_app.core.procedure.model import (
-    Duration,
+from checklist_app.core.procedure.model import Duration
+from checklist_app.core.procedure.nodes import ZERO, CheckedMap, ParseContext, join_path, open_mapping
+from checklist_app.core.procedure.risk_model import (
     RiskBand,
     RiskIndicator,
     RiskSection,
@@ -15,7 +16,6 @@ from checklist_app.core.procedure.model import (
     RiskTrigger,
     ScoringMethod,
 )
-from checklist_app.core.procedure.nodes import ZERO, CheckedMap, ParseContext, join_path, open_mapping
 
 
 def parse_risk_tool(ctx: ParseContext, top: CheckedMap) -> RiskTool:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from checklist_app.core.procedure.model import RiskIndicator, RiskSection, RiskTool, ScoringMethod
+from checklist_app.core.procedure.risk_model import RiskIndicator, RiskSection, RiskTool, ScoringMethod
 from checklist_app.core.risk import Recency, RiskScore, score
 from checklist_app.ui.widgets.looks import esc
 from checklist_app.ui.widgets.messages import mark_invalid

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action
-from checklist_app.core.procedure.model import Procedure, RiskTool
+from checklist_app.core.procedure.model import Procedure
+from checklist_app.core.procedure.risk_model import RiskTool
 from checklist_app.core.risk import RiskAnswerError, RiskScore
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import risk
