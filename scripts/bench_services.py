@@ -34,7 +34,7 @@ from checklist_app.cli.main import main as cli_main
 from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.model import FieldType, Step
 from checklist_app.demo.people import DEMO_PASSWORD
-from checklist_app.services import accounts, cases, steps
+from checklist_app.services import accounts, case_opening, cases, steps
 from checklist_app.services.context import ServiceContext
 from checklist_app.store.backup import sqlite_backup
 from checklist_app.store.db import resolve_url, sqlite_path
@@ -108,14 +108,14 @@ class Bench:
         assert code is not None
 
         def once(i: int) -> None:
-            form = cases.NewCase(
+            form = case_opening.NewCase(
                 district_code=code,
                 referral_at=self.ctx.now() - timedelta(hours=1),
                 referral_source="Education",
                 subject_ref=f"SC-BENCH-{i:05d}",
                 age_band="13-15",
             )
-            cases.open_case(self.ctx, officer, form)
+            case_opening.open_case(self.ctx, officer, form)
 
         for i in range(WARM_UP):
             once(i)

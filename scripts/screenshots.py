@@ -148,7 +148,7 @@ def ensure_database(path: Path, cases: int) -> None:
 
 def choose_cases(db: Path, username: str) -> tuple[int, str, int]:
     """(case for the Steps tab, the step to select there, case for the other tabs)."""
-    from checklist_app.services import accounts, cases
+    from checklist_app.services import accounts, case_list, cases
     from checklist_app.services.context import ServiceContext
     from checklist_app.services.errors import AuthenticationFailed
 
@@ -164,7 +164,7 @@ def choose_cases(db: Path, username: str) -> tuple[int, str, int]:
                 f"the demo user {username!r} cannot log on to {db} ({exc}). Is it a demo database? "
                 "Delete it to have a new one created."
             ) from exc
-        rows = cases.list_cases(ctx, actor, cases.CaseFilter(status="open"))
+        rows = case_list.list_cases(ctx, actor, case_list.CaseFilter(status="open"))
         now = ctx.now()
         own = [r for r in rows if actor.user_id in (r.officer_id, r.supervisor_id) or r.team_id == actor.team_id]
         # The investigator's own cases first, then the team's, oldest referral first.
@@ -509,7 +509,7 @@ class Driver:
     def _reports(self, window: Any) -> None:
         """17-19: the compliance report dialog (last twelve months, all districts), its preview, and the preview
         of a casework audit report on a case with a supervisory review."""
-        from checklist_app.services import cases
+        from checklist_app.services import case_list
         from checklist_app.ui.reports.dialogs import CaseworkReportDialog, ComplianceReportDialog
         from checklist_app.ui.reports.preview import ReportPreview
 
@@ -532,7 +532,7 @@ class Driver:
         preview.close()
 
         session = window.session
-        rows = cases.list_cases(session.ctx, session.actor, cases.CaseFilter(status="open"))
+        rows = case_list.list_cases(session.ctx, session.actor, case_list.CaseFilter(status="open"))
         if not rows:
             raise ScreenshotError("the demo database has no open case for a casework report")
         window.casework_report(min(rows, key=lambda r: r.referral_at).reference)  # the longest history

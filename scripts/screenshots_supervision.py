@@ -36,7 +36,7 @@ class Clock:
 
 def build_database(url: str, clock: Clock):  # type: ignore[no-untyped-def]
     from checklist_app.core.permissions import Actor
-    from checklist_app.services import accounts, cases, procedures, reviews, risk
+    from checklist_app.services import accounts, case_opening, procedures, reviews, risk
     from checklist_app.services.context import ServiceContext, system_actor
     from checklist_app.store import migrate
     from checklist_app.store.db import Database
@@ -65,10 +65,10 @@ def build_database(url: str, clock: Clock):  # type: ignore[no-untyped-def]
     user("dc.birch", "DC Birch", "investigator")
     start = clock.now
     clock.now = start - timedelta(days=35)
-    case = cases.open_case(
+    case = case_opening.open_case(
         ctx,
         investigator,
-        cases.NewCase(
+        case_opening.NewCase(
             district_code="SHE",
             referral_at=clock.now - timedelta(hours=3),
             referral_source="Education",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from checklist_app.services import cases
+from checklist_app.services import case_opening, cases
 from checklist_app.services.dto import CaseDetail
 
 
 def open_case(world, actor=None, **overrides) -> CaseDetail:  # type: ignore[no-untyped-def]
-    form = cases.NewCase(
+    form = case_opening.NewCase(
         district_code="SHE",
         referral_at=world.clock.now - timedelta(hours=2),
         referral_source="Education",
@@ -19,7 +19,7 @@ def open_case(world, actor=None, **overrides) -> CaseDetail:  # type: ignore[no-
     )
     for key, value in overrides.items():
         setattr(form, key, value)
-    return cases.open_case(world.ctx, actor or world.investigator, form)
+    return case_opening.open_case(world.ctx, actor or world.investigator, form)
 
 
 def answer_next_question(choice: str, seen: list[str] | None = None) -> None:

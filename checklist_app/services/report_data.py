@@ -20,7 +20,7 @@ from checklist_app.core.permissions import Action, Actor, PermissionDenied, Scop
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import case_state as cs
 from checklist_app.services.audit_dto import AuditForm
-from checklist_app.services.cases import _detail
+from checklist_app.services.case_view import detail_of
 from checklist_app.services.compliance import ComplianceFigures, Period, gather
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail
@@ -115,7 +115,7 @@ def casework(ctx: ServiceContext, actor: Actor, reference: str) -> CaseworkData:
         if not is_command_line(actor):
             require(actor, Action.REPORT_CASEWORK, cs.scope_of(case))
         loaded = cs.load_for(session, ctx, case)
-        detail = _detail(session, ctx, loaded, actor, now)
+        detail = detail_of(session, ctx, loaded, actor, now)
         trail, total, consultations = _trail(session, case_id)
         reviews, actions, signed = _supervision(session, ctx, case_id, now)
         audits = _audits(session, ctx, case_id, now)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QWidget
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action, Actor, Scope, scope_for
-from checklist_app.services import accounts, cases
+from checklist_app.services import accounts, case_list
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseRow
 from checklist_app.ui.delegates import ToneDelegate
@@ -391,7 +391,7 @@ class CaseListPage(QWidget):
 
         def load(ctx: ServiceContext, actor: Actor) -> tuple[list[CaseRow], datetime]:
             """Every case the user may see, and the time they were read (for due times in words)."""
-            return cases.list_cases(ctx, actor, cases.CaseFilter(status="all")), ctx.now()
+            return case_list.list_cases(ctx, actor, case_list.CaseFilter(status="all")), ctx.now()
 
         self.session.run(self, load, done=self._loaded)
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action, Actor
 from checklist_app.core.procedure.model import Procedure
-from checklist_app.services import cases
+from checklist_app.services import case_versions, cases
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
 from checklist_app.ui.audit.case_remedial import add_case_remedial
@@ -355,9 +355,9 @@ class CaseWorkspace(QWidget):
 
     def move_version(self) -> None:
         """Supervisors: show what moving to the latest version changes, ask why, then move the case."""
-        self.session.run(self, cases.preview_version_move, self.case_id, done=self._confirm_move)
+        self.session.run(self, case_versions.preview_version_move, self.case_id, done=self._confirm_move)
 
-    def _confirm_move(self, preview: cases.VersionPreview | None) -> None:
+    def _confirm_move(self, preview: case_versions.VersionPreview | None) -> None:
         if preview is None or not shiboken6.isValid(self):
             self.refresh()
             return
@@ -375,7 +375,7 @@ class CaseWorkspace(QWidget):
         if not reason:
             return
         version = preview.target.rsplit(" v", 1)[1]
-        self.session.run(self, cases.move_to_version, self.case_id, version, reason, changed_case=self.case_id)
+        self.session.run(self, case_versions.move_to_version, self.case_id, version, reason, changed_case=self.case_id)
 
     # --- supervision ----------------------------------------------------------------------------------
 

@@ -50,12 +50,12 @@ def test_worker_processes_give_the_same_data(initialised, tmp_path):
 
 
 def test_demo_rows_verify_and_list(initialised):
-    from checklist_app.services import accounts, cases
+    from checklist_app.services import accounts, case_list
 
     demo.generate(initialised, system_actor(), cases=15, seed=3, as_of=AS_OF)
     assert verify_database(initialised.db).ok
     auditor = accounts.log_on(initialised, "auditor", "demo-pass-2026")
-    rows = cases.list_cases(initialised, auditor, cases.CaseFilter(status="all"))
+    rows = case_list.list_cases(initialised, auditor, case_list.CaseFilter(status="all"))
     assert len(rows) == 15 and all(r.reference.startswith("CSE-") for r in rows)
 
 

@@ -9,8 +9,8 @@ from conftest import PASSWORD
 from sqlalchemy import select
 from support import open_case, settle_for_closure
 
-from checklist_app.services import cases, closure, steps
-from checklist_app.services.cases import CaseFilter
+from checklist_app.services import case_list, cases, closure, steps
+from checklist_app.services.case_list import CaseFilter
 from checklist_app.services.errors import Conflict, InvalidInput, PermissionDenied
 from checklist_app.store.models import AuditEntry
 
@@ -54,7 +54,7 @@ def test_open_case_rejects_bad_input_and_saves_nothing(world, override, field):
     with pytest.raises(InvalidInput) as caught:
         open_case(world, **override)
     assert field in {p.field for p in caught.value.problems}
-    assert cases.list_cases(world.ctx, world.investigator, CaseFilter(status="all")) == []
+    assert case_list.list_cases(world.ctx, world.investigator, CaseFilter(status="all")) == []
 
 
 def test_a_hyphenated_name_is_refused_with_the_expected_form(world):
@@ -105,22 +105,22 @@ def test_case_list_filters(world):
     theirs = open_case(world, world.investigator2, subject_ref="SC-202")
     other_team = open_case(world, world.other_team_investigator, subject_ref="SC-303")
     ctx, me = world.ctx, world.investigator
-    assert {r.id for r in cases.list_cases(ctx, me, CaseFilter(mine=True))} == {mine.id}
-    assert {r.id for r in cases.list_cases(ctx, me, CaseFilter(team=True))} == {mine.id, theirs.id}
-    assert {r.id for r in cases.list_cases(ctx, me)} == {mine.id, theirs.id, other_team.id}
-    assert {r.id for r in cases.list_cases(ctx, me, CaseFilter(search="sc-2"))} == {theirs.id}
-    assert {r.id for r in cases.list_cases(ctx, me, CaseFilter(search=mine.reference[-5:]))} == {mine.id}
-    assert cases.list_cases(ctx, world.other_district_investigator) == []
-    assert len(cases.list_cases(ctx, world.auditor)) == 3
+    assert {r.id for r in case_list.list_cases(ctx, me, CaseFilter(mine=True))} == {mine.id}
+    assert {r.id for r in case_list.list_cases(ctx, me, CaseFilter(team=True))} == {mine.id, theirs.id}
+    assert {r.id for r in case_list.list_cases(ctx, me)} == {mine.id, theirs.id, other_team.id}
+    assert {r.id for r in case_list.list_cases(ctx, me, CaseFilter(search="sc-2"))} == {theirs.id}
+    assert {r.id for r in case_list.list_cases(ctx, me, CaseFilter(search=mine.reference[-5:]))} == {mine.id}
+    assert case_list.list_cases(ctx, world.other_district_investigator) == []
+    assert len(case_list.list_cases(ctx, world.auditor)) == 3
 
 
 def test_case_list_shows_next_due_and_overdue_count(world):
     detail = open_case(world)
-    row = cases.list_cases(world.ctx, world.investigator)[0]
+    row = case_list.list_cases(world.ctx, world.investigator)[0]
     assert row.next_due_step == "1.1"
     assert row.overdue_count(world.clock.now) == 1  # 1.1 was due on receipt
     assert row.overdue_count(world.clock.now + timedelta(days=2)) == 2  # 1.2 within 24h has passed too
-    assert cases.list_cases(world.ctx, world.investigator, CaseFilter(overdue=True))[0].id == detail.id
+    assert case_list.list_cases(world.ctx, world.investigator, CaseFilter(overdue=True))[0].id == detail.id
 
 
 def test_overdue_filter_excludes_cases_with_nothing_overdue(world):
@@ -132,7 +132,7 @@ def test_overdue_filter_excludes_cases_with_nothing_overdue(world):
         "referral.record-details",
         {"cse_flag_reference": "CSE/1", "referral_source": "school"},
     )
-    assert cases.list_cases(world.ctx, world.investigator, CaseFilter(overdue=True)) == []
+    assert case_list.list_cases(world.ctx, world.investigator, CaseFilter(overdue=True)) == []
 
 
 def test_facts_change_which_steps_apply(world):
@@ -169,7 +169,7 @@ def test_closed_case_refuses_changes_until_reopened(world):
     closure.close_case(world.ctx, world.supervisor, detail.id, "No further action: insufficient evidence", PASSWORD)
     with pytest.raises(Conflict, match="closed"):
         steps.save_progress(world.ctx, world.investigator, detail.id, "investigation.seize-devices", {})
-    row = cases.list_cases(world.ctx, world.investigator, CaseFilter(status="closed"))[0]
+    row = case_list.list_cases(world.ctx, world.investigator, CaseFilter(status="closed"))[0]
     assert row.next_due_at is None and not row.open_due
     closure.reopen_case(world.ctx, world.supervisor, detail.id, "New information")
     assert cases.case_detail(world.ctx, world.investigator, detail.id).status == "open"
@@ -194,7 +194,7 @@ def test_referral_time_is_kept_in_utc(world):
 
 
 def test_case_row_fields_match_the_list_query_columns(world):
-    from checklist_app.services.cases import _list_query
+    from checklist_app.services.case_list import _list_query
     from checklist_app.services.dto import CaseRow
 
     names = [c.name for c in _list_query(world.investigator, CaseFilter(), world.clock.now).selected_columns]

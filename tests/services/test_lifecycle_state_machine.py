@@ -41,7 +41,7 @@ from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionD
 from checklist_app.core.procedure.loader import load_procedure_text
 from checklist_app.core.procedure.model import Procedure, Requirement, Role
 from checklist_app.core.schedule import StepStatus
-from checklist_app.services import cases, closure, intelligence, procedures, records, risk, steps
+from checklist_app.services import case_opening, cases, closure, intelligence, procedures, records, risk, steps
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import ServiceError
 from checklist_app.store.audit import head
@@ -261,7 +261,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     )
     def open_case(self, who: str, hours_ago: int):  # type: ignore[no-untyped-def]
         actor = self.actor(who)
-        form = cases.NewCase(
+        form = case_opening.NewCase(
             district_code="SHE",
             referral_at=self.clock.now - timedelta(hours=hours_ago),
             referral_source="Education",
@@ -270,7 +270,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             procedure_id=self.world.procedure_id,
         )
         expect = who in ("investigator", "supervisor", "other_team_investigator")
-        detail = self.attempt(actor, expect, "open case", lambda: cases.open_case(self.ctx, actor, form))
+        detail = self.attempt(actor, expect, "open case", lambda: case_opening.open_case(self.ctx, actor, form))
         if detail is None:
             return multiple()
         scope = CaseScope(detail.district_id, detail.team_id, detail.officer_id, detail.supervisor_id)

@@ -6,7 +6,7 @@ import pytest
 from conftest import MINIMAL_SOP
 from support import open_case
 
-from checklist_app.services import cases, procedures, steps
+from checklist_app.services import case_versions, cases, procedures, steps
 from checklist_app.services.context import system_actor
 from checklist_app.services.errors import Conflict, InvalidInput, PermissionDenied
 
@@ -61,10 +61,10 @@ def test_moving_a_case_keeps_matching_work_and_lists_changes(world):
     steps.mark_not_applicable(world.ctx, world.intel, case.id, "investigation.intelligence-submission", "Nothing")
     procedures.publish(world.ctx, system_actor(), _v2_text(), "v2")
     with pytest.raises(PermissionDenied):
-        cases.move_to_version(world.ctx, world.investigator, case.id, "0.2", "New SOP")
+        case_versions.move_to_version(world.ctx, world.investigator, case.id, "0.2", "New SOP")
     with pytest.raises(InvalidInput):
-        cases.move_to_version(world.ctx, world.supervisor, case.id, "0.2", "")
-    move = cases.move_to_version(world.ctx, world.supervisor, case.id, "0.2", "Force adopted v0.2")
+        case_versions.move_to_version(world.ctx, world.supervisor, case.id, "0.2", "")
+    move = case_versions.move_to_version(world.ctx, world.supervisor, case.id, "0.2", "Force adopted v0.2")
     assert move.kept == ("referral.record-details",)
     assert move.retired == ("investigation.intelligence-submission",)
     assert move.added == ("investigation.plan",)
@@ -75,7 +75,7 @@ def test_moving_a_case_keeps_matching_work_and_lists_changes(world):
     assert detail.step("referral.record-details").status == "done"
     assert "investigation.intelligence-submission" not in {s.step_id for s in detail.steps}
     with pytest.raises(Conflict, match="already follows"):
-        cases.move_to_version(world.ctx, world.supervisor, case.id, "0.2", "Again")
+        case_versions.move_to_version(world.ctx, world.supervisor, case.id, "0.2", "Again")
 
 
 def test_moved_case_still_verifies(world):
@@ -84,7 +84,7 @@ def test_moved_case_still_verifies(world):
     case = open_case(world)
     steps.mark_not_applicable(world.ctx, world.intel, case.id, "investigation.intelligence-submission", "Nothing")
     procedures.publish(world.ctx, system_actor(), _v2_text(), "v2")
-    cases.move_to_version(world.ctx, world.supervisor, case.id, "0.2", "Force adopted v0.2")
+    case_versions.move_to_version(world.ctx, world.supervisor, case.id, "0.2", "Force adopted v0.2")
     assert verify_database(world.ctx.db).ok
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import PASSWORD
 from support import open_case
 
-from checklist_app.services import cases, intelligence, records, risk
+from checklist_app.services import case_list, cases, intelligence, records, risk
 from checklist_app.services.errors import Conflict, InvalidInput, PermissionDenied
 from checklist_app.services.records import MissingUpdate
 
@@ -122,7 +122,7 @@ def test_risk_assessment_scores_bands_and_sets_review(world):
     assert (view.calculated_category, view.effective_category, view.band_label) == (3, 3, "Medium risk")
     assert dict(view.section_points) == {"Vulnerabilities": 3, "Significant indicators": 5}
     assert view.next_review_at.month == 4  # category 3 reviews monthly
-    row = cases.list_cases(world.ctx, world.investigator)[0]
+    row = case_list.list_cases(world.ctx, world.investigator)[0]
     assert row.risk_category == 3
 
 
@@ -157,7 +157,7 @@ def test_override_needs_reason_and_counts_only_after_countersignature(world):
         risk.countersign_override(world.ctx, world.investigator2, view.id, PASSWORD)
     signed = risk.countersign_override(world.ctx, world.supervisor, view.id, PASSWORD)
     assert not signed.override_pending and signed.effective_category == 3
-    assert cases.list_cases(world.ctx, world.investigator)[0].risk_category == 3
+    assert case_list.list_cases(world.ctx, world.investigator)[0].risk_category == 3
 
 
 def test_supervisor_cannot_countersign_own_override(world):

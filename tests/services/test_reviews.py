@@ -13,8 +13,8 @@ from support import open_case
 from test_signatures import settle_every_step
 
 from checklist_app.core.signatures import SignatureState
-from checklist_app.services import cases, closure, reviews, signatures
-from checklist_app.services.cases import CaseFilter
+from checklist_app.services import case_list, cases, closure, reviews, signatures
+from checklist_app.services.case_list import CaseFilter
 from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput, PermissionDenied
 from checklist_app.store.db import sqlite_path
 from checklist_app.store.models import AuditEntry, StepRecord
@@ -65,7 +65,7 @@ def test_directed_action_is_in_the_case_list_figures_and_completed_by_its_owner(
     listed = reviews.case_actions(world.ctx, world.investigator, case.id)
     assert [(a.id, a.overdue) for a in listed] == [(action.id, False)]
     world.clock.advance(days=3)
-    row = next(r for r in cases.list_cases(world.ctx, world.investigator, CaseFilter()) if r.id == case.id)
+    row = next(r for r in case_list.list_cases(world.ctx, world.investigator, CaseFilter()) if r.id == case.id)
     # the due time is in the sorted open-due list the overdue count is read from
     assert action.due_at.timestamp() in row.open_due
     assert reviews.case_actions(world.ctx, world.investigator, case.id)[0].overdue
@@ -78,7 +78,7 @@ def test_directed_action_is_in_the_case_list_figures_and_completed_by_its_owner(
     assert done.completed_by_name == "Dc Alder"
     with pytest.raises(Conflict, match="already completed"):
         reviews.complete_action(world.ctx, world.investigator, action.id, "Again")
-    row = next(r for r in cases.list_cases(world.ctx, world.investigator, CaseFilter()) if r.id == case.id)
+    row = next(r for r in case_list.list_cases(world.ctx, world.investigator, CaseFilter()) if r.id == case.id)
     assert action.due_at.timestamp() not in row.open_due
 
 

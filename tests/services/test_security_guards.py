@@ -12,7 +12,17 @@ from sqlalchemy import select
 from support import open_case, settle_for_closure
 
 from checklist_app.core.permissions import PermissionDenied
-from checklist_app.services import accounts, cases, closure, intelligence, records, risk, steps
+from checklist_app.services import (
+    accounts,
+    case_list,
+    case_versions,
+    cases,
+    closure,
+    intelligence,
+    records,
+    risk,
+    steps,
+)
 from checklist_app.services.context import system_actor
 from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput, SessionEnded
 from checklist_app.store.models import AuditEntry, User
@@ -92,7 +102,7 @@ def test_a_disabled_or_locked_account_is_stopped_at_its_next_write_and_read(worl
     with pytest.raises(SessionEnded, match="disabled"):
         cases.case_detail(world.ctx, world.investigator, case.id)
     with pytest.raises(SessionEnded):
-        cases.list_cases(world.ctx, world.investigator)
+        case_list.list_cases(world.ctx, world.investigator)
     assert len(_entries(world, "case.view")) == before
     # Locked by failed log-ons elsewhere: the open session stops too.
     for _ in range(accounts.LOCK_AFTER):
@@ -201,7 +211,7 @@ def test_reads_are_audited_including_refusals(world) -> None:
     assert [(e.user_id, e.object_id, e.outcome) for e in refused] == [
         (world.other_district_investigator.user_id, case.id, "refused")
     ]
-    cases.preview_version_move(world.ctx, world.supervisor, case.id)
+    case_versions.preview_version_move(world.ctx, world.supervisor, case.id)
     assert _entries(world, "case.version_preview")[-1].user_id == world.supervisor.user_id
     assert cases.case_id_by_reference(world.ctx, world.investigator, case.reference) == case.id
     assert _entries(world, "case.lookup")[-1].object_id == case.id
@@ -210,6 +220,6 @@ def test_reads_are_audited_including_refusals(world) -> None:
     accounts.list_users(world.ctx, world.admin)
     assert _entries(world, "user.list")[-1].user_id == world.admin.user_id
     second = open_case(world)
-    cases.list_cases(world.ctx, world.investigator)
+    case_list.list_cases(world.ctx, world.investigator)
     listed = _entries(world, "case.list")[-1]
     assert f'"cases":"{case.id}-{second.id}"' in listed.details

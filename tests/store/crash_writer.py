@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import cases, procedures, records, steps
+from checklist_app.services import case_opening, procedures, records, steps
 from checklist_app.services.context import ServiceContext
 from checklist_app.store.db import Database
 from checklist_app.store.models import Case
@@ -47,7 +47,7 @@ def main() -> None:
         ctx.procedure(session, version.id)
     ack("ready")
     while True:
-        form = cases.NewCase(
+        form = case_opening.NewCase(
             district_code="SHE",
             referral_at=ctx.now() - timedelta(hours=1),
             referral_source="Education",
@@ -55,7 +55,7 @@ def main() -> None:
             age_band="13-15",
             procedure_id=actors["procedure_id"],
         )
-        case_id = cases.open_case(ctx, investigator, form).id
+        case_id = case_opening.open_case(ctx, investigator, form).id
         ack("case", case_id)
         steps.save_progress(ctx, investigator, case_id, "referral.record-details", {"cse_flag_reference": "CSE/1"})
         ack("step", case_id, "referral.record-details", "in_progress")

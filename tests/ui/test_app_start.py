@@ -190,7 +190,7 @@ def test_locked_account_message_at_logon(world):
 
 def test_demo_progress_moves_and_cancel_stops_it(qtbot, initialised, runner, monkeypatch):
     from checklist_app.demo import generator
-    from checklist_app.services import cases
+    from checklist_app.services import case_list
 
     BATCH = 2
     monkeypatch.setattr(generator, "BATCH", BATCH)  # several batches from a few cases, so the test is quick
@@ -210,7 +210,7 @@ def test_demo_progress_moves_and_cancel_stops_it(qtbot, initialised, runner, mon
     qtbot.waitUntil(lambda: runner.idle and not dialog._demo_running, timeout=120000)
     assert dialog.isVisible() and "Stopped" in dialog.ui.message.text(), dialog.ui.message.text()
     auditor = accounts.log_on(initialised, "auditor", "demo-pass-2026")
-    written = len(cases.list_cases(initialised, auditor, cases.CaseFilter(status="all")))
+    written = len(case_list.list_cases(initialised, auditor, case_list.CaseFilter(status="all")))
     assert 0 < written < BATCH * 10 and f"{written:,} cases were written" in dialog.ui.message.text()
     assert all(maximum == BATCH * 10 for _v, maximum in seen if maximum)
     assert cancel.text() == "Continue to log-on"

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWizard
 from support import answer_next_question
 
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import accounts, cases
+from checklist_app.services import accounts, case_list, cases
 from checklist_app.services.context import system_actor
 from checklist_app.ui.main_window import MainWindow
 from checklist_app.ui.new_case import wizard as new_case_wizard
@@ -252,7 +252,7 @@ def test_when_the_service_refuses_the_wizard_returns_to_the_field_and_saves_noth
     ui = wizard.referral_page.ui
     assert ui.referralAt.property("invalid") is True and ui.referralAt.hasFocus()
     assert "Referral date and time: is in the future" in ui.message.text()
-    assert cases.list_cases(world.ctx, world.investigator, cases.CaseFilter(status="all")) == []
+    assert case_list.list_cases(world.ctx, world.investigator, case_list.CaseFilter(status="all")) == []
 
     # Corrected, the same wizard opens the case.
     type_referral_time(qtbot, wizard, "02/03/2026 04:10")
@@ -261,7 +261,7 @@ def test_when_the_service_refuses_the_wizard_returns_to_the_field_and_saves_noth
         press_next(qtbot, wizard)
     with qtbot.waitSignal(wizard.created, timeout=15000):
         qtbot.mouseClick(button(wizard, QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
-    assert len(cases.list_cases(world.ctx, world.investigator, cases.CaseFilter(status="all"))) == 1
+    assert len(case_list.list_cases(world.ctx, world.investigator, case_list.CaseFilter(status="all"))) == 1
 
 
 def test_a_supervisor_chooses_the_officer_from_their_team(qtbot, shipped_world, session_for):
@@ -375,7 +375,7 @@ def test_cancel_saves_nothing(qtbot, shipped_world, session_for):
     answer_next_question("Discard", seen)
     qtbot.keyClick(wizard, Qt.Key.Key_Escape)
     assert not wizard.isVisible()
-    assert cases.list_cases(world.ctx, world.investigator, cases.CaseFilter(status="all")) == []
+    assert case_list.list_cases(world.ctx, world.investigator, case_list.CaseFilter(status="all")) == []
 
 
 def test_escape_before_typing_closes_without_a_question(qtbot, shipped_world, session_for, monkeypatch):

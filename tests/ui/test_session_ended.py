@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from checklist_app.services import accounts, cases
+from checklist_app.services import accounts, case_list
 from checklist_app.services.context import system_actor
 from checklist_app.ui.app import AppController
 from checklist_app.ui.main_window import MainWindow
@@ -28,7 +28,7 @@ def test_disabled_account_returns_to_the_log_on_screen(qtbot, world, make_sessio
     accounts.set_active(world.ctx, system_actor(), "dc.alder", False)
     ctx, actor = world.ctx, world.investigator
     failures: list[BaseException] = []
-    runner.run(lambda: cases.list_cases(ctx, actor), on_error=failures.append)
+    runner.run(lambda: case_list.list_cases(ctx, actor), on_error=failures.append)
     qtbot.waitUntil(lambda: controller.login is not None and controller.login.isVisible(), timeout=15000)
     assert controller.window is None
     assert shown and "disabled" in shown[0]

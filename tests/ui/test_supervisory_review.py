@@ -20,8 +20,8 @@ from sqlalchemy import text
 from support import open_case
 
 from checklist_app.core.calendar import LOCAL_TZ
-from checklist_app.services import cases, reviews, signatures
-from checklist_app.services.cases import CaseFilter
+from checklist_app.services import case_list, cases, reviews, signatures
+from checklist_app.services.case_list import CaseFilter
 from checklist_app.services.errors import PermissionDenied
 from checklist_app.store.db import make_engine, sqlite_path
 from checklist_app.ui.case_list import COL_OVERDUE, CaseListModel
@@ -249,12 +249,12 @@ def test_an_overdue_direction_is_marked_and_counted_in_the_case_list(qtbot, worl
     def overdue_figure() -> int:
         """The case list's Overdue column for the case, as the investigator's list shows it."""
         model = CaseListModel(user_id=world.investigator.user_id, team_id=None)
-        model.set_rows(cases.list_cases(world.ctx, world.investigator, CaseFilter()), world.clock.now)
+        model.set_rows(case_list.list_cases(world.ctx, world.investigator, CaseFilter()), world.clock.now)
         return int(model.data(model.index(0, COL_OVERDUE)) or 0)
 
     world.clock.advance(days=3)
     # The direction's due time is one of the case's open due times, so it counts in the overdue figure.
-    row = next(r for r in cases.list_cases(world.ctx, world.investigator, CaseFilter()) if r.id == case.id)
+    row = next(r for r in case_list.list_cases(world.ctx, world.investigator, CaseFilter()) if r.id == case.id)
     assert action.due_at.timestamp() in row.open_due
     with_action = overdue_figure()
     ws = workspace(qtbot, make_session, idle, world.investigator, case.id)

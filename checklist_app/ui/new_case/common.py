@@ -23,7 +23,7 @@ from checklist_app.core.subjects import (
     is_subject_ref,
 )
 from checklist_app.services import accounts, procedures
-from checklist_app.services.cases import NewCase
+from checklist_app.services.case_opening import NewCase
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import DistrictInfo, UserInfo
 from checklist_app.services.errors import FieldProblem

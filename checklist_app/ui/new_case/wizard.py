@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Fact
-from checklist_app.services import cases
-from checklist_app.services.cases import NewCase
+from checklist_app.services import case_opening
+from checklist_app.services.case_opening import NewCase
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.ui.discard import EditWatch, confirm_discard
@@ -185,7 +185,7 @@ class NewCaseWizard(QWizard):
             return False
         form = self.new_case()
         self._set_busy(True)
-        self._tasks.append(self.session.run(self, cases.open_case, form, done=self._opened, error=self._failed))
+        self._tasks.append(self.session.run(self, case_opening.open_case, form, done=self._opened, error=self._failed))
         return False
 
     def _set_busy(self, busy: bool) -> None:

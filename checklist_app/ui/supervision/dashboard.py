@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from checklist_app.core import wording
 from checklist_app.core.permissions import Actor
 from checklist_app.services import dashboard, procedures, team_duties
-from checklist_app.services.cases import NewCase
+from checklist_app.services.case_opening import NewCase
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dashboard import DashboardLine, OfficerLoad, TeamDashboard
 from checklist_app.services.team_duties import TeamDutyStatus
