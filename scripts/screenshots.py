@@ -430,7 +430,7 @@ class Driver:
     def _moderation(self, window: Any, desk: Any) -> None:
         """30-31: a second auditor's signed audit (picked for moderation) on the demo auditor's To moderate list,
         the moderation form filled in to disagree, then the audit form with the moderation and the follow-up."""
-        from checklist_app.services import accounts, audit_rounds, case_audits, cases, remedial
+        from checklist_app.services import accounts, audit_rounds, audit_signing, case_audits, cases, remedial
         from checklist_app.services.context import system_actor
 
         ctx = desk.session.ctx
@@ -465,7 +465,7 @@ class Driver:
         case_audits.raise_remedial_action(
             ctx, second, audit_id, description="Minute strategy discussions the same day.", owner_id=owner.id
         )
-        case_audits.sign_audit(ctx, second, audit_id, PASSWORD)
+        audit_signing.sign_audit(ctx, second, audit_id, PASSWORD)
         desk.refresh()
         self.settle("the To moderate list")
         moderation = desk.moderation
@@ -485,7 +485,7 @@ class Driver:
         self.pump(0.3)
         self.save(dialog, "30-moderation-form")
         item_grades = {form.items[row].item_id: "non_compliant"}
-        case_audits.moderate_audit(
+        audit_signing.moderate_audit(
             ctx,
             desk.session.actor,
             audit_id,

@@ -20,7 +20,7 @@ from checklist_app.reports.layout import (
     when,
 )
 from checklist_app.reports.wording import Wording
-from checklist_app.services.compliance import INTEL_STAGES, ComplianceFigures, StepCounts, Timed
+from checklist_app.services.compliance_figures import INTEL_STAGES, ComplianceFigures, StepCounts, Timed
 from checklist_app.services.report_data import ComplianceData
 
 WIDTH = LANDSCAPE[0] - 2 * MARGIN

@@ -17,7 +17,7 @@ from checklist_app.reports import casework, compliance
 from checklist_app.reports.layout import CancelToken, Progress
 from checklist_app.reports.settings import protective_marking
 from checklist_app.services import report_data
-from checklist_app.services.compliance import INTEL_STAGES, ComplianceFigures, StepCounts, Timed
+from checklist_app.services.compliance_figures import INTEL_STAGES, ComplianceFigures, StepCounts, Timed
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import InvalidInput
 

@@ -1,6 +1,6 @@
 """Which signed audits an auditor may moderate: those the round picked for a second check, signed by someone
 else, on cases the auditor is independent of, and not moderated yet. The moderation itself is
-`case_audits.moderate_audit`, which checks the same rules again when it is signed."""
+`audit_signing.moderate_audit`, which checks the same rules again when it is signed."""
 
 from __future__ import annotations
 

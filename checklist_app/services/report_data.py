@@ -21,7 +21,8 @@ from checklist_app.core.procedure.model import Role
 from checklist_app.services import case_state as cs
 from checklist_app.services.audit_dto import AuditForm
 from checklist_app.services.case_view import detail_of
-from checklist_app.services.compliance import ComplianceFigures, Period, gather
+from checklist_app.services.compliance import gather
+from checklist_app.services.compliance_figures import ComplianceFigures, Period
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import InvalidInput, NotFound
@@ -133,13 +134,13 @@ def casework(ctx: ServiceContext, actor: Actor, reference: str) -> CaseworkData:
 
 
 def _audits(session: Session, ctx: ServiceContext, case_id: int, now: datetime) -> tuple[AuditForm, ...]:
-    from checklist_app.services.case_audits import _form
+    from checklist_app.services.audit_view import form_of
     from checklist_app.store.models import CaseAudit
 
     rows = session.scalars(
         select(CaseAudit).where(CaseAudit.case_id == case_id, CaseAudit.status != "pending").order_by(CaseAudit.id)
     ).all()
-    return tuple(_form(session, ctx, audit, now) for audit in rows)
+    return tuple(form_of(session, ctx, audit, now) for audit in rows)
 
 
 def _supervision(

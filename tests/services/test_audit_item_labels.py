@@ -9,7 +9,7 @@ import pytest
 
 from checklist_app import paths
 from checklist_app.core.procedure.loader import load_procedure_file
-from checklist_app.services.case_audits import item_labels
+from checklist_app.services.audit_view import item_labels
 
 
 @pytest.mark.parametrize("name", ["cse-sop-v1.yaml", "cse-sop-v1.1.yaml"])

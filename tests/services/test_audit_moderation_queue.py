@@ -8,7 +8,7 @@ from conftest import PASSWORD, _user
 from support import open_case
 
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import audit_moderation, audit_rounds, case_audits, remedial
+from checklist_app.services import audit_moderation, audit_rounds, audit_signing, case_audits, remedial
 from checklist_app.services.errors import NotFound, PermissionDenied
 
 GRADES = dict.fromkeys(("audit.referral.flagged", "audit.risk.assessed", "audit.investigation.devices"), "compliant")
@@ -29,7 +29,7 @@ def _signed_picked_audit(world, *, owner=None) -> tuple[int, int]:  # type: igno
         case_audits.raise_remedial_action(
             world.ctx, world.auditor, audit_id, description="Record the grounds.", owner_id=owner.user_id
         )
-    case_audits.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
+    audit_signing.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
     return audit_id, picked[0].case_id
 
 
@@ -40,7 +40,7 @@ def test_the_queue_holds_picked_signed_audits_of_other_auditors_until_moderated(
     (due,) = audit_moderation.moderation_queue(world.ctx, second)
     assert (due.audit_id, due.auditor, due.overall_grade) == (audit_id, "Aud Holly", "Good")
     assert due.round_period == "2026-03"
-    case_audits.moderate_audit(world.ctx, second, audit_id, overall_grade="good", password=PASSWORD)
+    audit_signing.moderate_audit(world.ctx, second, audit_id, overall_grade="good", password=PASSWORD)
     assert audit_moderation.moderation_queue(world.ctx, second) == []
 
 
@@ -53,7 +53,7 @@ def test_unsigned_and_unpicked_audits_are_not_in_the_queue(world):
     case_audits.save_audit(
         world.ctx, world.auditor, unpicked, grades=GRADES, comments={}, overall_grade="good", rationale="Sound."
     )
-    case_audits.sign_audit(world.ctx, world.auditor, unpicked, PASSWORD)
+    audit_signing.sign_audit(world.ctx, world.auditor, unpicked, PASSWORD)
     second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
     assert audit_moderation.moderation_queue(world.ctx, second) == []
 
@@ -127,10 +127,10 @@ def test_a_case_closed_after_the_draw_is_still_audited_moderated_and_its_actions
         description="Record the grounds.",
         owner_id=world.investigator.user_id,
     )
-    case_audits.sign_audit(world.ctx, world.auditor, picked.audit_id, PASSWORD)
+    audit_signing.sign_audit(world.ctx, world.auditor, picked.audit_id, PASSWORD)
     second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
-    case_audits.moderate_audit(world.ctx, second, picked.audit_id, overall_grade="good", password=PASSWORD)
-    case_audits.add_addendum(world.ctx, world.auditor, picked.audit_id, text="A note.", password=PASSWORD)
+    audit_signing.moderate_audit(world.ctx, second, picked.audit_id, overall_grade="good", password=PASSWORD)
+    audit_signing.add_addendum(world.ctx, world.auditor, picked.audit_id, text="A note.", password=PASSWORD)
     (action,) = remedial.case_remedial_actions(world.ctx, world.investigator, picked.case_id)
     remedial.complete_remedial_action(world.ctx, world.investigator, action.id, "Done.")
     remedial.follow_up_remedial_action(world.ctx, world.auditor, action.id, done=True, note="Seen.")

@@ -8,7 +8,7 @@ from conftest import PASSWORD
 from support import open_case
 
 from checklist_app.core.permissions import PermissionDenied
-from checklist_app.services import audit_rounds, case_audits, remedial
+from checklist_app.services import audit_rounds, audit_signing, case_audits, remedial
 from checklist_app.services.errors import Conflict, InvalidInput
 
 ROLES = ("investigator", "supervisor", "intel", "admin", "auditor")
@@ -23,9 +23,9 @@ AUDIT_ONLY = {
         w.ctx, a, ids["audit"], description="Fix", owner_id=w.investigator.user_id
     ),
     "withdraw_remedial": lambda w, a, ids: case_audits.withdraw_remedial_action(w.ctx, a, ids["draft_action"]),
-    "sign_audit": lambda w, a, ids: case_audits.sign_audit(w.ctx, a, ids["audit"], PASSWORD),
-    "add_addendum": lambda w, a, ids: case_audits.add_addendum(w.ctx, a, ids["signed"], text="x", password=PASSWORD),
-    "moderate": lambda w, a, ids: case_audits.moderate_audit(
+    "sign_audit": lambda w, a, ids: audit_signing.sign_audit(w.ctx, a, ids["audit"], PASSWORD),
+    "add_addendum": lambda w, a, ids: audit_signing.add_addendum(w.ctx, a, ids["signed"], text="x", password=PASSWORD),
+    "moderate": lambda w, a, ids: audit_signing.moderate_audit(
         w.ctx, a, ids["signed"], overall_grade="good", password=PASSWORD
     ),
     "list_all_remedial": lambda w, a, ids: remedial.list_remedial_actions(w.ctx, a, mine=False),
@@ -49,7 +49,7 @@ def setting(world):
     form = case_audits.raise_remedial_action(
         world.ctx, world.auditor, signed, description="Fix", owner_id=world.investigator.user_id
     )
-    case_audits.sign_audit(world.ctx, world.auditor, signed, PASSWORD)
+    audit_signing.sign_audit(world.ctx, world.auditor, signed, PASSWORD)
     drafted = case_audits.raise_remedial_action(
         world.ctx, world.auditor, draft, description="Fix", owner_id=world.investigator.user_id
     )

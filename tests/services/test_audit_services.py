@@ -13,7 +13,7 @@ from support import open_case
 from checklist_app.core.audit_independence import SkipReason
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.procedure.model import Duration, DurationUnit, Role
-from checklist_app.services import account_admin, accounts, audit_rounds, case_audits, records, remedial
+from checklist_app.services import account_admin, accounts, audit_rounds, audit_signing, case_audits, records, remedial
 from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from checklist_app.store.models import AuditEntry
 from checklist_app.store.verify import verify_database
@@ -66,7 +66,7 @@ def _signed_audit(world, *, remedial_owner=None) -> tuple[int, int]:
             description="Record the grounds for the flag.",
             owner_id=remedial_owner.user_id,
         )
-    case_audits.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
+    audit_signing.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
     return audit_id, len(case_ids)
 
 
@@ -187,7 +187,7 @@ def test_grading_saving_and_signing_follow_the_template_rules(world):
     assert form.status == "draft" and form.cap == "requires_improvement"
     assert form.critical_failures == (CRITICAL,)
     with pytest.raises(InvalidInput, match="2 item"):
-        case_audits.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
+        audit_signing.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
     grades = {CRITICAL: "non_compliant", OTHERS[0]: "compliant", OTHERS[1]: "compliant"}
     comments = {CRITICAL: "No CSE flag until day 4."}
     case_audits.save_audit(
@@ -200,7 +200,7 @@ def test_grading_saving_and_signing_follow_the_template_rules(world):
         rationale="Mostly good",
     )
     with pytest.raises(InvalidInput, match="above what the critical items allow"):
-        case_audits.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
+        audit_signing.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
     case_audits.save_audit(
         world.ctx,
         world.auditor,
@@ -211,10 +211,10 @@ def test_grading_saving_and_signing_follow_the_template_rules(world):
         rationale="Flagging failed; the rest sound.",
     )
     with pytest.raises(AuthenticationFailed):
-        case_audits.sign_audit(world.ctx, world.auditor, audit_id, "wrong-password-1")
+        audit_signing.sign_audit(world.ctx, world.auditor, audit_id, "wrong-password-1")
     with pytest.raises(InvalidInput, match="password"):
-        case_audits.sign_audit(world.ctx, world.auditor, audit_id, "")
-    signed = case_audits.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
+        audit_signing.sign_audit(world.ctx, world.auditor, audit_id, "")
+    signed = audit_signing.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
     assert signed.signed and signed.score == pytest.approx(2 / 3) and signed.signed_at == world.clock.now
     with pytest.raises(Conflict, match="signed and cannot be changed: add a signed addendum"):
         case_audits.save_audit(world.ctx, world.auditor, audit_id, grades=ALL_COMPLIANT, comments={})
@@ -234,10 +234,10 @@ def test_only_the_rounds_auditor_grades(world):
 def test_a_signed_audit_is_corrected_only_by_signed_addenda(world):
     audit_id, _ = _signed_audit(world)
     with pytest.raises(InvalidInput, match="Addendum"):
-        case_audits.add_addendum(world.ctx, world.auditor, audit_id, text=" ", password=PASSWORD)
+        audit_signing.add_addendum(world.ctx, world.auditor, audit_id, text=" ", password=PASSWORD)
     with pytest.raises(AuthenticationFailed):
-        case_audits.add_addendum(world.ctx, world.auditor, audit_id, text="Typo", password="not-my-password")
-    form = case_audits.add_addendum(
+        audit_signing.add_addendum(world.ctx, world.auditor, audit_id, text="Typo", password="not-my-password")
+    form = audit_signing.add_addendum(
         world.ctx,
         world.auditor,
         audit_id,
@@ -249,19 +249,21 @@ def test_a_signed_audit_is_corrected_only_by_signed_addenda(world):
     assert len(form.addenda) == 1 and form.addenda[0].revised_grade == "requires_improvement"
     assert form.overall_grade == "good" and form.effective_grade == "requires_improvement"
     with pytest.raises(InvalidInput, match="needs its rationale"):
-        case_audits.add_addendum(world.ctx, world.auditor, audit_id, text="x", revised_grade="good", password=PASSWORD)
+        audit_signing.add_addendum(
+            world.ctx, world.auditor, audit_id, text="x", revised_grade="good", password=PASSWORD
+        )
 
 
 def test_moderation_by_a_second_auditor_records_disagreement(world):
     audit_id, _ = _signed_audit(world)
     moderator = _user(world.ctx, "aud.ivy", Role.AUDITOR)
     with pytest.raises(Conflict, match="another auditor"):
-        case_audits.moderate_audit(world.ctx, world.auditor, audit_id, overall_grade="good", password=PASSWORD)
+        audit_signing.moderate_audit(world.ctx, world.auditor, audit_id, overall_grade="good", password=PASSWORD)
     with pytest.raises(InvalidInput, match="say why"):
-        case_audits.moderate_audit(
+        audit_signing.moderate_audit(
             world.ctx, moderator, audit_id, overall_grade="good", item_grades={OTHERS[0]: "partial"}, password=PASSWORD
         )
-    form = case_audits.moderate_audit(
+    form = audit_signing.moderate_audit(
         world.ctx,
         moderator,
         audit_id,
@@ -276,7 +278,7 @@ def test_moderation_by_a_second_auditor_records_disagreement(world):
     assert moderation.differences == {
         OTHERS[0]: {"auditor": "compliant", "moderator": "partial", "comment": "Review 3 was a week late."}
     }
-    agreeing = case_audits.moderate_audit(world.ctx, moderator, audit_id, overall_grade="good", password=PASSWORD)
+    agreeing = audit_signing.moderate_audit(world.ctx, moderator, audit_id, overall_grade="good", password=PASSWORD)
     assert agreeing.moderations[-1].agrees
 
 
@@ -285,7 +287,7 @@ def test_an_unsigned_audit_cannot_be_moderated(world):
     audit_id = _first_audit(world, _round(world))
     moderator = _user(world.ctx, "aud.ivy", Role.AUDITOR)
     with pytest.raises(Conflict, match="Only a signed audit"):
-        case_audits.moderate_audit(world.ctx, moderator, audit_id, overall_grade="good", password=PASSWORD)
+        audit_signing.moderate_audit(world.ctx, moderator, audit_id, overall_grade="good", password=PASSWORD)
 
 
 # --- remedial actions --------------------------------------------------------------------------------------
@@ -311,7 +313,7 @@ def test_remedial_actions_reach_their_owner_on_signing_and_are_followed_up(world
     case_audits.save_audit(
         world.ctx, world.auditor, audit_id, grades=ALL_COMPLIANT, comments={}, overall_grade="good", rationale="Sound."
     )
-    case_audits.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
+    audit_signing.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
     with pytest.raises(Conflict, match="signed and cannot be changed"):
         case_audits.raise_remedial_action(
             world.ctx, world.auditor, audit_id, description="More", owner_id=world.supervisor.user_id

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from support import open_case
 
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import audit_rounds, case_audits, remedial
+from checklist_app.services import audit_rounds, audit_signing, case_audits, remedial
 from checklist_app.ui.audit.desk import AuditDesk
 from checklist_app.ui.audit.form import AuditFormDialog
 from checklist_app.ui.audit.moderation import ModerationDialog
@@ -47,7 +47,7 @@ def _signed_with_action(world) -> tuple[int, int]:  # type: ignore[no-untyped-de
         description="Record the grounds for the flag.",
         owner_id=world.investigator.user_id,
     )
-    case_audits.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
+    audit_signing.sign_audit(world.ctx, world.auditor, audit_id, PASSWORD)
     return audit_id, case_id
 
 

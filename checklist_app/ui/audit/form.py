@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core.permissions import Actor
 from checklist_app.core.signatures import Meaning
-from checklist_app.services import accounts, case_audits
+from checklist_app.services import accounts, audit_signing, case_audits
 from checklist_app.services.audit_dto import AuditForm
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.remedial import PRIORITIES
@@ -320,7 +320,7 @@ class AuditFormDialog(QDialog):
         """Save what is on screen, then sign it."""
         audit_id, password = self.audit_id, self.password.text()
         self.password.clear()
-        self.save(after=lambda: self._run(None, case_audits.sign_audit, audit_id, password))
+        self.save(after=lambda: self._run(None, audit_signing.sign_audit, audit_id, password))
 
     def add_addendum(self) -> None:
         """A correction to the signed audit, signed through the shared signing dialog; a grade chosen above
@@ -337,7 +337,7 @@ class AuditFormDialog(QDialog):
         )
         dialog = SignDialog(self, self.session, Meaning.ADDENDUM.value, summary)
         dialog.sign_with(
-            case_audits.add_addendum,
+            audit_signing.add_addendum,
             self.audit_id,
             text=text,
             revised_grade=revised or "",

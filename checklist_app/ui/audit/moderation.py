@@ -1,6 +1,6 @@
 """Moderation: a second auditor checks a signed audit picked for it. The desk's "To moderate" list, and the
 moderation form (the first auditor's grades beside the moderator's, agree or disagree with the overall grade,
-why, a note), signed with the shared signing dialog through `case_audits.moderate_audit`."""
+why, a note), signed with the shared signing dialog through `audit_signing.moderate_audit`."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from checklist_app.core.signatures import Meaning
-from checklist_app.services import audit_moderation, case_audits
+from checklist_app.services import audit_moderation, audit_signing, case_audits
 from checklist_app.services.audit_dto import AuditForm, ModerationDue, ModerationView
 from checklist_app.ui.audit.tables import fill, table
 from checklist_app.ui.session import AppSession
@@ -307,7 +307,7 @@ class ModerationDialog(QDialog):
         )
         dialog = SignDialog(self, self.session, Meaning.MODERATED.value, summary)
         dialog.sign_with(
-            case_audits.moderate_audit,
+            audit_signing.moderate_audit,
             self.audit_id,
             overall_grade=grade,
             item_grades=item_grades,
