@@ -77,7 +77,9 @@ def readable_procedure(procedure: Procedure) -> Procedure:
 
 
 def _readable_copy(procedure: Procedure) -> Procedure:
-    r = lambda text: readable(text, procedure)  # noqa: E731
+    def r(text: str) -> str:
+        return readable(text, procedure)
+
     phases = tuple(
         dataclasses.replace(
             phase,

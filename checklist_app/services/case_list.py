@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 
@@ -73,7 +74,7 @@ def id_ranges(ids: Iterable[int]) -> str:
     return ",".join(parts)
 
 
-def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select:
+def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select[*tuple[Any, ...]]:
     # Columns in CaseRow's field order (list_cases builds rows with CaseRow._make).
     query = (
         select(

@@ -10,10 +10,11 @@ open it (`place`: a case tab or a step id).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Connection, Subquery, and_, func, or_, select
 
 from checklist_app.core.deadlines import due_at, due_soon_horizon
 from checklist_app.core.permissions import Action, Actor, PermissionDenied, require
@@ -77,6 +78,12 @@ class TeamDashboard:
     actions: tuple[DashboardLine, ...]
 
 
+# A team's open cases by id: (reference, officer in charge, opened at).
+OpenCases = dict[int, tuple[str, int | None, datetime]]
+# Makes one dashboard line: (case id, what, due at, place).
+LineMaker = Callable[[int, str, datetime | None, str], DashboardLine]
+
+
 def team_dashboard(ctx: ServiceContext, actor: Actor, procedure_id: str = "cse-sop") -> TeamDashboard:
     require(actor, Action.WORKLOAD_VIEW)
     if actor.team_id is None:
@@ -92,7 +99,7 @@ def team_dashboard(ctx: ServiceContext, actor: Actor, procedure_id: str = "cse-s
             .subquery()
         )
         names = dict(conn.execute(select(User.id, User.display_name).where(User.team_id == actor.team_id)).all())
-        refs = {r.id: (r.reference, r.officer_id, r.opened_at) for r in conn.execute(select(open_cases))}
+        refs: OpenCases = {r.id: (r.reference, r.officer_id, r.opened_at) for r in conn.execute(select(open_cases))}
 
         def line(case_id: int, what: str, due: datetime | None, place: str) -> DashboardLine:
             reference, officer_id, _ = refs[case_id]
@@ -126,7 +133,9 @@ def team_dashboard(ctx: ServiceContext, actor: Actor, procedure_id: str = "cse-s
         return result
 
 
-def _workload(conn, actor: Actor, procedure: Procedure, open_cases, names: dict[int, str]) -> tuple[OfficerLoad, ...]:
+def _workload(
+    conn: Connection, actor: Actor, procedure: Procedure, open_cases: Subquery, names: dict[int, str]
+) -> tuple[OfficerLoad, ...]:
     settings = procedure.settings
     rows = conn.execute(
         select(open_cases.c.officer_id, CaseSummary.risk_category, CaseSummary.complex_case, func.count())
@@ -183,7 +192,15 @@ def _review_steps(procedure: Procedure) -> tuple[str, ...]:
     )
 
 
-def _reviews(conn, ctx: ServiceContext, procedure: Procedure, open_cases, refs, line, now: datetime):
+def _reviews(
+    conn: Connection,
+    ctx: ServiceContext,
+    procedure: Procedure,
+    open_cases: Subquery,
+    refs: OpenCases,
+    line: LineMaker,
+    now: datetime,
+) -> list[DashboardLine]:
     settings = procedure.settings
     steps = _review_steps(procedure)
     last: dict[int, datetime] = {}
@@ -194,14 +211,15 @@ def _reviews(conn, ctx: ServiceContext, procedure: Procedure, open_cases, refs, 
             .where(StepRecord.step_id.in_(steps), StepRecord.completed_at.is_not(None))
             .group_by(StepRecord.case_id)
         ):
-            last[case_id] = at
+            if at is not None:  # always, given the filter
+                last[case_id] = at
     for case_id, at in conn.execute(
         select(SupervisoryReview.case_id, func.max(SupervisoryReview.signed_at))
         .join(open_cases, open_cases.c.id == SupervisoryReview.case_id)
         .where(SupervisoryReview.signed_at.is_not(None))
         .group_by(SupervisoryReview.case_id)
     ):
-        if case_id not in last or at > last[case_id]:
+        if at is not None and (case_id not in last or at > last[case_id]):  # never None, given the filter
             last[case_id] = at
     horizon = due_soon_horizon(now, settings.due_soon, ctx.calendar)
     found = []
@@ -220,10 +238,10 @@ def _reviews(conn, ctx: ServiceContext, procedure: Procedure, open_cases, refs, 
                 + ("" if case_id in last else " (never reviewed)")
             )
             found.append(line(case_id, what, due, "tab:supervision"))
-    return sorted(found, key=lambda x: x.due_at)
+    return sorted(found, key=lambda x: x.due_at or now)  # every line here has a due time
 
 
-def _overdue_steps(conn, open_cases, line, now: datetime):
+def _overdue_steps(conn: Connection, open_cases: Subquery, line: LineMaker, now: datetime) -> list[DashboardLine]:
     rows = conn.execute(
         select(CaseSummary.case_id, CaseSummary.open_due, CaseSummary.next_due_step, CaseSummary.next_due_at)
         .join(open_cases, open_cases.c.id == CaseSummary.case_id)
@@ -236,13 +254,15 @@ def _overdue_steps(conn, open_cases, line, now: datetime):
         if overdue:
             first = datetime.fromtimestamp(min(overdue), tz=now.tzinfo)
             found.append(line(case_id, f"{len(overdue)} overdue", first, "steps:overdue"))
-    return sorted(found, key=lambda x: x.due_at)
+    return sorted(found, key=lambda x: x.due_at or now)  # every line here has a due time
 
 
-def _intelligence(conn, ctx: ServiceContext, procedure: Procedure, open_cases, line, now: datetime):
+def _intelligence(
+    conn: Connection, ctx: ServiceContext, procedure: Procedure, open_cases: Subquery, line: LineMaker, now: datetime
+) -> list[DashboardLine]:
     rows = conn.execute(
         select(
-            IntelligenceItem.case_id,
+            open_cases.c.id,  # the item's case (the join's condition), typed as never empty
             IntelligenceItem.reference,
             IntelligenceItem.priority,
             IntelligenceItem.submitted_at,
@@ -261,10 +281,12 @@ def _intelligence(conn, ctx: ServiceContext, procedure: Procedure, open_cases, l
         due = due_at(submitted_at, getattr(target, stage), ctx.calendar)  # only the stage it waits at
         if due < now:
             found.append(line(case_id, f"{reference} ({priority}) waiting to be {stage}ed", due, "tab:intelligence"))
-    return sorted(found, key=lambda x: x.due_at)
+    return sorted(found, key=lambda x: x.due_at or now)  # every line here has a due time
 
 
-def _risk(conn, open_cases, refs, line, now: datetime):
+def _risk(
+    conn: Connection, open_cases: Subquery, refs: OpenCases, line: LineMaker, now: datetime
+) -> list[DashboardLine]:
     latest = (
         select(RiskAssessment.case_id, func.max(RiskAssessment.next_review_at).label("review"))
         .join(open_cases, open_cases.c.id == RiskAssessment.case_id)
@@ -281,7 +303,7 @@ def _risk(conn, open_cases, refs, line, now: datetime):
     return sorted(found, key=lambda x: (x.due_at is not None, x.due_at or now))
 
 
-def _missing(conn, open_cases, line, now: datetime):
+def _missing(conn: Connection, open_cases: Subquery, line: LineMaker, now: datetime) -> list[DashboardLine]:
     rows = conn.execute(
         select(
             MissingEpisode.case_id, MissingEpisode.found_at, MissingEpisode.safe_well_at, MissingEpisode.rhi_offered_at
@@ -297,6 +319,7 @@ def _missing(conn, open_cases, line, now: datetime):
     )
     found = []
     for case_id, found_at, safe_well_at, rhi_offered_at in rows:
+        assert found_at is not None  # given the filter
         if safe_well_at is None:
             found.append(
                 line(case_id, "Safe and well check not recorded", found_at + SAFE_AND_WELL_WITHIN, "tab:missing")
@@ -305,10 +328,10 @@ def _missing(conn, open_cases, line, now: datetime):
             found.append(
                 line(case_id, "Return interview not offered", found_at + RETURN_INTERVIEW_WITHIN, "tab:missing")
             )
-    return sorted(found, key=lambda x: x.due_at)
+    return sorted(found, key=lambda x: x.due_at or now)  # every line here has a due time
 
 
-def _actions(conn, open_cases, line, now: datetime):
+def _actions(conn: Connection, open_cases: Subquery, line: LineMaker, now: datetime) -> list[DashboardLine]:
     rows = conn.execute(
         select(DirectedAction.case_id, DirectedAction.description, DirectedAction.due_at)
         .join(open_cases, open_cases.c.id == DirectedAction.case_id)

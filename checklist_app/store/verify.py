@@ -289,7 +289,7 @@ def _as_int(value: object) -> int | None:
 
 def _hash_matches(row: Mapping[str, Any]) -> bool:
     try:
-        return entry_hash(row["prev_hash"], hashed_fields(dict(row))) == row["entry_hash"]
+        return bool(entry_hash(row["prev_hash"], hashed_fields(dict(row))) == row["entry_hash"])
     except CONVERSION_ERRORS:
         return False  # a value the canonical form cannot hold cannot be what was hashed
 

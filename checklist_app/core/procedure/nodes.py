@@ -215,7 +215,7 @@ def _merged_pairs(ctx: ParseContext, source: MappingNode, path: str, depth: int)
 
 def _key_text(node: Node) -> str | None:
     if isinstance(node, ScalarNode) and _kind(node) not in ("null", "other"):
-        return node.value
+        return str(node.value)
     return None
 
 
