@@ -36,7 +36,7 @@ class Clock:
 
 def build_database(url: str, clock: Clock):  # type: ignore[no-untyped-def]
     from checklist_app.core.permissions import Actor
-    from checklist_app.services import accounts, case_opening, procedures, reviews, risk
+    from checklist_app.services import accounts, case_opening, organisation, procedures, reviews, risk
     from checklist_app.services.context import ServiceContext, system_actor
     from checklist_app.store import migrate
     from checklist_app.store.db import Database
@@ -44,9 +44,9 @@ def build_database(url: str, clock: Clock):  # type: ignore[no-untyped-def]
     migrate.upgrade(url)
     ctx = ServiceContext(Database(url), clock=clock)
     system = system_actor()
-    accounts.ensure_districts(ctx, system)
+    organisation.ensure_districts(ctx, system)
     version = procedures.publish(ctx, system, _shipped_v11(), "cse-sop-v1.1.yaml").version
-    accounts.create_team(ctx, system, "Sheffield CSE Team 1", "SHE")
+    organisation.create_team(ctx, system, "Sheffield CSE Team 1", "SHE")
 
     def user(username: str, name: str, role: str) -> Actor:
         accounts.create_user(

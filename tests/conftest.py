@@ -25,7 +25,7 @@ from sqlalchemy import text
 
 from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import accounts, admin, procedures
+from checklist_app.services import accounts, admin, organisation, procedures
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.store import migrate
 from checklist_app.store.db import Database, make_engine
@@ -201,11 +201,11 @@ def _user(
 
 def build_world(ctx: ServiceContext, clock: FakeClock, sop_text: str) -> World:
     system = system_actor()
-    accounts.ensure_districts(ctx, system)
+    organisation.ensure_districts(ctx, system)
     procedure = procedures.publish(ctx, system, sop_text, "test").version
-    accounts.create_team(ctx, system, "Sheffield CSE Team 1", "SHE")
-    accounts.create_team(ctx, system, "Sheffield CSE Team 2", "SHE")
-    accounts.create_team(ctx, system, "Doncaster CSE Team 1", "DON")
+    organisation.create_team(ctx, system, "Sheffield CSE Team 1", "SHE")
+    organisation.create_team(ctx, system, "Sheffield CSE Team 2", "SHE")
+    organisation.create_team(ctx, system, "Doncaster CSE Team 1", "DON")
     return World(
         ctx=ctx,
         clock=clock,

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from checklist_app.cli.terminal import field
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import accounts, admin
+from checklist_app.services import accounts, admin, organisation
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import InvalidInput
 
@@ -273,14 +273,14 @@ def cmd_user_set_role(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
 
 def cmd_team_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with ServiceContext.open(args.db) as ctx:
-        team = accounts.create_team(ctx, system_actor(), args.name, args.district)
+        team = organisation.create_team(ctx, system_actor(), args.name, args.district)
     out.write(f"created team {team.name} ({team.district_name})\n")
     return 0
 
 
 def cmd_team_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with ServiceContext.open(args.db) as ctx:
-        teams = accounts.list_teams(ctx)
+        teams = organisation.list_teams(ctx)
     for t in teams:
         out.write(f"{field(t.name)}\t{field(t.district_name)}\n")
     if not teams:

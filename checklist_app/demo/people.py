@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import accounts
+from checklist_app.services import accounts, organisation
 from checklist_app.services.context import ServiceContext
 from checklist_app.store.models import District, Team, User
 
@@ -118,11 +118,11 @@ def _accounts_wanted() -> list[tuple[str, str, Role, str | None, str | None]]:
 
 def ensure_staff(ctx: ServiceContext, actor: Actor) -> Staff:
     """Create the demo teams and accounts that do not exist yet, and return who is where."""
-    existing_teams = {t.name for t in accounts.list_teams(ctx)}
+    existing_teams = {t.name for t in organisation.list_teams(ctx)}
     for code in DISTRICT_NAMES:
         for t in range(TEAMS_PER_DISTRICT):
             if team_name(code, t) not in existing_teams:
-                accounts.create_team(ctx, actor, team_name(code, t), code)
+                organisation.create_team(ctx, actor, team_name(code, t), code)
     existing_users = {u.username for u in accounts.list_users(ctx, actor)}
     for username, display, role, team, district in _accounts_wanted():
         if username not in existing_users:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import accounts
+from checklist_app.services import accounts, organisation
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import UserInfo
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -71,10 +71,10 @@ def change_role(
     now = ctx.now()
     with ctx.db.write() as session:
         user = accounts._user_by_name(session, username)
-        team_row = accounts._team(session, team) if team else None
+        team_row = organisation.team_by_name_or_id(session, team) if team else None
         district_id = team_row.district_id if team_row else None
         if district_code and team_row is None:
-            district_id = accounts.district_by_code(session, district_code).id
+            district_id = organisation.district_by_code(session, district_code).id
         _check_placement(Role(role), team_row, district_id)
         if user.id == actor.user_id and role != user.role:
             raise Conflict("You cannot change your own role: another administrator must do it.")

@@ -1,4 +1,4 @@
-"""Accounts: log-on with lockout, user administration, teams and districts.
+"""Accounts: log-on with lockout, and user administration (districts and teams are in organisation.py).
 
 Passwords are hashed with Argon2id at the OWASP minimum (m=19 MiB, t=2, p=1), checked at log-on and
 rehashed when the parameters rise. Five failed log-ons within 15 minutes lock the account until an
@@ -20,8 +20,9 @@ from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.model import Role
 from checklist_app.core.text import control_problem
 from checklist_app.services.context import ServiceContext, who
-from checklist_app.services.dto import DistrictInfo, TeamInfo, UserInfo
+from checklist_app.services.dto import UserInfo
 from checklist_app.services.errors import AuthenticationFailed, Conflict, FieldProblem, InvalidInput, NotFound
+from checklist_app.services.organisation import district_by_code, team_by_name_or_id
 from checklist_app.store.audit import Operation, Who, append, record
 from checklist_app.store.models import AuditEntry, District, Team, User
 
@@ -35,7 +36,6 @@ MIN_DISTINCT = 4  # "aaaaaaaa", "abababab" and "abcabcab" are guessed at once
 PUBLISHED_DEMO_PASSWORD = "demo-pass-2026"
 MAX_PASSWORD = 256
 
-DISTRICTS = (("BAR", "Barnsley"), ("DON", "Doncaster"), ("ROT", "Rotherham"), ("SHE", "Sheffield"))
 
 # A short banned list (CJIS IA-5: check against commonly used and compromised values).
 _BANNED = {
@@ -276,56 +276,6 @@ def reauthenticate(
 # --- administration ---------------------------------------------------------------------------------
 
 
-def ensure_districts(ctx: ServiceContext, actor: Actor) -> list[DistrictInfo]:
-    """Create the force's four districts if missing (idempotent)."""
-    now = ctx.now()
-    with ctx.db.write() as session:
-        existing = {d.code for d in session.scalars(select(District))}
-        for code, name in DISTRICTS:
-            if code not in existing:
-                district = District(code=code, name=name)
-                session.add(district)
-                record(session, who(actor), district, operation=Operation.COLLECTION, action="district.create", at=now)
-        return [DistrictInfo(d.id, d.code, d.name) for d in session.scalars(select(District).order_by(District.name))]
-
-
-def list_districts(ctx: ServiceContext) -> list[DistrictInfo]:
-    with ctx.db.read() as session:
-        return [DistrictInfo(d.id, d.code, d.name) for d in session.scalars(select(District).order_by(District.name))]
-
-
-def district_by_code(session: Session, code: str) -> District:
-    district = session.scalar(select(District).where(func.upper(District.code) == code.strip().upper()))
-    if district is None:
-        names = ", ".join(f"{d.code} ({d.name})" for d in session.scalars(select(District)))
-        raise NotFound(f"No district {code!r}. Districts: {names or 'none yet (run init)'}")
-    return district
-
-
-def create_team(ctx: ServiceContext, actor: Actor, name: str, district_code: str) -> TeamInfo:
-    require(actor, Action.USER_MANAGE)
-    name = name.strip()
-    if not name:
-        raise InvalidInput([FieldProblem("name", "Team name", "is required")])
-    if (control := control_problem(name)) is not None:
-        raise InvalidInput([FieldProblem("name", "Team name", control)])
-    now = ctx.now()
-    with ctx.db.write() as session:
-        district = district_by_code(session, district_code)
-        if session.scalar(select(Team).where(Team.name == name)) is not None:
-            raise Conflict(f"A team called {name!r} already exists.")
-        team = Team(name=name, district_id=district.id)
-        session.add(team)
-        record(session, who(actor), team, operation=Operation.COLLECTION, action="team.create", at=now)
-        return TeamInfo(team.id, team.name, district.id, district.name)
-
-
-def list_teams(ctx: ServiceContext) -> list[TeamInfo]:
-    with ctx.db.read() as session:
-        rows = session.execute(select(Team, District).join(District).order_by(District.name, Team.name)).all()
-        return [TeamInfo(t.id, t.name, d.id, d.name) for t, d in rows]
-
-
 def create_user(
     ctx: ServiceContext,
     actor: Actor,
@@ -349,7 +299,7 @@ def create_user(
     with ctx.db.write() as session:
         if session.scalar(select(User).where(User.username == username)) is not None:
             raise Conflict(f"User name {username!r} is taken.")
-        team_row = _team(session, team) if team else None
+        team_row = team_by_name_or_id(session, team) if team else None
         district_id = team_row.district_id if team_row else None
         if district_code:
             district_id = district_by_code(session, district_code).id
@@ -396,16 +346,6 @@ def _user_problems(
         for p in password_problems(password, username, demo_account=demo_account)
     )
     return problems
-
-
-def _team(session: Session, name_or_id: str) -> Team:
-    query = select(Team).where(Team.name == name_or_id)
-    if name_or_id.isdigit():
-        query = select(Team).where(Team.id == int(name_or_id))
-    team = session.scalar(query)
-    if team is None:
-        raise NotFound(f"No team {name_or_id!r}. Create it first (checklist-app team add).")
-    return team
 
 
 def list_users(ctx: ServiceContext, actor: Actor) -> list[UserInfo]:

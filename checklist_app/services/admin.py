@@ -9,7 +9,7 @@ from pathlib import Path
 
 from checklist_app import paths
 from checklist_app.core.permissions import Action, Actor, require
-from checklist_app.services import accounts, procedures
+from checklist_app.services import accounts, organisation, procedures
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo
 from checklist_app.services.errors import Conflict, InvalidInput
@@ -50,7 +50,7 @@ def initialise(location: str | None, actor: Actor) -> tuple[ServiceContext, Init
         # The case list's figures may be computed differently by this version: rebuild them so
         # verify holds every row to the current rules (see summary_check).
         rebuild_summaries(ctx)
-    accounts.ensure_districts(ctx, actor)
+    organisation.ensure_districts(ctx, actor)
     published = []
     for node in paths.shipped_sop_files():
         outcome = procedures.publish(ctx, actor, node.read_text(encoding="utf-8"), node.name)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QWidget
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action, Actor, Scope, scope_for
-from checklist_app.services import accounts, case_list
+from checklist_app.services import case_list, organisation
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseRow
 from checklist_app.ui.delegates import ToneDelegate
@@ -345,7 +345,7 @@ class CaseListPage(QWidget):
         ui.overdueOnly.toggled.connect(self._apply_filters)
         ui.search.textChanged.connect(self._apply_filters)
         # Not `run`: the list of districts is not a use case of the signed-in user (no actor).
-        self.session.call(self, lambda: accounts.list_districts(self.session.ctx), self._districts)
+        self.session.call(self, lambda: organisation.list_districts(self.session.ctx), self._districts)
 
     def _districts(self, districts: list[Any]) -> None:
         force_wide = scope_for(self.session.actor.role, Action.CASE_LIST) is Scope.FORCE

@@ -16,7 +16,7 @@ from conftest import PASSWORD
 from sqlalchemy import select as sql_select
 
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import accounts
+from checklist_app.services import accounts, organisation
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import AuthenticationFailed
 from checklist_app.store import migrate
@@ -62,7 +62,7 @@ def districts(db_url: str) -> str:
     """A migrated database with the four districts (what `init` adds, without the slow SOP publication)."""
     ctx = _ctx(db_url)
     try:
-        accounts.ensure_districts(ctx, system_actor())
+        organisation.ensure_districts(ctx, system_actor())
     finally:
         ctx.close()
     return db_url

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from cli_support import assert_refused, cli, cli_process
 
-from checklist_app.services import accounts
+from checklist_app.services import organisation
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.store import migrate
 from checklist_app.store.errors import DatabaseTooNew
@@ -26,7 +26,7 @@ def _initialised(path: Path) -> Path:
     migrate.upgrade(f"sqlite:///{path}")
     ctx = ServiceContext.open(str(path))
     try:
-        accounts.ensure_districts(ctx, system_actor())
+        organisation.ensure_districts(ctx, system_actor())
     finally:
         ctx.close()
     return path

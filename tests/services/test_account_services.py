@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from checklist_app.services import accounts
+from checklist_app.services import accounts, organisation
 from checklist_app.services.context import system_actor
 from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput, PermissionDenied
 from checklist_app.store.models import AuditEntry, User
@@ -136,7 +136,12 @@ def test_verify_password_for_screen_unlock_counts_failures(world):
 
 
 def test_districts_are_the_four_of_the_force(world):
-    assert [d.name for d in accounts.list_districts(world.ctx)] == ["Barnsley", "Doncaster", "Rotherham", "Sheffield"]
+    assert [d.name for d in organisation.list_districts(world.ctx)] == [
+        "Barnsley",
+        "Doncaster",
+        "Rotherham",
+        "Sheffield",
+    ]
     world.clock.advance(days=1)
-    accounts.ensure_districts(world.ctx, system_actor())  # idempotent
-    assert len(accounts.list_districts(world.ctx)) == 4
+    organisation.ensure_districts(world.ctx, system_actor())  # idempotent
+    assert len(organisation.list_districts(world.ctx)) == 4

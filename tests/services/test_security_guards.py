@@ -19,6 +19,7 @@ from checklist_app.services import (
     cases,
     closure,
     intelligence,
+    organisation,
     records,
     risk,
     steps,
@@ -200,7 +201,7 @@ def test_control_characters_are_refused_in_names(world, field: str, value: str) 
     with pytest.raises(InvalidInput):
         accounts.create_user(world.ctx, system_actor(), **form)
     with pytest.raises(InvalidInput, match="control"):
-        accounts.create_team(world.ctx, system_actor(), "Team \x1b[31mRed", "SHE")
+        organisation.create_team(world.ctx, system_actor(), "Team \x1b[31mRed", "SHE")
 
 
 def test_reads_are_audited_including_refusals(world) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlalchemy import select
 
-from checklist_app.services import account_admin, accounts, procedures
+from checklist_app.services import account_admin, accounts, organisation, procedures
 from checklist_app.services.errors import AuthenticationFailed
 from checklist_app.store.models import AuditEntry
 from checklist_app.ui.admin.accounts_page import COLUMNS
@@ -137,7 +137,7 @@ def test_disable_then_enable(qtbot, world, console, idle, answer_yes):
 
 def _user_dialog(qtbot, world, make_session, user=None):  # type: ignore[no-untyped-def]
     dialog = UserDialog(
-        make_session(world.admin), accounts.list_teams(world.ctx), accounts.list_districts(world.ctx), user
+        make_session(world.admin), organisation.list_teams(world.ctx), organisation.list_districts(world.ctx), user
     )
     qtbot.addWidget(dialog)
     dialog.show()
@@ -193,7 +193,7 @@ def test_add_a_team(qtbot, world, console, make_session, idle):
     idle()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert any(
-        t.name == "Rotherham CSE Team B" and t.district_name == "Rotherham" for t in accounts.list_teams(world.ctx)
+        t.name == "Rotherham CSE Team B" and t.district_name == "Rotherham" for t in organisation.list_teams(world.ctx)
     )
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWizard
 from support import answer_next_question
 
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import accounts, case_list, cases
+from checklist_app.services import accounts, case_list, cases, organisation
 from checklist_app.services.context import system_actor
 from checklist_app.ui.main_window import MainWindow
 from checklist_app.ui.new_case import wizard as new_case_wizard
@@ -343,8 +343,8 @@ def test_an_auditor_cannot_start_a_new_case(qtbot, shipped_world, session_for, i
 
 def test_with_no_procedure_published_the_wizard_says_so(qtbot, ctx, runner, prefs):
     system = system_actor()
-    accounts.ensure_districts(ctx, system)
-    accounts.create_team(ctx, system, "Sheffield CSE Team 1", "SHE")
+    organisation.ensure_districts(ctx, system)
+    organisation.create_team(ctx, system, "Sheffield CSE Team 1", "SHE")
     accounts.create_user(
         ctx,
         system,

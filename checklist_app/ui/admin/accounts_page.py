@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QTableWidgetItem, QVBoxLayout, QWidget
 
 from checklist_app.core import wording
-from checklist_app.services import account_admin, accounts
+from checklist_app.services import account_admin, accounts, organisation
 from checklist_app.services.dto import UserInfo
 from checklist_app.ui.admin.user_dialog import UserDialog
 from checklist_app.ui.admin.widgets import KEY_ROLE, button, button_row, failure_text, message_label, say, table
@@ -219,7 +219,7 @@ class AccountsPage(QWidget):
         ctx = self.session.ctx
         # Not `run`: the lists of teams and districts are not use cases of the signed-in user (no actor).
         self.session.call(
-            self, lambda: (accounts.list_teams(ctx), accounts.list_districts(ctx)), lambda r: then(r[0], r[1])
+            self, lambda: (organisation.list_teams(ctx), organisation.list_districts(ctx)), lambda r: then(r[0], r[1])
         )
 
     def _open_dialog(self, teams: list[Any], districts: list[Any], user: UserInfo | None) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from checklist_app.services import account_admin, accounts
+from checklist_app.services import account_admin, organisation
 from checklist_app.services.dto import DistrictInfo, TeamInfo
 from checklist_app.services.errors import InvalidInput
 from checklist_app.ui.admin.widgets import button, button_row, failure_text, mark_invalid, message_label, say, table
@@ -51,7 +51,7 @@ class TeamDialog(QDialog):
     def save(self) -> None:
         mark_invalid(self.name, False)
         name, code = self.name.text(), self.district.currentData() or ""
-        self.session.run(self, accounts.create_team, name, code, done=self._saved, error=self._refused)
+        self.session.run(self, organisation.create_team, name, code, done=self._saved, error=self._refused)
 
     def _saved(self, team: TeamInfo) -> None:
         self.created = team
@@ -88,7 +88,7 @@ class TeamsPage(QWidget):
         # Not `run`: the lists of places and team sizes are not use cases of the signed-in user (no actor).
         self.session.call(
             self,
-            lambda: (accounts.list_districts(ctx), accounts.list_teams(ctx), account_admin.team_members(ctx)),
+            lambda: (organisation.list_districts(ctx), organisation.list_teams(ctx), account_admin.team_members(ctx)),
             self._show,
         )
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from checklist_app.core.permissions import Action
-from checklist_app.services import accounts, audit_rounds
+from checklist_app.services import audit_rounds, organisation
 from checklist_app.services.audit_dto import RoundDetail, RoundSummary
 from checklist_app.services.dto import DistrictInfo
 from checklist_app.ui.audit.form import AuditFormDialog
@@ -70,7 +70,7 @@ class NewRoundDialog(QDialog):
         self.ok_button.setEnabled(False)  # until the districts are there to choose from
         ctx = session.ctx
         # session.call: the district list is reference data, not a use case of the signed-in auditor.
-        session.call(self, lambda: accounts.list_districts(ctx), self._show_districts, self._districts_failed)
+        session.call(self, lambda: organisation.list_districts(ctx), self._show_districts, self._districts_failed)
 
     def _show_districts(self, districts: list[DistrictInfo]) -> None:
         if not alive(self):

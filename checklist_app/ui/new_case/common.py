@@ -22,7 +22,7 @@ from checklist_app.core.readable import readable_procedure
 from checklist_app.core.subjects import (
     is_subject_ref,
 )
-from checklist_app.services import accounts, procedures
+from checklist_app.services import accounts, organisation, procedures
 from checklist_app.services.case_opening import NewCase
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import DistrictInfo, UserInfo
@@ -65,7 +65,7 @@ class WizardData:
 def load_wizard_data(ctx: ServiceContext, actor: Actor, procedure_id: str = PROCEDURE_ID) -> WizardData:
     procedure = procedures.current_procedure(ctx, procedure_id)
     return WizardData(
-        districts=accounts.list_districts(ctx),
+        districts=organisation.list_districts(ctx),
         procedure=readable_procedure(procedure),  # shown to the user: titles, never internal names
         users=accounts.list_users(ctx, actor),
         fact_steps=fact_steps(procedure),
