@@ -288,12 +288,14 @@ def expected_summary(
     loaded: LoadedCase,
     now: datetime,
     actions: list[tuple[datetime, str]] | None = None,
+    schedule: dict[str, StepSchedule] | None = None,
 ) -> dict[str, object]:
     """The case list's row for the case as of `now`; `verify` recomputes it to catch edited summaries.
-    `actions`: the case's open directed actions when already loaded (see `open_actions`)."""
+    `actions`: the case's open directed actions when already loaded (see `open_actions`); `schedule`: the
+    case's schedule as of `now` when the caller has just computed it (it is most of the cost)."""
     values = summary_values(
         loaded.procedure,
-        schedule_of(ctx, loaded, now),
+        schedule if schedule is not None else schedule_of(ctx, loaded, now),
         current_risk_category(loaded),
         now,
         closed=loaded.case.status != "open",
@@ -306,8 +308,14 @@ def expected_summary(
     return values
 
 
-def refresh_summary(session: Session, ctx: ServiceContext, loaded: LoadedCase, now: datetime) -> CaseSummary:
-    values = expected_summary(session, ctx, loaded, now)
+def refresh_summary(
+    session: Session,
+    ctx: ServiceContext,
+    loaded: LoadedCase,
+    now: datetime,
+    schedule: dict[str, StepSchedule] | None = None,
+) -> CaseSummary:
+    values = expected_summary(session, ctx, loaded, now, schedule=schedule)
     values["last_activity_at"] = now
     summary = session.get(CaseSummary, loaded.case.id)
     if summary is None:

@@ -12,7 +12,7 @@ from checklist_app.core import lifecycle
 from checklist_app.core.evidence import clean_evidence
 from checklist_app.core.permissions import Action, Actor, may_work_step, require
 from checklist_app.core.procedure.model import Step
-from checklist_app.core.schedule import StepStatus
+from checklist_app.core.schedule import StepSchedule, StepStatus
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
 from checklist_app.services import signatures, views
@@ -112,8 +112,8 @@ def _reason(reason: str, label: str) -> str:
 def _finish(
     session: Session, ctx: ServiceContext, actor: Actor, loaded: cs.LoadedCase, step: Step, now: datetime
 ) -> StepView:
-    cs.refresh_summary(session, ctx, loaded, now)
-    schedule = cs.schedule_of(ctx, loaded, now)
+    schedule = cs.schedule_of(ctx, loaded, now)  # once, after the change: the summary and the view share it
+    cs.refresh_summary(session, ctx, loaded, now, schedule)
     rec = loaded.records.get(step.id)
     names = views.user_names(session, [rec.completed_by if rec else None])
     awaiting = step.id in awaiting_agreement(session, loaded)
@@ -164,12 +164,13 @@ def complete_step(
     with ctx.db.write() as session:
         loaded, step, rec = _begin(session, ctx, actor, case_id, step_id)
         _transition(step, rec, StepStatus.DONE)
-        problems = _completion_problems(ctx, loaded, step, when, now)
+        before = cs.schedule_of(ctx, loaded, now)  # once, before the change: the checks and the due time share it
+        problems = _completion_problems(loaded, step, when, now, before)
         cleaned, errors = clean_evidence(step, evidence, require=True, now=now)
         problems += [FieldProblem(e.field_id, e.label, e.message) for e in errors]
         if problems:
             raise InvalidInput(problems)
-        write_completion(session, ctx, actor, loaded, step, rec, cleaned, when, now)
+        write_completion(session, ctx, actor, loaded, step, rec, cleaned, when, now, before)
         return _finish(session, ctx, actor, loaded, step, now)
 
 
@@ -183,11 +184,13 @@ def write_completion(
     cleaned: Mapping[str, object],
     when: datetime,
     now: datetime,
+    schedule: dict[str, StepSchedule] | None = None,
 ) -> None:
     """Mark a step done with checked evidence, and record the events it emits (inside the caller's
-    transaction: completing a step here, or the work on another tab that is its evidence)."""
+    transaction: completing a step here, or the work on another tab that is its evidence). `schedule`: the
+    case's schedule as of `now` before this change, when the caller already has it."""
     case_id = loaded.case.id
-    due = cs.schedule_of(ctx, loaded, now)[step.id].due_at
+    due = (schedule if schedule is not None else cs.schedule_of(ctx, loaded, now))[step.id].due_at
     completions = (rec.completions if rec else 0) + 1
     _write(
         session,
@@ -230,7 +233,7 @@ def write_completion(
 
 
 def _completion_problems(
-    ctx: ServiceContext, loaded: cs.LoadedCase, step: Step, when: datetime, now: datetime
+    loaded: cs.LoadedCase, step: Step, when: datetime, now: datetime, schedule: dict[str, StepSchedule]
 ) -> list[FieldProblem]:
     problems = []
     if when.tzinfo is None:
@@ -239,7 +242,6 @@ def _completion_problems(
         problems.append(FieldProblem("completed_at", "Completed at", "is in the future"))
     elif when < loaded.case.referral_at:
         problems.append(FieldProblem("completed_at", "Completed at", "is before the referral was received"))
-    schedule = cs.schedule_of(ctx, loaded, now)
     unmet = schedule[step.id].unmet_dependencies
     if unmet:
         numbers = ", ".join(loaded.procedure.step(s).number for s in unmet)
