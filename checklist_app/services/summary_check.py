@@ -77,7 +77,7 @@ def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> di
             s.case_id: s for s in session.scalars(select(CaseSummary).where(CaseSummary.case_id.in_(case_ids)))
         }
         cases = list(session.scalars(select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)))
-        loaded = cs.load_many(session, ctx, cases)
+        loaded = cs.load_many(session, ctx, cases, read_only=True)
         actions = cs.open_actions(session, case_ids)
     except Exception:  # a wrong-type value somewhere: read each case alone, which names the row
         session.rollback()
