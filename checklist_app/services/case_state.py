@@ -148,10 +148,10 @@ def load_many(session: Session, ctx: ServiceContext, cases: list[Case], *, read_
     if read_only:
         for row in session.execute(select(*_SCHEDULE_RECORD_COLUMNS).where(StepRecord.case_id.in_(ids))):
             records[row.case_id][row.step_id] = row  # type: ignore[assignment]  # same attributes, read-only
-        for row in session.execute(
+        for event_row in session.execute(
             select(*_SCHEDULE_EVENT_COLUMNS).where(CaseEvent.case_id.in_(ids)).order_by(CaseEvent.occurred_at)
         ):
-            events[row.case_id].append(row)  # type: ignore[arg-type]  # same attributes, read-only
+            events[event_row.case_id].append(event_row)  # type: ignore[arg-type]  # same attributes, read-only
     else:
         for record in session.scalars(select(StepRecord).where(StepRecord.case_id.in_(ids))):
             records[record.case_id][record.step_id] = record

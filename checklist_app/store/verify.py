@@ -189,10 +189,10 @@ def _check_chain(
 
     columns = list(table.c)
     names = [c.name for c in columns]
-    where = {name: i for i, name in enumerate(names)}
-    at_seq, at_prev, at_hash = where["seq"], where["prev_hash"], where["entry_hash"]
-    at_type, at_object = where["object_type"], where["object_id"]
-    text_of = fast_text(columns, [where[name] for name in hashed_fields({})])  # the fields the hash covers
+    position = {name: i for i, name in enumerate(names)}
+    at_seq, at_prev, at_hash = position["seq"], position["prev_hash"], position["entry_hash"]
+    at_type, at_object = position["object_type"], position["object_id"]
+    text_of = fast_text(columns, [position[name] for name in hashed_fields({})])  # the fields the hash covers
     convert = Converter(conn, columns)
     for raw in raw_rows(conn, table, columns, table.c.seq):
         seq = raw[at_seq]

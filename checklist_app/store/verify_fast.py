@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from json.encoder import encode_basestring  # type: ignore[attr-defined]  # the C encoder's string escaping
+from json.encoder import encode_basestring  # the C encoder's string escaping
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Connection, Date, Integer, Select, String, Table, Text, select, type_coerce
@@ -140,7 +140,7 @@ def raw_rows(
     )
 
 
-def stream(conn: Connection, query: Select[Any]) -> Iterator[Sequence[Any]]:
+def stream(conn: Connection, query: Select[*tuple[Any, ...]]) -> Iterator[Sequence[Any]]:
     """The rows of `query` as the driver gives them, streamed in batches. On SQLite straight from the
     driver's cursor on the same connection (so the same transaction), as plain tuples; elsewhere through
     SQLAlchemy's streaming (a server-side cursor, so memory stays flat)."""
