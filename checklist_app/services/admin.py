@@ -13,7 +13,7 @@ from checklist_app.services import accounts, organisation, procedures
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo
 from checklist_app.services.errors import Conflict, InvalidInput
-from checklist_app.services.summary_check import rebuild_summaries, summary_problems
+from checklist_app.services.summary_check import SummaryCheck, rebuild_summaries
 from checklist_app.store import migrate
 from checklist_app.store.audit import head
 from checklist_app.store.backup import (
@@ -71,10 +71,14 @@ def verify(
     witness = witness_for(ctx.db.url)
     held = read_witness(witness) if witness is not None and witness.is_file() else None
     from_witness = witness_anchors(held, witness) if held is not None else ((), [])
-    report = verify_database(ctx.db, anchors + from_witness[0], progress)
-    report.problems.extend(from_witness[1])
-    if not any(p.table == "(database)" for p in report.problems):
-        report.problems.extend(summary_problems(ctx, progress))
+    summaries = SummaryCheck(ctx)  # in a worker beside the store checks on a large database
+    try:
+        report = verify_database(ctx.db, anchors + from_witness[0], progress)
+        report.problems.extend(from_witness[1])
+        if not any(p.table == "(database)" for p in report.problems):
+            report.problems.extend(summaries.problems(progress))
+    finally:
+        summaries.close()
     if held is not None and witness is not None:
         report.witness_file, report.witness_anchors = str(witness), len(from_witness[0])
         report.witness_last_verified = held.last_verified

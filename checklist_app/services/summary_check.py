@@ -12,14 +12,18 @@ to the rules must therefore ship with a migration, even an empty one.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.services import case_state as cs
 from checklist_app.services.context import ServiceContext
+from checklist_app.store.db import Database
 from checklist_app.store.models import Case, CaseSummary
 from checklist_app.store.verify import Problem
 
@@ -38,6 +42,9 @@ COMPARED = (
 )
 _TABLE = "case_summaries"
 _CHUNK = 500
+# Cases from which the check runs in a worker process beside verify's store checks (see SummaryCheck);
+# below this, starting the process costs more than it saves.
+PARALLEL_FROM = 2000
 
 Tick = Callable[[str, int, int], None]
 
@@ -63,6 +70,59 @@ def summary_problems(ctx: ServiceContext, progress: Tick | None = None) -> list[
             if progress is not None:
                 progress("case list summaries", start + len(chunk), len(checked))
     return sorted(problems, key=lambda p: p.record_id or 0)
+
+
+class SummaryCheck:
+    """The summary check, started before verify's store checks and collected after them. On a large
+    database it runs in a worker process meanwhile: the two are independent reads, each of about the same
+    length (the store checks hash every row; this recomputes every case's schedule), so on two cores
+    verify takes the longer of the two instead of their sum. Spawned, not forked, as the demo's workers
+    (a forked copy of a process running Qt is not safe); a worker that cannot run means checking here."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future[list[Problem]] | None = None
+        with ctx.db.read() as session:
+            cases = session.scalar(select(func.count()).select_from(Case)) or 0
+        if cases < PARALLEL_FROM:
+            return
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._future = self._pool.submit(_problems_at, ctx.db.url, ctx.calendar)
+        except OSError:  # no process could be started: checked here when collected
+            self.close()
+
+    def problems(self, progress: Tick | None = None) -> list[Problem]:
+        """The summary problems: the worker's, or checked here (with progress) if there is no worker."""
+        future = self._future
+        try:
+            if future is not None:
+                try:
+                    found = future.result()
+                except Exception:  # the worker failed (killed, out of memory): check here instead
+                    found = None
+                if found is not None:
+                    if progress is not None:
+                        progress("case list summaries", 1, 1)
+                    return found
+            return summary_problems(self._ctx, progress)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool, self._future = None, None
+
+
+def _problems_at(url: str, calendar: WorkingCalendar) -> list[Problem]:
+    """summary_problems in a worker process, on its own read-only connection."""
+    ctx = ServiceContext(Database(url, read_only=True), calendar=calendar)
+    try:
+        return summary_problems(ctx)
+    finally:
+        ctx.close()
 
 
 # A case's stored summary row and the values recomputed from its records.

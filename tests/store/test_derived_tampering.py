@@ -136,3 +136,18 @@ def test_an_upgrade_rebuilds_summaries_computed_by_older_rules(world):
     assert rebuild_summaries(world.ctx) == 1
     assert _problems(world) == []
     assert rebuild_summaries(world.ctx) == 0
+
+
+def test_summaries_checked_in_a_worker_process_name_the_same_rows(world, monkeypatch):
+    """On a large database the summary check runs in a worker process beside the store checks; its
+    verdict is the one checking in this process gives (here forced on a small database)."""
+    from checklist_app.services import summary_check
+
+    case = _populate(world)
+    _tamper(world, f"UPDATE case_summaries SET risk_category = 0, next_due_at = NULL WHERE case_id = {case.id}")
+    here = _problems(world)
+    monkeypatch.setattr(summary_check, "PARALLEL_FROM", 0)
+    check = summary_check.SummaryCheck(world.ctx)
+    assert check._future is not None  # the worker was started
+    assert [str(p) for p in check.problems()] == [p for p in here if p.startswith("case_summaries")]
+    assert _problems(world) == here and len(here) == 1
