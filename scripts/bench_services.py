@@ -112,7 +112,7 @@ class Bench:
                 district_code=code,
                 referral_at=self.ctx.now() - timedelta(hours=1),
                 referral_source="Education",
-                subject_ref=f"SC-BENCH-{i:05d}",
+                subject_ref=f"SC-9{i:05d}",
                 age_band="13-15",
             )
             case_opening.open_case(self.ctx, officer, form)
