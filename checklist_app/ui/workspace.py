@@ -4,10 +4,15 @@ intelligence, missing episodes, events) and its supervision (reviews, directed a
 
 The case is loaded with `services.cases.case_detail` on the worker thread; every change made in a tab
 reloads it, so the header, progress and tab counts always agree with what the services report.
+
+Only the Steps tab is built with the workspace. Every other tab starts as a placeholder page with its title
+and is built when it is first shown (or first asked for through `tabs` or `supervision`), inside the same
+tab change, so nobody sees the placeholder: building all of them made opening a case take over a second.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import shiboken6
@@ -30,7 +35,7 @@ from checklist_app.ui.icons import icon
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps.panel import StepsPanel
 from checklist_app.ui.supervision.case_actions import CaseActions
-from checklist_app.ui.supervision.review_tab import SupervisionTab
+from checklist_app.ui.supervision.review_tab import Loaded, SupervisionTab, action_summary, load_records
 from checklist_app.ui.tabs import DecisionsTab, EventsTab, IntelligenceTab, MissingTab, RiskTab
 
 # Review dates closer than this show amber in the header.
@@ -51,13 +56,40 @@ def _chip(label: QWidget, text: str, tone: str, tip: str = "") -> None:
 
 
 # The record tabs after "Steps", in order, with their icons.
-SECTION_TABS: tuple[tuple[type, str], ...] = (
+SECTION_TABS: tuple[tuple[Any, str], ...] = (
     (DecisionsTab, "decision"),
     (IntelligenceTab, "intelligence"),
     (RiskTab, "risk"),
     (MissingTab, "missing"),
     (EventsTab, "event"),
 )
+# Every tab after "Steps": the record tabs, then Supervision.
+_KINDS: tuple[tuple[Any, str], ...] = (*SECTION_TABS, (SupervisionTab, SupervisionTab.icon_name))
+
+
+class _Placeholder(QWidget):
+    """Holds a tab's place (and title) until the tab is built; never drawn (see CaseWorkspace._build)."""
+
+    def __init__(self, kind: Any) -> None:
+        super().__init__()
+        self.kind = kind
+
+
+class _Tabs(Sequence[Any]):
+    """The workspace's tabs after "Steps", in order; each is built when first asked for."""
+
+    def __init__(self, workspace: CaseWorkspace) -> None:
+        self._workspace = workspace
+
+    def __len__(self) -> int:
+        return len(_KINDS)
+
+    def __getitem__(self, index: int) -> Any:  # type: ignore[override]
+        return self._workspace._build(range(len(_KINDS))[index])
+
+
+def _kind_of(widget: QWidget) -> Any:
+    return widget.kind if isinstance(widget, _Placeholder) else type(widget)
 
 
 class CaseWorkspace(QWidget):
@@ -75,6 +107,11 @@ class CaseWorkspace(QWidget):
         self.procedure: Procedure | None = None
         self._procedure_version = 0
         self._place = ""  # where to go once the case is loaded (see go_to)
+        # The tabs after Steps: a placeholder until built, then the tab itself (see `_build`).
+        self._sections: list[QWidget] = []
+        self._supervision_records: Loaded = ([], [], [])  # the last loaded, for the tab when it is built
+        # Asked for first: the worker loads the case while the widgets below are made.
+        self._load_case()
         self.setObjectName("caseWorkspace")
         self.ui = load_into(self, "case_workspace.ui")
         ui = self.ui
@@ -108,18 +145,14 @@ class CaseWorkspace(QWidget):
         self.steps = StepsPanel(session, case_id, self)
         tabs = ui.sections
         tabs.addTab(self.steps, icon("steps"), "Steps")
-        self.tabs: list[Any] = []
-        # Tabs whose case data is older than `detail`: each is filled when it is next shown, so opening a
-        # case draws the Steps tab without laying out others nobody is looking at yet.
+        # Built tabs whose case data is older than `detail`: each is filled when it is next shown, so
+        # opening a case draws the Steps tab without laying out others nobody is looking at yet.
         self._stale: set[Any] = set()
-        for tab_class, icon_name in SECTION_TABS:
-            tab = tab_class(session, case_id, self)
-            tabs.addTab(tab, icon(icon_name), tab_class.__name__.removesuffix("Tab"))
-            self.tabs.append(tab)
-        self.supervision = SupervisionTab(session, case_id, self)
-        self.supervision.summary_changed.connect(self._show_supervision)
-        tabs.addTab(self.supervision, icon(SupervisionTab.icon_name), "Supervision")
-        self.tabs.append(self.supervision)
+        for kind, icon_name in _KINDS:
+            placeholder = _Placeholder(kind)
+            tabs.addTab(placeholder, icon(icon_name), kind.__name__.removesuffix("Tab"))
+            self._sections.append(placeholder)
+        self.tabs = _Tabs(self)
         self.steps.review_link.connect(self.show_review)
         for i in range(tabs.count()):
             keys = f"Alt+{i + 1}"
@@ -133,7 +166,47 @@ class CaseWorkspace(QWidget):
         tabs.currentChanged.connect(self._fill_current)
         self.remedial = add_case_remedial(self, session, case_id, before=tabs)
         session.case_changed.connect(self._case_changed)
-        self.refresh()
+        self.remedial.refresh()
+
+    # --- tabs built when first shown -----------------------------------------------------------------
+
+    @property
+    def supervision(self) -> SupervisionTab:
+        tab: SupervisionTab = self._build(len(_KINDS) - 1)
+        return tab
+
+    def built_tabs(self) -> list[Any]:
+        """The tabs after Steps that exist so far (the others have nothing to show or save)."""
+        return [tab for tab in self._sections if not isinstance(tab, _Placeholder)]
+
+    def _build(self, position: int) -> Any:
+        """The tab at `position` after Steps, built now in its placeholder's place if it is not built yet."""
+        placeholder = self._sections[position]
+        if not isinstance(placeholder, _Placeholder):
+            return placeholder
+        tab = placeholder.kind(self.session, self.case_id, self)
+        self._sections[position] = tab
+        tabs = self.ui.sections
+        index, current = tabs.indexOf(placeholder), tabs.currentIndex()
+        text, tip, tab_icon = tabs.tabText(index), tabs.tabToolTip(index), tabs.tabIcon(index)
+        # Swapped within one call, before anything is drawn; the transient current-tab changes of the
+        # swap are nobody's business.
+        tabs.blockSignals(True)
+        try:
+            tabs.removeTab(index)
+            tabs.insertTab(index, tab, tab_icon, text)
+            tabs.setTabToolTip(index, tip)
+            tabs.setCurrentIndex(current)
+        finally:
+            tabs.blockSignals(False)
+        placeholder.deleteLater()
+        if isinstance(tab, SupervisionTab):
+            tab.summary_changed.connect(self._show_supervision)
+            if self.detail is not None and self.procedure is not None:  # filled at once, as when loaded
+                tab.show_loaded(self.detail, self.procedure, self._supervision_records)
+        elif self.detail is not None:
+            self._stale.add(tab)
+        return tab
 
     def unsaved_work(self) -> list[str]:
         """What closing this case now would throw away, in words (empty: nothing)."""
@@ -142,7 +215,7 @@ class CaseWorkspace(QWidget):
         if numbers:
             which = f"step {numbers[0]}" if len(numbers) == 1 else "steps " + ", ".join(numbers)
             work.append(f"evidence typed for {which}")
-        for tab in self.tabs:
+        for tab in self.built_tabs():
             unsaved = getattr(tab, "unsaved_work", None)
             if unsaved is not None:
                 work.extend(unsaved())
@@ -152,20 +225,25 @@ class CaseWorkspace(QWidget):
 
     def refresh(self) -> None:
         """Reload the case on the worker thread; the selected phase and step stay selected."""
-        known_version = self._procedure_version if self.procedure is not None else 0
+        self._load_case()
         self.remedial.refresh()
 
-        def load(ctx: ServiceContext, actor: Actor, case_id: int) -> tuple[CaseDetail, Procedure | None]:
-            """The case, and its procedure too when the case is pinned to a version not loaded yet."""
+    def _load_case(self) -> None:
+        known_version = self._procedure_version if self.procedure is not None else 0
+
+        # One worker call for everything the workspace shows first: the case, its procedure version when
+        # it is not known yet, and the Supervision tab's records (their open directed actions are counted
+        # in the header, so they are needed before that tab is built).
+        def load(ctx: ServiceContext, actor: Actor, case_id: int) -> tuple[CaseDetail, Procedure | None, Loaded]:
             detail = cases.case_detail(ctx, actor, case_id)
             procedure = None
             if detail.procedure_version_id != known_version:
                 procedure = cases.case_procedure(ctx, actor, case_id)
-            return detail, procedure
+            return detail, procedure, load_records(ctx, actor, case_id)
 
         self.session.run(self, load, self.case_id, done=lambda result: self._loaded(*result), error=self._load_failed)
 
-    def _loaded(self, detail: CaseDetail, procedure: Procedure | None) -> None:
+    def _loaded(self, detail: CaseDetail, procedure: Procedure | None, records: Loaded) -> None:
         if procedure is not None:
             self.procedure = procedure
             self._procedure_version = detail.procedure_version_id
@@ -178,23 +256,36 @@ class CaseWorkspace(QWidget):
         tabs = self.ui.sections
         assert self.procedure is not None  # the first load always fetches it
         current = tabs.currentWidget()
-        for tab in self.tabs:
-            # The Supervision tab's summary (open actions) is shown in the header too: always filled.
-            if tab is current or tab is self.supervision:
-                self._stale.discard(tab)
-                tab.show_detail(detail, self.procedure)
-            else:
-                self._stale.add(tab)
+        for tab in self._sections:
             index = tabs.indexOf(tab)
-            title = tab.tab_title(detail)
+            if isinstance(tab, _Placeholder):
+                if tab.kind is SupervisionTab:
+                    continue  # titled with the header's count of open actions, below
+                # tab_title needs only the case, not the tab (see ui/tabs/__init__.py)
+                title = tab.kind.tab_title(None, detail)
+            else:
+                # The Supervision tab's summary (open actions) is shown in the header too: always filled.
+                if isinstance(tab, SupervisionTab):
+                    tab.show_loaded(detail, self.procedure, records)
+                elif tab is current:
+                    self._stale.discard(tab)
+                    tab.show_detail(detail, self.procedure)
+                else:
+                    self._stale.add(tab)
+                title = tab.tab_title(detail)
             tabs.setTabText(index, title)
             tabs.setTabToolTip(index, f"{title} (Alt+{index + 1})")
+        self._supervision_records = records
+        if isinstance(self._sections[-1], _Placeholder):
+            self._show_supervision(*action_summary(records[1], self.session.actor.user_id))
         self.title_changed.emit(f"{detail.reference} (closed)" if detail.status != "open" else detail.reference)
         if self._place:
             self._apply_place()
 
     def _fill_current(self, _index: int) -> None:
         tab = self.ui.sections.currentWidget()
+        if isinstance(tab, _Placeholder):
+            tab = self._build(self._sections.index(tab))
         if tab in self._stale and self.detail is not None and self.procedure is not None:
             self._stale.discard(tab)
             tab.show_detail(self.detail, self.procedure)
@@ -228,7 +319,7 @@ class CaseWorkspace(QWidget):
         if kind == "tab":
             for i in range(tabs.count()):
                 widget = tabs.widget(i)
-                if type(widget).__name__.lower().removesuffix("tab") == target:
+                if _kind_of(widget).__name__.lower().removesuffix("tab") == target:
                     self._show_section(i)
                     return
         step_id = target if kind == "step" else ""
@@ -381,7 +472,7 @@ class CaseWorkspace(QWidget):
 
     def _show_supervision(self, title: str, open_actions: int, mine: int, overdue: int) -> None:
         tabs = self.ui.sections
-        index = tabs.indexOf(self.supervision)
+        index = tabs.indexOf(self._sections[-1])  # built or not
         tabs.setTabText(index, title)
         tabs.setTabToolTip(index, f"{title} (Alt+{index + 1})")
         if not open_actions or (self.detail is not None and self.detail.status != "open"):

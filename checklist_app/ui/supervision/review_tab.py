@@ -93,6 +93,24 @@ def directions_text(review: ReviewView) -> str:
     return f"{len(review.actions)} ({still} open)" if review.actions else "None"
 
 
+def load_records(ctx: ServiceContext, actor: Actor, case_id: int) -> Loaded:
+    """What the tab shows (on the worker thread): the case's reviews, directed actions and signatures."""
+    return (
+        reviews.case_reviews(ctx, actor, case_id),
+        reviews.case_actions(ctx, actor, case_id),
+        signatures.case_signatures(ctx, actor, case_id),
+    )
+
+
+def action_summary(actions: list[DirectedActionView], viewer_id: int) -> tuple[str, int, int, int]:
+    """The tab's title, and the open directed actions: how many, how many the viewer owns, how many overdue."""
+    open_actions = [a for a in actions if a.status == "open"]
+    mine = sum(1 for a in open_actions if a.owner_id == viewer_id)
+    overdue = sum(1 for a in open_actions if a.overdue)
+    title = f"Supervision ({len(open_actions)} open)" if open_actions else "Supervision"
+    return title, len(open_actions), mine, overdue
+
+
 class SupervisionTab(QWidget):
     """Reviews, directed actions and signatures of one case."""
 
@@ -222,20 +240,20 @@ class SupervisionTab(QWidget):
         self._loading += 1
         ticket = self._loading
 
-        def load(ctx: ServiceContext, actor: Actor, case_id: int) -> Loaded:
-            return (
-                reviews.case_reviews(ctx, actor, case_id),
-                reviews.case_actions(ctx, actor, case_id),
-                signatures.case_signatures(ctx, actor, case_id),
-            )
-
         self.session.run(
             self,
-            load,
+            load_records,
             self.case_id,
             done=lambda result: self._loaded(result) if ticket == self._loading else None,
             error=lambda exc: show_failure(self.message, exc) if ticket == self._loading else None,
         )
+
+    def show_loaded(self, detail: CaseDetail, procedure: Procedure, records: Loaded) -> None:
+        """`show_detail` with the tab's records already loaded (the workspace loads them with the case)."""
+        self.detail, self.procedure = detail, procedure
+        self._loading += 1  # the answer of a reload still on its way is older than these
+        self._apply_permissions()
+        self._loaded(records)
 
     def _loaded(self, result: Loaded) -> None:
         found, actions, sigs = result
@@ -245,9 +263,8 @@ class SupervisionTab(QWidget):
         self.actions.show_actions(actions)
         self.signatures.show_signatures(sigs)
         self._show_review()
+        self.title, open_count, mine, overdue = action_summary(actions, self.session.actor.user_id)
         open_actions = [a for a in actions if a.status == "open"]
-        mine = sum(1 for a in open_actions if a.owner_id == self.session.actor.user_id)
-        overdue = sum(1 for a in open_actions if a.overdue)
         superseded = sum(1 for s in sigs if s.state is SignatureState.SUPERSEDED)
         parts = [f"{len(found)} review{'s' if len(found) != 1 else ''}"]
         signed = [r for r in found if r.status == "signed"]
@@ -264,9 +281,8 @@ class SupervisionTab(QWidget):
         if superseded:
             html += " " + chip_html(f"{superseded} superseded signature{'s' if superseded != 1 else ''}", "overdue")
         self.summary.setText(html)
-        self.title = f"Supervision ({len(open_actions)} open)" if open_actions else "Supervision"
         self._apply_permissions()
-        self.summary_changed.emit(self.title, len(open_actions), mine, overdue)
+        self.summary_changed.emit(self.title, open_count, mine, overdue)
 
     def select_review(self, review_id: int) -> None:
         """Show the given review (after the next load when it is not listed yet)."""
