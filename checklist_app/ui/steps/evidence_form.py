@@ -35,6 +35,9 @@ from checklist_app.ui.steps.fields import (
     set_invalid,
 )
 
+# How many field blocks a form keeps for reuse (a step has a handful; a procedure a few hundred).
+_KEPT_BLOCKS = 60
+
 
 class EvidenceForm(QWidget):
     """Builds one editor per evidence field; `values()` returns the filled ones for the services."""
@@ -52,6 +55,8 @@ class EvidenceForm(QWidget):
         self._loading = False
         self._read_only = False
         self.blocks: list[QWidget] = []
+        # Blocks made so far, shown or not, by field (see build); the least recently used first.
+        self._made: dict[EvidenceFieldView, tuple[QWidget, QWidget, QLabel]] = {}
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setSpacing(12)
@@ -59,43 +64,56 @@ class EvidenceForm(QWidget):
     # --- building ------------------------------------------------------------------------------------
 
     def build(self, fields: tuple[EvidenceFieldView, ...], values: dict[str, object]) -> None:
-        """Replace the editors with ones for `fields`, filled with `values` (saved evidence or a draft).
-        Each field is a block: its label (" *" when required), the editor, and its help in small print."""
+        """Show editors for `fields`, filled with `values` (saved evidence or a draft). Each field is a block:
+        its label (" *" when required), the editor, and its help in small print. A block made for the same
+        field earlier is shown again rather than made anew: making the widgets was most of the time it took
+        to select another step. Its value, marks and read-only state are set afresh, as a new block's are."""
         for block in self.blocks:
             self.layout_.removeWidget(block)
             block.hide()
-            block.deleteLater()
         self.blocks = []
         self.fields, self.editors, self.labels = fields, {}, {}
         for spec in fields:
-            block = QWidget(self)
-            column = QVBoxLayout(block)
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(4)
-            editor = self._editor(spec, block)
-            editor.setObjectName(f"evidence_{spec.id}")
-            label = QLabel(f"{spec.label} *" if spec.required else spec.label, block)
-            label.setProperty("role", "field")
-            label.setWordWrap(True)
-            label.setBuddy(editor)
-            label.setToolTip("Required to complete the step" if spec.required else "Optional")
-            accessible = f"{spec.label}{' (required)' if spec.required else ''}"
-            target = editor.edit if isinstance(editor, DateTimeField | DateField) else editor
-            target.setAccessibleName(accessible)
-            column.addWidget(label)
-            column.addWidget(editor)
-            if spec.help:
-                editor.setToolTip(spec.help)
-                hint = QLabel(spec.help, block)
-                hint.setProperty("role", "hint")
-                hint.setWordWrap(True)
-                column.addWidget(hint)
+            made = self._made.pop(spec, None) or self._block(spec)
+            self._made[spec] = made  # the most recently used last
+            block, editor, label = made
             self.layout_.addWidget(block)
+            block.show()
             self.blocks.append(block)
             self.editors[spec.id] = editor
             self.labels[spec.id] = label
+        while len(self._made) > _KEPT_BLOCKS:
+            oldest = next(iter(self._made))
+            if oldest in fields:
+                break
+            self._made.pop(oldest)[0].deleteLater()
         self.set_values(values)
         self.set_read_only(self._read_only)
+
+    def _block(self, spec: EvidenceFieldView) -> tuple[QWidget, QWidget, QLabel]:
+        block = QWidget(self)
+        column = QVBoxLayout(block)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        editor = self._editor(spec, block)
+        editor.setObjectName(f"evidence_{spec.id}")
+        label = QLabel(f"{spec.label} *" if spec.required else spec.label, block)
+        label.setProperty("role", "field")
+        label.setWordWrap(True)
+        label.setBuddy(editor)
+        label.setToolTip("Required to complete the step" if spec.required else "Optional")
+        accessible = f"{spec.label}{' (required)' if spec.required else ''}"
+        target = editor.edit if isinstance(editor, DateTimeField | DateField) else editor
+        target.setAccessibleName(accessible)
+        column.addWidget(label)
+        column.addWidget(editor)
+        if spec.help:
+            editor.setToolTip(spec.help)
+            hint = QLabel(spec.help, block)
+            hint.setProperty("role", "hint")
+            hint.setWordWrap(True)
+            column.addWidget(hint)
+        return block, editor, label
 
     def _editor(self, spec: EvidenceFieldView, parent: QWidget) -> QWidget:
         kind = spec.type
