@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCalendarWidget,
@@ -75,7 +75,29 @@ class _Calendar(QCalendarWidget):
 
 class _EmptyableMixin:
     """For QDateTimeEdit and QDateEdit: the minimum means 'not set'. Typing or stepping from empty starts
-    at now (or today). Subclasses say how to put the starting value in."""
+    at now (or today). Subclasses say how to put the starting value in.
+
+    The calendar is made when the popup is first opened (by a click or a key), not with the field: making
+    one took longer than the rest of the field, and most fields are never opened."""
+
+    _calendar_factory: Callable[[], QCalendarWidget] | None = None
+
+    def set_calendar(self, factory: Callable[[], QCalendarWidget]) -> None:
+        self.setCalendarPopup(True)  # type: ignore[attr-defined]
+        self._calendar_factory = factory
+
+    def _ensure_calendar(self) -> None:
+        factory, self._calendar_factory = self._calendar_factory, None
+        if factory is not None:
+            self.setCalendarWidget(factory())  # type: ignore[attr-defined]
+
+    def calendarWidget(self) -> QCalendarWidget:
+        self._ensure_calendar()
+        return super().calendarWidget()  # type: ignore[misc, no-any-return]
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._ensure_calendar()
+        super().mousePressEvent(event)  # type: ignore[misc]
 
     def is_empty(self) -> bool:
         return self.dateTime() == self.minimumDateTime()  # type: ignore[attr-defined, no-any-return]
@@ -88,6 +110,7 @@ class _EmptyableMixin:
         return QAbstractSpinBox.focusNextPrevChild(self, next)  # type: ignore[arg-type]
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._ensure_calendar()
         if self.is_empty() and not self.isReadOnly() and event.key() not in _NAVIGATION:  # type: ignore[attr-defined]
             self._start_value()
             self.setCurrentSectionIndex(0)  # type: ignore[attr-defined]
@@ -135,9 +158,8 @@ class DateTimeField(QWidget):
         self.edit = _EmptyableEdit(lambda: to_local_qdatetime(self._now()), self)
         self.edit.setTimeZone(QTimeZone.utc())
         self.edit.setDisplayFormat(DATETIME_FORMAT)
-        self.edit.setCalendarPopup(True)
-        self.edit.setCalendarWidget(
-            _Calendar(lambda: to_local_qdatetime(self._now()).date(), lambda: self.is_empty, self.edit)
+        self.edit.set_calendar(
+            lambda: _Calendar(lambda: to_local_qdatetime(self._now()).date(), lambda: self.is_empty, self.edit)
         )
         self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         if optional:
@@ -208,8 +230,7 @@ class DateField(QWidget):
         self._now = now
         self.edit = _EmptyableDateEdit(self._today, self)
         self.edit.setDisplayFormat(DATE_FORMAT)
-        self.edit.setCalendarPopup(True)
-        self.edit.setCalendarWidget(_Calendar(self._today, lambda: self.is_empty, self.edit))
+        self.edit.set_calendar(lambda: _Calendar(self._today, lambda: self.is_empty, self.edit))
         self.edit.setMinimumDate(EMPTY_DATE)
         self.edit.setSpecialValueText("Not set")
         self.edit.setDate(EMPTY_DATE)
