@@ -45,14 +45,15 @@ class InvalidMarks(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A key that edits clears the mark before the field changes: a form that checks as the user types
         # then marks it again if it is still wrong.
-        if event.type() == QEvent.Type.KeyPress:
+        kind = event.type()  # once: every event of the application passes here
+        if kind == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             field = _marked_field(watched)
             if field is not None and ((event.text().isprintable() and event.text()) or event.key() in _EDIT_KEYS):
                 clear_mark(field)
             return False
         if (
-            event.type() == QEvent.Type.DynamicPropertyChange
+            kind == QEvent.Type.DynamicPropertyChange
             and isinstance(watched, QWidget)
             and bytes(event.propertyName().data()) == b"invalid"  # type: ignore[attr-defined]
             and watched.property("invalid") is True
