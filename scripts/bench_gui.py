@@ -9,13 +9,17 @@ Measures, offscreen, with the real widgets and services:
   * sorting by each column;
   * opening a case: from the call the list's double-click makes to the workspace drawn with the case
     loaded (its service call on the worker thread included), for cases spread over the list;
-  * step selection: moving the selection in the open case's step table (the form redrawn), p95.
+  * step selection: moving the selection in the open case's step table (the form redrawn), p95;
+  * peak memory (the process's maximum resident set size) with the whole list shown and five cases open;
+  * the start-up baseline of issue 13, in the same run: a bare PySide6 window with a table (a fresh Python
+    process, from its start to the window drawn) plus the list's SQL replayed on a raw database cursor.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -28,6 +32,70 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+# A bare window with an empty table, timed from the start of its own Python process to the window drawn.
+BARE_WINDOW = """
+import time
+started = time.perf_counter()
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setCentralWidget(QTableWidget(0, 8))
+window.resize(1200, 800)
+window.show()
+app.processEvents()
+print(time.perf_counter() - started)
+"""
+
+
+def bare_window_s() -> float:
+    done = subprocess.run([sys.executable, "-c", BARE_WINDOW], capture_output=True, text=True, check=True)
+    return float(done.stdout.split()[-1])
+
+
+def raw_list_query_s(ctx, actor) -> float:  # type: ignore[no-untyped-def]
+    """The case list's SQL (captured from the service the list calls) replayed on a raw cursor."""
+    from sqlalchemy import event
+
+    from checklist_app.services import cases
+
+    statements: list[tuple[str, object]] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append((statement, parameters))
+
+    event.listen(ctx.db.engine, "before_cursor_execute", listen)
+    try:
+        cases.list_cases(ctx, actor, cases.CaseFilter(status="all"))
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", listen)
+    raw = ctx.db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        start = time.perf_counter()
+        for statement, parameters in statements:
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+        elapsed = time.perf_counter() - start
+        raw.rollback()
+        return elapsed
+    finally:
+        raw.close()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kibibytes on Linux; MB here are MiB
+
+
+def rss_now_mb() -> float | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return None
 
 
 def main() -> int:
@@ -141,6 +209,23 @@ def main() -> int:
         workspace.deleteLater()
         app.processEvents()
 
+    # Memory: five cases open at once beside the whole list, each drawn in turn.
+    open_now: list[int] = []
+    for row in picks[:5]:
+        window.open_case(row.id)
+        workspace = window.workspace_for(row.id)
+        while workspace.detail is None:
+            app.processEvents()
+            time.sleep(0.0005)
+        workspace.repaint()
+        app.processEvents()
+        open_now.append(row.id)
+    peak_mb, now_mb = peak_rss_mb(), rss_now_mb()
+
+    bare_s = statistics.median(bare_window_s() for _ in range(3))
+    query_s = statistics.median(raw_list_query_s(ctx, actor) for _ in range(3))
+    baseline = bare_s + query_s
+
     print(
         f"database: {args.db} ({Path(args.db).stat().st_size / 1e6:.0f} MB); user {args.user}; {total:,} cases listed"
     )
@@ -156,6 +241,14 @@ def main() -> int:
         ("open case", open_ms),
         ("step selection", step_ms),
     )
+    print(
+        f"start-up baseline: bare window {bare_s * 1000:.0f} ms + raw list query {query_s * 1000:.0f} ms "
+        f"= {baseline * 1000:.0f} ms (medians of 3); start-up is {startup / baseline:.2f}x that"
+    )
+    print(
+        f"memory with the list and {len(open_now)} cases open: peak {peak_mb:.0f} MB"
+        + (f", now {now_mb:.0f} MB" if now_mb is not None else "")
+    )
     for name, values in measures:
         print(
             f"{name:>18}: median {statistics.median(values):6.1f} ms   p95 {percentile(values, 0.95):6.1f} ms"
@@ -164,7 +257,8 @@ def main() -> int:
     print(
         f"RESULT startup_ms={startup * 1000:.0f} sort_median_ms={statistics.median(sort_ms):.1f} "
         f"open_case_median_ms={statistics.median(open_ms):.1f} open_case_p95_ms={percentile(open_ms, 0.95):.1f} "
-        f"step_p95_ms={percentile(step_ms, 0.95):.1f}"
+        f"step_p95_ms={percentile(step_ms, 0.95):.1f} step_median_ms={statistics.median(step_ms):.1f} "
+        f"startup_baseline_ms={baseline * 1000:.0f} peak_rss_mb={peak_mb:.0f}"
     )
     window.close()
     runner.shutdown()
