@@ -24,9 +24,10 @@ from checklist_app.core import wording
 from checklist_app.core.permissions import Action, Actor
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import case_versions, cases
+from checklist_app.services.audit_dto import RemedialView
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
-from checklist_app.ui.audit.case_remedial import add_case_remedial
+from checklist_app.ui.audit.case_remedial import add_case_remedial, load_rows
 from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.errors import explain
 from checklist_app.ui.flow_layout import FlowLayout
@@ -166,7 +167,6 @@ class CaseWorkspace(QWidget):
         tabs.currentChanged.connect(self._fill_current)
         self.remedial = add_case_remedial(self, session, case_id, before=tabs)
         session.case_changed.connect(self._case_changed)
-        self.remedial.refresh()
 
     # --- tabs built when first shown -----------------------------------------------------------------
 
@@ -226,24 +226,29 @@ class CaseWorkspace(QWidget):
     def refresh(self) -> None:
         """Reload the case on the worker thread; the selected phase and step stay selected."""
         self._load_case()
-        self.remedial.refresh()
 
     def _load_case(self) -> None:
         known_version = self._procedure_version if self.procedure is not None else 0
+        with_remedial = self.session.may(Action.REMEDIAL_VIEW)
 
         # One worker call for everything the workspace shows first: the case, its procedure version when
-        # it is not known yet, and the Supervision tab's records (their open directed actions are counted
-        # in the header, so they are needed before that tab is built).
-        def load(ctx: ServiceContext, actor: Actor, case_id: int) -> tuple[CaseDetail, Procedure | None, Loaded]:
+        # it is not known yet, the Supervision tab's records (their open directed actions are counted in
+        # the header, so they are needed before that tab is built) and the case's remedial actions.
+        def load(
+            ctx: ServiceContext, actor: Actor, case_id: int
+        ) -> tuple[CaseDetail, Procedure | None, Loaded, list[RemedialView]]:
             detail = cases.case_detail(ctx, actor, case_id)
             procedure = None
             if detail.procedure_version_id != known_version:
                 procedure = cases.case_procedure(ctx, actor, case_id)
-            return detail, procedure, load_records(ctx, actor, case_id)
+            remedial = load_rows(ctx, actor, case_id) if with_remedial else []
+            return detail, procedure, load_records(ctx, actor, case_id), remedial
 
         self.session.run(self, load, self.case_id, done=lambda result: self._loaded(*result), error=self._load_failed)
 
-    def _loaded(self, detail: CaseDetail, procedure: Procedure | None, records: Loaded) -> None:
+    def _loaded(
+        self, detail: CaseDetail, procedure: Procedure | None, records: Loaded, remedial: list[RemedialView]
+    ) -> None:
         if procedure is not None:
             self.procedure = procedure
             self._procedure_version = detail.procedure_version_id
@@ -252,6 +257,7 @@ class CaseWorkspace(QWidget):
             self.report_button.setEnabled(True)
         self.ui.message.setVisible(False)
         self._show_header(detail)
+        self.remedial.show_rows(remedial)
         self.steps.show_detail(detail, procedure)
         tabs = self.ui.sections
         assert self.procedure is not None  # the first load always fetches it

@@ -57,6 +57,9 @@ class RemedialActionsPage(QWidget):
                 error=lambda exc: self.problem.setText(str(exc)),
             )
 
+    def show_rows(self, rows: list[RemedialView]) -> None:
+        self._show(rows)
+
     def _show(self, rows: list[RemedialView]) -> None:
         self.rows = rows
         fill(
