@@ -23,6 +23,8 @@ def _change_signal(widget: QWidget):  # type: ignore[no-untyped-def]
     return None
 
 
+# Looked up once: every event of the application passes the filter.
+_KEY_PRESS, _PROPERTY_CHANGE = QEvent.Type.KeyPress, QEvent.Type.DynamicPropertyChange
 _EDIT_KEYS = {Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Up, Qt.Key.Key_Down}
 
 
@@ -45,15 +47,15 @@ class InvalidMarks(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A key that edits clears the mark before the field changes: a form that checks as the user types
         # then marks it again if it is still wrong.
-        kind = event.type()  # once: every event of the application passes here
-        if kind == QEvent.Type.KeyPress:
+        kind = event.type()
+        if kind == _KEY_PRESS:
             assert isinstance(event, QKeyEvent)
             field = _marked_field(watched)
             if field is not None and ((event.text().isprintable() and event.text()) or event.key() in _EDIT_KEYS):
                 clear_mark(field)
             return False
         if (
-            kind == QEvent.Type.DynamicPropertyChange
+            kind == _PROPERTY_CHANGE
             and isinstance(watched, QWidget)
             and bytes(event.propertyName().data()) == b"invalid"  # type: ignore[attr-defined]
             and watched.property("invalid") is True

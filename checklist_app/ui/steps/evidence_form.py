@@ -57,6 +57,7 @@ class EvidenceForm(QWidget):
         self.blocks: list[QWidget] = []
         # Blocks made so far, shown or not, by field (see build); the least recently used first.
         self._made: dict[EvidenceFieldView, tuple[QWidget, QWidget, QLabel]] = {}
+        self._marked: set[QWidget] = set()  # fields marked invalid by mark_invalid and not cleared since
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
         self.layout_.setSpacing(12)
@@ -86,7 +87,9 @@ class EvidenceForm(QWidget):
             oldest = next(iter(self._made))
             if oldest in fields:
                 break
-            self._made.pop(oldest)[0].deleteLater()
+            block, editor, _label = self._made.pop(oldest)
+            self._marked.discard(editor.edit if isinstance(editor, DateTimeField | DateField) else editor)
+            block.deleteLater()
         self.set_values(values)
         self.set_read_only(self._read_only)
 
@@ -105,6 +108,7 @@ class EvidenceForm(QWidget):
         accessible = f"{spec.label}{' (required)' if spec.required else ''}"
         target = editor.edit if isinstance(editor, DateTimeField | DateField) else editor
         target.setAccessibleName(accessible)
+        target.setProperty("invalid", False)  # not styled yet: no re-polish needed (see mark_invalid)
         column.addWidget(label)
         column.addWidget(editor)
         if spec.help:
@@ -232,7 +236,14 @@ class EvidenceForm(QWidget):
     def mark_invalid(self, field_ids: set[str]) -> None:
         for field_id, editor in self.editors.items():
             target = editor.edit if isinstance(editor, DateTimeField | DateField) else editor
-            set_invalid(target, field_id in field_ids)
+            invalid = field_id in field_ids
+            # Re-styling a field is slow: only those marked now or before (a mark is only ever set here).
+            if invalid or target in self._marked:
+                set_invalid(target, invalid)
+            if invalid:
+                self._marked.add(target)
+            else:
+                self._marked.discard(target)
 
     def clear_invalid(self) -> None:
         self.mark_invalid(set())
