@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
-from checklist_app.core.permissions import Action, Actor, PermissionDenied
+from checklist_app.core.permissions import Actor, PermissionDenied
 from checklist_app.services import remedial
 from checklist_app.services.audit_dto import RemedialView
 from checklist_app.services.context import ServiceContext
@@ -32,12 +32,7 @@ class CaseRemedialBox(QGroupBox):
         self.session, self.case_id = session, case_id
         self.page: RemedialActionsPage | None = None
         self._layout = QVBoxLayout(self)
-        self.enabled_for_user = session.may(Action.REMEDIAL_VIEW)
         self.setVisible(False)  # until the case is known to have open actions
-
-    def refresh(self) -> None:
-        if self.enabled_for_user and self.page is not None:
-            self.page.refresh()
 
     def show_rows(self, rows: list[RemedialView]) -> None:
         if self.page is None:
