@@ -4,8 +4,9 @@ events with the case facts.
 Each tab is built with `(session, case_id, parent=None)`, is given the case and the procedure version it is
 pinned to with `show_detail(detail, procedure)` every time the workspace reloads it (the workspace loads
 both in one worker call; the tab keeps the user's selection and half-typed forms), names itself
-with `tab_title(detail)`, and saves through `session.run(..., changed_case=case_id)`, whose `case_changed`
-announcement makes the workspace reload.
+with `tab_title(detail)` (from the case alone, never the tab's own state: the workspace also calls it
+unbound to title a tab it has not built yet), and saves through `session.run(..., changed_case=case_id)`,
+whose `case_changed` announcement makes the workspace reload.
 """
 
 from checklist_app.ui.tabs.decisions import DecisionsTab
