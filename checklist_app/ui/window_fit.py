@@ -4,24 +4,63 @@ At 150 % on a 1920x1080 screen Qt has 1280x720 logical pixels to work with, and 
 more height (the risk tool) used to make the main window grow past the bottom of the screen. The window's
 content now sits in a scroll area, so content never sets the window's size, and a size or position saved
 at another scaling or on another screen is brought back inside the screen the window opens on.
+
+That scroll area is a last resort, for a window smaller than the content's minimum: forms scroll inside
+their own tab. A plain resizable QScrollArea would not do: over content holding word-wrapped text it sizes
+the content to its preferred height for the width, so the whole window scrolled at 150 % although every
+tab fitted.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QScreen
 from PySide6.QtWidgets import QFrame, QMainWindow, QScrollArea, QWidget
 
 DEFAULT_SIZE = QSize(1360, 860)
+
+
+class FitScrollArea(QScrollArea):
+    """Gives its content the viewport's size, or the content's minimum size where that is larger: it
+    scrolls only when the content cannot be laid out smaller, never to show a preferred height."""
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)  # a changed minimum (another tab, a new page) refits at once
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        content = self.widget()
+        if content is None:
+            return
+        room = self.maximumViewportSize()
+        least = content.minimumSizeHint().expandedTo(content.minimumSize())
+        width, height = max(room.width(), least.width()), max(room.height(), least.height())
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent, None, self)
+        if height > room.height():  # the vertical bar takes its width from the content
+            width = max(least.width(), room.width() - bar)
+        if width > room.width():
+            height = max(least.height(), room.height() - bar)
+        if content.size() != QSize(width, height):
+            content.resize(width, height)
 
 
 def scroll_central(window: QMainWindow) -> QScrollArea:
     """Put the window's central widget inside a scroll area that fills the window: when the window is
     smaller than the content needs, the content scrolls instead of the window growing."""
     content = window.takeCentralWidget()
-    area = QScrollArea(window)
+    area = FitScrollArea(window)
     area.setObjectName("centralScroll")
-    area.setWidgetResizable(True)
+    area.setWidgetResizable(False)  # FitScrollArea sizes the content itself
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     area.setWidget(content)

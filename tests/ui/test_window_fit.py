@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QByteArray, QRect, QSize
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QVBoxLayout, QWidget
 from support import open_case
 
 from checklist_app.ui import window_fit
@@ -72,3 +73,83 @@ def test_opening_the_risk_and_intelligence_tabs_never_grows_the_window(qtbot, sh
         assert window.size() == size, sections.tabText(index)
         assert _inside(window), sections.tabText(index)
     assert window.minimumSizeHint().height() < QGuiApplication.primaryScreen().availableGeometry().height()
+
+
+def _central_scroll(window: MainWindow) -> QScrollArea:
+    area = window.findChild(QScrollArea, "centralScroll")
+    assert area is not None
+    return area
+
+
+def test_at_150_percent_on_1920x1080_every_case_tab_fits_without_an_outer_scrollbar(
+    qtbot, shipped_world, runner, prefs, idle
+):
+    """1920x1080 at 150 % leaves 1280x720 logical pixels; less a title bar, the window is 1280x684. Every
+    case tab fits that: forms scroll inside their tab, the window's content never scrolls as a whole.
+    (A resizable scroll area sized content holding wrapped text by its preferred height, so the whole
+    window scrolled although every tab fitted; the risk and supervision tabs needed more than was left.)"""
+    world = shipped_world
+    case = open_case(world)
+    window = _window(qtbot, AppSession(world.ctx, world.supervisor, runner, prefs))
+    window.resize(1280, 684)
+    window.open_case(case.id)
+    qtbot.waitUntil(lambda: getattr(window.workspace_for(case.id), "detail", None) is not None, timeout=15000)
+    idle()
+    area = _central_scroll(window)
+    sections = window.workspace_for(case.id).ui.sections
+    for index in range(sections.count()):
+        sections.setCurrentIndex(index)
+        idle()
+        qtbot.wait(50)  # the layout settles
+        bars = (area.verticalScrollBar().maximum(), area.horizontalScrollBar().maximum())
+        assert bars == (0, 0), (sections.tabText(index), bars)
+
+
+def test_the_window_content_scrolls_only_below_its_minimum_size(qtbot):
+    """The last resort: a window smaller than its content's minimum still scrolls, instead of growing."""
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    content = QWidget()
+    layout = QVBoxLayout(content)
+    text = QLabel("A long line of text that wraps. " * 200)
+    text.setWordWrap(True)  # height for width: a plain resizable scroll area scrolled to show all of it
+    layout.addWidget(text)
+    fixed = QWidget()
+    fixed.setMinimumHeight(300)
+    layout.addWidget(fixed)
+    window.setCentralWidget(content)
+    area = window_fit.scroll_central(window)
+    window.resize(600, 500)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    assert area.verticalScrollBar().maximum() == 0
+    window.resize(600, 200)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0)
+    assert window.height() == 200
+
+
+@pytest.mark.parametrize("height", [738, 640])
+def test_the_live_score_keeps_its_total_row_in_a_short_window(qtbot, shipped_world, runner, prefs, idle, height):
+    """Squeezed by a short window (1278x738 at 150 %), the live score's table lost its Total row: it now
+    scrolls with the history instead."""
+    world = shipped_world
+    case = open_case(world)
+    window = _window(qtbot, AppSession(world.ctx, world.investigator, runner, prefs))
+    window.resize(1278, height)
+    window.open_case(case.id)
+    qtbot.waitUntil(lambda: getattr(window.workspace_for(case.id), "detail", None) is not None, timeout=15000)
+    idle()
+    workspace = window.workspace_for(case.id)
+    sections = workspace.ui.sections
+    risk = next(sections.widget(i) for i in range(sections.count()) if sections.tabText(i).startswith("Risk"))
+    sections.setCurrentWidget(risk)
+    idle()
+    qtbot.wait(50)
+    score = risk.ui.sectionsValue
+    assert "Total" in score.text()
+    assert score.isVisible()
+    assert score.height() >= score.heightForWidth(score.width()), (score.height(), score.heightForWidth(score.width()))
+    summary = risk.ui.riskSummary
+    assert summary.height() >= summary.minimumSizeHint().height()
+    assert _central_scroll(window).verticalScrollBar().maximum() == 0  # the tab fits; its panes scroll

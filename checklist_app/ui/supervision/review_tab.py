@@ -13,10 +13,12 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -217,7 +219,12 @@ class SupervisionTab(QWidget):
         signatures_layout.addWidget(self.signatures)
         splitter.addWidget(signatures_group)
         splitter.setSizes([3000, 3000, 3000])
-        layout.addWidget(splitter, 1)
+        # Three tables need more height than a 150 % screen leaves: they scroll here, not the whole window.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(splitter)
+        layout.addWidget(scroll, 1)
         self.setFocusProxy(self.reviews_table)
 
     def sizeHint(self) -> QSize:
