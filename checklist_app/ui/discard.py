@@ -24,7 +24,13 @@ _WATCHED = "_discard_watched"
 _EDIT_KEYS = {Qt.Key.Key_Backspace, Qt.Key.Key_Delete}
 
 
-def confirm_discard(parent: QWidget, what: Iterable[str]) -> bool:
+def confirm_discard(
+    parent: QWidget,
+    what: Iterable[str],
+    question: str = "Discard changes?",
+    consequence: str = "If you discard, what you typed is lost.",
+    discard_text: str = "&Discard",
+) -> bool:
     """True when the user agrees to lose `what` (short phrases, e.g. "the evidence typed for step 2.1")."""
     items = [w for w in what if w]
     if not items:
@@ -32,10 +38,10 @@ def confirm_discard(parent: QWidget, what: Iterable[str]) -> bool:
     listed = "".join(f"<li>{item}</li>" for item in items)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Discard changes?")
-    box.setText("Discard changes?")
-    box.setInformativeText(f"Not saved yet:<ul>{listed}</ul>If you discard, what you typed is lost.")
-    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.setWindowTitle(question)
+    box.setText(question)
+    box.setInformativeText(f"Not saved yet:<ul>{listed}</ul>{consequence}")
+    discard = box.addButton(discard_text, QMessageBox.ButtonRole.DestructiveRole)
     cancel = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)

@@ -1,7 +1,8 @@
 """The lock screen: hides case content until the signed-in user re-enters their password.
 
 A lock is not a log-off: open cases and unsaved form contents stay as they were underneath. Failed unlock
-attempts count towards the account lockout; when the account locks, the session ends."""
+attempts count towards the account lockout; when the account locks, the session ends. Log off chosen here
+(`log_off_chosen`) asks first when work would be lost; a lockout (`log_off_requested`) cannot wait."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from checklist_app.ui.session import AppSession
 
 class LockScreen(QWidget):
     unlocked = Signal()
-    log_off_requested = Signal()
+    log_off_chosen = Signal()  # the Log off button: the window asks about unsaved work first
+    log_off_requested = Signal()  # the account locked: the session ends now
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,7 +32,7 @@ class LockScreen(QWidget):
         )
         self.ui.unlockButton.clicked.connect(self.attempt)
         self.ui.password.returnPressed.connect(self.attempt)
-        self.ui.logOffButton.clicked.connect(self.log_off_requested)
+        self.ui.logOffButton.clicked.connect(self.log_off_chosen)
         self.ui.password.installEventFilter(self)
 
     # Editing keys a password field needs; any other Ctrl or Alt combination (Ctrl+1, Alt+F: the app's

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.ui.lockPage.layout().addWidget(self.lock_screen)
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.log_off_requested.connect(self.log_off_requested)
+        self.lock_screen.log_off_chosen.connect(self._log_off_from_lock)
         tabs = self.ui.caseTabs
         self.case_list: CaseListPage | AdminConsole
         if session.may(Action.CASE_LIST):
@@ -293,20 +294,40 @@ class MainWindow(QMainWindow):
         self.ui.caseTabs.removeTab(index)
         widget.deleteLater()
 
-    def unsaved_work(self) -> list[str]:
-        """What logging off now would throw away, case by case."""
+    def _unsaved_by_case(self) -> list[tuple[str, list[str]]]:
+        """(tab title, what is unsaved) of every open case with unsaved work."""
         from checklist_app.ui.workspace import CaseWorkspace
 
         tabs = self.ui.caseTabs
-        work = []
+        found = []
         for i in range(tabs.count()):
             widget = tabs.widget(i)
-            if isinstance(widget, CaseWorkspace):
-                work.extend(f"{tabs.tabText(i)}: {what}" for what in widget.unsaved_work())
-        return work
+            if isinstance(widget, CaseWorkspace) and (work := widget.unsaved_work()):
+                found.append((tabs.tabText(i), work))
+        return found
+
+    def unsaved_work(self) -> list[str]:
+        """What logging off now would throw away, case by case."""
+        return [f"{title}: {what}" for title, work in self._unsaved_by_case() for what in work]
 
     def _log_off(self) -> None:
         if confirm_discard(self, self.unsaved_work()):
+            self.log_off_requested.emit()
+
+    def _log_off_from_lock(self) -> None:
+        """Log off from the lock screen warns, like File > Log off, that unsaved work on the open cases
+        will be lost. Whoever clicked may not be the user who locked, and the lock screen hides case
+        content, so the warning says what is unsaved in each open case without naming the cases."""
+        found = self._unsaved_by_case()
+        work = [f"Open case {n} of {len(found)}: {', '.join(what)}" for n, (_title, what) in enumerate(found, 1)]
+        if confirm_discard(
+            self,
+            work,
+            question="Log off and lose unsaved work?",
+            consequence="Logging off closes the open cases and this work is lost. To keep it, enter your "
+            "password to unlock, then save it.",
+            discard_text="&Log off",
+        ):
             self.log_off_requested.emit()
 
     def _cycle(self, step: int) -> None:

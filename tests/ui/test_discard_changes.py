@@ -1,5 +1,6 @@
-"""Ask before throwing work away: Ctrl+W on a case tab, log off, and Escape in a record dialog ask
-"Discard changes?" when the user has typed something, and say nothing when they have not."""
+"""Ask before throwing work away: Ctrl+W on a case tab, log off (from the menu or the lock screen), and
+Escape in a record dialog ask "Discard changes?" when the user has typed something, and say nothing when
+they have not."""
 
 from __future__ import annotations
 
@@ -103,6 +104,37 @@ def test_a_half_typed_decision_is_listed_when_logging_off(qtbot, world, make_ses
     assert "a decision typed on the Decisions tab" in seen[0] and logged_off == []
     answer_next_question("Discard", seen)
     window.log_off_action.trigger()
+    assert logged_off == [True]
+
+
+def test_log_off_from_the_lock_screen_warns_of_unsaved_work_without_naming_the_case(qtbot, world, make_session, idle):
+    window, ws = _window_with_case(qtbot, world, make_session, idle)
+    reference = ws.detail.reference
+    decisions = _shown(ws, idle, 0)
+    qtbot.keyClicks(decisions.ui.decision, "Arrest suspect A")
+    logged_off: list[bool] = []
+    window.log_off_requested.connect(lambda: logged_off.append(True))
+    window.lock()
+    seen: list[str] = []
+    answer_next_question("Keep editing", seen)
+    window.lock_screen.ui.logOffButton.click()
+    assert seen and seen[0].startswith("Log off and lose unsaved work?")
+    assert "Open case 1 of 1: a decision typed on the Decisions tab" in seen[0]
+    assert reference not in seen[0]  # the lock screen hides case content from whoever is at the keyboard
+    assert logged_off == [] and window.is_locked
+    assert decisions.ui.decision.toPlainText() == "Arrest suspect A"
+    answer_next_question("Log off", seen)
+    window.lock_screen.ui.logOffButton.click()
+    assert logged_off == [True]
+
+
+def test_log_off_from_the_lock_screen_without_unsaved_work_does_not_ask(qtbot, world, make_session, idle, monkeypatch):
+    window, _ws = _window_with_case(qtbot, world, make_session, idle)
+    logged_off: list[bool] = []
+    window.log_off_requested.connect(lambda: logged_off.append(True))
+    window.lock()
+    _never_asked(monkeypatch)
+    window.lock_screen.ui.logOffButton.click()
     assert logged_off == [True]
 
 
