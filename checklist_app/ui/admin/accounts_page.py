@@ -17,6 +17,7 @@ from checklist_app.services import account_admin, accounts, organisation
 from checklist_app.services.dto import UserInfo
 from checklist_app.ui.admin.user_dialog import UserDialog
 from checklist_app.ui.admin.widgets import KEY_ROLE, button, button_row, failure_text, message_label, say, table
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
 
 COLUMNS = ("User name", "Name", "Role", "Team or district", "Status", "Last log-on", "Failed attempts", "Locked since")
@@ -59,6 +60,7 @@ class AccountsPage(QWidget):
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
         self.table = table(COLUMNS)
+        self.empty = empty_hint(self.table, "")
         layout.addWidget(self.table, 1)
         self.message = message_label()
         layout.addWidget(self.message)
@@ -111,6 +113,12 @@ class AccountsPage(QWidget):
         for row in range(self.table.rowCount()):
             text = " ".join(self.table.item(row, c).text().lower() for c in range(4))
             self.table.setRowHidden(row, not all(w in text for w in words))
+        searched = self.search.text().strip()
+        self.empty.set_text(
+            f"No account matches “{searched}”. Change or clear the search to see every account."
+            if searched
+            else "No accounts yet. Choose Add account… to create one."
+        )
 
     def select(self, username: str) -> None:
         for row in range(self.table.rowCount()):

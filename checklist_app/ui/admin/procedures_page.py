@@ -18,6 +18,7 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo, PublishResult
 from checklist_app.services.errors import InvalidInput, NotFound
 from checklist_app.ui.admin.widgets import KEY_ROLE, button, button_row, failure_text, message_label, say, table
+from checklist_app.ui.empty_state import empty_hint
 
 COLUMNS = ("Procedure", "Version", "Title", "Effective", "Phases", "Steps", "Published", "By", "Content hash")
 FILE_FILTER = "Procedure files (*.yaml *.yml);;All files (*)"
@@ -64,6 +65,7 @@ class ProceduresPage(QWidget):
         )
         layout.addLayout(button_row(self.publish_button, self.compare_button))
         self.table = table(COLUMNS, multi=True)
+        empty_hint(self.table, "No procedure versions yet. Publish a file… validates and publishes one.")
         layout.addWidget(self.table, 2)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)

@@ -20,6 +20,7 @@ from checklist_app.services import account_admin, organisation
 from checklist_app.services.dto import DistrictInfo, TeamInfo
 from checklist_app.services.errors import InvalidInput
 from checklist_app.ui.admin.widgets import button, button_row, failure_text, mark_invalid, message_label, say, table
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
 
 
@@ -78,6 +79,7 @@ class TeamsPage(QWidget):
         self.add_button = button("&Add team…", "Create a team in a district", primary=True)
         layout.addLayout(button_row(self.add_button))
         self.team_table = table(("Team", "District", "Active members"))
+        empty_hint(self.team_table, "No teams yet. Choose Add team… to create one in a district.")
         layout.addWidget(self.team_table, 2)
         self.message = message_label()
         layout.addWidget(self.message)

@@ -27,6 +27,7 @@ from checklist_app.services.dto import DistrictInfo
 from checklist_app.ui.audit.form import AuditFormDialog
 from checklist_app.ui.audit.moderation import ModerationList
 from checklist_app.ui.audit.tables import fill, table
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession, alive
 
@@ -140,6 +141,7 @@ class AuditDesk(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.rounds = table(["Round", "Period", "Districts", "Sample", "Seed", "Signed", "Auditor"])
         self.rounds.itemSelectionChanged.connect(self._round_chosen)
+        empty_hint(self.rounds, "No audit rounds yet. New round… draws this period's sample of cases to audit.")
         self.moderation: ModerationList | None = None
         if session.may(Action.CASE_AUDIT_MODERATE):
             top = QSplitter(Qt.Orientation.Horizontal)
@@ -160,6 +162,9 @@ class AuditDesk(QWidget):
         self.sampled = table(["Case", "Stratum", "Audit", "Grade", "Moderation"])
         self.sampled.doubleClicked.connect(self.open_selected)
         self.skipped = table(["Set aside", "Reason"])
+        empty_hint(self.strata, "Select a round above to see how its cases were grouped.")
+        empty_hint(self.sampled, "Select a round above to see the cases drawn for audit; double-click one to audit it.")
+        empty_hint(self.skipped, "No cases set aside: cases a round leaves out are listed here with the reason.")
         for widget, title in ((self.strata, "Strata"), (self.sampled, "Sample"), (self.skipped, "Set aside")):
             box = QWidget()
             box_layout = QVBoxLayout(box)

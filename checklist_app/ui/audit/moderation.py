@@ -33,6 +33,7 @@ from checklist_app.core.signatures import Meaning
 from checklist_app.services import audit_moderation, audit_signing, case_audits
 from checklist_app.services.audit_dto import AuditForm, ModerationDue, ModerationView
 from checklist_app.ui.audit.tables import fill, table
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.sign_dialog import SignDialog
 
@@ -88,6 +89,7 @@ class ModerationList(QWidget):
         layout.addLayout(bar)
         self.table = table(["Case", "Round", "Auditor", "Grade", "Signed"])
         self.table.doubleClicked.connect(self.moderate_selected)
+        empty_hint(self.table, "Nothing to moderate: other auditors' signed audits picked for moderation come here.")
         layout.addWidget(self.table, 1)
         self.problem = QLabel()
         self.problem.setObjectName("problem")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from checklist_app.services import remedial
 from checklist_app.services.audit_dto import RemedialView
 from checklist_app.ui.audit.tables import fill, table
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
 
 
@@ -29,6 +30,12 @@ class RemedialActionsPage(QWidget):
             heading = "Open actions on this case from casework audits; their owner completes them here."
         layout.addWidget(QLabel(heading))
         self.table = table(["Case" if case_id is None else "Owner", "Action", "Priority", "Due", "Raised by", "State"])
+        empty_hint(
+            self.table,
+            "No remedial actions for you to do. Actions an auditor raises for you come here to complete with a note."
+            if case_id is None
+            else "No open remedial actions on this case.",
+        )
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.note = QLineEdit()

@@ -35,6 +35,7 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.reviews import DirectedActionView, ReviewView
 from checklist_app.services.signatures import SignatureView
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.actions_dialog import CompleteActionDialog
 from checklist_app.ui.supervision.actions_view import ActionsTable
@@ -185,6 +186,7 @@ class SupervisionTab(QWidget):
             self,
         )
         setup_table(self.reviews_table, self.reviews_model)
+        empty_hint(self.reviews_table, "No supervisory reviews yet; a supervisor starts one with Review case….")
         self.reviews_table.selectionModel().selectionChanged.connect(self._show_review)
         self.reviews_table.doubleClicked.connect(lambda _index: self.open_review())
         inner.addWidget(self.reviews_table)
@@ -199,6 +201,7 @@ class SupervisionTab(QWidget):
         actions_group = QGroupBox("Directed actions")
         actions_layout = QVBoxLayout(actions_group)
         self.actions = ActionsTable()
+        empty_hint(self.actions, "No actions directed on this case. A supervisor directs them in a review.")
         self.actions.selectionModel().selectionChanged.connect(self._apply_permissions)
         self.actions.doubleClicked.connect(lambda _index: self.complete_selected())
         actions_layout.addWidget(self.actions)
@@ -216,6 +219,7 @@ class SupervisionTab(QWidget):
         legend.setProperty("role", "hint")
         signatures_layout.addWidget(legend)
         self.signatures = SignaturesTable()
+        empty_hint(self.signatures, "No signatures on this case yet.")
         signatures_layout.addWidget(self.signatures)
         splitter.addWidget(signatures_group)
         splitter.setSizes([3000, 3000, 3000])

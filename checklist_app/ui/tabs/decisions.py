@@ -11,6 +11,7 @@ from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.wording import short_when
 from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, DecisionView
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
 from checklist_app.ui.widgets.datetime_input import DateTimeInput
@@ -50,6 +51,10 @@ class DecisionsTab(CaseTab):
             self,
         )
         setup_table(ui.table, self.model)
+        empty_hint(
+            ui.table,
+            "No decisions recorded on this case yet. Fill in the decision form and choose Add decision.",
+        )
         self.setFocusProxy(ui.table)
         ui.table.selectionModel().selectionChanged.connect(self._show_selected)
         ui.splitter.setSizes([6000, 4000])

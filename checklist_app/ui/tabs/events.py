@@ -15,6 +15,7 @@ from checklist_app.core.procedure.model import Fact, FactSource, FactType, Proce
 from checklist_app.core.wording import short_when
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
 from checklist_app.ui.widgets.datetime_input import DateTimeInput
@@ -161,6 +162,7 @@ class EventsTab(CaseTab):
             self,
         )
         setup_table(ui.table, self.model)
+        empty_hint(ui.table, "No events on this case yet. Record event… adds a meeting, contact or other event.")
         self.setFocusProxy(ui.table)
         ui.table.selectionModel().selectionChanged.connect(self._show_selected)
         ui.splitter.setSizes([5800, 4200])

@@ -17,6 +17,7 @@ from checklist_app.services import records
 from checklist_app.services.dto import CaseDetail, MissingEpisodeView
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.services.records import MISSING_RISK_GRADES, MissingUpdate
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
 from checklist_app.ui.widgets.datetime_input import DateTimeInput
@@ -108,6 +109,10 @@ class MissingTab(CaseTab):
             self,
         )
         setup_table(ui.table, self.model)
+        empty_hint(
+            ui.table,
+            "No missing episodes on this case. Record missing episode… when the child goes missing.",
+        )
         self.setFocusProxy(ui.table)
         ui.outer.setStretchFactor(ui.splitter, 1)  # extra height goes to the tables, not the header
         ui.table.selectionModel().selectionChanged.connect(self._render)

@@ -17,6 +17,7 @@ from checklist_app.core.procedure.model import IntelligenceTarget, Procedure
 from checklist_app.core.wording import TIMELINESS_WORDS, compact_when, live_timeliness
 from checklist_app.services import intelligence
 from checklist_app.services.dto import CaseDetail, IntelligenceView
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.errors import show_error
 from checklist_app.ui.session import AppSession, alive
 from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
@@ -85,6 +86,7 @@ class IntelligenceTab(CaseTab):
             self,
         )
         setup_table(ui.table, self.model)
+        empty_hint(ui.table, "No intelligence on this case yet. Add intelligence… submits a graded report.")
         self.setFocusProxy(ui.table)
         ui.outer.setStretchFactor(ui.splitter, 1)  # extra height goes to the tables, not the header
         ui.table.selectionModel().selectionChanged.connect(self._selection_changed)

@@ -21,6 +21,7 @@ from checklist_app.core.signatures import Meaning
 from checklist_app.services import risk
 from checklist_app.services.dto import CaseDetail, RiskAssessmentView
 from checklist_app.services.errors import InvalidInput
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.errors import show_error
 from checklist_app.ui.session import AppSession, alive
 from checklist_app.ui.supervision.sign_dialog import SignDialog
@@ -56,6 +57,7 @@ class RiskTab(CaseTab):
         self.assessed_at = DateTimeInput(ui.assessedAt, session.now)
         self.history_model = RowsModel(history_columns(self._review_tone), self)
         setup_table(ui.history, self.history_model)
+        empty_hint(ui.history, "No risk assessment recorded on this case yet. Complete the form and record it.")
         self.setFocusProxy(ui.formScroll if session.may(Action.RISK_ASSESS) else ui.history)
         ui.outer.setStretchFactor(ui.splitter, 1)  # extra height goes to the tables, not the header
         ui.history.selectionModel().selectionChanged.connect(self._history_selected)
