@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -46,6 +47,8 @@ def confirm_discard(
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()
+    if not shiboken6.isValid(box):  # its window went while it was asking (a session ended): keep the work
+        return False
     return box.clickedButton() is discard
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -21,7 +22,7 @@ from checklist_app.core.permissions import Action
 from checklist_app.ui import window_fit
 from checklist_app.ui.audit.pages import audit_pages
 from checklist_app.ui.case_list import CaseListPage
-from checklist_app.ui.discard import confirm_discard
+from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import app_icon, icon
 from checklist_app.ui.lock import LockScreen
@@ -295,20 +296,35 @@ class MainWindow(QMainWindow):
         widget.deleteLater()
 
     def _unsaved_by_case(self) -> list[tuple[str, list[str]]]:
-        """(tab title, what is unsaved) of every open case with unsaved work."""
+        """(tab title, what is unsaved) of every open case with unsaved work, then ("", …) for work in a
+        dialog of no case (the new case wizard). Dialogs count while open or hidden by the lock screen."""
         from checklist_app.ui.workspace import CaseWorkspace
 
         tabs = self.ui.caseTabs
-        found = []
+        by_case: dict[int, list[str]] = {}
         for i in range(tabs.count()):
             widget = tabs.widget(i)
-            if isinstance(widget, CaseWorkspace) and (work := widget.unsaved_work()):
-                found.append((tabs.tabText(i), work))
-        return found
+            if isinstance(widget, CaseWorkspace):
+                by_case[i] = widget.unsaved_work()
+        elsewhere: list[str] = []
+        for dialog in self.findChildren(QDialog):
+            watch = getattr(dialog, "edits", None)
+            if not (isinstance(watch, EditWatch) and watch.edited):
+                continue
+            if not (dialog.isVisible() or dialog in self._hidden_windows):
+                continue
+            what = f"what you entered in “{dialog.windowTitle()}”"
+            owner = dialog.parentWidget()
+            while owner is not None and not isinstance(owner, CaseWorkspace):
+                owner = owner.parentWidget()
+            index = tabs.indexOf(owner) if owner is not None else -1
+            by_case.get(index, elsewhere).append(what)
+        found = [(tabs.tabText(i), work) for i, work in by_case.items() if work]
+        return found + ([("", elsewhere)] if elsewhere else [])
 
     def unsaved_work(self) -> list[str]:
         """What logging off now would throw away, case by case."""
-        return [f"{title}: {what}" for title, work in self._unsaved_by_case() for what in work]
+        return [f"{title}: {what}" if title else what for title, work in self._unsaved_by_case() for what in work]
 
     def _log_off(self) -> None:
         if confirm_discard(self, self.unsaved_work()):
@@ -319,7 +335,9 @@ class MainWindow(QMainWindow):
         will be lost. Whoever clicked may not be the user who locked, and the lock screen hides case
         content, so the warning says what is unsaved in each open case without naming the cases."""
         found = self._unsaved_by_case()
-        work = [f"Open case {n} of {len(found)}: {', '.join(what)}" for n, (_title, what) in enumerate(found, 1)]
+        cases = [what for title, what in found if title]
+        work = [f"Open case {n} of {len(cases)}: {', '.join(what)}" for n, what in enumerate(cases, 1)]
+        work += [item for title, what in found if not title for item in what]
         if confirm_discard(
             self,
             work,

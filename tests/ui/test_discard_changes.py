@@ -128,6 +128,31 @@ def test_log_off_from_the_lock_screen_warns_of_unsaved_work_without_naming_the_c
     assert logged_off == [True]
 
 
+def test_a_report_half_typed_when_the_screen_locked_is_listed_at_log_off(qtbot, world, make_session, idle):
+    """The inactivity lock hides an open dialog: logging off from the lock screen must still count what was
+    typed in it (found in the walk-through: the warning listed nothing and the report was lost silently)."""
+    window, ws = _window_with_case(qtbot, world, make_session, idle)
+    intelligence = _shown(ws, idle, 1)
+    dialog = intelligence.open_add_dialog()
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    dialog.ui.summary.setFocus()
+    qtbot.keyClicks(dialog.ui.summary, "Vehicle seen outside the school")
+    window.lock()
+    assert not dialog.isVisible()
+    logged_off: list[bool] = []
+    window.log_off_requested.connect(lambda: logged_off.append(True))
+    seen: list[str] = []
+    answer_next_question("Keep editing", seen)
+    window.lock_screen.ui.logOffButton.click()
+    assert seen and "Open case 1 of 1: what you entered in “Add intelligence”" in seen[0]
+    assert logged_off == []
+    window.unlock()
+    assert dialog.isVisible() and dialog.ui.summary.toPlainText() == "Vehicle seen outside the school"
+    dialog.edits.reset()
+    dialog.reject()
+
+
 def test_log_off_from_the_lock_screen_without_unsaved_work_does_not_ask(qtbot, world, make_session, idle, monkeypatch):
     window, _ws = _window_with_case(qtbot, world, make_session, idle)
     logged_off: list[bool] = []
