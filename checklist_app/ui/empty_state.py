@@ -53,9 +53,12 @@ class EmptyHint(QObject):
         return rows > 0
 
     def _place(self) -> None:
-        area = self.view.viewport().rect().adjusted(_MARGIN, _MARGIN, -_MARGIN, -_MARGIN)
-        height = min(area.height(), self.label.heightForWidth(area.width()))
-        self.label.setGeometry(area.x(), area.y(), area.width(), max(height, 0))
+        # In a short view (a table squeezed to a row or two) the margin gives way before the words do.
+        viewport = self.view.viewport().rect()
+        width = max(viewport.width() - 2 * _MARGIN, 0)
+        height = self.label.heightForWidth(width)
+        top = max(0, min(_MARGIN, (viewport.height() - height) // 2))
+        self.label.setGeometry(_MARGIN, top, width, height)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self.label.isVisible():

@@ -186,7 +186,7 @@ class SupervisionTab(QWidget):
             self,
         )
         setup_table(self.reviews_table, self.reviews_model)
-        empty_hint(self.reviews_table, "No supervisory reviews yet; a supervisor starts one with Review case….")
+        empty_hint(self.reviews_table, "No supervisory reviews yet: a supervisor starts one with Review case…")
         self.reviews_table.selectionModel().selectionChanged.connect(self._show_review)
         self.reviews_table.doubleClicked.connect(lambda _index: self.open_review())
         inner.addWidget(self.reviews_table)
@@ -223,7 +223,9 @@ class SupervisionTab(QWidget):
         signatures_layout.addWidget(self.signatures)
         splitter.addWidget(signatures_group)
         splitter.setSizes([3000, 3000, 3000])
-        # Three tables need more height than a 150 % screen leaves: they scroll here, not the whole window.
+        # Three tables need more height than a 150 % screen leaves: they scroll here, not the whole window,
+        # each keeping a few rows in view.
+        splitter.setMinimumHeight(self.fontMetrics().height() * 30)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
