@@ -45,6 +45,7 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.services.reviews import ANSWERS, DirectedActionView, ReviewView
+from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.actions_view import ActionsTable
 from checklist_app.ui.supervision.sign_dialog import SignDialog
@@ -142,6 +143,9 @@ class ReviewScreen(QDialog):
         directions = QGroupBox("Directions (actions for the team)")
         directions_layout = QVBoxLayout(directions)
         self.actions = ActionsTable()
+        empty_hint(
+            self.actions, "No directions yet: write an action, choose its owner and due date, then Add direction."
+        )
         self.actions.setMinimumHeight(self.actions.verticalHeader().defaultSectionSize() * 4)
         for column in (4, 5):  # directed by (you) and what was done (nothing yet): the Supervision tab shows them
             self.actions.setColumnHidden(column, True)
