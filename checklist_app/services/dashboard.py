@@ -1,6 +1,7 @@
 """The supervisor's team dashboard: workload per officer against the threshold, reviews due and overdue,
 overdue steps, intelligence waiting past its target, risk assessments out of date, missing episodes without a
-safe and well check or return interview, and overdue directed actions.
+safe and well check or return interview, overdue directed actions, open remedial actions from audits and
+mandatory steps marked not applicable awaiting agreement (dashboard_followups.py).
 
 Every figure comes from aggregate or narrow queries over the team's open cases (never loading every record),
 written in SQLAlchemy Core so they run the same on SQLite and PostgreSQL. Weights, threshold and intervals
@@ -19,6 +20,7 @@ from sqlalchemy import Connection, Subquery, and_, func, or_, select
 from checklist_app.core.deadlines import due_at, due_soon_horizon
 from checklist_app.core.permissions import Action, Actor, PermissionDenied, require
 from checklist_app.core.procedure.model import Procedure, Role
+from checklist_app.services import dashboard_followups as followups
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.procedures import find_version
 from checklist_app.services.views import RETURN_INTERVIEW_WITHIN, SAFE_AND_WELL_WITHIN
@@ -76,6 +78,8 @@ class TeamDashboard:
     risk: tuple[DashboardLine, ...]
     missing: tuple[DashboardLine, ...]
     actions: tuple[DashboardLine, ...]
+    remedial: tuple[DashboardLine, ...] = ()  # open remedial actions from casework audits
+    agreements: tuple[DashboardLine, ...] = ()  # mandatory steps not applicable, awaiting agreement
 
 
 # A team's open cases by id: (reference, officer in charge, opened at).
@@ -119,6 +123,8 @@ def team_dashboard(ctx: ServiceContext, actor: Actor, procedure_id: str = "cse-s
             risk=tuple(_risk(conn, open_cases, refs, line, now)),
             missing=tuple(_missing(conn, open_cases, line, now)),
             actions=tuple(_actions(conn, open_cases, line, now)),
+            remedial=tuple(followups.remedial_lines(session, open_cases, line)),
+            agreements=tuple(followups.agreement_lines(session, ctx, open_cases, line)),
         )
         append(
             session,

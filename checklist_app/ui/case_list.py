@@ -49,6 +49,7 @@ class CaseFilterState:
     min_risk: int = 0
     overdue_only: bool = False
     search: str = ""
+    officer_id: int | None = None  # one officer's cases (from the dashboard's workload row)
 
     def accepts(self, row: CaseRow, now: datetime, user_id: int, team_id: int | None) -> bool:
         return self.predicate(now, user_id, team_id)(row, _haystack(row))
@@ -63,6 +64,9 @@ class CaseFilterState:
             tests.append(lambda r, h: r.officer_id == user_id or r.supervisor_id == user_id)
         elif self.scope == "team":
             tests.append(lambda r, h: team_id is not None and r.team_id == team_id)
+        if self.officer_id is not None:
+            officer = self.officer_id
+            tests.append(lambda r, h: r.officer_id == officer)
         if self.district_id is not None:
             district = self.district_id
             tests.append(lambda r, h: r.district_id == district)
@@ -360,10 +364,25 @@ class CaseListPage(QWidget):
         self.ui.search.setFocus()
         self.ui.search.selectAll()
 
+    def show_officer(self, officer_id: int, name: str) -> None:
+        """Show one officer's open cases: a "Cases of <name>" entry in the scope box, chosen (one such entry
+        at a time; choosing another scope goes back to the usual lists)."""
+        scope = self.ui.scope
+        for i in reversed(range(scope.count())):
+            if str(scope.itemData(i)).startswith("officer:"):
+                scope.removeItem(i)
+        scope.addItem(f"Cases of {name}", f"officer:{officer_id}")
+        self.ui.status.setCurrentIndex(max(0, self.ui.status.findData("open")))
+        scope.setCurrentIndex(scope.count() - 1)
+        self._apply_filters()
+
     def filter_state(self) -> CaseFilterState:
         ui = self.ui
+        scope = str(ui.scope.currentData() or "district")
+        officer = int(scope.partition(":")[2]) if scope.startswith("officer:") else None
         return CaseFilterState(
-            scope=ui.scope.currentData() or "district",
+            scope="district" if officer is not None else scope,
+            officer_id=officer,
             district_id=ui.district.currentData(),
             status=ui.status.currentData() or "open",
             min_risk=ui.risk.currentData() or 0,

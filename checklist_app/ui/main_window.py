@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
             tabs.insertTab(0, self.dashboard, icon("steps"), "Team dashboard")
             tabs.tabBar().setTabButton(0, tabs.tabBar().ButtonPosition.RightSide, None)
             self.dashboard.open_case.connect(self.open_case)
+            self.dashboard.open_officer.connect(self.show_officer_cases)
             tabs.setCurrentWidget(self.dashboard)
             self.dashboard.refresh()
         session.case_changed.connect(self._case_changed)
@@ -246,6 +247,12 @@ class MainWindow(QMainWindow):
     def show_dashboard(self) -> None:
         if self.dashboard is not None:
             self.ui.caseTabs.setCurrentWidget(self.dashboard)
+
+    def show_officer_cases(self, officer_id: int, name: str) -> None:
+        """The case list, filtered to one officer's open cases (a workload row on the dashboard)."""
+        if isinstance(self.case_list, CaseListPage):
+            self.case_list.show_officer(officer_id, name)
+            self.ui.caseTabs.setCurrentWidget(self.case_list)
 
     def _case_changed(self, _case_id: int) -> None:
         self.case_list.refresh()

@@ -312,8 +312,9 @@ class CaseWorkspace(QWidget):
             self.refresh()
 
     def go_to(self, place: str) -> None:
-        """Show part of the case: "steps:overdue" (the first overdue step), "step:<step id>", or "tab:<name>"
-        (decisions, intelligence, risk, missing, events, or any later tab by its name). Waits for the load."""
+        """Show part of the case: "steps:overdue" (the first overdue step), "step:<step id>", "tab:<name>"
+        (decisions, intelligence, risk, missing, events, or any later tab by its name), or "remedial:<action id>"
+        (that action in the remedial box above the sections). Waits for the load."""
         self._place = place
         if self.detail is not None:
             self._apply_place()
@@ -322,6 +323,9 @@ class CaseWorkspace(QWidget):
         place, self._place = self._place, ""
         kind, _, target = place.partition(":")
         tabs = self.ui.sections
+        if kind == "remedial" and target.isdigit():
+            self.remedial.select_action(int(target))
+            return
         if kind == "tab":
             for i in range(tabs.count()):
                 widget = tabs.widget(i)

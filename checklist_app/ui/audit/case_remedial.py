@@ -6,6 +6,7 @@ The workspace loads the case's actions with the case, in its one worker call (`l
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from checklist_app.core.permissions import Actor, PermissionDenied
@@ -32,6 +33,7 @@ class CaseRemedialBox(QGroupBox):
         self.session, self.case_id = session, case_id
         self.page: RemedialActionsPage | None = None
         self._layout = QVBoxLayout(self)
+        self._wanted: int | None = None  # an action to select once the list has loaded (the dashboard's link)
         self.setVisible(False)  # until the case is known to have open actions
 
     def show_rows(self, rows: list[RemedialView]) -> None:
@@ -44,9 +46,29 @@ class CaseRemedialBox(QGroupBox):
             self._layout.addWidget(self.page)
         self.page.show_rows(rows)
 
+    def select_action(self, action_id: int) -> None:
+        """Select and focus the action's row, now if listed, else when the list next loads."""
+        self._wanted = action_id
+        self._select_wanted()
+
+    def _select_wanted(self) -> None:
+        if self.page is None:  # no actions loaded yet: selected when they arrive
+            return
+        table = self.page.table
+        for row in range(table.rowCount()):
+            item = table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == self._wanted:
+                self._wanted = None
+                table.selectRow(row)
+                table.scrollToItem(item)
+                table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
     def _shown(self, count: int) -> None:
         self.setTitle(f"Remedial actions from casework audits ({count} open)")
         self.setVisible(count > 0)
+        if self._wanted is not None:
+            self._select_wanted()
 
 
 def add_case_remedial(workspace: QWidget, session: AppSession, case_id: int, before: QWidget) -> CaseRemedialBox:

@@ -1,7 +1,9 @@
 """The team dashboard, the supervisor's home screen: workload per officer against the threshold, the team
 duties of the period, and every line needing attention across the team's open cases (reviews due, overdue
 steps, intelligence past its target, risk assessments out of date, missing episodes without a safe and well
-check or return interview, overdue directed actions). Each line opens its case at the right place.
+check or return interview, overdue directed actions, steps marked not applicable awaiting agreement, open
+remedial actions from audits). Each line opens its case at the right place; each officer's workload row opens
+the case list filtered to that officer.
 
 Figures come from services/dashboard.py on the worker thread; F5 and any change made in an open case reload.
 """
@@ -50,7 +52,9 @@ WORKLOAD_COLUMNS = ("Officer", "Open cases", "Complex", "Score", "Threshold", "B
 # The attention sections, in the order a supervisor works through them.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("reviews", "Supervisory reviews due or overdue"),
+    ("agreements", "Steps marked not applicable awaiting your agreement"),
     ("actions", "Directed actions overdue"),
+    ("remedial", "Remedial actions from casework audits, open"),
     ("overdue_steps", "Cases with overdue steps"),
     ("intelligence", "Intelligence waiting past its target"),
     ("risk", "Risk assessments out of date or missing"),
@@ -105,6 +109,7 @@ class DashboardPage(QWidget):
     """`open_case(case_id, place)` when a line is opened (place as in CaseWorkspace.go_to)."""
 
     open_case = Signal(int, str)
+    open_officer = Signal(int, str)  # an officer's workload row: their cases (officer id, name)
 
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,6 +160,8 @@ class DashboardPage(QWidget):
         self.workload.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.workload.verticalHeader().setVisible(False)
         self.workload.setWordWrap(False)
+        self.workload.setToolTip("Double-click an officer, or select them and press Enter, to list their cases")
+        self.workload.itemActivated.connect(self._officer_activated)
         header = self.workload.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -243,7 +250,10 @@ class DashboardPage(QWidget):
         loads = board.workload
         over = [o.name for o in loads if o.over]
         threshold = loads[0].threshold if loads else None
-        note = "Open cases weighted by risk category, complex cases counting more (the procedure's settings)."
+        note = (
+            "Open cases weighted by risk category, complex cases counting more (the procedure's settings). "
+            "Double-click an officer to list their cases."
+        )
         if threshold is not None:
             note += f" Threshold {threshold:g}: {len(over)} of {len(loads)} officers over it."
         self.workload_note.setText(note)
@@ -256,6 +266,7 @@ class DashboardPage(QWidget):
             cells += [threshold_words(officer), by_category(officer)]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, officer.officer_id)
                 if column in (1, 2, 3):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if officer.over:
@@ -306,6 +317,12 @@ class DashboardPage(QWidget):
                 none.setFirstColumnSpanned(True)
             group.setExpanded(expanded.get(key, True))
         self._update_open_button()
+
+    def _officer_activated(self, item: QTableWidgetItem) -> None:
+        officer_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(officer_id, int):
+            name = self.workload.item(item.row(), 0).text()
+            self.open_officer.emit(officer_id, name)
 
     def _update_open_button(self) -> None:
         item = self.attention.currentItem()
