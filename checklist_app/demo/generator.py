@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from checklist_app.core.permissions import Action, Actor, require
+from checklist_app.demo.agreements import sign_demo_agreements
 from checklist_app.demo.people import DISTRICT_WEIGHTS, Staff, ensure_staff
 from checklist_app.demo.rows import CasePlan, DemoVersions, PreparedCase, prepare_many
 from checklist_app.services import procedures
@@ -45,6 +46,7 @@ class DemoReport:
     intelligence: int = 0
     risk_assessments: int = 0
     missing_episodes: int = 0
+    agreements: int = 0  # supervisors' agreements that a mandatory step does not apply
     seconds: float = 0.0
     as_of: datetime | None = None
 
@@ -109,6 +111,8 @@ def generate(
             writer.flush()
         done += len(prepared_batch)
         say(f"demo: {done}/{cases} cases written")
+    report.agreements = sign_demo_agreements(ctx, staff.names, staff.usernames, as_of)
+    say(f"demo: {report.agreements} not-applicable agreements signed")
     report.seconds = time.monotonic() - started
     return report
 

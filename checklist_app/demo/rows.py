@@ -16,10 +16,12 @@ from functools import cache
 from typing import Any
 
 from checklist_app.core import intelligence as intel
+from checklist_app.core.agreement import schedule_counting_awaiting
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.canonical import state_hash
 from checklist_app.core.procedure.loader import load_procedure_text
-from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus, compute_schedule
+from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus
+from checklist_app.demo.agreements import awaiting_in_demo
 from checklist_app.demo.simulation import CaseSimulator, SimCase
 from checklist_app.services.case_state import summary_values
 from checklist_app.store.models import (
@@ -106,7 +108,7 @@ def prepare_case(plan: CasePlan, versions: DemoVersions, as_of: datetime) -> Pre
         )
     _steps(sim_, sim, plan.case_id, add)
     _records(sim_, sim, plan, add)
-    prepared.summary = _summary(sim_, sim)
+    prepared.summary = _summary(sim_, sim, plan.case_id)
     prepared.counts = {
         "step_records": len(sim.steps),
         "intelligence": len(sim.intel),
@@ -288,7 +290,7 @@ def _intelligence_row(sim: SimCase, plan: CasePlan, item: dict[str, Any]) -> Pre
     return PreparedRow(IntelligenceItem, values, sim.officer_id, last, "intel.submit", None)
 
 
-def _summary(sim_: CaseSimulator, sim: SimCase) -> dict[str, Any]:
+def _summary(sim_: CaseSimulator, sim: SimCase, case_id: int) -> dict[str, Any]:
     procedure = sim_.procedure
     facts = {**sim.facts, **sim_.derived(sim)}
     records = {
@@ -298,7 +300,9 @@ def _summary(sim_: CaseSimulator, sim: SimCase) -> dict[str, Any]:
     if sim.closed_at is not None:
         events["case_closed"] = (sim.closed_at,)
     situation = CaseSituation(facts, events, records, sim.closed_at)
-    schedule = compute_schedule(procedure, situation, sim_.as_of, sim_.calendar)
+    # The mandatory steps marked not applicable that the demo leaves awaiting agreement count as open.
+    awaiting = awaiting_in_demo(procedure, case_id, sim.closed, ((s.step_id, s.status) for s in sim.steps))
+    schedule = schedule_counting_awaiting(procedure, situation, sim_.as_of, sim_.calendar, awaiting)
     category = facts.get("risk_category") or None
     values = summary_values(procedure, schedule, category, sim_.as_of, closed=sim.closed)  # type: ignore[arg-type]
     last = max([sim.opened_at, *(s.completed_at or s.started_at for s in sim.steps)])

@@ -68,6 +68,8 @@ def summary_rows(w: Wording, f: ComplianceFigures) -> list[list[str]]:
         ]
     )
     rows.append([w("m_na"), *across(lambda n: str(f.step_total(n).not_applicable), str(all_steps.not_applicable))])
+    awaiting_total = sum(f.na_awaiting.values())
+    rows.append([w("m_na_awaiting"), *across(lambda n: str(f.na_awaiting.get(n, 0)), str(awaiting_total))])
     open_total = sum(o.open_cases for o in f.overdue_now.values())
     cases_total = sum(o.cases_overdue for o in f.overdue_now.values())
     rows.append(

@@ -167,6 +167,7 @@ def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
         "worst_overdue.csv": [["case", "district", "step", "title", "due_utc", "days_overdue", "officer"]],
         "workload.csv": [["district", "officer", "open_cases", "weighted_load", "threshold"]],
         "not_applicable_reasons.csv": [["district", "reason", "steps"]],
+        "not_applicable_awaiting_agreement.csv": [["district", "steps"]],
         "audit_grades.csv": [["district", "overall_grade", "case_audits_signed"]],
         "remedial_open.csv": [["district", "open", "overdue"]],
         "supervisory_reviews.csv": [["district", "month", "in_date", "late"]],
@@ -196,6 +197,7 @@ def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
             tables["overdue_now.csv"].append([n, o.open_cases, o.cases_overdue, o.steps_overdue])
         for reason, count in f.na_reasons.get(n, []):
             tables["not_applicable_reasons.csv"].append([n, reason, count])
+        tables["not_applicable_awaiting_agreement.csv"].append([n, f.na_awaiting.get(n, 0)])
     for i in f.worst_overdue:
         tables["worst_overdue.csv"].append(
             [

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checklist_app.core.agreement import schedule_counting_awaiting
 from checklist_app.core.facts import derive_facts
 from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionDenied, require
 from checklist_app.core.procedure.model import Procedure
@@ -319,9 +320,18 @@ def expected_summary(
     """The case list's row for the case as of `now`; `verify` recomputes it to catch edited summaries.
     `actions`: the case's open directed actions when already loaded (see `open_actions`); `schedule`: the
     case's schedule as of `now` when the caller has just computed it (it is most of the cost)."""
+    # Imported here: step_agreement reads signatures, which build on this module.
+    from checklist_app.services.step_agreement import awaiting_agreement
+
+    # A mandatory step marked not applicable counts as open in the list's figures until it is agreed.
+    awaiting = awaiting_agreement(session, loaded)
+    if awaiting:
+        schedule = schedule_counting_awaiting(loaded.procedure, situation(loaded), now, ctx.calendar, awaiting)
+    elif schedule is None:
+        schedule = schedule_of(ctx, loaded, now)
     values = summary_values(
         loaded.procedure,
-        schedule if schedule is not None else schedule_of(ctx, loaded, now),
+        schedule,
         current_risk_category(loaded),
         now,
         closed=loaded.case.status != "open",

@@ -114,6 +114,7 @@ class ComplianceFigures:
     months: tuple[str, ...]
     steps: dict[tuple[str, str], StepCounts] = field(default_factory=dict)
     na_reasons: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    na_awaiting: dict[str, int] = field(default_factory=dict)  # district: unagreed (compliance_agreement.py)
     overdue_now: dict[str, OverdueNow] = field(default_factory=dict)
     worst_overdue: list[OverdueItem] = field(default_factory=list)
     intel: dict[tuple[str, str, str], Timed] = field(default_factory=dict)  # (district, month, stage)

@@ -22,6 +22,7 @@ from checklist_app.services import case_state as cs
 from checklist_app.services.audit_dto import AuditForm
 from checklist_app.services.case_view import detail_of
 from checklist_app.services.compliance import gather
+from checklist_app.services.compliance_agreement import hold_back_unagreed
 from checklist_app.services.compliance_figures import ComplianceFigures, Period
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail
@@ -347,6 +348,7 @@ def compliance(
             raise NotFound("No procedure has been published. Publish one with `checklist-app sop publish FILE`.")
         procedure = ctx.procedure(session, version_id)
         figures = gather(session, procedure.settings, ctx.calendar, period, districts, now)
+        hold_back_unagreed(session, ctx, figures, districts)
         seq, head_hash = audit.head(session)
     names = ", ".join(n for _, n in districts)
     stamp = ReportStamp(

@@ -16,9 +16,12 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from checklist_app.core import intelligence as intel
+from checklist_app.core.procedure.model import Requirement
+from checklist_app.core.signatures import Meaning
 from checklist_app.demo.generator import generate
 from checklist_app.reports.generate import casework_report, compliance_report
 from checklist_app.reports.layout import CancelToken, ReportCancelled
+from checklist_app.services import signatures
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import InvalidInput, NotFound
 from checklist_app.services.procedures import find_version
@@ -79,6 +82,13 @@ def expected(ctx: ServiceContext, now: datetime) -> dict[str, dict[str, str]]:
             if r.status == "done" and r.completed_at and start <= r.completed_at < end and r.due_at:
                 steps[(d, "on" if r.completed_at <= r.due_at else "late")] += 1
             if r.status == "not_applicable" and start <= r.updated_at < end:
+                # A mandatory step counts as "not applicable" once a supervisor's agreement holds (by hash).
+                version = ctx.procedure(s, cases[r.case_id].procedure_version_id)
+                if version.step(r.step_id).requirement is Requirement.MANDATORY:
+                    signed = signatures.signatures_on(s, "step_records", [r.id]).get(r.id, [])
+                    if signatures.latest_valid(signed, Meaning.AGREED_NOT_APPLICABLE) is None:
+                        steps[(d, "na_awaiting")] += 1
+                        continue
                 steps[(d, "na")] += 1
         timed = Counter()
         for i in s.scalars(select(IntelligenceItem)):
@@ -128,6 +138,7 @@ def expected(ctx: ServiceContext, now: datetime) -> dict[str, dict[str, str]]:
         out[d] = {
             "steps": pct(on, on + late),
             "na": str(steps[(d, "na")]),
+            "na_awaiting": str(steps[(d, "na_awaiting")]),
             "overdue_cases": f"{overdue[(d, 'cases')]} of {overdue[(d, 'open')]}",
             "route": of("route"),
             "assess": of("assess"),
@@ -154,7 +165,8 @@ def test_compliance_report_figures(demo: ServiceContext, tmp_path: Path) -> None
         "risk": "Risk reviews in date",
         "rhi": "Return home interviews offered within 72 hours",
         "sw": "Safe and well checks within 24 hours",
-        "na": "Steps marked not applicable (with a reason)",
+        "na": "Steps marked not applicable (with a reason; mandatory ones agreed by a supervisor)",
+        "na_awaiting": "Mandatory steps marked not applicable, awaiting a supervisor's agreement",
         "overdue_cases": "Open cases with an overdue step, now",
     }
     districts = ["Barnsley", "Doncaster", "Rotherham", "Sheffield"]

@@ -1,0 +1,33 @@
+"""A mandatory step marked not applicable counts as open until a supervisor agrees (issue 11): the case list's
+figures (next due, overdue, steps done) see it as the open step it was, with the deadline it had.
+
+Pure, so the services and the demo generator reckon a case's list figures the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import datetime
+
+from checklist_app.core.calendar import WorkingCalendar
+from checklist_app.core.procedure.model import Procedure
+from checklist_app.core.schedule import CaseSituation, StepSchedule, compute_schedule
+
+
+def schedule_counting_awaiting(
+    procedure: Procedure,
+    situation: CaseSituation,
+    now: datetime,
+    calendar: WorkingCalendar | None,
+    awaiting: Collection[str],
+) -> dict[str, StepSchedule]:
+    """The case's schedule with each step in `awaiting` (mandatory, marked not applicable, not yet agreed)
+    scheduled as if it had not been marked: open, with its deadline. Steps that depend on it are left as
+    they are; the mark stands for them until it is refused."""
+    schedule = compute_schedule(procedure, situation, now, calendar)
+    if not awaiting:
+        return schedule
+    records = {k: v for k, v in situation.records.items() if k not in awaiting}
+    unmarked = compute_schedule(procedure, replace(situation, records=records), now, calendar)
+    return {k: unmarked[k] if k in awaiting else v for k, v in schedule.items()}
