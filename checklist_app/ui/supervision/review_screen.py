@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -43,7 +44,7 @@ from checklist_app.core.signatures import Meaning
 from checklist_app.services import accounts, reviews
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
-from checklist_app.services.errors import FieldProblem, InvalidInput
+from checklist_app.services.errors import FieldProblem, InvalidInput, NotFound
 from checklist_app.services.reviews import ANSWERS, DirectedActionView, ReviewView
 from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.session import AppSession
@@ -75,13 +76,20 @@ class ReviewScreen(QDialog):
     """One supervisory review of `detail`'s case by the signed-in supervisor."""
 
     def __init__(
-        self, session: AppSession, detail: CaseDetail, procedure: Procedure | None, parent: QWidget | None = None
+        self,
+        session: AppSession,
+        detail: CaseDetail,
+        procedure: Procedure | None,
+        parent: QWidget | None = None,
+        review_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.session, self.detail = session, detail
         self.case_id = detail.id
+        self.review_id = review_id  # a review already recorded (to read or amend); None: start or resume a draft
         self.review: ReviewView | None = None
         self.busy = False
+        self.amending = False  # the signed review opened for changes: saving supersedes its signature
         self._help = {i.id: i.help for i in procedure.supervisory_review.checklist} if procedure else {}
         self.setObjectName("reviewScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -200,7 +208,14 @@ class ReviewScreen(QDialog):
         self.sign_button.clicked.connect(self.sign_off)
         self.close_button = QPushButton("&Close")
         self.close_button.clicked.connect(self.close)
-        for button in (self.save_button, self.sign_button, self.close_button):
+        self.amend_button = QPushButton("&Amend…")
+        self.amend_button.setObjectName("amendReview")
+        self.amend_button.setToolTip(
+            "Change this signed review. Its signature stays on record, marked superseded; sign the amended review."
+        )
+        self.amend_button.clicked.connect(self.amend)
+        self.amend_button.setVisible(False)
+        for button in (self.amend_button, self.save_button, self.sign_button, self.close_button):
             buttons.addWidget(button)
         footer.addLayout(buttons)
         outer.addLayout(footer)
@@ -215,9 +230,18 @@ class ReviewScreen(QDialog):
     def _start(self) -> None:
         detail = self.detail
 
+        review_id = self.review_id
+
         def start(ctx: ServiceContext, actor: Actor) -> tuple[ReviewView, list[tuple[int, str]]]:
-            """The draft review (started if there is none) and who may be directed to act, in one call."""
-            review = reviews.start_review(ctx, actor, detail.id)
+            """The review (the draft, started if there is none, or the recorded one asked for) and who may be
+            directed to act, in one call."""
+            if review_id is None:
+                review = reviews.start_review(ctx, actor, detail.id)
+            else:
+                found = [r for r in reviews.case_reviews(ctx, actor, detail.id) if r.id == review_id]
+                if not found:
+                    raise NotFound(f"Supervisory review {review_id} is not on case {detail.reference}.")
+                review = found[0]
             people = [
                 u
                 for u in accounts.list_users(ctx, actor)
@@ -301,7 +325,11 @@ class ReviewScreen(QDialog):
         self.signatures.setText(
             "<b>Signatures:</b><br>" + "<br>".join(lines) if lines else "<b>Signatures:</b> not signed yet."
         )
-        self._set_enabled(not signed)
+        if not signed:
+            self.amending = False
+        mine = review.reviewer_id == self.session.actor.user_id
+        self.amend_button.setVisible(signed and mine and not self.amending)
+        self._set_enabled(not signed or self.amending)
 
     def _set_enabled(self, editable: bool) -> None:
         editable = editable and not self.busy
@@ -351,7 +379,7 @@ class ReviewScreen(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.busy = False
-            self._set_enabled(self.review is not None and self.review.status == "draft")
+            self._set_enabled(self.review is not None and (self.review.status == "draft" or self.amending))
             show_failure(self.message, exc, self._fields(), self._locate)
 
         self.session.run(self, use_case, *args, done=done, error=failed, changed_case=self.case_id)
@@ -376,6 +404,9 @@ class ReviewScreen(QDialog):
 
     def add_direction(self) -> None:
         if self.review is None or self.busy:
+            return
+        if self.amending and self.review.status == "signed":  # directions go on a draft: save the amendment first
+            self.save(then=lambda _review: self.add_direction())
             return
         review_id = self.review.id
         text, owner, due = self.action_text.text(), self.owner.currentData(), self.due.value()
@@ -452,7 +483,31 @@ class ReviewScreen(QDialog):
         self.sign_dialog = dialog
         dialog.open()
 
+    def amend(self) -> None:
+        """Open the signed review for changes, once the supervisor confirms what amending does."""
+        if self.review is None or self.review.status != "signed" or self.busy:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Amend signed review",
+            "Amend this signed review?\n\nSaving a change puts it back to draft. The signature you gave stays on "
+            "record, shown as superseded, and the amended review must be signed again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.amending = True
+        self.amend_button.setVisible(False)
+        self._set_enabled(True)
+        set_message(
+            self.message,
+            "Amending: change what is needed, then Sign off. Until you save, the review stays as signed.",
+            error=False,
+        )
+
     def _signed(self, review: ReviewView) -> None:
+        self.amending = False
         self._show(review)
         steps = ", ".join(review.completes_steps)
         done = f" Step {steps} is completed by this review." if steps else ""

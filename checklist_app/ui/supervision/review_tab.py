@@ -153,6 +153,10 @@ class SupervisionTab(QWidget):
         self.complete_button.setObjectName("completeAction")
         self.complete_button.clicked.connect(self.complete_selected)
         top.addWidget(self.complete_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.amend_button = QPushButton("Amen&d review…")
+        self.amend_button.setObjectName("amendReviewTab")
+        self.amend_button.clicked.connect(self.amend_selected)
+        top.addWidget(self.amend_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         self.note = LineLabel()
@@ -188,6 +192,7 @@ class SupervisionTab(QWidget):
         setup_table(self.reviews_table, self.reviews_model)
         empty_hint(self.reviews_table, "No supervisory reviews yet: a supervisor starts one with Review case…")
         self.reviews_table.selectionModel().selectionChanged.connect(self._show_review)
+        self.reviews_table.selectionModel().selectionChanged.connect(self._apply_permissions)
         self.reviews_table.doubleClicked.connect(lambda _index: self.open_review())
         inner.addWidget(self.reviews_table)
         self.review_detail = QTextBrowser()
@@ -352,6 +357,13 @@ class SupervisionTab(QWidget):
         self.review_button.setToolTip(
             reason or "Review the case: the review checklist, findings, directions to the team, then sign-off."
         )
+        chosen = self._selected_review()
+        self.amend_button.setVisible(may_review)
+        why_not_amend = reason or self._why_not_amend(chosen)
+        self.amend_button.setEnabled(may_review and not why_not_amend)
+        self.amend_button.setToolTip(
+            why_not_amend or "Amend the selected signed review: its signature is superseded and you sign again."
+        )
         may_complete = session.may(Action.DIRECTION_COMPLETE)
         self.complete_button.setVisible(may_complete)
         why = self._why_not_complete(self.actions.selected()) if may_complete else ""
@@ -365,6 +377,15 @@ class SupervisionTab(QWidget):
             notes.append(reason)
         self.note.setText(" ".join(notes))
         self.note.setVisible(bool(notes))
+
+    def _why_not_amend(self, review: ReviewView | None) -> str:
+        if review is None:
+            return "Select a signed review in the list first."
+        if review.status != "signed":
+            return "The selected review is a draft: Review case… opens it for changes."
+        if review.reviewer_id != self.session.actor.user_id:
+            return f"The selected review is {review.reviewer_name}'s: only its reviewer can amend it."
+        return ""
 
     def _why_not_complete(self, action: DirectedActionView | None) -> str:
         reason = refusal(self.session, self.detail, Action.DIRECTION_COMPLETE)
@@ -391,6 +412,17 @@ class SupervisionTab(QWidget):
             return
         # Parented to the tab: a window of its own that closes with the case.
         screen = ReviewScreen(self.session, self.detail, self.procedure, self)
+        self.screen = screen
+        screen.show()
+
+    def amend_selected(self) -> None:
+        """Open the selected signed review in the review screen, where Amend… makes it changeable."""
+        review = self._selected_review()
+        if review is None or self.detail is None or not self.amend_button.isEnabled():
+            return
+        if self.screen is not None and shiboken6.isValid(self.screen):
+            self.screen.close()
+        screen = ReviewScreen(self.session, self.detail, self.procedure, self, review_id=review.id)
         self.screen = screen
         screen.show()
 
