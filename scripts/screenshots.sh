@@ -54,6 +54,12 @@ xvfb-run -a -s "-screen 0 1920x1080x24" env -u QT_QPA_PLATFORM \
 xvfb-run -a -s "-screen 0 1920x1080x24" env -u QT_QPA_PLATFORM \
     "$PYTHON" scripts/screenshots_supervision.py --out "$OUT" --scale 1.5 --size 1280x720
 
+# Sign-offs on a case (a step awaiting agreement, a countersigned override) and the dashboard's lines for them.
+xvfb-run -a -s "-screen 0 1920x1080x24" env -u QT_QPA_PLATFORM \
+    "$PYTHON" scripts/screenshots_agreement.py --out "$OUT" --scale 1.0 --size 1920x1040
+xvfb-run -a -s "-screen 0 1920x1080x24" env -u QT_QPA_PLATFORM \
+    "$PYTHON" scripts/screenshots_agreement.py --out "$OUT" --scale 1.5 --size 1280x720
+
 # Screens are flat colours and text: a 256-colour palette without dithering looks the same at a third of the size.
 for png in "$OUT"/*.png; do
     convert "$png" -strip +dither -colors 256 "PNG8:$png"
