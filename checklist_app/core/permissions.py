@@ -33,6 +33,7 @@ class Action(StrEnum):
     RISK_COUNTERSIGN = "risk.countersign"
     MISSING_RECORD = "missing.record"
     WORKLOAD_VIEW = "workload.view"
+    DISTRICT_DUTY_RECORD = "district_duty.record"
     USER_MANAGE = "user.manage"
     SOP_PUBLISH = "sop.publish"
     SYSTEM_VERIFY = "system.verify"
@@ -96,6 +97,8 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.RISK_COUNTERSIGN: {_S: Scope.TEAM},
     Action.MISSING_RECORD: {_I: Scope.TEAM, _S: Scope.TEAM},
     Action.WORKLOAD_VIEW: {_S: Scope.TEAM},
+    # Duties held by a district rather than a team (problem-profile themes): the intelligence officer's.
+    Action.DISTRICT_DUTY_RECORD: {_N: Scope.DISTRICT},
     Action.USER_MANAGE: {_D: Scope.SYSTEM},
     Action.SOP_PUBLISH: {_D: Scope.SYSTEM},
     Action.SYSTEM_VERIFY: {_D: Scope.SYSTEM, _A: Scope.SYSTEM},
@@ -171,6 +174,7 @@ _DESCRIPTIONS = {
     Action.RISK_COUNTERSIGN: "countersign a risk override",
     Action.MISSING_RECORD: "record a missing episode",
     Action.WORKLOAD_VIEW: "view team workload",
+    Action.DISTRICT_DUTY_RECORD: "record a district duty",
     Action.USER_MANAGE: "manage user accounts",
     Action.SOP_PUBLISH: "publish a procedure version",
     Action.SYSTEM_VERIFY: "verify the database",

@@ -54,6 +54,8 @@ def team_duties(ctx: ServiceContext, actor: Actor, procedure_id: str = "cse-sop"
         procedure = ctx.procedure(session, find_version(session, procedure_id).id)
         found = []
         for duty in procedure.team_duties:
+            if duty.level != "team":  # district duties: services/district_duties.py
+                continue
             period = period_of(duty, now)
             row = session.scalar(
                 select(TeamDutyRecord).where(
@@ -94,6 +96,8 @@ def record_team_duty(
         duty = next((d for d in procedure.team_duties if d.id == duty_id), None)
         if duty is None:
             raise NotFound(f"{procedure.label} has no team duty {duty_id!r}.")
+        if duty.level != "team":
+            raise Conflict(f"'{duty.title}' is a district duty: it is recorded for the district, not a team.")
         if duty.owner_role.value != actor.role.value:
             raise PermissionDenied(actor, Action.WORKLOAD_VIEW, f"this duty is for the {duty.owner_role.value} role")
         # clean_evidence reads only a step's number and evidence fields, which a duty has too.

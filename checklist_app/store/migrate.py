@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # Every revision this program knows, oldest first; the last is the schema it works with. Opening a database
 # only needs this list, so Alembic itself is imported only when a schema is created or upgraded (it adds
 # about half a second to start-up). A test checks the list against the migration scripts.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 
 
 @dataclass(frozen=True)

@@ -520,6 +520,36 @@ class DirectedAction(Base, Audited):
     completion_note: Mapped[str] = mapped_column(Text, default="")
 
 
+class DistrictDutyRecord(Base, Audited):
+    """A duty held by a district, not a team (the problem-profile themes, the intelligence officer's), done for
+    one period (revision 0005)."""
+
+    __tablename__ = "district_duty_records"
+    __table_args__ = (
+        UniqueConstraint("district_id", "duty_id", "period", name="uq_district_duty_records_district_duty_period"),
+    )
+    AUDIT_FIELDS = (
+        "district_id",
+        "duty_id",
+        "period",
+        "procedure_version_id",
+        "recorded_at",
+        "recorded_by",
+        "evidence",
+        "note",
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"))
+    duty_id: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(16))  # e.g. 2026-03 (monthly) or 2026-Q1 (quarterly)
+    procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_versions.id"))
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class TeamDutyRecord(Base, Audited):
     """A team-level duty (workload check, quarterly checks, problem-profile themes) done for one period."""
 
@@ -601,6 +631,7 @@ AUDITED_MODELS: tuple[type[Audited], ...] = (
     SupervisoryReview,
     DirectedAction,
     TeamDutyRecord,
+    DistrictDutyRecord,
 )
 
 

@@ -27,6 +27,7 @@ from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import app_icon, icon
 from checklist_app.ui.lock import LockScreen
 from checklist_app.ui.session import AppSession, IdleWatcher
+from checklist_app.ui.supervision.district_duties_page import district_duties_home
 from checklist_app.ui.supervision.pages import supervision_home
 
 if TYPE_CHECKING:
@@ -91,6 +92,11 @@ class MainWindow(QMainWindow):
             index = tabs.addTab(page, icon("case"), title)
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
             page.refresh()  # type: ignore[attr-defined]
+        self.district_duties = district_duties_home(session)  # the intelligence officer's district duties
+        if self.district_duties is not None:
+            index = tabs.addTab(self.district_duties, icon("steps"), "District duties")
+            tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
+            self.district_duties.refresh()
         self.dashboard = supervision_home(session)  # the supervisor's home screen, first and shown first
         if self.dashboard is not None:
             tabs.insertTab(0, self.dashboard, icon("steps"), "Team dashboard")

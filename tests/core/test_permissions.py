@@ -49,6 +49,7 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.RISK_COUNTERSIGN: {S},
     Action.MISSING_RECORD: {I, S},
     Action.WORKLOAD_VIEW: {S},
+    Action.DISTRICT_DUTY_RECORD: {N},
     Action.USER_MANAGE: {D},
     Action.SOP_PUBLISH: {D},
     Action.SYSTEM_VERIFY: {D, A},

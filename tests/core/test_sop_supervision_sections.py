@@ -23,7 +23,9 @@ def test_sections_load_with_their_fields():
     assert [i.id for i in review.checklist] == ["plan", "risk", "overdue"]
     assert review.checklist[1].help == "Check the next review date"
     assert review.completes == ("risk.supervisory-review",)
-    workload, welfare = procedure.team_duties
+    workload, welfare, profile = procedure.team_duties
+    assert (workload.level, welfare.level, profile.level) == ("team", "team", "district")
+    assert profile.owner_role.value == "intelligence_officer" and [f.id for f in profile.evidence] == ["profile_themes"]
     assert (workload.id, workload.period, workload.owner_role.value) == ("workload-check", "monthly", "supervisor")
     assert [f.id for f in workload.evidence] == ["over_threshold", "workload_action"]
     assert workload.evidence[1].choices[0] == "Within capacity - no change"
@@ -54,6 +56,16 @@ def test_bad_period_role_and_missing_keys_are_named():
     found = problems(text)
     assert any(p.startswith("team_duties[0].period") and "weekly" in p for p in found), found
     assert any(p.startswith("team_duties[1]") and "missing required key 'title'" in p for p in found), found
+
+
+def test_an_intelligence_officers_duty_is_the_districts_unless_said_otherwise():
+    implicit = TEXT.replace("    level: district\n", "")
+    procedure, found = validate_text(implicit, "test.yaml")
+    assert procedure is not None and procedure.team_duties[2].level == "district", found
+    wrong = TEXT.replace("    level: district\n", "    level: team\n")
+    assert any(p.startswith("team_duties[2].level") and "use level: district" in p for p in problems(wrong))
+    bad = TEXT.replace("    level: district\n", "    level: force\n")
+    assert any(p.startswith("team_duties[2].level") and "'force'" in p for p in problems(bad))
 
 
 def test_an_empty_checklist_is_refused():

@@ -241,6 +241,9 @@ class TeamDuty:
     provenance: Provenance
     purpose: str = ""
     evidence: tuple[EvidenceField, ...] = ()
+    # "team": once per team per period (the supervisor's dashboard); "district": once per district per period,
+    # for a role without a team (the intelligence officer's problem-profile themes).
+    level: str = "team"
 
 
 @dataclass(frozen=True, slots=True)

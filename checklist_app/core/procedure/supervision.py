@@ -9,6 +9,7 @@
         title: Check each investigator's risk-weighted workload
         period: monthly            # monthly or quarterly: recorded once per team per period
         owner_role: supervisor
+        level: team                # team (default) or district: once per district per period
         guidance: ...
         provenance: {kind: local, source: ...}
         evidence: [ ...fields as for steps... ]
@@ -30,6 +31,7 @@ from checklist_app.core.procedure.nodes import CheckedMap, ParseContext, open_ma
 from checklist_app.core.procedure.steps import parse_evidence_fields
 
 PERIODS = ("monthly", "quarterly")
+LEVELS = ("team", "district")
 _DUTY_ROLES = (Role.SUPERVISOR.value, Role.INVESTIGATOR.value, Role.INTELLIGENCE_OFFICER.value)
 
 
@@ -55,20 +57,33 @@ def parse_team_duties(ctx: ParseContext, top: CheckedMap) -> tuple[TeamDuty, ...
     duties = []
     for path, node in top.items_of("team_duties", 0, "duty"):
         m = open_mapping(
-            ctx, node, path, ("id", "title", "period", "owner_role", "guidance", "provenance"), ("evidence", "purpose")
+            ctx,
+            node,
+            path,
+            ("id", "title", "period", "owner_role", "guidance", "provenance"),
+            ("evidence", "purpose", "level"),
         )
         if m is None:
             continue
+        owner = StepRole(m.choice("owner_role", _DUTY_ROLES, Role.SUPERVISOR.value))
+        # The intelligence officer has no team, so their duties are the district's unless the file says otherwise.
+        level = m.choice("level", LEVELS, "district" if owner is StepRole.INTELLIGENCE_OFFICER else "team")
+        if level == "team" and owner is StepRole.INTELLIGENCE_OFFICER:
+            ctx.add(
+                m.at("level"),
+                "an intelligence officer has no team, so cannot record a team duty; use level: district",
+            )
         duties.append(
             TeamDuty(
                 id=m.ident("id", "team duty id", scope="team_duties"),
                 title=m.text("title"),
                 period=m.choice("period", PERIODS, "monthly"),
-                owner_role=StepRole(m.choice("owner_role", _DUTY_ROLES, Role.SUPERVISOR.value)),
+                owner_role=owner,
                 guidance=" ".join(m.text("guidance").split()),
                 provenance=parse_provenance(m, "provenance"),
                 purpose=m.text("purpose"),
                 evidence=parse_evidence_fields(m),
+                level=level,
             )
         )
     return tuple(duties)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Actor
-from checklist_app.services import dashboard, procedures, team_duties
+from checklist_app.services import dashboard, district_duties, procedures, team_duties
 from checklist_app.services.case_opening import NewCase
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dashboard import DashboardLine, OfficerLoad, TeamDashboard
@@ -81,6 +81,7 @@ def load_figures(ctx: ServiceContext, actor: Actor) -> Loaded:
     procedure_id = procedure_for_dashboard(ctx)
     board = dashboard.team_dashboard(ctx, actor, procedure_id)
     duties = team_duties.team_duties(ctx, actor, procedure_id)
+    duties += district_duties.district_duties(ctx, actor, procedure_id)  # seen here, recorded by their owner
     return Loaded(board, duties, procedure_id)
 
 

@@ -1,6 +1,7 @@
 """Team duties on the dashboard (the SOP's `team_duties`: workload check, quarterly checks, problem-profile
-themes): each with its period and whether the team has recorded it, and a small form built from the duty's
-evidence fields to record it once for the period."""
+themes): each with its period and whether the team (or, for a district duty, the district) has recorded it,
+and a small form built from the duty's evidence fields to record it once for the period. The intelligence
+officer's District duties page shows the same panel for the district's duties."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core import wording
 from checklist_app.core.procedure.model import TeamDuty
-from checklist_app.services import team_duties
+from checklist_app.services import district_duties, team_duties
 from checklist_app.services.dto import EvidenceFieldView
 from checklist_app.services.errors import InvalidInput
 from checklist_app.services.team_duties import TeamDutyStatus
@@ -54,8 +55,10 @@ class DutiesPanel(QGroupBox):
 
     recorded = Signal()
 
-    def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
-        super().__init__("Team duties this period", parent)
+    def __init__(
+        self, session: AppSession, parent: QWidget | None = None, title: str = "Team duties this period"
+    ) -> None:
+        super().__init__(title, parent)
         self.setObjectName("teamDuties")
         self.session = session
         self.statuses: list[TeamDutyStatus] = []
@@ -106,7 +109,8 @@ class DutiesPanel(QGroupBox):
             else:
                 text = "Due: not yet recorded"
                 colour = DUE
-            cells = [duty.title, period_words(status), text]
+            title = f"{duty.title} (district duty)" if duty.level == "district" else duty.title
+            cells = [title, period_words(status), text]
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setToolTip(f"{duty.title} ({duty.period}). {duty.purpose}".strip())
@@ -223,9 +227,12 @@ class RecordDutyDialog(QDialog):
         self.form.clear_invalid()
         values, note = self.form.values(), self.note.toPlainText()
         self.save_button.setEnabled(False)
+        recorder = (
+            district_duties.record_district_duty if self.duty.level == "district" else team_duties.record_team_duty
+        )
         self.session.run(
             self,
-            team_duties.record_team_duty,
+            recorder,
             self.duty.id,
             values,
             note,
