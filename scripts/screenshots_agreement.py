@@ -8,7 +8,9 @@ supervision), then through the services: the officer marks a mandatory step not 
 supervisor's agreement), and records a risk assessment whose category is overridden, which the supervisor
 countersigns. Then, logged on as the supervisor: 26-step-awaiting-agreement (the step, with Agree and Refuse),
 27-risk-countersignature (the assessment's history, the countersignature valid) and 28-dashboard-followups
-(the team dashboard with the step awaiting agreement). With --scale 1.5 the files get `@150`.
+(the team dashboard with the step awaiting agreement); then as an intelligence officer of the district:
+29-district-duties (the District duties tab, the problem-profile themes due). With --scale 1.5 the files get
+`@150`.
 """
 
 from __future__ import annotations
@@ -140,6 +142,31 @@ def main(argv: list[str] | None = None) -> int:
     risk_tab.ui.history.selectRow(0)
     pump()
     save(window, "27-risk-countersignature")
+    window.close()
+
+    from checklist_app.services import accounts
+    from checklist_app.services.context import system_actor
+
+    accounts.create_user(
+        ctx,
+        system_actor(),
+        username="io.gorse",
+        display_name="IO Gorse",
+        role="intelligence_officer",
+        password=PASSWORD,
+        district_code="SHE",
+    )
+    intel = AppSession(ctx, accounts.log_on(ctx, "io.gorse", PASSWORD), runner, prefs)
+    window = MainWindow(intel)
+    window.quit_on_close = False
+    window.resize(width, height)
+    window.show()
+    window.ui.caseTabs.setCurrentWidget(window.district_duties)
+    pump(1.0)
+    panel = window.district_duties.panel
+    panel.table.selectRow(0)
+    pump()
+    save(window, "29-district-duties")
     window.close()
     runner.shutdown()
     ctx.close()
