@@ -323,8 +323,11 @@ def expected_summary(
     # Imported here: step_agreement reads signatures, which build on this module.
     from checklist_app.services.step_agreement import awaiting_agreement
 
-    # A mandatory step marked not applicable counts as open in the list's figures until it is agreed.
-    awaiting = awaiting_agreement(session, loaded)
+    # A mandatory step marked not applicable counts as open in the list's figures until it is agreed. A closed
+    # case has none awaiting (closure needs every agreement, and a closed case's steps cannot change), so its
+    # signatures are not hashed again here: `verify` over 20,000 cases would otherwise re-hash most of them.
+    open_case = loaded.case.status == "open"
+    awaiting = awaiting_agreement(session, loaded) if open_case else frozenset()
     if awaiting:
         schedule = schedule_counting_awaiting(loaded.procedure, situation(loaded), now, ctx.calendar, awaiting)
     elif schedule is None:
@@ -334,9 +337,9 @@ def expected_summary(
         schedule,
         current_risk_category(loaded),
         now,
-        closed=loaded.case.status != "open",
+        closed=not open_case,
     )
-    if loaded.case.status == "open":
+    if open_case:
         if actions is None:
             actions = open_actions(session, [loaded.case.id]).get(loaded.case.id, [])
         _add_directed_actions(values, actions)
