@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screenshots_supervision import PASSWORD, Clock, build_database  # noqa: E402
+from screenshots_supervision import PASSWORD, Clock, build_database
 
 
 def prepare(ctx, supervisor, case_id: int, clock: Clock) -> str:  # type: ignore[no-untyped-def]
