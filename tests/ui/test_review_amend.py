@@ -55,7 +55,7 @@ def test_supervisor_amends_a_signed_review_and_signs_again(qtbot, world, make_se
     idle()
     dialog = sign_dialog(qtbot, screen)
     qtbot.keyClicks(dialog.password_edit, PASSWORD)
-    with qtbot.waitSignal(screen.changed, timeout=15000):
+    with qtbot.waitSignal(screen.session.case_changed, timeout=15000):
         qtbot.mouseClick(dialog.sign_button, Left)
     idle()
     assert "Signed" in screen.heading.text() and screen.amend_button.isVisible()

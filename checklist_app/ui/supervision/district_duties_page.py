@@ -4,11 +4,11 @@ form built from each duty's evidence fields."""
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from checklist_app.core.permissions import Action
+from checklist_app.core.permissions import Action, Actor
 from checklist_app.services import district_duties
+from checklist_app.services.context import ServiceContext
 from checklist_app.services.team_duties import TeamDutyStatus
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
@@ -44,18 +44,12 @@ class DistrictDutiesPage(QWidget):
         layout.addWidget(self.panel, 1)
 
     def refresh(self) -> None:
-        ctx, actor = self.session.ctx, self.session.actor
-
-        def work() -> tuple[list[TeamDutyStatus], str]:
+        def load(ctx: ServiceContext, actor: Actor) -> tuple[list[TeamDutyStatus], str]:
+            """The district's duties of the procedure new cases follow, and that procedure's id, in one call."""
             procedure_id = procedure_for_dashboard(ctx)
             return district_duties.district_duties(ctx, actor, procedure_id), procedure_id
 
-        self.session.call(
-            self,
-            work,
-            lambda result: self._loaded(*result) if shiboken6.isValid(self) else None,
-            lambda exc: self._failed(exc) if shiboken6.isValid(self) else None,
-        )
+        self.session.run(self, load, done=lambda result: self._loaded(*result), error=self._failed)
 
     def _loaded(self, statuses: list[TeamDutyStatus], procedure_id: str) -> None:
         self.message.setVisible(False)
