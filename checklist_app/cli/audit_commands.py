@@ -56,13 +56,22 @@ def add_parser(sub: Any) -> None:
     sample.set_defaults(func=cmd_sample)
 
 
+BIGGEST = 2**63 - 1  # what both databases store; a bigger id would fail inside the driver, not here
+
+
 def _number(value: str | None, what: str) -> int | None:
+    """ASCII digits only: int() would also take '٣' or '1_000', which a seed written down for a
+    redraw must not depend on."""
     if value is None:
         return None
-    try:
-        return int(value.strip())
-    except ValueError:
-        raise InvalidInput(f"{what} must be a whole number, not {value!r}.") from None
+    text = value.strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    if not (digits.isascii() and digits.isdigit()):
+        raise InvalidInput(f"{what} must be a whole number, not {value[:30]!r}{'…' if len(value) > 30 else ''}.")
+    # Length first: int() refuses more than 4300 digits with an error of its own.
+    if len(digits.lstrip("0")) > len(str(BIGGEST)) or abs(int(text)) > BIGGEST:
+        raise InvalidInput(f"{what} is too large: {text[:30]}{'…' if len(text) > 30 else ''}.")
+    return int(text)
 
 
 def _log_on(ctx: ServiceContext, args: argparse.Namespace) -> Actor:

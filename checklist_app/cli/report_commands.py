@@ -53,10 +53,17 @@ def _done(out: TextIO, result: Any) -> int:
     return 0
 
 
+def _check_names(args: argparse.Namespace) -> None:
+    # Path("") is the current folder: an empty --out would otherwise read as "is a folder".
+    if not args.out.strip():
+        raise InvalidInput("--out is empty; give the name of the PDF file to write.")
+
+
 def cmd_casework(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from checklist_app.reports.generate import casework_report
     from checklist_app.reports.settings import BadMarking  # report code loads only for reports
 
+    _check_names(args)
     try:
         with ServiceContext.open(args.db) as ctx:
             result = casework_report(
@@ -71,6 +78,7 @@ def cmd_compliance(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from checklist_app.reports.generate import compliance_report
     from checklist_app.reports.settings import BadMarking  # report code loads only for reports
 
+    _check_names(args)
     try:
         with ServiceContext.open(args.db) as ctx:
             result = compliance_report(

@@ -145,7 +145,23 @@ class Period:
     last: date
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # no case records outside these; and date arithmetic stays in range
+OUT_OF_RANGE = f"choose dates between {EARLIEST_YEAR} and {LATEST_YEAR}"
+
+
+def _shown(text: str) -> str:
+    """The text as typed, cut short: a pasted page must not come back as a page of error message."""
+    return repr(text[:40]) + ("…" if len(text) > 40 else "")
+
+
 def parse_period(text: str) -> Period:
+    period = _parse_period(text)
+    if period.first.year < EARLIEST_YEAR or period.last.year > LATEST_YEAR:
+        raise SamplingError(f"bad period {_shown(text)}: {OUT_OF_RANGE}")
+    return period
+
+
+def _parse_period(text: str) -> Period:
     value = text.strip()
     try:
         if m := _MONTH.match(value):
@@ -164,10 +180,12 @@ def parse_period(text: str) -> Period:
         if m := _RANGE.match(value):
             first, last = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
             if last < first:
-                raise SamplingError(f"bad period {text!r}: it ends before it starts")
+                raise SamplingError(f"bad period {_shown(text)}: it ends before it starts")
             return Period(f"{first.isoformat()}..{last.isoformat()}", first, last)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: the month or year after 9999-12
         if isinstance(exc, SamplingError):
             raise
-        raise SamplingError(f"bad period {text!r}: {exc}") from None
-    raise SamplingError(f"bad period {text!r}: use {PERIOD_FORMATS}")
+        if isinstance(exc, OverflowError):
+            raise SamplingError(f"bad period {_shown(text)}: {OUT_OF_RANGE}") from None
+        raise SamplingError(f"bad period {_shown(text)}: {exc}") from None
+    raise SamplingError(f"bad period {_shown(text)}: use {PERIOD_FORMATS}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from checklist_app.core.file_targets import not_an_ordinary_file, write_failure
 from checklist_app.core.permissions import Actor
 from checklist_app.reports import casework, compliance
 from checklist_app.reports.layout import CancelToken, Progress
@@ -33,7 +34,11 @@ class ReportResult:
 
 
 def check_destination(path: Path, overwrite: bool) -> Path:
+    if "\x00" in str(path):
+        raise InvalidInput("The report's file name contains a NUL character; give an ordinary file name.")
     path = path.expanduser().resolve()
+    if special := not_an_ordinary_file(path):
+        raise InvalidInput(special)
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give the name of the PDF file to write.")
     if path.exists() and not overwrite:
@@ -56,7 +61,10 @@ def _write(
     cancel: CancelToken | None,
     record_as: str | None,
 ) -> ReportResult:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise InvalidInput(write_failure(path, exc)) from None
     os.close(fd)
     try:
         pages = render(temp)
@@ -67,6 +75,10 @@ def _write(
             ctx, actor, stamp, kind=kind, scope=scope, pages=pages, sha256=digest, destination=record_as or str(path)
         )
         os.replace(temp, path)
+    except OSError as exc:
+        # Disk full, or the folder went away while writing: no file is left, and one line says why.
+        Path(temp).unlink(missing_ok=True)
+        raise InvalidInput(write_failure(path, exc)) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
@@ -132,6 +144,7 @@ def compliance_report(
         csv_dir = csv_dir.expanduser().resolve()
         if not csv_dir.is_dir() or not os.access(csv_dir, os.W_OK):
             raise InvalidInput(f"{csv_dir} is not a folder that can be written to (for --csv).")
+        check_csv_targets(csv_dir, overwrite)  # before the PDF: a refusal then leaves no half-done report
     if progress:
         progress(5, "Counting in the database")
     data = report_data.compliance(ctx, actor, start, end, districts)
@@ -153,6 +166,22 @@ def compliance_report(
     if csv_dir is not None:
         write_csv(data.figures, csv_dir, overwrite=overwrite)
     return result
+
+
+CSV_NAMES = (
+    "steps.csv",
+    "intelligence.csv",
+    "risk_reviews.csv",
+    "return_interviews.csv",
+    "safe_and_well.csv",
+    "overdue_now.csv",
+    "worst_overdue.csv",
+    "workload.csv",
+    "not_applicable_reasons.csv",
+    "audit_grades.csv",
+    "remedial_open.csv",
+    "supervisory_reviews.csv",
+)
 
 
 def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
@@ -215,16 +244,36 @@ def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
     return tables
 
 
+def check_csv_targets(folder: Path, overwrite: bool) -> None:
+    for name in CSV_NAMES:
+        target = folder / name
+        if special := not_an_ordinary_file(target):
+            raise InvalidInput(special)
+        if target.is_dir():
+            raise InvalidInput(f"{target} is a folder; the CSV table {name} cannot be written there.")
+        if target.exists() and not overwrite:
+            raise InvalidInput(f"{target} already exists; choose another folder or give --overwrite.")
+
+
 def write_csv(f: ComplianceFigures, folder: Path, *, overwrite: bool = False) -> list[Path]:
+    """All the tables or none: each is written beside its name first, and only renamed once all are."""
+    check_csv_targets(folder, overwrite)
     tables = csv_tables(f)
-    clashes = [folder / name for name in tables if (folder / name).exists()]
-    if clashes and not overwrite:
-        raise InvalidInput(f"{clashes[0]} already exists; choose another folder or give --overwrite.")
-    written = []
-    for name, rows in tables.items():
-        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
-            csv.writer(out).writerows(rows)
-        os.replace(temp, folder / name)
-        written.append(folder / name)
-    return written
+    temps: list[tuple[str, Path]] = []
+    try:
+        for name, rows in tables.items():
+            fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+            temps.append((temp, folder / name))
+            with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+                csv.writer(out).writerows(rows)
+        for temp, target in temps:
+            os.replace(temp, target)
+    except OSError as exc:
+        for temp, _target in temps:
+            Path(temp).unlink(missing_ok=True)
+        raise InvalidInput(write_failure(folder, exc)) from None
+    except BaseException:
+        for temp, _target in temps:
+            Path(temp).unlink(missing_ok=True)
+        raise
+    return [target for _temp, target in temps]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from checklist_app import paths
+from checklist_app.core.file_targets import not_an_ordinary_file, write_failure
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.services import accounts, organisation, procedures
 from checklist_app.services.context import ServiceContext
@@ -145,7 +146,13 @@ def backup(ctx: ServiceContext, actor: Actor, destination: str | Path, *, overwr
     source = ctx.db.path
     if source is None:
         raise Conflict("Backups of a PostgreSQL database are made with the server's tools (pg_dump).")
+    if not str(destination).strip():
+        raise InvalidInput("No file name given for the backup.")
+    if "\x00" in str(destination):
+        raise InvalidInput("The backup's file name contains a NUL character; give an ordinary file name.")
     target = Path(destination).expanduser().absolute()
+    if special := not_an_ordinary_file(target):
+        raise InvalidInput(special)
     if target.is_dir():
         raise InvalidInput(f"{target} is a folder; give a file name for the backup.")
     live = clash_with_database(target, source)
@@ -175,6 +182,8 @@ def backup(ctx: ServiceContext, actor: Actor, destination: str | Path, *, overwr
         safe_backup(source, target, check)
     except StoreError as exc:
         raise Conflict(str(exc)) from None
+    except OSError as exc:  # the folder went away, the disk filled, no permission on the way
+        raise Conflict(write_failure(target, exc)) from None
     report = checked[-1]
     return BackupReport(target, target.stat().st_size, report.entries, report.head_hash)
 

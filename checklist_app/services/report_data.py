@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checklist_app.core.audit_sampling import EARLIEST_YEAR
 from checklist_app.core.permissions import Action, Actor, PermissionDenied, Scope, require, scope_for
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import case_state as cs
@@ -319,6 +320,8 @@ def check_period(start: date, end: date, today: date) -> None:
         raise InvalidInput(f"The period ends ({end:%d %B %Y}) before it starts ({start:%d %B %Y}).")
     if start > today:
         raise InvalidInput(f"The period starts in the future ({start:%d %B %Y}).")
+    if start.year < EARLIEST_YEAR:  # also keeps the day-before arithmetic of the figures inside the calendar
+        raise InvalidInput(f"The period starts before {EARLIEST_YEAR}; no case records are that old.")
     if (end - start).days > 366 * 5:
         raise InvalidInput("The period is longer than five years; choose a shorter one.")
 

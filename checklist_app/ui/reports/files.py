@@ -13,8 +13,14 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from checklist_app.core.file_targets import not_an_ordinary_file
+from checklist_app.services.errors import InvalidInput
+
 
 def copy_atomically(pairs: Sequence[tuple[Path, Path]], before_rename: Callable[[], None] | None = None) -> list[Path]:
+    for _source, target in pairs:
+        if special := not_an_ordinary_file(target):
+            raise InvalidInput(special)  # a rename would replace the device itself
     temps: list[str] = []
     try:
         for source, target in pairs:
