@@ -9,11 +9,14 @@ Each signature's content is built again and hashed. A signature whose content no
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, select
 
 from checklist_app.store.models import AuditEntry, Signature, table_of
 from checklist_app.store.signed_content import content_hash, signable_models, signed_parts
 from checklist_app.store.verify import Problem
+from checklist_app.store.verify_rows import CONVERSION_ERRORS, safe_rows
 
 _CHANGES = ("collection", "alteration", "erasure")
 
@@ -23,39 +26,61 @@ def check_signatures(conn: Connection) -> tuple[list[Problem], list[Problem]]:
     broken: list[Problem] = []
     superseded: list[Problem] = []
     signable = signable_models()
-    rows = conn.execute(select(table_of(Signature)).order_by(Signature.id)).mappings().all()
-    for sig in rows:
-        label = (
-            f"{sig['meaning']} by {sig['signer_name']} on {sig['signed_at']:%Y-%m-%d %H:%M} UTC "
-            f"({sig['object_type']} {sig['object_id']})"
-        )
-        if sig["object_type"] not in signable:
+    table = table_of(Signature)
+    # Values of the wrong type (signed_at = 'garbage', grades = '{broken') are named, with their column,
+    # by the record checks; here they make the binding uncheckable, which is itself a failure, not a crash.
+    for key, sig, _raw in safe_rows(conn, table, list(table.c), table.c.id, lambda *_bad: None):
+        if sig is None:
             broken.append(
-                Problem("signatures", sig["id"], None, f"{label}: signs a kind of record that cannot be signed")
+                Problem(
+                    "signatures", key, None, "holds a value that cannot be read, so what it signed cannot be checked"
+                )
             )
             continue
-        current = content_hash(conn, sig["object_type"], sig["object_id"])
-        if current == sig["content_hash"]:
-            continue
-        if current is None:
-            broken.append(Problem("signatures", sig["id"], None, f"{label}: the signed record no longer exists"))
-            continue
-        change = _recorded_change_after(conn, sig["id"], sig["object_type"], sig["object_id"])
-        if change is None:
+        try:
+            _check_one(conn, sig, signable, broken, superseded)
+        except CONVERSION_ERRORS:
             broken.append(
                 Problem(
                     "signatures",
                     sig["id"],
                     None,
-                    f"{label}: the signed content has changed and no change is recorded after the signature "
-                    "(changed outside the app?)",
+                    f"{sig['meaning']} ({sig['object_type']} {sig['object_id']}): the signed record holds a value "
+                    "that cannot be read, so the binding cannot be checked (changed outside the app?)",
                 )
             )
-        else:
-            superseded.append(
-                Problem("signatures", sig["id"], change, f"{label}: superseded by a later recorded change")
-            )
     return broken, superseded
+
+
+def _check_one(
+    conn: Connection, sig: Any, signable: dict[str, Any], broken: list[Problem], superseded: list[Problem]
+) -> None:
+    label = (
+        f"{sig['meaning']} by {sig['signer_name']} on {sig['signed_at']:%Y-%m-%d %H:%M} UTC "
+        f"({sig['object_type']} {sig['object_id']})"
+    )
+    if sig["object_type"] not in signable:
+        broken.append(Problem("signatures", sig["id"], None, f"{label}: signs a kind of record that cannot be signed"))
+        return
+    current = content_hash(conn, sig["object_type"], sig["object_id"])
+    if current == sig["content_hash"]:
+        return
+    if current is None:
+        broken.append(Problem("signatures", sig["id"], None, f"{label}: the signed record no longer exists"))
+        return
+    change = _recorded_change_after(conn, sig["id"], sig["object_type"], sig["object_id"])
+    if change is None:
+        broken.append(
+            Problem(
+                "signatures",
+                sig["id"],
+                None,
+                f"{label}: the signed content has changed and no change is recorded after the signature "
+                "(changed outside the app?)",
+            )
+        )
+    else:
+        superseded.append(Problem("signatures", sig["id"], change, f"{label}: superseded by a later recorded change"))
 
 
 def _recorded_change_after(conn: Connection, signature_id: int, object_type: str, object_id: int) -> int | None:
