@@ -33,3 +33,14 @@ class DatabaseNotInitialised(StoreError):
 
 class BadDatabaseLocation(StoreError):
     pass
+
+
+class UnreadableValue(StoreError, ValueError):
+    """A stored value that is not what the app writes (bad JSON, a list where a mapping belongs): it was
+    changed outside the app. A ValueError too, so `verify`'s record checks name it as a bad value."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"A stored record cannot be read: {detail}. It was changed outside the app; "
+            "run `checklist-app verify` to find it, and restore it from a backup."
+        )

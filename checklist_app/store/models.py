@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from checklist_app.store.types import CanonicalJSON, UTCDateTime
+from checklist_app.store.types import CanonicalJSONList, CanonicalJSONObject, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -41,8 +41,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime,
-        dict[str, Any]: CanonicalJSON,
-        list[Any]: CanonicalJSON,
+        dict[str, Any]: CanonicalJSONObject,
+        list[Any]: CanonicalJSONList,
     }
 
 

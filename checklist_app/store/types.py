@@ -11,6 +11,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from checklist_app.core.canonical import canonical_json
+from checklist_app.store.errors import UnreadableValue
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -41,5 +42,26 @@ class CanonicalJSON(TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else canonical_json(value)
 
+    shape: type | None = None  # what the model's annotation promises the code reading it
+
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
-        return None if value is None else json.loads(value)
+        if value is None:
+            return None
+        try:
+            loaded = json.loads(value)
+        except ValueError:
+            raise UnreadableValue(f"{value[:40]!r} is not JSON") from None
+        if self.shape is not None and not isinstance(loaded, self.shape):
+            # The screens would fail on it deep inside (`'list' object has no attribute 'get'`).
+            raise UnreadableValue(f"{type(loaded).__name__} where the app keeps a {self.shape.__name__}")
+        return loaded
+
+
+class CanonicalJSONObject(CanonicalJSON):
+    shape = dict
+    cache_ok = True
+
+
+class CanonicalJSONList(CanonicalJSON):
+    shape = list
+    cache_ok = True

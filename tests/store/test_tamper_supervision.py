@@ -86,8 +86,8 @@ def test_tampered_supervisory_review_is_named_by_verify(world, sql: str, table: 
     ],
 )
 def test_unreadable_values_in_signed_records_fail_verify_without_a_crash(world, sql: str) -> None:
-    if not world.ctx.db.is_sqlite:
-        pytest.skip("PostgreSQL's column types refuse these values at the door")
+    if "signed_at" in sql and not world.ctx.db.is_sqlite:
+        pytest.skip("PostgreSQL's timestamp column refuses the value at the door")
     case = open_case(world)
     signed_review(world, case.id)
     _tamper(world, sql)
@@ -110,3 +110,30 @@ def test_the_screens_show_a_tampered_review_and_audit_as_superseded(world) -> No
         SignatureState.SUPERSEDED
     ]
     assert case_audits.audit_form(world.ctx, world.auditor, audit_id).signatures[0].endswith("[superseded]")
+
+
+@pytest.mark.parametrize(
+    ("sql", "read"),
+    [
+        ("UPDATE supervisory_reviews SET checklist = '[1, 2]'", "review"),
+        ("UPDATE supervisory_reviews SET checklist = '{broken'", "review"),
+        ("UPDATE case_audits SET grades = '[]'", "audit"),
+        ("UPDATE case_audits SET comments = '\"text\"'", "audit"),
+    ],
+)
+def test_a_json_value_of_the_wrong_shape_is_a_clear_store_error_and_named_by_verify(world, sql: str, read: str) -> None:
+    from checklist_app.services.errors import StoreError
+
+    case = open_case(world)
+    signed_review(world, case.id)
+    audit_id, _ = _signed_audit(world)
+    _tamper(world, sql)
+    with pytest.raises(StoreError, match="changed outside the app; run `checklist-app verify`"):
+        if read == "review":
+            reviews.case_reviews(world.ctx, world.supervisor, case.id)
+        else:
+            case_audits.audit_form(world.ctx, world.auditor, audit_id)
+    report = verify_database(world.ctx.db)
+    assert not report.ok
+    table = "supervisory_reviews" if read == "review" else "case_audits"
+    assert any(p.table == table and "not a valid value" in str(p) for p in report.problems), report.problems
