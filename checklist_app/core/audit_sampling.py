@@ -133,6 +133,8 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
 
+MAX_SAMPLE_SIZE = 1000  # cases one round can sample; the procedure's default and the command line alike
+
 PERIOD_FORMATS = "YYYY (a year), YYYY-MM (a month), YYYY-Qn (a quarter) or YYYY-MM-DD..YYYY-MM-DD"
 
 

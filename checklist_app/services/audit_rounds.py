@@ -44,7 +44,7 @@ from checklist_app.store.models import (
     object_type_of,
 )
 
-MAX_SAMPLE = 1000
+MAX_SAMPLE = sampling.MAX_SAMPLE_SIZE
 _CHUNK = 2000
 # Writing an audit record is not a hand in the case: only changes to the case's own records count. A
 # signature always comes with the change it signs, which has its own entry, so signatures are left out too

@@ -4,6 +4,7 @@ missing-episode and audit settings, overrides of local deadlines).
 
 from __future__ import annotations
 
+from checklist_app.core.audit_sampling import MAX_SAMPLE_SIZE
 from checklist_app.core.procedure.declarations import Located
 from checklist_app.core.procedure.model import Duration, IntelligenceTarget, Settings
 from checklist_app.core.procedure.nodes import ZERO, CheckedMap, ParseContext, as_duration, as_number
@@ -29,20 +30,41 @@ def parse_settings(ctx: ParseContext, top: CheckedMap, located: Located) -> Sett
     audit = s.sub("audit", ("sample_size", "moderation_rate", "block_team", "remedial_due"))
     return Settings(
         due_soon=s.duration("due_soon") or ZERO,
-        supervisory_review_interval=s.duration("supervisory_review_interval") or ZERO,
-        risk_review_interval=s.duration("risk_review_interval") or ZERO,
+        supervisory_review_interval=_positive(s, "supervisory_review_interval"),
+        risk_review_interval=_positive(s, "risk_review_interval"),
         intelligence_targets=_parse_targets(s),
         workload_weights=_parse_weights(workload),
         workload_complex_multiplier=workload.number("complex_multiplier", 1.0, low=1.0),
         workload_threshold=workload.number("threshold", 1.0, low=0.0),
         missing_repeat_threshold=missing.integer("repeat_threshold", 1, minimum=1),
         missing_repeat_window=missing.duration("repeat_window") or ZERO,
-        audit_sample_size=audit.integer("sample_size", 0, minimum=0),
+        audit_sample_size=_sample_size(audit),
         audit_moderation_rate=audit.number("moderation_rate", 0.0, low=0.0, high=1.0),
         audit_block_team=audit.boolean("block_team"),
         remedial_due=_parse_remedial(audit),
         deadline_overrides=_parse_overrides(s, located),
     )
+
+
+def _positive(s: CheckedMap, key: str) -> Duration:
+    """A review interval of zero would make every case overdue the moment it is reviewed."""
+    duration = s.duration(key)
+    if duration is not None and duration.amount <= 0:
+        s.ctx.add(s.at(key), f"{key} must be longer than zero, not {duration}", s.items.get(key))
+    return duration or ZERO
+
+
+def _sample_size(audit: CheckedMap) -> int:
+    """The default size of an audit round: the same bounds as a size given when the round is created, so a
+    round created with the default is never refused for it."""
+    size = audit.integer("sample_size", 1, minimum=1)
+    if size > MAX_SAMPLE_SIZE:
+        audit.ctx.add(
+            audit.at("sample_size"),
+            f"sample_size must be at most {MAX_SAMPLE_SIZE}, not {size}",
+            audit.items.get("sample_size"),
+        )
+    return size
 
 
 def _parse_targets(s: CheckedMap) -> dict[str, IntelligenceTarget]:

@@ -92,9 +92,14 @@ def parse_team_duties(ctx: ParseContext, top: CheckedMap) -> tuple[TeamDuty, ...
 def check_supervision_references(ctx: ParseContext, located: Located, spec: SupervisoryReviewSpec) -> None:
     """The steps a review completes must exist and be supervisor steps."""
     known = {step.id: step for step, _path in located.steps}
+    seen: set[str] = set()
     for index, step_id in enumerate(spec.completes):
         step = known.get(step_id)
         path = f"supervisory_review.completes[{index}]"
+        if step_id in seen:  # one signed review would record the same step twice
+            ctx.add(path, f"step '{step_id}' is listed more than once")
+            continue
+        seen.add(step_id)
         if step is None:
             ctx.add(path, f"unknown step '{step_id}': a review can complete only steps of this procedure")
         elif step.role is not StepRole.SUPERVISOR:
