@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -11,6 +12,7 @@ from typing import TextIO
 from checklist_app.cli.terminal import field
 from checklist_app.core.permissions import PermissionDenied
 from checklist_app.core.procedure.loader import SopValidationError
+from checklist_app.core.text import shorten
 from checklist_app.services.crash_log import log_unexpected
 from checklist_app.services.errors import InvalidInput, ServiceError
 from checklist_app.store.errors import StoreError
@@ -19,6 +21,13 @@ from checklist_app.store.redact import describe
 EXIT_PROBLEMS = 1
 EXIT_FAILED = 3
 EXIT_OK_PIPE = 141  # what a shell reports for a process ended by SIGPIPE
+_LONG_WORD = re.compile(r"\S{121,}")
+
+
+def _brief(message: str) -> str:
+    """A message that quotes what was typed (a case reference, a marking, a file name) keeps its words
+    around the quote but not a pasted page inside it: the error stays one readable line."""
+    return _LONG_WORD.sub(lambda m: shorten(m.group(0), 80), message)
 
 
 def run_guarded(action: Callable[[], int], err: TextIO) -> int:
@@ -26,14 +35,14 @@ def run_guarded(action: Callable[[], int], err: TextIO) -> int:
         return action()
     except InvalidInput as exc:
         for problem in exc.problems:
-            err.write(f"error: {problem}\n" if problem.label else f"error: {problem.message}\n")
+            err.write(f"error: {_brief(str(problem) if problem.label else problem.message)}\n")
         return EXIT_PROBLEMS
     except SopValidationError as exc:
         for problem in exc.problems:
             err.write(f"{field(problem)}\n")
         return EXIT_PROBLEMS
     except (ServiceError, StoreError, PermissionDenied) as exc:
-        err.write(f"error: {exc}\n")
+        err.write(f"error: {_brief(str(exc))}\n")
         return EXIT_FAILED
     except KeyboardInterrupt:
         err.write("interrupted\n")

@@ -264,3 +264,30 @@ def test_a_long_period_is_not_echoed_back_whole(force) -> None:
     run = force("audit", "round", "create", "--user", "aud.holly", "--period", "2026" * 25_000)
     assert_refused(run, "bad period", code=1)
     assert len(run.err) < 300
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("report", "casework", "A" * 100_000, "--out", "x.pdf"),
+        ("report", "casework", "REF", "--out", "x.pdf", "--marking", "M" * 100_000),
+        (
+            "report",
+            "compliance",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-02-01",
+            "--district",
+            "D" * 100_000,
+            "--out",
+            "x.pdf",
+        ),
+    ],
+)
+def test_a_pasted_page_is_not_echoed_back_whole(force, here: Path, monkeypatch: pytest.MonkeyPatch, argv) -> None:
+    monkeypatch.chdir(here)
+    run = force(*argv)
+    assert_refused(run, "characters)", code=None)
+    assert len(run.err) < 400
+    assert _only(here) == set()
