@@ -27,7 +27,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from checklist_app.core.canonical import canonical_json, sha256_hex
+from checklist_app.core.canonical import canonical_json, sha256_hex, state_hash
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.model import Role
 from checklist_app.core.signatures import Meaning, SignatureState, manifestation
@@ -36,7 +36,7 @@ from checklist_app.services import case_state as cs
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, InvalidInput
 from checklist_app.store.audit import Operation, append, record
-from checklist_app.store.models import Audited, Signature, User, object_type_of
+from checklist_app.store.models import Audited, AuditEntry, Signature, User, object_type_of
 from checklist_app.store.signed_content import CONTENT_FORMAT, signed_content
 
 T = TypeVar("T")
@@ -148,16 +148,34 @@ def signatures_on(session: Session, object_type: str, object_ids: Iterable[int])
         .where(Signature.object_type == object_type, Signature.object_id.in_(ids))
         .order_by(Signature.signed_at, Signature.id)
     )
+    sigs = list(rows)
     current: dict[int, str | None] = {}
     found: dict[int, list[SignatureView]] = {}
     conn = session.connection()
-    for sig in rows:
+    recorded = _recorded_states(session, [sig.id for sig in sigs])
+    for sig in sigs:
         if sig.object_id not in current:
             content = signed_content(conn, object_type, sig.object_id)
             current[sig.object_id] = None if content is None else sha256_hex(canonical_json(content))
-        state = SignatureState.VALID if current[sig.object_id] == sig.content_hash else SignatureState.SUPERSEDED
-        found.setdefault(sig.object_id, []).append(_view(sig, state))
+        holds = current[sig.object_id] == sig.content_hash and recorded.get(sig.id) == state_hash(sig.audit_state())
+        found.setdefault(sig.object_id, []).append(
+            _view(sig, SignatureState.VALID if holds else SignatureState.SUPERSEDED)
+        )
     return found
+
+
+def _recorded_states(session: Session, signature_ids: list[int]) -> dict[int, str | None]:
+    """Each signature row's state as its audit entry recorded it. A row edited behind the app's back (the
+    signer's name, the meaning, the hash it holds) no longer matches, and then it does not hold either:
+    the content hash alone would not show a forged signer."""
+    if not signature_ids:
+        return {}
+    entries = session.execute(
+        select(AuditEntry.object_id, AuditEntry.state_hash)
+        .where(AuditEntry.object_type == "signatures", AuditEntry.object_id.in_(signature_ids))
+        .order_by(AuditEntry.seq)
+    )
+    return {int(object_id): digest for object_id, digest in entries}
 
 
 def latest_valid(views: list[SignatureView], meaning: Meaning) -> SignatureView | None:

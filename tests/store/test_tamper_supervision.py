@@ -137,3 +137,24 @@ def test_a_json_value_of_the_wrong_shape_is_a_clear_store_error_and_named_by_ver
     assert not report.ok
     table = "supervisory_reviews" if read == "review" else "case_audits"
     assert any(p.table == table and "not a valid value" in str(p) for p in report.problems), report.problems
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE signatures SET signer_name = 'Somebody Else'",
+        "UPDATE signatures SET signer_role = 'administrator'",
+        "UPDATE signatures SET signed_at = '2026-03-01 08:00:00'",
+    ],
+)
+def test_a_forged_signature_row_does_not_show_as_valid(world, sql: str) -> None:
+    # The content it signs is untouched, so its content hash still matches: the row itself was changed.
+    case = open_case(world)
+    signed_review(world, case.id)
+    audit_id, _ = _signed_audit(world)
+    assert case_audits.audit_form(world.ctx, world.auditor, audit_id).signatures[0].endswith("[valid]")
+    _tamper(world, sql)
+    shown = reviews.case_reviews(world.ctx, world.supervisor, case.id)[0]
+    assert [s.state for s in shown.signatures] == [SignatureState.SUPERSEDED]
+    assert case_audits.audit_form(world.ctx, world.auditor, audit_id).signatures[0].endswith("[superseded]")
+    assert not verify_database(world.ctx.db).ok
