@@ -7,9 +7,16 @@ as an administrator, breaks the machine for everyone; so such targets are refuse
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import stat
+import time
 from pathlib import Path
+
+# A writer killed outright (kill -9, power cut) leaves its temporary copy behind: a hidden file holding case
+# data. The next writer of the same name removes copies this old; a younger one may still be being written.
+STALE_SECONDS = 15 * 60
 
 
 def not_an_ordinary_file(path: Path) -> str | None:
@@ -28,3 +35,24 @@ def not_an_ordinary_file(path: Path) -> str | None:
 def write_failure(path: Path, exc: OSError) -> str:
     """One line for a failed write (disk full, folder gone, no permission), never a traceback."""
     return f"Could not write {path}: {exc.strerror or exc}. Nothing was written."
+
+
+def remove_stale_temporaries(target: Path, suffix: str, now: float | None = None) -> list[Path]:
+    """Delete leftovers of earlier writes of `target` (`.NAME.XXXXXXXX<suffix>`, as tempfile.mkstemp names
+    them with prefix `.NAME.`; a database copy's -journal, -wal and -shm too) that are older than
+    STALE_SECONDS; return what was removed."""
+    pattern = re.compile(
+        re.escape(f".{target.name}.") + r"[A-Za-z0-9_]{8}" + re.escape(suffix) + r"(-journal|-wal|-shm)?"
+    )
+    limit = (time.time() if now is None else now) - STALE_SECONDS
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if not pattern.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed

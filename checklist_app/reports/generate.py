@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from checklist_app.core.file_targets import not_an_ordinary_file, write_failure
+from checklist_app.core.file_targets import not_an_ordinary_file, remove_stale_temporaries, write_failure
 from checklist_app.core.permissions import Actor
 from checklist_app.reports import casework, compliance
 from checklist_app.reports.layout import CancelToken, Progress
@@ -61,6 +61,7 @@ def _write(
     cancel: CancelToken | None,
     record_as: str | None,
 ) -> ReportResult:
+    remove_stale_temporaries(path, ".part")
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
@@ -262,6 +263,7 @@ def write_csv(f: ComplianceFigures, folder: Path, *, overwrite: bool = False) ->
     temps: list[tuple[str, Path]] = []
     try:
         for name, rows in tables.items():
+            remove_stale_temporaries(folder / name, ".part")
             fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
             temps.append((temp, folder / name))
             with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from checklist_app.core.file_targets import remove_stale_temporaries
 from checklist_app.store.errors import StoreError
 from checklist_app.store.files import OWNER_ONLY, create_private_file, fsync_folder
 
@@ -78,6 +79,7 @@ def safe_backup(source: Path, target: Path, check: Callable[[Path], list[str]]) 
     """Copy `source` to a temporary file beside `target`, run `check` on it (problems -> refused, copy
     deleted), make it one self-contained file, then atomically replace `target`. Until the final rename the
     existing `target`, if any, is untouched."""
+    remove_stale_temporaries(target, ".partial")
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     os.close(handle)
     staging = Path(name)

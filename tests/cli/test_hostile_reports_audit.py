@@ -291,3 +291,40 @@ def test_a_pasted_page_is_not_echoed_back_whole(force, here: Path, monkeypatch: 
     assert_refused(run, "characters)", code=None)
     assert len(run.err) < 400
     assert _only(here) == set()
+
+
+# --- leftovers of a killed writer -----------------------------------------------------------------------
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = path.stat().st_mtime - seconds
+    os.utime(path, (then, then))
+
+
+def test_a_killed_reports_leftover_is_removed_by_the_next_report_of_that_name(force, here: Path) -> None:
+    from checklist_app.core.file_targets import STALE_SECONDS
+
+    old = here / ".r.pdf.ab12_XYZ.part"  # what kill -9 during `report --out r.pdf` leaves
+    young = here / ".r.pdf.cd34_xyz.part"  # another report of that name, perhaps still being written
+    other = here / ".mine.pdf.ab12_XYZ.part"  # not ours to touch
+    for leftover in (old, young, other):
+        leftover.write_bytes(b"%PDF-1.4 half a report")
+    _age(old, STALE_SECONDS + 60)
+    _age(other, STALE_SECONDS + 60)
+    assert force("report", "casework", force.reference, "--out", here / "r.pdf").code == 0
+    assert _only(here) == {"r.pdf", young.name, other.name}
+
+
+def test_a_killed_backups_leftover_copy_is_removed_by_the_next_backup(tmp_path: Path) -> None:
+    from checklist_app.core.file_targets import STALE_SECONDS
+
+    db = tmp_path / "live.db"
+    assert cli("--db", db, "init", "--no-admin").code == 0
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    copy, journal = folder / ".b.db.Zz9_aaaa.partial", folder / ".b.db.Zz9_aaaa.partial-journal"
+    for leftover in (copy, journal):
+        leftover.write_bytes(b"SQLite format 3\x00 half a copy")
+        _age(leftover, STALE_SECONDS + 60)
+    assert cli("--db", db, "backup", folder / "b.db").code == 0
+    assert _only(folder) == {"b.db"}
