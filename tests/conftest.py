@@ -1,62 +1,41 @@
-"""Shared test set-up.
+"""Set-up every test folder shares: no Qt here (GUI set-up is in tests/ui/conftest.py), so core, store,
+service and command-line tests never load it.
 
-Qt runs offscreen (set before anything can create an application). Database tests get a fresh,
-migrated database each: a copy of a template SQLite file, or, when CHECKLIST_APP_TEST_DB names a
-server database, that database emptied between tests. A skipped GUI test fails the run.
+Database tests get a fresh, migrated database each: a copy of a template SQLite file, or, when
+CHECKLIST_APP_TEST_DB names a server database, that database emptied between tests. A test that asks for
+the standard `world` on SQLite gets a copy of a file where that world was built once per session (per
+xdist worker) instead of building it again. Helpers and constants live in world_support.py,
+db_support.py and support.py (import those, never `conftest`).
 """
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
+import gc
 import shutil
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gui_thread_guard import no_database_work_on_gui_thread  # noqa: F401  (autouse: GUI tests only)
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
-from sqlalchemy import text
+from db_support import empty_server_database, reset_server_schema, server_url
+from world_support import CLOCK_START, MINIMAL_SOP, FakeClock, People, World, build_world
 
-from checklist_app.core.permissions import Actor
-from checklist_app.core.procedure.model import Role
-from checklist_app.services import accounts, admin, organisation, procedures
+from checklist_app.services import accounts, admin
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.store import migrate
-from checklist_app.store.db import Database, make_engine
-from checklist_app.store.models import Base
-from checklist_app.ui.preferences import Preferences
-from checklist_app.ui.session import AppSession
-from checklist_app.ui.tasks import TaskRunner
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINIMAL_SOP = FIXTURES / "sop" / "minimal.yaml"
-TEST_DB_ENV = "CHECKLIST_APP_TEST_DB"
-PASSWORD = "correct-horse-42"
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    outcome = yield
-    report = outcome.get_result()
-    if report.skipped and item.get_closest_marker("gui") is not None:
-        # A GUI test that silently skips (e.g. Qt failed to load) must not let CI pass.
-        report.outcome = "failed"
-        report.longrepr = f"GUI test was skipped, which this suite treats as a failure: {report.longrepr}"
+from checklist_app.store.db import Database
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2id at the production cost takes ~35 ms a hash; the world fixture hashes 18 times per test.
     Tests that check the production parameters read `accounts.PRODUCTION_HASHER`."""
+    monkeypatch.setattr(accounts, "HASHER", _fast_hasher())
+
+
+def _fast_hasher():  # type: ignore[no-untyped-def]
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+    return PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 
 
 @pytest.fixture(autouse=True)
@@ -68,39 +47,14 @@ def witness_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return folder
 
 
+@pytest.fixture(autouse=True)
+def collect_garbage_safely() -> None:
+    """Tests here collect garbage normally. GUI tests override this fixture (tests/ui/conftest.py) to
+    switch automatic collection off as the app does, so a test that follows one switches it back on."""
+    gc.enable()
+
+
 # --- databases --------------------------------------------------------------------------------------
-
-
-def server_url() -> str | None:
-    """The server database named by CHECKLIST_APP_TEST_DB; under pytest-xdist each worker gets its own
-    database beside it (created on first use), because every test empties the tables."""
-    url = os.environ.get(TEST_DB_ENV) or None
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not url or not worker:
-        return url
-    return _worker_database(url, worker)
-
-
-_worker_urls: dict[str, str] = {}
-
-
-def _worker_database(url: str, worker: str) -> str:
-    if worker in _worker_urls:
-        return _worker_urls[worker]
-    from sqlalchemy.engine import make_url
-
-    base = make_url(url)
-    name = f"{base.database}_{worker}"
-    from sqlalchemy import create_engine
-
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    _worker_urls[worker] = base.set(database=name).render_as_string(hide_password=False)
-    return _worker_urls[worker]
 
 
 @pytest.fixture(scope="session")
@@ -108,11 +62,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database: a SQLite file to copy, or the server database migrated once."""
     url = server_url()
     if url:
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        reset_server_schema(url)
         migrate.upgrade(url)
         return url
     path = tmp_path_factory.mktemp("template") / "template.db"
@@ -120,37 +70,71 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-def _empty_server_database(url: str) -> None:
-    engine = make_engine(url)
-    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        conn.execute(text("INSERT INTO chain_state (id, seq, head_hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
-    engine.dispose()
+class WorldTemplates:
+    """SQLite files holding the standard world built once, per procedure file, with who it holds."""
+
+    def __init__(self, empty: str, folder: Path) -> None:
+        self._empty = empty
+        self._folder = folder
+        self._built: dict[Path, tuple[Path, People]] = {}
+
+    def get(self, sop: Path) -> tuple[Path, People]:
+        if sop not in self._built:
+            self._built[sop] = self._build(sop, self._folder / f"world-{len(self._built)}.db")
+        return self._built[sop]
+
+    def _build(self, sop: Path, path: Path) -> tuple[Path, People]:
+        shutil.copyfile(self._empty, path)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(accounts, "HASHER", _fast_hasher())
+            clock = FakeClock()
+            ctx = ServiceContext(Database(f"sqlite:///{path}"), clock=clock)
+            try:
+                people = build_world(ctx, clock, sop.read_text(encoding="utf-8")).people()
+            finally:
+                ctx.close()
+        leftovers = [p.name for p in path.parent.glob(path.name + "-*")]
+        assert not leftovers, f"the world template was not fully written to one file: {leftovers}"
+        return path, people
+
+
+@pytest.fixture(scope="session")
+def world_templates(template_db: str, tmp_path_factory: pytest.TempPathFactory) -> WorldTemplates:
+    return WorldTemplates(template_db, tmp_path_factory.mktemp("worlds"))
+
+
+_SEEDED = pytest.StashKey[tuple[Path, People]]()
+
+
+def _seed_for(request: pytest.FixtureRequest) -> Path | None:
+    """The procedure whose world this test's database may start from: only when the test asks for exactly
+    one standard world and nothing else that writes the database before it (as `initialised` does)."""
+    names = set(request.fixturenames)
+    if "initialised" in names:
+        return None
+    wanted = [sop for name, sop in (("world", MINIMAL_SOP), ("shipped_world", None)) if name in names]
+    if len(wanted) != 1:
+        return None
+    if wanted[0] is None:
+        from checklist_app import paths
+
+        return paths.default_sop()
+    return wanted[0]
 
 
 @pytest.fixture
-def db_url(template_db: str, tmp_path: Path) -> str:
+def db_url(template_db: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     if server_url():
-        _empty_server_database(template_db)
+        empty_server_database(template_db)
         return template_db
+    source = Path(template_db)
+    sop = _seed_for(request)
+    if sop is not None:
+        source, people = request.getfixturevalue("world_templates").get(sop)
+        request.node.stash[_SEEDED] = (sop, people)
     target = tmp_path / "test.db"
-    shutil.copyfile(template_db, target)
+    shutil.copyfile(source, target)
     return f"sqlite:///{target}"
-
-
-class FakeClock:
-    """A clock the test moves by hand. Starts on Monday 2 March 2026, 09:00 UTC."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> datetime:
-        self.now += timedelta(**kwargs)
-        return self.now
 
 
 @pytest.fixture
@@ -165,75 +149,30 @@ def ctx(db_url: str, clock: FakeClock) -> Iterator[ServiceContext]:
     context.close()
 
 
-@dataclass
-class World:
-    """A small force: two teams in Sheffield, one in Doncaster, and one user of each role."""
-
-    ctx: ServiceContext
-    clock: FakeClock
-    admin: Actor
-    investigator: Actor
-    investigator2: Actor  # same team as `investigator`
-    supervisor: Actor
-    supervisor2: Actor  # same team, to countersign the first's overrides
-    other_team_investigator: Actor  # Sheffield, another team
-    other_district_investigator: Actor  # Doncaster
-    intel: Actor
-    auditor: Actor
-    procedure_id: str
-
-
-def _user(
-    ctx: ServiceContext, username: str, role: Role, team: str | None = None, district: str | None = None
-) -> Actor:
-    accounts.create_user(
-        ctx,
-        system_actor(),
-        username=username,
-        display_name=username.replace(".", " ").title(),
-        role=role.value,
-        password=PASSWORD,
-        team=team,
-        district_code=district,
-    )
-    return accounts.log_on(ctx, username, PASSWORD)
-
-
-def build_world(ctx: ServiceContext, clock: FakeClock, sop_text: str) -> World:
-    system = system_actor()
-    organisation.ensure_districts(ctx, system)
-    procedure = procedures.publish(ctx, system, sop_text, "test").version
-    organisation.create_team(ctx, system, "Sheffield CSE Team 1", "SHE")
-    organisation.create_team(ctx, system, "Sheffield CSE Team 2", "SHE")
-    organisation.create_team(ctx, system, "Doncaster CSE Team 1", "DON")
-    return World(
-        ctx=ctx,
-        clock=clock,
-        admin=_user(ctx, "admin.one", Role.ADMINISTRATOR),
-        investigator=_user(ctx, "dc.alder", Role.INVESTIGATOR, "Sheffield CSE Team 1"),
-        investigator2=_user(ctx, "dc.birch", Role.INVESTIGATOR, "Sheffield CSE Team 1"),
-        supervisor=_user(ctx, "ds.cedar", Role.SUPERVISOR, "Sheffield CSE Team 1"),
-        supervisor2=_user(ctx, "ds.hazel", Role.SUPERVISOR, "Sheffield CSE Team 1"),
-        other_team_investigator=_user(ctx, "dc.elm", Role.INVESTIGATOR, "Sheffield CSE Team 2"),
-        other_district_investigator=_user(ctx, "dc.fir", Role.INVESTIGATOR, "Doncaster CSE Team 1"),
-        intel=_user(ctx, "io.gorse", Role.INTELLIGENCE_OFFICER, district="SHE"),
-        auditor=_user(ctx, "aud.holly", Role.AUDITOR),
-        procedure_id=procedure.procedure_id,
-    )
+def _world(request: pytest.FixtureRequest, ctx: ServiceContext, clock: FakeClock, sop: Path) -> World:
+    seeded = request.node.stash.get(_SEEDED, None)
+    if seeded is None or seeded[0] != sop:
+        return build_world(ctx, clock, sop.read_text(encoding="utf-8"))
+    if clock.now != CLOCK_START:
+        pytest.fail(
+            "the clock was moved before the world was made; the copied world was built at "
+            f"{CLOCK_START:%d/%m/%Y %H:%M}: ask for `world` before moving the clock"
+        )
+    return World.of(ctx, clock, seeded[1])
 
 
 @pytest.fixture
-def world(ctx: ServiceContext, clock: FakeClock) -> World:
+def world(request: pytest.FixtureRequest, ctx: ServiceContext, clock: FakeClock) -> World:
     """The small force with the minimal test procedure published."""
-    return build_world(ctx, clock, MINIMAL_SOP.read_text(encoding="utf-8"))
+    return _world(request, ctx, clock, MINIMAL_SOP)
 
 
 @pytest.fixture
-def shipped_world(ctx: ServiceContext, clock: FakeClock) -> World:
+def shipped_world(request: pytest.FixtureRequest, ctx: ServiceContext, clock: FakeClock) -> World:
     """The small force with the shipped CSE SOP published."""
     from checklist_app import paths
 
-    return build_world(ctx, clock, paths.default_sop().read_text(encoding="utf-8"))
+    return _world(request, ctx, clock, paths.default_sop())
 
 
 @pytest.fixture
@@ -242,99 +181,3 @@ def initialised(db_url: str) -> Iterator[ServiceContext]:
     context, _ = admin.initialise(db_url, system_actor())
     yield context
     context.close()
-
-
-# --- GUI ----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def collect_garbage_safely(request: pytest.FixtureRequest) -> None:
-    """GUI tests run as the app does: no automatic cyclic collection (it could delete a widget inside a Qt
-    layout pass or in the worker thread); the guard's timer collects from the event loop instead. Other
-    tests collect normally, so a long non-GUI stretch does not pile up garbage."""
-    import gc
-
-    if request.node.get_closest_marker("gui") is None:
-        gc.enable()
-        return
-    from checklist_app.ui import gc_guard
-
-    gc_guard.install(request.getfixturevalue("qapp"))
-    gc.disable()
-
-
-MODAL_PATIENCE_MS = 10_000
-
-
-@pytest.fixture(autouse=True)
-def no_forgotten_modal_dialogs(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A modal dialog nobody answers would wait for a click forever and hang the whole run (a message box
-    opened by an unexpected error in a GUI test did exactly that in CI). A watchdog closes any modal
-    dialog left open for ten seconds and fails the test with the dialog's title and text."""
-    if request.node.get_closest_marker("gui") is None:
-        yield
-        return
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QDialog
-
-    request.getfixturevalue("qapp")
-    seen: dict[int, int] = {}
-    forgotten: list[str] = []
-
-    def check() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None:
-            seen.clear()
-            return
-        key = id(widget)
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] * 500 < MODAL_PATIENCE_MS:
-            return
-        text = widget.text() if isinstance(widget, QMessageBox) else ""
-        forgotten.append(f"{widget.windowTitle()!r}: {text}")
-        seen.pop(key, None)
-        if isinstance(widget, QDialog):
-            widget.reject()
-        else:
-            widget.close()
-
-    timer = QTimer()
-    timer.setInterval(500)
-    timer.timeout.connect(check)
-    timer.start()
-    yield
-    timer.stop()
-    if forgotten:
-        pytest.fail("a modal dialog was left open and closed by the watchdog: " + "; ".join(forgotten))
-
-
-@pytest.fixture
-def runner(qapp) -> Iterator[TaskRunner]:  # type: ignore[no-untyped-def]
-    tasks = TaskRunner()
-    yield tasks
-    tasks.shutdown()
-
-
-@pytest.fixture
-def prefs(tmp_path: Path) -> Preferences:
-    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-
-
-@pytest.fixture
-def make_session(world, runner: TaskRunner, prefs: Preferences) -> Callable[[Actor], AppSession]:  # type: ignore[no-untyped-def]
-    def make(actor: Actor) -> AppSession:
-        return AppSession(world.ctx, actor, runner, prefs)
-
-    return make
-
-
-@pytest.fixture
-def idle(qtbot, runner: TaskRunner) -> Callable[[], None]:  # type: ignore[no-untyped-def]
-    """Wait until every queued service call has finished, its callback has run, and what the callback
-    queued in turn (Qt shows widgets added to a visible layout by a queued call) has been processed."""
-
-    def wait() -> None:
-        qtbot.waitUntil(lambda: runner.idle, timeout=15000)
-        QApplication.processEvents()
-
-    return wait

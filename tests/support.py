@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from checklist_app.services import case_opening, cases
+from checklist_app.services import case_opening, cases, intelligence
 from checklist_app.services.dto import CaseDetail
 
 
@@ -22,23 +22,19 @@ def open_case(world, actor=None, **overrides) -> CaseDetail:  # type: ignore[no-
     return case_opening.open_case(world.ctx, actor or world.investigator, form)
 
 
-def answer_next_question(choice: str, seen: list[str] | None = None) -> None:
-    """Answer the next modal question box by clicking the button whose text (without '&') is `choice`;
-    its title and text are appended to `seen`."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, click)
-            return
-        if seen is not None:
-            seen.append(f"{box.windowTitle()}|{box.text()}|{box.informativeText()}")
-        button = next(b for b in box.buttons() if b.text().replace("&", "") == choice)
-        button.click()
-
-    QTimer.singleShot(0, click)
+def intelligence_form(world, **overrides) -> intelligence.NewIntelligence:  # type: ignore[no-untyped-def]
+    """A graded item of intelligence received half an hour ago; `overrides` set any field."""
+    form = intelligence.NewIntelligence(
+        received_at=world.clock.now - timedelta(minutes=30),
+        summary="Subject seen getting into a silver hatchback outside location L-12 at 22:00.",
+        source_evaluation="2",
+        intelligence_assessment="B",
+        handling_code="P",
+        priority="high",
+    )
+    for key, value in overrides.items():
+        setattr(form, key, value)
+    return form
 
 
 # An identifier a user must never read: snake_case ids, `settings.…`, `event:…` / `step:…` anchors.
@@ -48,7 +44,7 @@ INTERNAL_NAME = r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\bsettings\.|\b(?:event|step
 def settle_for_closure(world, case_id: int, reason: str = "Test closure") -> None:  # type: ignore[no-untyped-def]
     """Mark every open required step not applicable (as whoever may), then have the team's supervisor agree,
     signing, to each mandatory one: without the agreement a mandatory step counts as open for closure."""
-    from conftest import PASSWORD
+    from world_support import PASSWORD
 
     from checklist_app.services import steps
 

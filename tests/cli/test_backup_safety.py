@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from cli_support import assert_refused, chain_head, cli
-from conftest import MINIMAL_SOP, FakeClock, build_world
 from support import open_case
+from world_support import MINIMAL_SOP, FakeClock, build_world
 
 from checklist_app.services.context import ServiceContext
 from checklist_app.store import migrate

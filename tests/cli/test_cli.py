@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from cli_support import assert_refused, chain_head, cli
-from conftest import PASSWORD
 from sqlalchemy import select as sql_select
+from world_support import PASSWORD
 
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, organisation

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 from cli_support import assert_refused, cli
-from conftest import PASSWORD
 from support import open_case
+from world_support import PASSWORD
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from cli_support import assert_refused, chain_head, cli
-from conftest import MINIMAL_SOP, FakeClock, build_world, server_url
+from db_support import server_url
 from support import open_case
+from world_support import MINIMAL_SOP, FakeClock, build_world
 
 from checklist_app.services import steps
 from checklist_app.services.context import ServiceContext

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import assert_refused, chain_head, cli, cli_process
-from conftest import FIXTURES, MINIMAL_SOP
+from world_support import FIXTURES, MINIMAL_SOP
 
 BAD = FIXTURES / "sop" / "bad"
 MINIMAL_OK = "OK test-cse-sop v0.1, 3 phases, 10 steps"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINIMAL_SOP
+from world_support import MINIMAL_SOP
 
 from checklist_app import paths
 from checklist_app.core.audit_grading import assess, problems

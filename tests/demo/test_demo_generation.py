@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import server_url
+from db_support import server_url
 from sqlalchemy import select
 
 from checklist_app.demo import generator as demo

@@ -4,8 +4,8 @@ real database (SQLite, or PostgreSQL with CHECKLIST_APP_TEST_DB)."""
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, _user
 from support import open_case
+from world_support import PASSWORD, add_user
 
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import audit_moderation, audit_rounds, audit_signing, case_audits, remedial
@@ -35,7 +35,7 @@ def _signed_picked_audit(world, *, owner=None) -> tuple[int, int]:  # type: igno
 
 def test_the_queue_holds_picked_signed_audits_of_other_auditors_until_moderated(world):
     audit_id, _case_id = _signed_picked_audit(world)
-    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    second = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
     assert audit_moderation.moderation_queue(world.ctx, world.auditor) == []  # never one's own audit
     (due,) = audit_moderation.moderation_queue(world.ctx, second)
     assert (due.audit_id, due.auditor, due.overall_grade) == (audit_id, "Aud Holly", "Good")
@@ -54,13 +54,13 @@ def test_unsigned_and_unpicked_audits_are_not_in_the_queue(world):
         world.ctx, world.auditor, unpicked, grades=GRADES, comments={}, overall_grade="good", rationale="Sound."
     )
     audit_signing.sign_audit(world.ctx, world.auditor, unpicked, PASSWORD)
-    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    second = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
     assert audit_moderation.moderation_queue(world.ctx, second) == []
 
 
 def test_an_auditor_involved_in_the_case_does_not_get_it_to_moderate(world):
     audit_id, case_id = _signed_picked_audit(world)
-    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    second = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
     assert [d.audit_id for d in audit_moderation.moderation_queue(world.ctx, second)] == [audit_id]
     from checklist_app.store.models import Case
 
@@ -128,7 +128,7 @@ def test_a_case_closed_after_the_draw_is_still_audited_moderated_and_its_actions
         owner_id=world.investigator.user_id,
     )
     audit_signing.sign_audit(world.ctx, world.auditor, picked.audit_id, PASSWORD)
-    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    second = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
     audit_signing.moderate_audit(world.ctx, second, picked.audit_id, overall_grade="good", password=PASSWORD)
     audit_signing.add_addendum(world.ctx, world.auditor, picked.audit_id, text="A note.", password=PASSWORD)
     (action,) = remedial.case_remedial_actions(world.ctx, world.investigator, picked.case_id)
@@ -142,7 +142,7 @@ def test_reading_the_queue_and_a_cases_actions_leaves_the_database_verifying(wor
     from checklist_app.store.verify import verify_database
 
     _audit_id, case_id = _signed_picked_audit(world, owner=world.investigator)
-    audit_moderation.moderation_queue(world.ctx, _user(world.ctx, "aud.ivy", Role.AUDITOR))
+    audit_moderation.moderation_queue(world.ctx, add_user(world.ctx, "aud.ivy", Role.AUDITOR))
     remedial.case_remedial_actions(world.ctx, world.investigator, case_id)
     report = verify_database(world.ctx.db)
     assert report.ok, [str(p) for p in report.problems]

@@ -4,8 +4,8 @@ complete their remedial actions; nobody else does either."""
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from support import open_case
+from world_support import PASSWORD
 
 from checklist_app.core.permissions import PermissionDenied
 from checklist_app.services import audit_rounds, audit_signing, case_audits, remedial

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, _user
 from sqlalchemy import select
 from support import open_case
+from world_support import PASSWORD, add_user
 
 from checklist_app.core.audit_independence import SkipReason
 from checklist_app.core.deadlines import due_at
@@ -226,7 +226,7 @@ def test_grading_saving_and_signing_follow_the_template_rules(world):
 def test_only_the_rounds_auditor_grades(world):
     _cases(world)
     audit_id = _first_audit(world, _round(world))
-    other = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    other = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
     with pytest.raises(Conflict, match="Only the round's auditor"):
         case_audits.save_audit(world.ctx, other, audit_id, grades={}, comments={})
 
@@ -256,7 +256,7 @@ def test_a_signed_audit_is_corrected_only_by_signed_addenda(world):
 
 def test_moderation_by_a_second_auditor_records_disagreement(world):
     audit_id, _ = _signed_audit(world)
-    moderator = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    moderator = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
     with pytest.raises(Conflict, match="another auditor"):
         audit_signing.moderate_audit(world.ctx, world.auditor, audit_id, overall_grade="good", password=PASSWORD)
     with pytest.raises(InvalidInput, match="say why"):
@@ -285,7 +285,7 @@ def test_moderation_by_a_second_auditor_records_disagreement(world):
 def test_an_unsigned_audit_cannot_be_moderated(world):
     _cases(world)
     audit_id = _first_audit(world, _round(world))
-    moderator = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    moderator = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
     with pytest.raises(Conflict, match="Only a signed audit"):
         audit_signing.moderate_audit(world.ctx, moderator, audit_id, overall_grade="good", password=PASSWORD)
 

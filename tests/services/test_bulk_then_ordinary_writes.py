@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import MINIMAL_SOP, FakeClock, build_world
-from support import open_case
+from support import intelligence_form, open_case
+from world_support import MINIMAL_SOP, FakeClock, build_world
 
 from checklist_app.cli.main import main
 from checklist_app.services import cases, intelligence, records, risk, steps
@@ -34,14 +34,7 @@ def test_every_kind_of_write_works_after_demo_data(db_url: str) -> None:
             ctx,
             world.investigator,
             case.id,
-            intelligence.NewIntelligence(
-                received_at=clock.now - timedelta(minutes=30),
-                summary="Subject seen at location L-12.",
-                source_evaluation="2",
-                intelligence_assessment="B",
-                handling_code="P",
-                priority="high",
-            ),
+            intelligence_form(world, summary="Subject seen at location L-12."),
         )
         assessment = risk.record_assessment(
             ctx, world.investigator, case.id, risk.RiskForm(answers={}, triggers=["disclosure"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
 from support import open_case, settle_for_closure
+from world_support import PASSWORD
 
 from checklist_app.services import case_list, cases, closure, steps
 from checklist_app.services.case_list import CaseFilter

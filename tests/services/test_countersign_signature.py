@@ -4,9 +4,9 @@ assessment as made, superseded when that content changes, checked by verify."""
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select, update
 from support import open_case
+from world_support import PASSWORD
 
 from checklist_app.core.signatures import Meaning, SignatureState
 from checklist_app.services import cases, risk, signatures

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
 from support import open_case
+from world_support import PASSWORD
 
 from checklist_app.services import dashboard, reviews
 from checklist_app.services.errors import PermissionDenied

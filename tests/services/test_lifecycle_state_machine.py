@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from conftest import MINIMAL_SOP, PASSWORD, FakeClock, World, _empty_server_database, build_world, server_url
+from db_support import empty_server_database, server_url
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -35,6 +35,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from sqlalchemy import select
+from world_support import MINIMAL_SOP, PASSWORD, FakeClock, World, build_world
 
 from checklist_app.core import lifecycle
 from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionDenied, allowed, may_work_step
@@ -128,7 +129,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.folder: Path | None = None
         self.clock = FakeClock()
         if server_url():
-            _empty_server_database(self.source)
+            empty_server_database(self.source)
             self.ctx = ServiceContext(Database(self.source), clock=self.clock, _procedures=dict(self.parsed))
             self.world = build_world(self.ctx, self.clock, SOP_TEXT)
         else:
@@ -611,7 +612,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 def test_case_lifecycle_state_machine(template_db: str, tmp_path: Path) -> None:
     if server_url():
-        _empty_server_database(template_db)
+        empty_server_database(template_db)
         url = LifecycleMachine.source = template_db
     else:
         world_file = tmp_path / "world.db"

@@ -4,9 +4,9 @@ counts as open for closure until then; a supervisor may refuse it with a reason,
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
 from support import open_case, settle_for_closure
+from world_support import PASSWORD
 
 from checklist_app.core.signatures import Meaning, SignatureState
 from checklist_app.services import accounts, cases, closure, signatures, steps

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINIMAL_SOP
 from support import open_case
+from world_support import MINIMAL_SOP
 
 from checklist_app.services import case_versions, cases, procedures, steps
 from checklist_app.services.context import system_actor

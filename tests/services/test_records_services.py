@@ -5,34 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
-from support import open_case
+from support import intelligence_form, open_case
+from world_support import PASSWORD
 
 from checklist_app.services import case_list, cases, intelligence, records, risk
 from checklist_app.services.errors import Conflict, InvalidInput, PermissionDenied
 from checklist_app.services.records import MissingUpdate
-
-
-def _intel_form(world, **overrides):
-    form = intelligence.NewIntelligence(
-        received_at=world.clock.now - timedelta(minutes=30),
-        summary="Subject seen getting into a silver hatchback outside location L-12 at 22:00.",
-        source_evaluation="2",
-        intelligence_assessment="B",
-        handling_code="P",
-        priority="high",
-    )
-    for key, value in overrides.items():
-        setattr(form, key, value)
-    return form
-
 
 # --- intelligence -----------------------------------------------------------------------------------
 
 
 def test_intelligence_lifecycle_with_times_against_targets(world):
     case = open_case(world)
-    item = intelligence.submit(world.ctx, world.investigator, case.id, _intel_form(world))
+    item = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world))
     assert item.reference.startswith("INT-2026-")
     assert item.grade_code == "2BP" and "Untested" in item.grade_text
     assert item.assess_due == world.clock.now + timedelta(hours=2)  # high priority target
@@ -66,7 +51,7 @@ def test_intelligence_lifecycle_with_times_against_targets(world):
 def test_bad_intelligence_is_refused(world, overrides, message):
     case = open_case(world)
     with pytest.raises(InvalidInput, match=message):
-        intelligence.submit(world.ctx, world.investigator, case.id, _intel_form(world, **overrides))
+        intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, **overrides))
 
 
 def test_rerouting_is_counted_and_only_intel_officers_assess(world):
@@ -84,7 +69,7 @@ def test_rerouting_is_counted_and_only_intel_officers_assess(world):
     )
     second = next(u for u in accounts.list_users(world.ctx, world.admin) if u.username == "io.ivy")
     case = open_case(world)
-    item = intelligence.submit(world.ctx, world.investigator, case.id, _intel_form(world))
+    item = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world))
     intelligence.route(world.ctx, world.supervisor, item.id, world.intel.user_id)
     rerouted = intelligence.route(world.ctx, world.intel, item.id, second.id)
     assert rerouted.reroute_count == 1
@@ -98,7 +83,7 @@ def test_rerouting_is_counted_and_only_intel_officers_assess(world):
 
 def test_intel_queue_lists_items_routed_to_the_officer(world):
     case = open_case(world)
-    item = intelligence.submit(world.ctx, world.investigator, case.id, _intel_form(world, priority="low"))
+    item = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="low"))
     intelligence.route(world.ctx, world.supervisor, item.id, world.intel.user_id)
     assert [i.id for i in intelligence.queue(world.ctx, world.intel)] == [item.id]
     assert intelligence.assessors(world.ctx, case.district_id) == [(world.intel.user_id, world.intel.display_name)]
@@ -263,6 +248,6 @@ def test_every_protective_marking_fits(world):
     case = open_case(world)
     for marking in PROTECTIVE_MARKINGS:
         item = intelligence.submit(
-            world.ctx, world.investigator, case.id, _intel_form(world, protective_marking=marking)
+            world.ctx, world.investigator, case.id, intelligence_form(world, protective_marking=marking)
         )
         assert item.protective_marking == marking

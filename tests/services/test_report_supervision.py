@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
 from pypdf import PdfReader
 from sqlalchemy import select
 from support import open_case
 from test_reviews import ANSWERS, signed_review
+from world_support import PASSWORD
 
 from checklist_app.reports.generate import casework_report
 from checklist_app.services import reviews

@@ -7,10 +7,11 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, server_url
+from db_support import server_url
 from sqlalchemy import select
 from support import open_case
 from test_signatures import settle_every_step
+from world_support import PASSWORD
 
 from checklist_app.core.signatures import SignatureState
 from checklist_app.services import case_list, cases, closure, reviews, signatures

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
 from sqlalchemy import select
-from support import open_case, settle_for_closure
+from support import intelligence_form, open_case, settle_for_closure
+from world_support import PASSWORD
 
 from checklist_app.core.permissions import PermissionDenied
 from checklist_app.services import (
@@ -52,14 +52,7 @@ def test_no_service_changes_a_closed_case(world) -> None:
             world.ctx,
             world.investigator,
             case.id,
-            intelligence.NewIntelligence(
-                received_at=world.clock.now - timedelta(minutes=30),
-                summary="Seen at location L-12.",
-                source_evaluation="2",
-                intelligence_assessment="B",
-                handling_code="P",
-                priority="high",
-            ),
+            intelligence_form(world, summary="Seen at location L-12."),
         )
         for _ in range(2)
     )

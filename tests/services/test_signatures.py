@@ -7,9 +7,10 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import PASSWORD, server_url
+from db_support import server_url
 from sqlalchemy import select
 from support import open_case, settle_for_closure
+from world_support import PASSWORD
 
 from checklist_app.cli.main import main
 from checklist_app.core.signatures import Meaning, SignatureState

@@ -8,7 +8,7 @@ import io
 import sqlite3
 
 import pytest
-from conftest import server_url
+from db_support import server_url
 from sqlalchemy import text
 
 from checklist_app.cli.main import main

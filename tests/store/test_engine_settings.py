@@ -17,9 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_SOP, FakeClock, World, build_world, server_url
+from db_support import server_url
 from sqlalchemy import text
 from support import open_case
+from world_support import MINIMAL_SOP, FakeClock, World, build_world
 
 from checklist_app import paths
 from checklist_app.services import steps

@@ -8,9 +8,9 @@ import threading
 from collections import defaultdict
 from itertools import pairwise
 
-from conftest import PASSWORD, World
 from sqlalchemy import func, select
 from support import open_case
+from world_support import PASSWORD, World
 
 from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.model import Role

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import server_url
+from db_support import server_url
 from sqlalchemy.exc import OperationalError
 
 from checklist_app.cli.main import main

@@ -17,8 +17,8 @@ def test_upgrade_from_the_first_schema_keeps_data_and_the_chain(tmp_path, monkey
     from datetime import timedelta
 
     from alembic import command
-    from conftest import FakeClock, build_world
     from support import open_case
+    from world_support import FakeClock, build_world
 
     from checklist_app.services import intelligence
     from checklist_app.services.context import ServiceContext
@@ -35,7 +35,7 @@ def test_upgrade_from_the_first_schema_keeps_data_and_the_chain(tmp_path, monkey
 
     clock = FakeClock()
     ctx = ServiceContext(Database(url), clock=clock)
-    from conftest import MINIMAL_SOP
+    from world_support import MINIMAL_SOP
 
     # Today's services write the first schema's data; that schema has no directed actions to count yet.
     from checklist_app.services import case_state

@@ -10,7 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import server_url
+from db_support import server_url
+from support import intelligence_form
 
 from checklist_app.cli.main import main
 from checklist_app.services import intelligence, records, steps
@@ -36,12 +37,12 @@ def _populate(world):
         world.ctx,
         world.investigator,
         case.id,
-        intelligence.NewIntelligence(
+        intelligence_form(
+            world,
             received_at=world.clock.now - timedelta(hours=1),
             summary="Vehicle seen",
             source_evaluation="1",
             intelligence_assessment="A",
-            handling_code="P",
             priority="medium",
         ),
     )

@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import server_url
+from db_support import server_url
 from support import cut_last_audit_entry
 
 from checklist_app.cli.main import main

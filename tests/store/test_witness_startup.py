@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import server_url
+from db_support import server_url
 from support import cut_last_audit_entry, witnessed_copy
 
 from checklist_app.services.context import ServiceContext

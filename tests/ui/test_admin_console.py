@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import MINIMAL_SOP, PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlalchemy import select
+from world_support import MINIMAL_SOP, PASSWORD
 
 from checklist_app.services import account_admin, accounts, organisation, procedures
 from checklist_app.services.errors import AuthenticationFailed

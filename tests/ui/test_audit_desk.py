@@ -4,10 +4,10 @@ and signs; the owner sees the action and completes it."""
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from support import open_case
+from world_support import PASSWORD
 
 from checklist_app.services import remedial
 from checklist_app.ui.audit.desk import AuditDesk, NewRoundDialog

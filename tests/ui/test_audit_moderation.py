@@ -6,10 +6,10 @@ the refusals (one's own audit, a colleague's action, a disagreement that says no
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, _user
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from support import open_case
+from world_support import PASSWORD, add_user
 
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import audit_rounds, audit_signing, case_audits, remedial
@@ -78,7 +78,7 @@ def test_a_picked_audit_is_moderated_by_a_second_auditor_who_disagrees_and_the_f
     world, qtbot, make_session, idle
 ):  # type: ignore[no-untyped-def]
     audit_id, _case_id = _picked_audit(world)
-    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    second = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
 
     # Auditor A grades and signs the picked audit on the form; it says a second check is due.
     form = _form(qtbot, make_session, world.auditor, audit_id)
@@ -229,7 +229,7 @@ def test_an_auditor_cannot_moderate_their_own_audit_and_a_wrong_password_keeps_t
     qtbot.waitUntil(lambda: bool(dialog.problem.text()), timeout=15000)
     assert "must be another auditor" in dialog.problem.text()
 
-    second = _user(world.ctx, "aud.ivy", Role.AUDITOR)
+    second = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
     dialog = ModerationDialog(make_session(second), audit_id)
     qtbot.addWidget(dialog)
     dialog.show()

@@ -5,21 +5,21 @@ and then asks the services what was saved."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
+from gui_support import choose_data, press_ok, set_time
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QCheckBox
 from sqlalchemy import update
 from support import open_case
+from world_support import PASSWORD
 
 from checklist_app.services import cases
 from checklist_app.services.dto import CaseDetail
 from checklist_app.store.models import RiskAssessment
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs import DecisionsTab, EventsTab, IntelligenceTab, MissingTab, RiskTab
-from checklist_app.ui.widgets.datetime_input import to_qdatetime
 from checklist_app.ui.widgets.service_dialog import ServiceDialog
 
 pytestmark = pytest.mark.gui
@@ -51,24 +51,6 @@ def reload(idle, tab, session: AppSession, case_id: int) -> CaseDetail:  # type:
     tab.show_detail(detail, cases.case_procedure(session.ctx, session.actor, case_id))
     idle()
     return detail
-
-
-def choose_data(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
-    assert index >= 0, f"{value!r} not in {[combo.itemData(i) for i in range(combo.count())]}"
-    combo.setFocus()
-    combo.setCurrentIndex(index)
-
-
-def set_time(edit: QWidget, moment: datetime) -> None:
-    edit.setFocus()
-    edit.setDateTime(to_qdatetime(moment))  # type: ignore[attr-defined]
-
-
-def press_ok(qtbot, dialog: ServiceDialog) -> None:  # type: ignore[no-untyped-def]
-    ok = dialog.ui.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert ok.isEnabled()
-    qtbot.mouseClick(ok, Left)
 
 
 def save_dialog(qtbot, idle, tab, dialog: ServiceDialog) -> None:  # type: ignore[no-untyped-def]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 import shiboken6
+from gui_support import answer_next_question
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
-from support import answer_next_question, open_case
+from support import open_case
 from test_case_tabs import build
 from test_workspace import _go_to
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
+from gui_support import choose, choose_data, next_page, press_ok
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLineEdit, QPlainTextEdit, QWizard
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPlainTextEdit, QWizard
+from world_support import PASSWORD
 
 from checklist_app.services import accounts, cases
 from checklist_app.services.dto import StepView
@@ -51,24 +52,6 @@ def main_window(qtbot, world, actor, runner, prefs, idle) -> MainWindow:  # type
     window.show()
     idle()
     return window
-
-
-def choose(combo: QComboBox, text: str) -> None:
-    index = combo.findText(text)
-    assert index >= 0, [combo.itemText(i) for i in range(combo.count())]
-    combo.setCurrentIndex(index)
-
-
-def choose_data(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
-    assert index >= 0, [combo.itemData(i) for i in range(combo.count())]
-    combo.setCurrentIndex(index)
-
-
-def next_page(qtbot, wizard: QWizard) -> None:  # type: ignore[no-untyped-def]
-    button = wizard.button(QWizard.WizardButton.NextButton)
-    assert button.isEnabled(), wizard.currentPage().ui.message.text()
-    qtbot.mouseClick(button, Left)
 
 
 def fill_required(qtbot, workspace: CaseWorkspace, step: StepView) -> None:  # type: ignore[no-untyped-def]
@@ -112,10 +95,6 @@ def tab_of(workspace: CaseWorkspace, kind: type):  # type: ignore[no-untyped-def
     index = next(i for i, tab in enumerate(workspace.tabs) if isinstance(tab, kind))
     workspace.ui.sections.setCurrentIndex(index + 1)  # the Steps tab comes first
     return workspace.tabs[index]
-
-
-def press_ok(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
-    qtbot.mouseClick(dialog.ui.buttons.button(QDialogButtonBox.StandardButton.Ok), Left)
 
 
 def test_the_investigator_journey(qtbot, shipped_world, runner, prefs, idle, monkeypatch):

@@ -5,11 +5,11 @@ log-off raised 'Internal C++ object already deleted' and showed "An unexpected e
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from support import open_case
 from test_investigator_journey import complete_with_space
+from world_support import PASSWORD
 
 from checklist_app.services import cases
 from checklist_app.ui.app import AppController

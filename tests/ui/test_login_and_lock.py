@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from PySide6.QtCore import Qt
+from world_support import PASSWORD
 
 from checklist_app.services import accounts
 from checklist_app.services.errors import AuthenticationFailed

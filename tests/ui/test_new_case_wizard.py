@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from gui_support import answer_next_question, choose, next_page
 from PySide6.QtCore import QDate, QDateTime, Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWizard
-from support import answer_next_question
+from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, case_list, cases, organisation
@@ -43,19 +43,6 @@ def open_wizard(qtbot, session: AppSession) -> NewCaseWizard:  # type: ignore[no
 
 def button(wizard: QWizard, which: QWizard.WizardButton):  # type: ignore[no-untyped-def]
     return wizard.button(which)
-
-
-def press_next(qtbot, wizard: NewCaseWizard) -> None:  # type: ignore[no-untyped-def]
-    next_button = button(wizard, QWizard.WizardButton.NextButton)
-    assert next_button.isEnabled(), wizard.currentPage().ui.message.text()
-    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)
-
-
-def choose(combo: QComboBox, text: str) -> None:
-    index = combo.findText(text)
-    assert index >= 0, f"{text!r} not in {[combo.itemText(i) for i in range(combo.count())]}"
-    combo.setFocus()
-    combo.setCurrentIndex(index)
 
 
 def type_referral_time(qtbot, wizard: NewCaseWizard, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -93,7 +80,7 @@ def test_a_case_typed_through_every_page_is_opened_pinned_to_the_current_sop(qtb
     fill_referral(qtbot, wizard)
     assert wizard.referral_page.referral_at() == datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
     assert "High" in ui.priority.currentText() and "act now" in ui.priorityHint.text()
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
 
     # Child: the reference is capitalised as typed; looked after and disability are asked here, once.
     assert wizard.currentId() == NewCaseWizard.CHILD
@@ -102,7 +89,7 @@ def test_a_case_typed_through_every_page_is_opened_pinned_to_the_current_sop(qtb
     assert wizard.child_page.ui.subjectRef.text() == "SC-104233"
     choose(wizard.fact_inputs["looked_after"].widget, "Yes")
     choose(wizard.fact_inputs["disability"].widget, "No")
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
 
     # Case facts: every other `source: case` fact of the real SOP, each Yes / No / Not known.
     assert wizard.currentId() == NewCaseWizard.FACTS
@@ -115,13 +102,13 @@ def test_a_case_typed_through_every_page_is_opened_pinned_to_the_current_sop(qtb
     assert "identified" in suspect.toolTip()
     choose(suspect, "Yes")
     choose(wizard.fact_inputs["complex"].widget, "No")
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
 
     # People: the investigator by default, the team's supervisor.
     people = wizard.people_page.ui
     assert people.officer.currentData() == world.investigator.user_id
     assert people.supervisor.currentData() == world.supervisor.user_id
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
 
     # Summary, then Open case.
     assert wizard.currentId() == NewCaseWizard.SUMMARY
@@ -153,7 +140,7 @@ def test_a_case_typed_through_every_page_is_opened_pinned_to_the_current_sop(qtb
 def test_a_name_for_the_subject_reference_keeps_next_disabled_and_says_why(qtbot, shipped_world, session_for):
     wizard = open_wizard(qtbot, session_for(shipped_world, shipped_world.investigator))
     fill_referral(qtbot, wizard)
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
     ui = wizard.child_page.ui
     choose(ui.ageBand, "16 or 17")
     qtbot.keyClicks(ui.subjectRef, "Jane Smith")
@@ -206,7 +193,7 @@ def test_date_of_birth_instead_of_an_age_band(qtbot, shipped_world, session_for)
     session = session_for(world, world.investigator)
     wizard = open_wizard(qtbot, session)
     fill_referral(qtbot, wizard)
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
     ui = wizard.child_page.ui
     qtbot.keyClicks(ui.subjectRef, "SC-505")
     next_button = button(wizard, QWizard.WizardButton.NextButton)
@@ -221,7 +208,7 @@ def test_date_of_birth_instead_of_an_age_band(qtbot, shipped_world, session_for)
     assert next_button.isEnabled()
     assert "Age at referral: 11" in ui.dobHint.text() and ui.ageBand.currentText() == "Under 13"
     for _ in range(3):
-        press_next(qtbot, wizard)
+        next_page(qtbot, wizard)
     with qtbot.waitSignal(wizard.created, timeout=15000) as created:
         qtbot.mouseClick(button(wizard, QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     detail = cases.case_detail(world.ctx, world.investigator, created.args[0])
@@ -234,10 +221,10 @@ def test_when_the_service_refuses_the_wizard_returns_to_the_field_and_saves_noth
     session = session_for(world, world.investigator)
     wizard = open_wizard(qtbot, session)
     fill_referral(qtbot, wizard)
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
     fill_child(qtbot, wizard)
     for _ in range(3):
-        press_next(qtbot, wizard)
+        next_page(qtbot, wizard)
     assert wizard.currentId() == NewCaseWizard.SUMMARY
 
     world.clock.now = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # the referral (06:30) is now in the future
@@ -258,7 +245,7 @@ def test_when_the_service_refuses_the_wizard_returns_to_the_field_and_saves_noth
     type_referral_time(qtbot, wizard, "02/03/2026 04:10")
     assert "Referral date and time" not in ui.message.text()
     for _ in range(4):
-        press_next(qtbot, wizard)
+        next_page(qtbot, wizard)
     with qtbot.waitSignal(wizard.created, timeout=15000):
         qtbot.mouseClick(button(wizard, QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert len(case_list.list_cases(world.ctx, world.investigator, case_list.CaseFilter(status="all"))) == 1
@@ -269,10 +256,10 @@ def test_a_supervisor_chooses_the_officer_from_their_team(qtbot, shipped_world, 
     session = session_for(world, world.supervisor)
     wizard = open_wizard(qtbot, session)
     fill_referral(qtbot, wizard)
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
     fill_child(qtbot, wizard)
-    press_next(qtbot, wizard)
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
+    next_page(qtbot, wizard)
 
     people = wizard.people_page.ui
     offered = [people.officer.itemText(i) for i in range(people.officer.count())]
@@ -283,7 +270,7 @@ def test_a_supervisor_chooses_the_officer_from_their_team(qtbot, shipped_world, 
     assert people.supervisor.currentText() == "Ds Cedar (you)"
     people.officer.setFocus()
     choose(people.officer, "Dc Birch")
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
     assert "Dc Birch" in wizard.summary_page.summary_text()
     with qtbot.waitSignal(wizard.created, timeout=15000) as created:
         qtbot.mouseClick(button(wizard, QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
@@ -298,9 +285,9 @@ def test_choice_facts_of_another_procedure_are_offered_with_their_choices(qtbot,
     session = session_for(world, world.investigator)
     wizard = open_wizard(qtbot, session)
     fill_referral(qtbot, wizard)
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
     fill_child(qtbot, wizard)
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
     placement = wizard.fact_inputs["placement_type"].widget
     assert [placement.itemText(i) for i in range(placement.count())] == [
         "Residential",
@@ -310,8 +297,8 @@ def test_choice_facts_of_another_procedure_are_offered_with_their_choices(qtbot,
         "Not known",
     ]
     choose(placement, "Foster")
-    press_next(qtbot, wizard)
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
+    next_page(qtbot, wizard)
     assert f"Pinned to {world.procedure_id} v" in wizard.summary_page.summary_text()
     with qtbot.waitSignal(wizard.created, timeout=15000) as created:
         qtbot.mouseClick(button(wizard, QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
@@ -365,7 +352,7 @@ def test_cancel_saves_nothing(qtbot, shipped_world, session_for):
     world = shipped_world
     wizard = open_wizard(qtbot, session_for(world, world.investigator))
     fill_referral(qtbot, wizard)
-    press_next(qtbot, wizard)
+    next_page(qtbot, wizard)
     fill_child(qtbot, wizard)
     seen: list[str] = []
     answer_next_question("Keep editing", seen)

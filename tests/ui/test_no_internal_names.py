@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import build_world
 from PySide6.QtWidgets import QAbstractButton, QLabel, QTextBrowser, QWidget
 from support import INTERNAL_NAME, open_case
 from test_new_case_wizard import open_wizard
 from test_workspace import _go_to, _workspace
+from world_support import build_world
 
 from checklist_app import paths
 from checklist_app.ui.session import AppSession

@@ -4,10 +4,10 @@ agreement; a supervisor agrees by signing in the shared SignDialog (a wrong pass
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from PySide6.QtCore import Qt
 from support import open_case
 from test_workspace import _go_to, _step, _workspace
+from world_support import PASSWORD
 
 from checklist_app.services import signatures, steps
 from checklist_app.ui.dialogs import ReasonDialog

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
+from world_support import PASSWORD
 
 from checklist_app.services import closure
 from checklist_app.ui.supervision.sign_dialog import SignDialog
-from tests.conftest import PASSWORD
 from tests.support import open_case
 
 pytestmark = pytest.mark.gui

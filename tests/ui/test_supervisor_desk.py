@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from support import open_case, settle_for_closure
 from test_log_off_and_on import _log_on
+from world_support import PASSWORD
 
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import cases, records, reviews, risk, signatures, team_duties

@@ -13,11 +13,13 @@ from contextlib import closing
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD, server_url
+from db_support import server_url
+from gui_support import choose_data
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 from support import open_case
+from world_support import PASSWORD
 
 from checklist_app.core.calendar import LOCAL_TZ
 from checklist_app.services import case_list, cases, reviews, signatures
@@ -49,13 +51,6 @@ def workspace(qtbot, make_session, idle, actor, case_id: int) -> CaseWorkspace: 
 def supervision_tab(qtbot, ws: CaseWorkspace):  # type: ignore[no-untyped-def]
     ws.ui.sections.setCurrentWidget(ws.supervision)
     return ws.supervision
-
-
-def choose(combo: QComboBox, value: object) -> None:
-    index = combo.findData(value)
-    assert index >= 0, f"{value!r} not offered"
-    combo.setFocus()
-    combo.setCurrentIndex(index)
 
 
 def open_review_screen(qtbot, idle, tab) -> ReviewScreen:  # type: ignore[no-untyped-def]
@@ -104,9 +99,9 @@ def test_supervisor_reviews_directs_and_signs_after_a_wrong_password(qtbot, worl
     assert "not signed yet" in text and "is not answered" in text and "Findings" in text
 
     # A "no" needs a note: refused inline, the note field marked.
-    choose(screen._answers["plan"], "yes")
-    choose(screen._answers["risk"], "no")
-    choose(screen._answers["overdue"], "yes")
+    choose_data(screen._answers["plan"], "yes")
+    choose_data(screen._answers["risk"], "no")
+    choose_data(screen._answers["overdue"], "yes")
     qtbot.keyClicks(screen.findings, "Plan on track; the risk review is overdue.")
     qtbot.mouseClick(screen.save_button, Left)
     idle()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINIMAL_SOP
 from PySide6.QtCore import Qt
 from support import open_case
+from world_support import MINIMAL_SOP
 
 from checklist_app.services import cases, procedures
 from checklist_app.services.context import system_actor

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from support import open_case, settle_for_closure
+from world_support import PASSWORD
 
 from checklist_app.services import cases, closure, steps
 from checklist_app.ui.dialogs import ReasonDialog
