@@ -12,6 +12,7 @@
 #
 # The demo database (SCREENS_DB, default /tmp/screens.db) is created on the first run and reused after that;
 # its cases are dated from the day it was made, so delete it for screenshots "as of" today.
+# SCREENS_OUT writes them to another folder (scripts/compare_screenshots.py compares two such folders).
 # PYTHON chooses the interpreter (default: the repository's .venv, else python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +25,9 @@ else
     PYTHON=python3
 fi
 DB="${SCREENS_DB:-/tmp/screens.db}"
-OUT=docs/screenshots
+OUT="${SCREENS_OUT:-docs/screenshots}"
 
-for tool in xvfb-run convert; do
+for tool in xvfb-run; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "screenshots.sh: '$tool' is missing; install the packages listed at the top of this script." >&2
         exit 1
@@ -61,7 +62,11 @@ xvfb-run -a -s "-screen 0 1920x1080x24" env -u QT_QPA_PLATFORM \
     "$PYTHON" scripts/screenshots_agreement.py --out "$OUT" --scale 1.5 --size 1280x720
 
 # Screens are flat colours and text: a 256-colour palette without dithering looks the same at a third of the size.
-for png in "$OUT"/*.png; do
-    convert "$png" -strip +dither -colors 256 "PNG8:$png"
-done
+if convert -version >/dev/null 2>&1; then
+    for png in "$OUT"/*.png; do
+        convert "$png" -strip +dither -colors 256 "PNG8:$png"
+    done
+else
+    echo "screenshots.sh: ImageMagick's convert does not work here; the PNGs are left uncompressed." >&2
+fi
 du -sh "$OUT"
