@@ -59,7 +59,7 @@ def raw_list_query_s(ctx, actor) -> float:  # type: ignore[no-untyped-def]
     """The case list's SQL (captured from the service the list calls) replayed on a raw cursor."""
     from sqlalchemy import event
 
-    from checklist_app.services import cases
+    from checklist_app.services import case_list
 
     statements: list[tuple[str, object]] = []
 
@@ -69,7 +69,7 @@ def raw_list_query_s(ctx, actor) -> float:  # type: ignore[no-untyped-def]
 
     event.listen(ctx.db.engine, "before_cursor_execute", listen)
     try:
-        cases.list_cases(ctx, actor, cases.CaseFilter(status="all"))
+        case_list.list_cases(ctx, actor, case_list.CaseFilter(status="all"))
     finally:
         event.remove(ctx.db.engine, "before_cursor_execute", listen)
     raw = ctx.db.engine.raw_connection()

@@ -175,7 +175,8 @@ def _recorded_states(session: Session, signature_ids: list[int]) -> dict[int, st
         .where(AuditEntry.object_type == "signatures", AuditEntry.object_id.in_(signature_ids))
         .order_by(AuditEntry.seq)
     )
-    return {int(object_id): digest for object_id, digest in entries}
+    # object_id is never null for a signature's entries: the filter above names signature rows.
+    return {int(object_id): digest for object_id, digest in entries if object_id is not None}
 
 
 def latest_valid(views: list[SignatureView], meaning: Meaning) -> SignatureView | None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from cli_support import assert_refused, cli
-from conftest import PASSWORD
 from support import open_case
+from world_support import PASSWORD
 
 from checklist_app.core.audit_sampling import SamplingError, parse_period
 from checklist_app.core.file_targets import not_an_ordinary_file

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import PASSWORD
 from pypdf import PdfReader
 from support import open_case
+from world_support import PASSWORD
 
 from checklist_app.reports.generate import compliance_report, csv_tables
-from checklist_app.services import cases, report_data, steps, summary_check
+from checklist_app.services import case_list, report_data, steps, summary_check
 
 MANDATORY = "referral.record-details"
 OPTIONAL = "investigation.seize-devices"
 
 
 def _row(world, case_id: int):  # type: ignore[no-untyped-def]
-    rows = cases.list_cases(world.ctx, world.supervisor, cases.CaseFilter(status="all"))
+    rows = case_list.list_cases(world.ctx, world.supervisor, case_list.CaseFilter(status="all"))
     return next(r for r in rows if r.id == case_id)
 
 

@@ -3,10 +3,10 @@ with CHECKLIST_APP_TEST_DB)."""
 
 from __future__ import annotations
 
-from conftest import PASSWORD
 from support import open_case
+from world_support import PASSWORD
 
-from checklist_app.services import audit_rounds, case_audits, dashboard, remedial, steps
+from checklist_app.services import audit_rounds, audit_signing, case_audits, dashboard, remedial, steps
 
 GRADES = dict.fromkeys(("audit.referral.flagged", "audit.risk.assessed", "audit.investigation.devices"), "compliant")
 MANDATORY = "referral.record-details"
@@ -30,7 +30,7 @@ def test_open_remedial_actions_of_the_team_show_until_completed(world):
         world.ctx, world.auditor, audit.audit_id, description="Record the grounds.", owner_id=world.investigator.user_id
     )
     assert _board(world).remedial == ()  # not until the audit is signed
-    case_audits.sign_audit(world.ctx, world.auditor, audit.audit_id, PASSWORD)
+    audit_signing.sign_audit(world.ctx, world.auditor, audit.audit_id, PASSWORD)
     (line,) = _board(world).remedial
     (action,) = remedial.case_remedial_actions(world.ctx, world.investigator, audit.case_id)
     assert (line.case_id, line.place, line.overdue) == (audit.case_id, f"remedial:{action.id}", False)

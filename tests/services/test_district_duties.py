@@ -5,8 +5,8 @@ supervisors. On SQLite, or PostgreSQL with CHECKLIST_APP_TEST_DB."""
 from __future__ import annotations
 
 import pytest
-from conftest import _user
 from sqlalchemy import select
+from world_support import add_user
 
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import district_duties, team_duties
@@ -33,13 +33,13 @@ def test_the_intelligence_officer_records_it_once_per_district_per_period(world)
         world.ctx, world.intel, DUTY, GOOD, "From the monthly tasking", world.procedure_id
     )
     assert status.done and status.evidence == GOOD and status.recorded_by == "Io Gorse"
-    second = _user(world.ctx, "io.holly", Role.INTELLIGENCE_OFFICER, district="SHE")
+    second = add_user(world.ctx, "io.holly", Role.INTELLIGENCE_OFFICER, district="SHE")
     with pytest.raises(Conflict, match="already recorded for 2026-03"):
         district_duties.record_district_duty(world.ctx, second, DUTY, GOOD, "", world.procedure_id)
     # The district's supervisors see it recorded; another district's do not.
     seen = _status(world, world.supervisor)[DUTY]
     assert seen.done and seen.recorded_by == "Io Gorse" and seen.note == "From the monthly tasking"
-    other = _user(world.ctx, "io.larch", Role.INTELLIGENCE_OFFICER, district="DON")
+    other = add_user(world.ctx, "io.larch", Role.INTELLIGENCE_OFFICER, district="DON")
     assert not _status(world, other)[DUTY].done
     world.clock.advance(days=31)
     assert not _status(world, world.intel)[DUTY].done  # April: a new period

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import server_url
+from db_support import server_url
 
 from checklist_app.cli.main import main
 from checklist_app.store.models import AuditEntry, StepRecord, table_of

@@ -5,13 +5,13 @@ row opens the case list filtered to that officer's cases."""
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from support import open_case
 from test_supervisor_desk import supervisor_window
+from world_support import PASSWORD
 
-from checklist_app.services import audit_rounds, case_audits, remedial, steps
+from checklist_app.services import audit_rounds, audit_signing, case_audits, remedial, steps
 from checklist_app.ui.case_list import CaseListPage
 from checklist_app.ui.workspace import CaseWorkspace
 
@@ -35,7 +35,7 @@ def _followups(world):  # type: ignore[no-untyped-def]
     case_audits.raise_remedial_action(
         world.ctx, world.auditor, audit.audit_id, description="Record the grounds.", owner_id=world.investigator.user_id
     )
-    case_audits.sign_audit(world.ctx, world.auditor, audit.audit_id, PASSWORD)
+    audit_signing.sign_audit(world.ctx, world.auditor, audit.audit_id, PASSWORD)
     (action,) = remedial.case_remedial_actions(world.ctx, world.investigator, alder[1].id)
     return alder, birch, action
 

@@ -7,7 +7,7 @@ import functools
 
 import pytest
 
-from checklist_app.services import accounts
+from checklist_app.services import accounts, organisation
 
 pytestmark = pytest.mark.gui
 
@@ -33,7 +33,7 @@ def test_a_callback_reading_the_database_on_the_gui_thread_is_named_with_its_gui
 
 def test_the_tests_own_calls_and_the_worker_thread_pass(world, make_session, idle, no_database_work_on_gui_thread):  # type: ignore[no-untyped-def]
     seen: list[object] = []
-    accounts.list_districts(world.ctx)  # the test arranging or checking data itself
+    organisation.list_districts(world.ctx)  # the test arranging or checking data itself
     session = make_session(world.investigator)
     session.run(None, accounts.list_users, done=seen.append)  # the read on the worker thread
     idle()

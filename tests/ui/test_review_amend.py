@@ -4,11 +4,11 @@ it, confirms Amend, changes the findings and signs again; the first signature st
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from support import open_case
 from test_supervisory_review import sign_dialog, signed_by_services, supervision_tab, workspace
+from world_support import PASSWORD
 
 from checklist_app.core.signatures import SignatureState
 from checklist_app.services import reviews
