@@ -126,8 +126,10 @@ def load_for(session: Session, ctx: ServiceContext, case: Case) -> LoadedCase:
 
 
 # What the schedule reads of step records and events: with `load_many(..., read_only=True)` only these
-# columns are read, as plain rows that answer to the same attribute names (no ORM objects to build).
+# columns are read, as plain rows that answer to the same attribute names (no ORM objects to build). The
+# record's id is read too: a mandatory step marked not applicable is looked up by it for its agreement.
 _SCHEDULE_RECORD_COLUMNS = (
+    StepRecord.id,
     StepRecord.case_id,
     StepRecord.step_id,
     StepRecord.status,

@@ -146,6 +146,7 @@ def test_the_live_score_keeps_its_total_row_in_a_short_window(qtbot, shipped_wor
     sections.setCurrentWidget(risk)
     idle()
     qtbot.wait(50)
+    risk = sections.currentWidget()  # a tab is built when first shown, in place of its placeholder
     score = risk.ui.sectionsValue
     assert "Total" in score.text()
     assert score.isVisible()
