@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from checklist_app.services import case_opening, cases, intelligence
 from checklist_app.services.dto import CaseDetail
@@ -87,5 +88,36 @@ def cut_last_audit_entry(path) -> int:  # type: ignore[no-untyped-def]
         conn.execute(f"UPDATE chain_state SET seq = {seq}, head_hash = '{digest}'")
         conn.commit()
         return int(last)
+    finally:
+        conn.close()
+
+
+def file_with_one_step_done(world) -> Path:  # type: ignore[no-untyped-def]
+    """A case with its first step recorded, the context closed, and the SQLite file's path: for tests that edit
+    the file behind the app's back and then run verify."""
+    from checklist_app.services import steps
+
+    case = open_case(world)
+    steps.complete_step(
+        world.ctx,
+        world.investigator,
+        case.id,
+        "referral.record-details",
+        {"cse_flag_reference": "CSE/1", "referral_source": "school"},
+    )
+    path = world.ctx.db.path
+    world.ctx.close()
+    return path
+
+
+def run_sql(path: Path, *statements: str) -> None:
+    """Run statements on a SQLite file with the sqlite3 tool, as someone tampering with it would."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
     finally:
         conn.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from db_support import server_url
+from support import file_with_one_step_done, run_sql
 
 from checklist_app.cli.main import main
 from checklist_app.store.models import AuditEntry, StepRecord, table_of
@@ -26,31 +27,7 @@ def _verify(path: Path) -> tuple[int, str]:
 
 @pytest.fixture
 def db_file(world) -> Path:
-    from support import open_case
-
-    from checklist_app.services import steps
-
-    case = open_case(world)
-    steps.complete_step(
-        world.ctx,
-        world.investigator,
-        case.id,
-        "referral.record-details",
-        {"cse_flag_reference": "CSE/1", "referral_source": "school"},
-    )
-    path = world.ctx.db.path
-    world.ctx.close()
-    return path
-
-
-def _sql(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-    finally:
-        conn.close()
+    return file_with_one_step_done(world)
 
 
 def test_untouched_database_verifies(db_file: Path) -> None:
@@ -68,7 +45,7 @@ def test_untouched_database_verifies(db_file: Path) -> None:
     ],
 )
 def test_same_value_written_differently_still_verifies(db_file: Path, statement: str) -> None:
-    _sql(db_file, statement)
+    run_sql(db_file, statement)
     code, output = _verify(db_file)
     assert code == 0 and output.startswith("OK"), output
 
@@ -94,7 +71,7 @@ def test_shortcut_gives_the_verdict_of_the_slow_path(
 ) -> None:
     from checklist_app.store import verify
 
-    _sql(db_file, statement)
+    run_sql(db_file, statement)
     fast = _verify(db_file)
     monkeypatch.setattr(verify, "fast_text", lambda *_: None)  # every row converted, as before the shortcut
     assert _verify(db_file) == fast

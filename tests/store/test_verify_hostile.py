@@ -5,11 +5,11 @@ added elsewhere, and an extra schema-version row (init and verify say so plainly
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
 from db_support import server_url
+from support import file_with_one_step_done, run_sql
 
 from checklist_app.cli.main import main
 
@@ -24,31 +24,7 @@ def _run(*argv: str | Path) -> tuple[int, str]:
 
 @pytest.fixture
 def db_file(world) -> Path:
-    from support import open_case
-
-    from checklist_app.services import steps
-
-    case = open_case(world)
-    steps.complete_step(
-        world.ctx,
-        world.investigator,
-        case.id,
-        "referral.record-details",
-        {"cse_flag_reference": "CSE/1", "referral_source": "school"},
-    )
-    path = world.ctx.db.path
-    world.ctx.close()
-    return path
-
-
-def _sql(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-        conn.commit()
-    finally:
-        conn.close()
+    return file_with_one_step_done(world)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +39,7 @@ def _sql(path: Path, *statements: str) -> None:
     ],
 )
 def test_wrong_type_values_are_named_and_verification_goes_on(db_file: Path, statement: str, expected: str) -> None:
-    _sql(db_file, statement, "UPDATE teams SET name = 'Renamed' WHERE id = 1")
+    run_sql(db_file, statement, "UPDATE teams SET name = 'Renamed' WHERE id = 1")
     code, output = _run("--db", db_file, "verify")
     assert code == 1, output
     assert expected in output, output
@@ -96,13 +72,13 @@ def test_wrong_type_values_are_named_and_verification_goes_on(db_file: Path, sta
     ],
 )
 def test_triggers_are_checked_by_definition(db_file: Path, statements: list[str], expected: str) -> None:
-    _sql(db_file, *statements)
+    run_sql(db_file, *statements)
     code, output = _run("--db", db_file, "verify")
     assert code == 1 and expected in output, output
 
 
 def test_triggers_written_with_other_spacing_and_case_still_pass(db_file: Path) -> None:
-    _sql(
+    run_sql(
         db_file,
         "DROP TRIGGER audit_log_no_update",
         "create   trigger audit_log_no_update before update on audit_log\n"
@@ -113,7 +89,7 @@ def test_triggers_written_with_other_spacing_and_case_still_pass(db_file: Path) 
 
 
 def test_an_extra_schema_version_row_is_named_plainly(db_file: Path) -> None:
-    _sql(db_file, "INSERT INTO alembic_version (version_num) VALUES ('0001')")
+    run_sql(db_file, "INSERT INTO alembic_version (version_num) VALUES ('0001')")
     for command in (["verify"], ["init", "--no-admin"]):
         code, output = _run("--db", db_file, *command)
         assert code == 3, output
