@@ -57,33 +57,13 @@ def bare_window_s() -> float:
 
 def raw_list_query_s(ctx, actor) -> float:  # type: ignore[no-untyped-def]
     """The case list's SQL (captured from the service the list calls) replayed on a raw cursor."""
-    from sqlalchemy import event
+    # bench_reports sits beside this script (the script's folder is on the path): one capture and replay.
+    from bench_reports import captured, replay
 
     from checklist_app.services import case_list
 
-    statements: list[tuple[str, object]] = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            statements.append((statement, parameters))
-
-    event.listen(ctx.db.engine, "before_cursor_execute", listen)
-    try:
-        case_list.list_cases(ctx, actor, case_list.CaseFilter(status="all"))
-    finally:
-        event.remove(ctx.db.engine, "before_cursor_execute", listen)
-    raw = ctx.db.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        start = time.perf_counter()
-        for statement, parameters in statements:
-            cursor.execute(statement, parameters)
-            cursor.fetchall()
-        elapsed = time.perf_counter() - start
-        raw.rollback()
-        return elapsed
-    finally:
-        raw.close()
+    _, statements, _ = captured(ctx, lambda: case_list.list_cases(ctx, actor, case_list.CaseFilter(status="all")))
+    return replay(ctx, statements)
 
 
 def peak_rss_mb() -> float:
