@@ -108,6 +108,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="log on as the demo supervisor and shoot the team dashboard and case closure (20-23) only",
     )
+    parser.add_argument(
+        "--intelligence",
+        action="store_true",
+        help="log on as the demo intelligence officer and shoot the intelligence desk (32) only",
+    )
     args = parser.parse_args(argv)
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -120,6 +125,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.user = "auditor"
     if args.supervisor:
         args.user = "supervisor"
+    if args.intelligence:
+        args.user = "intel"
     if not 0.5 <= args.scale <= 4:
         parser.error("--scale must be between 0.5 and 4")
     return args
@@ -596,6 +603,27 @@ class Driver:
         self.save(sign, "23-sign-closure")
         sign.close()
 
+    def _intelligence_desk(self, window: Any) -> None:
+        """32: the intelligence officer's desk, soonest due first, with the first line selected; then the case
+        opened from it at that item on its Intelligence tab."""
+        page = window.intelligence_desk
+        if page is None:
+            raise ScreenshotError("the demo intelligence officer has no intelligence desk")
+        window.ui.caseTabs.setCurrentWidget(page)
+        self.wait_until("the intelligence desk", lambda: page.desk is not None and self.idle())
+        if not page.model.rows:
+            raise ScreenshotError("the demo intelligence officer's desk is empty")
+        page.table.selectRow(0)
+        page.table.setFocus()
+        self.settle("the intelligence desk")
+        self.save(window, "32-intelligence-desk")
+        line = page.model.rows[0]
+        page.open_button.click()
+        workspace = self.wait_until("the case from the desk", lambda: window.workspace_for(line.case_id))
+        self.wait_until("the case to load", lambda: workspace.detail is not None and self.idle())
+        self.settle("the Intelligence tab")
+        self.save(window, "32b-case-at-intelligence-item")
+
     def _take_all(self) -> None:
         from PySide6.QtCore import Qt
         from PySide6.QtTest import QTest
@@ -621,7 +649,9 @@ class Driver:
         self.pump(0.3)
         if not login.ui.logOnButton.isEnabled():
             raise ScreenshotError("the Log on button stayed disabled after the banner and credentials")
-        if not (self.args.admin or self.args.auditor or self.args.reports or self.args.supervisor):  # investigator
+        if not (
+            self.args.admin or self.args.auditor or self.args.reports or self.args.supervisor or self.args.intelligence
+        ):  # investigator
             self.save(login, "01-logon")
         login.ui.logOnButton.click()
 
@@ -642,6 +672,9 @@ class Driver:
             return
         if self.args.supervisor:
             self._supervisor_desk(window)
+            return
+        if self.args.intelligence:
+            self._intelligence_desk(window)
             return
         page = window.case_list
         self.wait_until("the case list rows", lambda: page.model.rows and self.idle())
@@ -758,7 +791,7 @@ def main(argv: list[str] | None = None) -> int:
     watchdog.daemon = True
     watchdog.start()
     try:
-        if args.admin or args.auditor or args.reports or args.supervisor:
+        if args.admin or args.auditor or args.reports or args.supervisor or args.intelligence:
             return Driver(args, 0, "", 0).run()
         steps_case, step_id, tabs_case = choose_cases(args.db, args.user)
         print(f"screenshots: steps from case {steps_case} (step {step_id}), other tabs from case {tabs_case}")

@@ -43,8 +43,10 @@ xvfb-run -a -s "-screen 0 2400x1600x24" env -u QT_QPA_PLATFORM \
     "$PYTHON" scripts/screenshots.py --out "$OUT" --db "$DB" --scale 1.0 --reports
 xvfb-run -a -s "-screen 0 2400x1600x24" env -u QT_QPA_PLATFORM \
     "$PYTHON" scripts/screenshots.py --out "$OUT" --db "$DB" --scale 1.0 --supervisor
+xvfb-run -a -s "-screen 0 2400x1600x24" env -u QT_QPA_PLATFORM \
+    "$PYTHON" scripts/screenshots.py --out "$OUT" --db "$DB" --scale 1.0 --intelligence
 # 150 %: a 1920x1080 screen (1280x720 logical pixels), the window filling it; then the administrator's console.
-for extra in "" "--admin" "--auditor" "--reports" "--supervisor"; do
+for extra in "" "--admin" "--auditor" "--reports" "--supervisor" "--intelligence"; do
     xvfb-run -a -s "-screen 0 1920x1080x24" env -u QT_QPA_PLATFORM \
         "$PYTHON" scripts/screenshots.py --out "$OUT" --db "$DB" --scale 1.5 --size 1280x720 $extra
 done

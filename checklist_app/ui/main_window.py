@@ -25,6 +25,7 @@ from checklist_app.ui.case_list import CaseListPage
 from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import app_icon, icon
+from checklist_app.ui.intelligence_desk import intelligence_desk_home
 from checklist_app.ui.lock import LockScreen
 from checklist_app.ui.session import AppSession, IdleWatcher
 from checklist_app.ui.supervision.district_duties_page import district_duties_home
@@ -92,6 +93,12 @@ class MainWindow(QMainWindow):
             index = tabs.addTab(page, icon("case"), title)
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
             page.refresh()  # type: ignore[attr-defined]
+        self.intelligence_desk = intelligence_desk_home(session)  # the intelligence officer's in-tray
+        if self.intelligence_desk is not None:
+            index = tabs.addTab(self.intelligence_desk, icon("intelligence"), "Intelligence desk")
+            tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
+            self.intelligence_desk.open_case.connect(self.open_case)
+            self.intelligence_desk.refresh()
         self.district_duties = district_duties_home(session)  # the intelligence officer's district duties
         if self.district_duties is not None:
             index = tabs.addTab(self.district_duties, icon("steps"), "District duties")
@@ -264,6 +271,8 @@ class MainWindow(QMainWindow):
         self.case_list.refresh()
         if self.dashboard is not None:
             self.dashboard.refresh()
+        if self.intelligence_desk is not None:
+            self.intelligence_desk.refresh()
 
     def workspace_for(self, case_id: int) -> QWidget | None:
         tabs = self.ui.caseTabs

@@ -313,8 +313,9 @@ class CaseWorkspace(QWidget):
 
     def go_to(self, place: str) -> None:
         """Show part of the case: "steps:overdue" (the first overdue step), "step:<step id>", "tab:<name>"
-        (decisions, intelligence, risk, missing, events, or any later tab by its name), or "remedial:<action id>"
-        (that action in the remedial box above the sections). Waits for the load."""
+        (decisions, intelligence, risk, missing, events, or any later tab by its name), "intel:<item id>" (that
+        item on the Intelligence tab) or "remedial:<action id>" (that action in the remedial box above the
+        sections). Waits for the load."""
         self._place = place
         if self.detail is not None:
             self._apply_place()
@@ -326,11 +327,13 @@ class CaseWorkspace(QWidget):
         if kind == "remedial" and target.isdigit():
             self.remedial.select_action(int(target))
             return
-        if kind == "tab":
+        if kind in ("tab", "intel"):
+            name = "intelligence" if kind == "intel" else target
             for i in range(tabs.count()):
-                widget = tabs.widget(i)
-                if _kind_of(widget).__name__.lower().removesuffix("tab") == target:
-                    self._show_section(i)
+                if _kind_of(tabs.widget(i)).__name__.lower().removesuffix("tab") == name:
+                    self._show_section(i)  # builds the tab if it was not yet
+                    if kind == "intel" and target.isdigit():
+                        tabs.widget(i).select_item(int(target))  # type: ignore[attr-defined]
                     return
         step_id = target if kind == "step" else ""
         if kind == "steps" and target == "overdue" and self.detail is not None and self.detail.overdue_steps:

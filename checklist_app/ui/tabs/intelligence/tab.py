@@ -160,6 +160,16 @@ class IntelligenceTab(CaseTab):
         state = live_timeliness(state, due, now)
         return f"{stage} due {wording.when(due)} ({wording.relative(due, now)}): {TIMELINESS_WORDS.get(state, state)}"
 
+    def select_item(self, item_id: int) -> None:
+        """Select an item (the Intelligence desk opens a case at one); if the case has not loaded yet, the
+        item is selected when it has."""
+        position = self.model.position_of(item_id)
+        if position < 0:
+            self._select_next = item_id
+            return
+        self.ui.table.selectRow(position)
+        self.ui.table.scrollTo(self.model.index(position, 0))
+
     def selected(self) -> IntelligenceView | None:
         rows = self.ui.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0]) if rows else None

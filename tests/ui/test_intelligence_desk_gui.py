@@ -1,0 +1,87 @@
+"""The Intelligence desk through real widgets: the intelligence officer sees the district's waiting items,
+filters them, and opens a case at an item on its Intelligence tab; other roles have no desk."""
+
+from __future__ import annotations
+
+import pytest
+from gui_support import choose
+from PySide6.QtCore import Qt
+from support import intelligence_form, open_case
+
+from checklist_app.services import intelligence
+from checklist_app.ui.intelligence_desk import IntelligenceDeskPage
+from checklist_app.ui.main_window import MainWindow
+from checklist_app.ui.session import AppSession
+from checklist_app.ui.tabs.intelligence import IntelligenceTab
+
+pytestmark = pytest.mark.gui
+
+
+def _window(qtbot, world, actor, runner, prefs) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(AppSession(world.ctx, actor, runner, prefs))
+    window.quit_on_close = False
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _texts(page: IntelligenceDeskPage, column: int) -> list[str]:
+    model = page.model
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_the_officer_filters_the_desk_and_opens_a_case_at_an_item(qtbot, world, runner, prefs, idle):
+    case = open_case(world)
+    waiting = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="low"))
+    mine = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="medium"))
+    intelligence.route(world.ctx, world.supervisor, mine.id, world.intel.user_id)
+    window = _window(qtbot, world, world.intel, runner, prefs)
+    page = window.intelligence_desk
+    assert isinstance(page, IntelligenceDeskPage)
+    tabs = window.ui.caseTabs
+    assert tabs.tabText(tabs.indexOf(page)) == "Intelligence desk"
+    tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page.desk is not None, timeout=15000)
+    idle()
+    assert sorted(_texts(page, 2)) == sorted([waiting.reference, mine.reference])
+    assert (
+        page.counts.text() == "Sheffield: 2 waiting (1 to route, 1 to assess (1 routed to you), 0 with investigators)"
+    )
+    choose(page.filter, "Routed to me, to assess")
+    assert _texts(page, 2) == [mine.reference]
+    assert _texts(page, 1) == ["Assessment"]
+    assert page.counts.text().endswith("· showing 1")
+    choose(page.filter, "Waiting for the investigator's action")
+    assert page.model.rowCount() == 0 and page.empty.label.isVisible()
+    assert "No assessed item" in page.empty.label.text()
+    choose(page.filter, "Everything waiting")
+
+    row = _texts(page, 2).index(mine.reference)
+    page.table.selectRow(row)
+    assert page.open_button.isEnabled()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens the case at the item
+    qtbot.waitUntil(lambda: window.workspace_for(case.id) is not None, timeout=15000)
+    workspace = window.workspace_for(case.id)
+    qtbot.waitUntil(lambda: isinstance(workspace.ui.sections.currentWidget(), IntelligenceTab), timeout=15000)
+    tab = workspace.ui.sections.currentWidget()
+    qtbot.waitUntil(lambda: tab.selected() is not None, timeout=15000)
+    assert tab.selected().id == mine.id
+
+    # Assessed elsewhere: a refresh (F5) moves the item to the investigator's stage.
+    intelligence.assess(world.ctx, world.intel, mine.id, outcome="file", rationale="Nothing new", sanitised=True)
+    tabs.setCurrentWidget(page)
+    page.desk = None
+    window.refresh()
+    qtbot.waitUntil(lambda: page.desk is not None, timeout=15000)
+    idle()
+    assert page.desk.count("action") == 1 and page.desk.mine == 0
+    window.close()
+
+
+@pytest.mark.parametrize("who", ["investigator", "supervisor", "auditor"])
+def test_other_roles_have_no_desk(qtbot, world, runner, prefs, who: str):
+    window = _window(qtbot, world, getattr(world, who), runner, prefs)
+    assert window.intelligence_desk is None
+    tabs = window.ui.caseTabs
+    assert "Intelligence desk" not in [tabs.tabText(i) for i in range(tabs.count())]
+    window.close()
