@@ -3,11 +3,12 @@ side by side, a one-page summary first, charts, and the most overdue items."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
+from checklist_app.core.wording import PRIORITIES, elapsed
 from checklist_app.reports import charts
 from checklist_app.reports.layout import (
     LANDSCAPE,
@@ -20,7 +21,13 @@ from checklist_app.reports.layout import (
     when,
 )
 from checklist_app.reports.wording import Wording
-from checklist_app.services.compliance_figures import INTEL_STAGES, ComplianceFigures, StepCounts, Timed
+from checklist_app.services.compliance_figures import (
+    ALL_DISTRICTS,
+    INTEL_STAGES,
+    ComplianceFigures,
+    StepCounts,
+    Timed,
+)
 from checklist_app.services.report_data import ComplianceData
 
 WIDTH = LANDSCAPE[0] - 2 * MARGIN
@@ -211,6 +218,7 @@ def story(data: ComplianceData) -> list[Flowable]:
             lambda n, s=stage: timed_cell(f.timed_total(f.intel, n, s)),
             level="h2",
         )
+    out += _assessment_times(w, f)
     for heading, intro, table_ in (
         (w("risk_heading"), w("risk_intro"), f.risk_reviews),
         (w("rhi_heading"), w("rhi_intro"), f.return_interviews),
@@ -226,6 +234,37 @@ def story(data: ComplianceData) -> list[Flowable]:
         )
     out += _workload(w, f)
     return out
+
+
+def hours_text(hours: float | None) -> str:
+    return "-" if hours is None else elapsed(timedelta(hours=hours))
+
+
+def _assessment_times(w: Wording, f: ComplianceFigures) -> list[Flowable]:
+    """Time to assessment by priority, each district and all of them pooled (not an average of districts)."""
+    rows = []
+    for district in (*f.districts, ALL_DISTRICTS):
+        for priority in PRIORITIES:
+            a = f.intel_times.get((district, priority))
+            if a is None:
+                continue
+            rows.append(
+                [
+                    district or w("all_districts"),
+                    w("priority", code=priority),
+                    str(a.submitted),
+                    str(a.assessed),
+                    hours_text(a.median_hours),
+                    hours_text(a.p90_hours),
+                    f"{pct(a.percent_within)} ({a.within} of {a.assessed})" if a.assessed else "-",
+                    str(a.rerouted),
+                ]
+            )
+    head: list[Flowable] = [para(w("times_heading"), "h2"), para(w("times_intro"), "note")]
+    if not rows:
+        return [KeepTogether([*head, para(w("times_none"), "note")])]
+    grid = table(w("times_columns").split("|"), rows, (1.6, 1.0, 1.0, 1.0, 1.3, 1.3, 1.6, 1.0), total_width=WIDTH)
+    return [*head, grid] if len(rows) > 14 else [KeepTogether([*head, grid])]
 
 
 def _month_table(

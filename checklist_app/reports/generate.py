@@ -14,11 +14,18 @@ from pathlib import Path
 
 from checklist_app.core.file_targets import not_an_ordinary_file, remove_stale_temporaries, write_failure
 from checklist_app.core.permissions import Actor
+from checklist_app.core.wording import PRIORITIES
 from checklist_app.reports import casework, compliance
 from checklist_app.reports.layout import CancelToken, Progress
 from checklist_app.reports.settings import protective_marking
 from checklist_app.services import report_data
-from checklist_app.services.compliance_figures import INTEL_STAGES, ComplianceFigures, StepCounts, Timed
+from checklist_app.services.compliance_figures import (
+    ALL_DISTRICTS,
+    INTEL_STAGES,
+    ComplianceFigures,
+    StepCounts,
+    Timed,
+)
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import InvalidInput
 
@@ -169,39 +176,57 @@ def compliance_report(
     return result
 
 
-CSV_NAMES = (
-    "steps.csv",
-    "intelligence.csv",
-    "risk_reviews.csv",
-    "return_interviews.csv",
-    "safe_and_well.csv",
-    "overdue_now.csv",
-    "worst_overdue.csv",
-    "workload.csv",
-    "not_applicable_reasons.csv",
-    "audit_grades.csv",
-    "remedial_open.csv",
-    "supervisory_reviews.csv",
-)
+# Every table of the compliance report as a CSV file: its name and heading row. The names are checked before
+# anything is written (check_csv_targets), so a table cannot be written without that check.
+CSV_HEADINGS: dict[str, tuple[str, ...]] = {
+    "steps.csv": ("district", "month", "on_time", "late", "no_deadline", "not_applicable"),
+    "intelligence.csv": ("district", "month", "stage", "within", "late", "overdue", "pending"),
+    "intelligence_assessment_times.csv": (
+        "district",
+        "priority",
+        "submitted",
+        "assessed",
+        "median_hours",
+        "p90_hours",
+        "within_target",
+        "rerouted",
+    ),
+    "risk_reviews.csv": ("district", "month", "in_date", "late", "overdue", "not_yet_due"),
+    "return_interviews.csv": ("district", "month", "within_72h", "late", "overdue", "not_yet_due"),
+    "safe_and_well.csv": ("district", "month", "within_24h", "late", "overdue", "not_yet_due"),
+    "overdue_now.csv": ("district", "open_cases", "cases_overdue", "steps_overdue"),
+    "worst_overdue.csv": ("case", "district", "step", "title", "due_utc", "days_overdue", "officer"),
+    "workload.csv": ("district", "officer", "open_cases", "weighted_load", "threshold"),
+    "not_applicable_reasons.csv": ("district", "reason", "steps"),
+    "not_applicable_awaiting_agreement.csv": ("district", "steps"),
+    "audit_grades.csv": ("district", "overall_grade", "case_audits_signed"),
+    "remedial_open.csv": ("district", "open", "overdue"),
+    "supervisory_reviews.csv": ("district", "month", "in_date", "late"),
+}
+CSV_NAMES = tuple(CSV_HEADINGS)
 
 
 def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
     """The report's tables as rows (heading row first), one per CSV file."""
-    tables: dict[str, list[list[object]]] = {
-        "steps.csv": [["district", "month", "on_time", "late", "no_deadline", "not_applicable"]],
-        "intelligence.csv": [["district", "month", "stage", "within", "late", "overdue", "pending"]],
-        "risk_reviews.csv": [["district", "month", "in_date", "late", "overdue", "not_yet_due"]],
-        "return_interviews.csv": [["district", "month", "within_72h", "late", "overdue", "not_yet_due"]],
-        "safe_and_well.csv": [["district", "month", "within_24h", "late", "overdue", "not_yet_due"]],
-        "overdue_now.csv": [["district", "open_cases", "cases_overdue", "steps_overdue"]],
-        "worst_overdue.csv": [["case", "district", "step", "title", "due_utc", "days_overdue", "officer"]],
-        "workload.csv": [["district", "officer", "open_cases", "weighted_load", "threshold"]],
-        "not_applicable_reasons.csv": [["district", "reason", "steps"]],
-        "not_applicable_awaiting_agreement.csv": [["district", "steps"]],
-        "audit_grades.csv": [["district", "overall_grade", "case_audits_signed"]],
-        "remedial_open.csv": [["district", "open", "overdue"]],
-        "supervisory_reviews.csv": [["district", "month", "in_date", "late"]],
-    }
+    tables: dict[str, list[list[object]]] = {name: [list(heading)] for name, heading in CSV_HEADINGS.items()}
+
+    def times_order(key: tuple[str, str]) -> tuple[bool, str, int]:  # districts, then all; high to low
+        district, priority = key
+        return district == ALL_DISTRICTS, district, PRIORITIES.index(priority) if priority in PRIORITIES else 9
+
+    for (district, priority), a in sorted(f.intel_times.items(), key=lambda kv: times_order(kv[0])):
+        tables["intelligence_assessment_times.csv"].append(
+            [
+                district or "all districts",
+                priority,
+                a.submitted,
+                a.assessed,
+                "" if a.median_hours is None else f"{a.median_hours:.2f}",
+                "" if a.p90_hours is None else f"{a.p90_hours:.2f}",
+                a.within,
+                a.rerouted,
+            ]
+        )
     for (district, month), t in sorted(f.reviews.items()):
         tables["supervisory_reviews.csv"].append([district, month, t.within, t.late])
     for (district, grade), count in sorted(f.audit_grades.items()):

@@ -25,6 +25,7 @@ from checklist_app.services.compliance_figures import (
     StepCounts,
 )
 from checklist_app.services.compliance_timeliness import (
+    gather_assessment_times,
     gather_intelligence,
     gather_missing,
     gather_reviews,
@@ -68,6 +69,7 @@ def gather(
     _overdue_now(session, figures, names, ids, now)
     _worst_overdue(session, figures, names, ids, now)
     gather_intelligence(session, figures, names, ids, period, settings, calendar, now)
+    gather_assessment_times(session, figures, names, ids, period, settings, calendar)
     gather_risk_reviews(session, figures, names, ids, period, now)
     gather_missing(session, figures, names, ids, period, now)
     _workload(session, figures, names, ids, settings)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 INTEL_STAGES = ("route", "assess", "action")
+ALL_DISTRICTS = ""  # the key of force-wide figures pooled over districts
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,23 @@ class Timed:
     @property
     def percent(self) -> float | None:
         return 100.0 * self.within / self.due if self.due else None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentTimes:
+    """Intelligence of one priority submitted in the period: how long assessment took (hours from
+    submission), how many were assessed within the priority's target, and how many were re-routed."""
+
+    submitted: int
+    assessed: int
+    median_hours: float | None
+    p90_hours: float | None
+    within: int
+    rerouted: int
+
+    @property
+    def percent_within(self) -> float | None:
+        return 100.0 * self.within / self.assessed if self.assessed else None
 
 
 @dataclass(slots=True)
@@ -119,6 +137,8 @@ class ComplianceFigures:
     worst_overdue: list[OverdueItem] = field(default_factory=list)
     intel: dict[tuple[str, str, str], Timed] = field(default_factory=dict)  # (district, month, stage)
     intel_unmeasured: tuple[str, ...] = ()  # priorities whose targets cannot be reckoned in SQL
+    # (district or ALL_DISTRICTS, priority): time to assessment over the whole period
+    intel_times: dict[tuple[str, str], AssessmentTimes] = field(default_factory=dict)
     risk_reviews: dict[tuple[str, str], Timed] = field(default_factory=dict)
     return_interviews: dict[tuple[str, str], Timed] = field(default_factory=dict)
     safe_and_well: dict[tuple[str, str], Timed] = field(default_factory=dict)

@@ -3,15 +3,20 @@ and safe-and-well checks after a missing episode, and supervisory reviews, each 
 
 from __future__ import annotations
 
+import statistics
+from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import WorkingCalendar
+from checklist_app.core.deadlines import due_at
 from checklist_app.core.procedure.model import Duration, DurationUnit, Settings
 from checklist_app.services.compliance_figures import (
+    ALL_DISTRICTS,
     INTEL_STAGES,
+    AssessmentTimes,
     ComplianceFigures,
     Period,
     Timed,
@@ -94,6 +99,55 @@ def gather_intelligence(
                 on_time, done_late, past_due, total - on_time - done_late - past_due
             )
     fig.intel_unmeasured = tuple(unmeasured)
+
+
+def gather_assessment_times(
+    session: Session,
+    fig: ComplianceFigures,
+    names: dict[int, str],
+    ids: tuple[int, ...],
+    p: Period,
+    settings: Settings,
+    calendar: WorkingCalendar,
+) -> None:
+    """Time from submission to assessment by priority (median and 90th percentile), assessed within target,
+    and re-routed items, per district and pooled over districts: intelligence submitted in the period."""
+    item = IntelligenceItem
+    rows = session.execute(
+        select(item.district_id, item.priority, item.submitted_at, item.assessed_at, item.reroute_count).where(
+            item.submitted_at >= utc_value(p.start_at),
+            item.submitted_at < utc_value(p.end_at),
+            item.district_id.in_(ids),
+        )
+    ).all()
+    hours: dict[tuple[str, str], list[float]] = defaultdict(list)
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # submitted, within, rerouted
+    for district_id, priority, submitted_at, assessed_at, reroutes in rows:
+        target = settings.intelligence_targets.get(priority)
+        for key in ((names[district_id], priority), (ALL_DISTRICTS, priority)):
+            tally = counts[key]
+            tally[0] += 1
+            tally[2] += 1 if reroutes else 0
+            if assessed_at is not None:
+                hours[key].append((assessed_at - submitted_at).total_seconds() / 3600)
+                if target is not None and assessed_at <= due_at(submitted_at, target.assess, calendar):
+                    tally[1] += 1
+    for key, (submitted, within, rerouted) in counts.items():
+        taken = sorted(hours.get(key, []))
+        fig.intel_times[key] = AssessmentTimes(
+            submitted=submitted,
+            assessed=len(taken),
+            median_hours=statistics.median(taken) if taken else None,
+            p90_hours=_percentile(taken, 0.9) if taken else None,
+            within=within,
+            rerouted=rerouted,
+        )
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    """The nearest-rank percentile of sorted values: the smallest value with at least q of them at or below."""
+    rank = max(1, -(-len(ordered) * q // 1))  # ceil(n x q), at least the first
+    return ordered[int(rank) - 1]
 
 
 def gather_risk_reviews(

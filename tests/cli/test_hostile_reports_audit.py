@@ -8,6 +8,7 @@ import io
 import os
 import stat
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from world_support import PASSWORD
 from checklist_app.core.audit_sampling import SamplingError, parse_period
 from checklist_app.core.file_targets import not_an_ordinary_file
 from checklist_app.reports import generate
+from checklist_app.services.compliance_figures import ComplianceFigures, Period
+from checklist_app.services.errors import InvalidInput
 
 
 @pytest.fixture
@@ -129,11 +132,16 @@ def test_a_csv_name_taken_by_a_folder_is_refused(force, here: Path) -> None:
     assert _only(here) == {"intelligence.csv"}
 
 
-def test_the_csv_names_checked_are_the_tables_written() -> None:
-    # the names checked before the PDF must be every table written after it (the heading rows' keys)
-    source = Path(generate.__file__).read_text(encoding="utf-8")
+def test_the_csv_names_checked_are_the_tables_written(tmp_path: Path) -> None:
+    # The names checked before the PDF must be exactly the tables written after it: an existing file of any
+    # of them is refused without --overwrite, and nothing is written beside them.
+    figures = ComplianceFigures(Period(date(2026, 1, 1), date(2026, 1, 31)), datetime(2026, 2, 1, tzinfo=UTC), (), ())
+    written = generate.write_csv(figures, tmp_path)
+    assert sorted(p.name for p in written) == sorted(generate.CSV_NAMES) == sorted(_only(tmp_path))
     for name in generate.CSV_NAMES:
-        assert f'"{name}": [[' in source
+        with pytest.raises(InvalidInput, match=f"{name} already exists"):
+            generate.check_csv_targets(tmp_path, overwrite=False)
+        (tmp_path / name).unlink()  # the next name is the first still there
 
 
 @pytest.mark.parametrize(

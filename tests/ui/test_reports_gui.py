@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from sqlalchemy import select
 from support import open_case
 
-from checklist_app.reports.generate import ReportResult
+from checklist_app.reports.generate import CSV_NAMES, ReportResult
 from checklist_app.services import report_data
 from checklist_app.store.models import AuditEntry
 from checklist_app.ui.main_window import MainWindow
@@ -167,7 +167,7 @@ def test_auditor_generates_previews_saves_exports_and_prints_a_compliance_report
     preview.csv_action.trigger()
     idle()
     tables = {p.name for p in (tmp_path / "tables").glob("*.csv")}
-    assert len(tables) == 13 and {"steps.csv", "not_applicable_awaiting_agreement.csv"} <= tables
+    assert tables == set(CSV_NAMES) and {"steps.csv", "not_applicable_awaiting_agreement.csv"} <= tables
     steps = (tmp_path / "tables" / "steps.csv").read_text(encoding="utf-8").splitlines()
     assert steps[0] == "district,month,on_time,late,no_deadline,not_applicable"
     assert {line.split(",")[0] for line in steps[1:]} == {"Barnsley", "Doncaster", "Rotherham", "Sheffield"}
@@ -175,7 +175,7 @@ def test_auditor_generates_previews_saves_exports_and_prints_a_compliance_report
     answers["replace"] = QMessageBox.StandardButton.No
     preview.csv_action.trigger()  # the same folder again: asked, answered No, nothing replaced
     idle()
-    assert answers["asked"][-1].startswith("13 of the CSV files already exist in")
+    assert answers["asked"][-1].startswith(f"{len(CSV_NAMES)} of the CSV files already exist in")
     assert (tmp_path / "tables" / "steps.csv").read_text(encoding="utf-8") == "mine"
 
     answers["save"] = str(tmp_path / "no-such-folder" / "x.pdf")
