@@ -5,14 +5,12 @@ intelligence, missing episodes, events) and its supervision (reviews, directed a
 The case is loaded with `services.cases.case_detail` on the worker thread; every change made in a tab
 reloads it, so the header, progress and tab counts always agree with what the services report.
 
-Only the Steps tab is built with the workspace. Every other tab starts as a placeholder page with its title
-and is built when it is first shown (or first asked for through `tabs` or `supervision`), inside the same
-tab change, so nobody sees the placeholder: building all of them made opening a case take over a second.
+Only the Steps tab is built with the workspace; the others are built when first shown (lazy_tabs.py).
+The header is filled by header.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import shiboken6
@@ -20,7 +18,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from checklist_app.core import wording
 from checklist_app.core.permissions import Action, Actor
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import case_versions, cases
@@ -28,7 +25,6 @@ from checklist_app.services.audit_dto import RemedialView
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
 from checklist_app.ui.audit.case_remedial import add_case_remedial, load_rows
-from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.errors import explain
 from checklist_app.ui.flow_layout import FlowLayout
 from checklist_app.ui.forms import load_into
@@ -36,61 +32,10 @@ from checklist_app.ui.icons import icon
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps.panel import StepsPanel
 from checklist_app.ui.supervision.case_actions import CaseActions
-from checklist_app.ui.supervision.review_tab import Loaded, SupervisionTab, action_summary, load_records
-from checklist_app.ui.tabs import DecisionsTab, EventsTab, IntelligenceTab, MissingTab, RiskTab
-
-# Review dates closer than this show amber in the header.
-REVIEW_SOON_DAYS = 14
-
-
-def _repolish(widget: QWidget) -> None:
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-def _chip(label: QWidget, text: str, tone: str, tip: str = "") -> None:
-    label.setText(text)  # type: ignore[attr-defined]
-    label.setToolTip(tip)
-    label.setVisible(bool(text))
-    label.setProperty("tone", tone)  # never read back (see steps.models.PhaseDelegate)
-    _repolish(label)
-
-
-# The record tabs after "Steps", in order, with their icons.
-SECTION_TABS: tuple[tuple[Any, str], ...] = (
-    (DecisionsTab, "decision"),
-    (IntelligenceTab, "intelligence"),
-    (RiskTab, "risk"),
-    (MissingTab, "missing"),
-    (EventsTab, "event"),
-)
-# Every tab after "Steps": the record tabs, then Supervision.
-_KINDS: tuple[tuple[Any, str], ...] = (*SECTION_TABS, (SupervisionTab, SupervisionTab.icon_name))
-
-
-class _Placeholder(QWidget):
-    """Holds a tab's place (and title) until the tab is built; never drawn (see CaseWorkspace._build)."""
-
-    def __init__(self, kind: Any) -> None:
-        super().__init__()
-        self.kind = kind
-
-
-class _Tabs(Sequence[Any]):
-    """The workspace's tabs after "Steps", in order; each is built when first asked for."""
-
-    def __init__(self, workspace: CaseWorkspace) -> None:
-        self._workspace = workspace
-
-    def __len__(self) -> int:
-        return len(_KINDS)
-
-    def __getitem__(self, index: int) -> Any:  # type: ignore[override]
-        return self._workspace._build(range(len(_KINDS))[index])
-
-
-def _kind_of(widget: QWidget) -> Any:
-    return widget.kind if isinstance(widget, _Placeholder) else type(widget)
+from checklist_app.ui.supervision.review_tab import Loaded, SupervisionTab, load_records
+from checklist_app.ui.workspace import header
+from checklist_app.ui.workspace.lazy_tabs import LazyTabs, kind_of
+from checklist_app.ui.workspace.version_move import ask_to_move
 
 
 class CaseWorkspace(QWidget):
@@ -108,9 +53,6 @@ class CaseWorkspace(QWidget):
         self.procedure: Procedure | None = None
         self._procedure_version = 0
         self._place = ""  # where to go once the case is loaded (see go_to)
-        # The tabs after Steps: a placeholder until built, then the tab itself (see `_build`).
-        self._sections: list[QWidget] = []
-        self._supervision_records: Loaded = ([], [], [])  # the last loaded, for the tab when it is built
         # Asked for first: the worker loads the case while the widgets below are made.
         self._load_case()
         self.setObjectName("caseWorkspace")
@@ -146,14 +88,8 @@ class CaseWorkspace(QWidget):
         self.steps = StepsPanel(session, case_id, self)
         tabs = ui.sections
         tabs.addTab(self.steps, icon("steps"), "Steps")
-        # Built tabs whose case data is older than `detail`: each is filled when it is next shown, so
-        # opening a case draws the Steps tab without laying out others nobody is looking at yet.
-        self._stale: set[Any] = set()
-        for kind, icon_name in _KINDS:
-            placeholder = _Placeholder(kind)
-            tabs.addTab(placeholder, icon(icon_name), kind.__name__.removesuffix("Tab"))
-            self._sections.append(placeholder)
-        self.tabs = _Tabs(self)
+        # The tabs after Steps, each built when first shown or asked for.
+        self.tabs = LazyTabs(self, session, case_id, tabs, self._show_supervision)
         self.steps.review_link.connect(self.show_review)
         for i in range(tabs.count()):
             keys = f"Alt+{i + 1}"
@@ -172,41 +108,11 @@ class CaseWorkspace(QWidget):
 
     @property
     def supervision(self) -> SupervisionTab:
-        tab: SupervisionTab = self._build(len(_KINDS) - 1)
-        return tab
+        return self.tabs.supervision
 
     def built_tabs(self) -> list[Any]:
         """The tabs after Steps that exist so far (the others have nothing to show or save)."""
-        return [tab for tab in self._sections if not isinstance(tab, _Placeholder)]
-
-    def _build(self, position: int) -> Any:
-        """The tab at `position` after Steps, built now in its placeholder's place if it is not built yet."""
-        placeholder = self._sections[position]
-        if not isinstance(placeholder, _Placeholder):
-            return placeholder
-        tab = placeholder.kind(self.session, self.case_id, self)
-        self._sections[position] = tab
-        tabs = self.ui.sections
-        index, current = tabs.indexOf(placeholder), tabs.currentIndex()
-        text, tip, tab_icon = tabs.tabText(index), tabs.tabToolTip(index), tabs.tabIcon(index)
-        # Swapped within one call, before anything is drawn; the transient current-tab changes of the
-        # swap are nobody's business.
-        tabs.blockSignals(True)
-        try:
-            tabs.removeTab(index)
-            tabs.insertTab(index, tab, tab_icon, text)
-            tabs.setTabToolTip(index, tip)
-            tabs.setCurrentIndex(current)
-        finally:
-            tabs.blockSignals(False)
-        placeholder.deleteLater()
-        if isinstance(tab, SupervisionTab):
-            tab.summary_changed.connect(self._show_supervision)
-            if self.detail is not None and self.procedure is not None:  # filled at once, as when loaded
-                tab.show_loaded(self.detail, self.procedure, self._supervision_records)
-        elif self.detail is not None:
-            self._stale.add(tab)
-        return tab
+        return self.tabs.built()
 
     def unsaved_work(self) -> list[str]:
         """What closing this case now would throw away, in words (empty: nothing)."""
@@ -259,49 +165,21 @@ class CaseWorkspace(QWidget):
         self._show_header(detail)
         self.remedial.show_rows(remedial)
         self.steps.show_detail(detail, procedure)
-        tabs = self.ui.sections
         assert self.procedure is not None  # the first load always fetches it
-        current = tabs.currentWidget()
-        for tab in self._sections:
-            index = tabs.indexOf(tab)
-            if isinstance(tab, _Placeholder):
-                if tab.kind is SupervisionTab:
-                    continue  # titled with the header's count of open actions, below
-                # tab_title needs only the case, not the tab (see ui/tabs/__init__.py)
-                title = tab.kind.tab_title(None, detail)
-            else:
-                # The Supervision tab's summary (open actions) is shown in the header too: always filled.
-                if isinstance(tab, SupervisionTab):
-                    tab.show_loaded(detail, self.procedure, records)
-                elif tab is current:
-                    self._stale.discard(tab)
-                    tab.show_detail(detail, self.procedure)
-                else:
-                    self._stale.add(tab)
-                title = tab.tab_title(detail)
-            tabs.setTabText(index, title)
-            tabs.setTabToolTip(index, f"{title} (Alt+{index + 1})")
-        self._supervision_records = records
-        if isinstance(self._sections[-1], _Placeholder):
-            self._show_supervision(*action_summary(records[1], self.session.actor.user_id))
+        self.tabs.show_loaded(detail, self.procedure, records)
         self.title_changed.emit(f"{detail.reference} (closed)" if detail.status != "open" else detail.reference)
         if self._place:
             self._apply_place()
 
     def _fill_current(self, _index: int) -> None:
-        tab = self.ui.sections.currentWidget()
-        if isinstance(tab, _Placeholder):
-            tab = self._build(self._sections.index(tab))
-        if tab in self._stale and self.detail is not None and self.procedure is not None:
-            self._stale.discard(tab)
-            tab.show_detail(self.detail, self.procedure)
+        self.tabs.fill_current()
 
     def _load_failed(self, exc: BaseException) -> None:
         self.steps.load_failed()
         message = self.ui.message
         message.setText(f"The case could not be loaded. {explain(exc).message} Press F5 to try again.")
         message.setProperty("error", True)
-        _repolish(message)
+        header.repolish(message)
         message.setVisible(True)
         if self.detail is None:
             self.ui.caseReference.setText("Case not loaded")
@@ -330,7 +208,7 @@ class CaseWorkspace(QWidget):
         if kind in ("tab", "intel"):
             name = "intelligence" if kind == "intel" else target
             for i in range(tabs.count()):
-                if _kind_of(tabs.widget(i)).__name__.lower().removesuffix("tab") == name:
+                if kind_of(tabs.widget(i)).__name__.lower().removesuffix("tab") == name:
                     self._show_section(i)  # builds the tab if it was not yet
                     if kind == "intel" and target.isdigit():
                         tabs.widget(i).select_item(int(target))  # type: ignore[attr-defined]
@@ -356,104 +234,12 @@ class CaseWorkspace(QWidget):
     # --- header --------------------------------------------------------------------------------------
 
     def _show_header(self, detail: CaseDetail) -> None:
-        ui = self.ui
-        now = detail.as_of
-        ui.caseReference.setText(detail.reference)
-        if detail.status == "open":
-            _chip(ui.statusChip, "Open", "info", f"Opened {wording.when(detail.opened_at)}")
-        else:
-            closed = wording.day(detail.closed_at)
-            _chip(ui.statusChip, f"Closed {closed}", "muted", detail.closure_reason)
-
-        risk = detail.current_risk
-        if risk is None:
-            _chip(ui.riskChip, "Risk not assessed", "soon", "No CSE risk assessment has been recorded yet.")
-        else:
-            category = risk.effective_category
-            text = f"Risk {category}"
-            if risk.band_label:
-                text += f" · {risk.band_label}"
-            tip = f"CSE risk category {category}, assessed {wording.when(risk.assessed_at)}"
-            if risk.assessor:
-                tip += f" by {risk.assessor}"
-            if risk.override_pending:
-                text += " (override pending)"
-                tip += ". The override awaits a second supervisor's countersignature."
-            _chip(ui.riskChip, text, f"risk{max(1, min(4, category))}", tip)
-
-        review = detail.risk_review_due
-        if review is None and detail.risk_review_waiting and detail.status == "open":
-            _chip(
-                ui.reviewChip,
-                "Risk review date not set yet",
-                "",
-                f"The risk reassessment step has no date yet. {detail.risk_review_waiting}.",
-            )
-        elif review is None or detail.status != "open":
-            _chip(ui.reviewChip, "", "")
-        elif review < now:
-            _chip(
-                ui.reviewChip,
-                f"Risk review overdue since {wording.day(review)}",
-                "overdue",
-                f"The CSE risk assessment was due for review {wording.relative(review, now)}.",
-            )
-        else:
-            tone = "soon" if (review - now).days < REVIEW_SOON_DAYS else ""
-            _chip(
-                ui.reviewChip, f"Next risk review {wording.day(review)}", tone, f"Due {wording.relative(review, now)}"
-            )
-
-        overdue = detail.overdue_steps
-        if detail.status != "open":
-            _chip(ui.overdueChip, "", "")
-        elif overdue:
-            listed = "\n".join(f"{s.number} {s.title}" for s in overdue[:12])
-            more = f"\n… and {len(overdue) - 12} more" if len(overdue) > 12 else ""
-            _chip(
-                ui.overdueChip,
-                f"{len(overdue)} overdue step{'s' if len(overdue) != 1 else ''}",
-                "overdue",
-                f"{listed}{more}\n\nClick to go to the first overdue step.",
-            )
-        else:
-            _chip(ui.overdueChip, "No overdue steps", "ok", "Every required step with a due date is on time.")
-
+        header.show_chips(self.ui, detail)
         self.case_actions.show_for(detail)
-        ui.procedureLabel.setText(f"Procedure {detail.procedure_label}")
-        ui.procedureLabel.setToolTip("The procedure version this case follows")
         may_move = (
             bool(detail.newer_version) and detail.viewer_may_edit and self.session.may(Action.CASE_MIGRATE_VERSION)
         )
-        ui.moveVersionButton.setVisible(may_move)
-        if may_move:
-            ui.moveVersionButton.setText(f"Move to v{detail.newer_version}…")
-            ui.moveVersionButton.setToolTip(
-                f"Version {detail.newer_version} of the procedure has been published. Move this case to it: work "
-                "on steps that exist in both is kept, and the move is logged."
-            )
-        team = f" · {detail.team_name}" if detail.team_name else ""
-        ui.districtValue.setText(f"{detail.district_name}{team}")
-        ui.officerValue.setText(detail.officer_name or "Not allocated")
-        ui.supervisorValue.setText(detail.supervisor_name or "Not allocated")
-        age = f" · aged {detail.age_band.replace('-', '–')}" if detail.age_band else ""
-        ui.subjectValue.setText(f"{detail.subject_ref}{age}")
-        ui.subjectValue.setToolTip("The child's pseudonymous reference")
-        ui.referralValue.setText(f"{wording.when(detail.referral_at)} · {detail.referral_source}")
-
-        notice = ""
-        if detail.status != "open":
-            notice = f"This case was closed on {wording.when(detail.closed_at)}"
-            notice += f": {detail.closure_reason}" if detail.closure_reason else "."
-            notice += " It is shown read only."
-        elif not detail.viewer_may_edit:
-            if detail.viewer_role in ("auditor", "administrator"):
-                notice = "Read only: your role can view this case but not change it."
-            else:
-                notice = "Read only: this case belongs to another team. You can view it but not change it."
-        ui.workspaceNotice.setText(notice)
-        ui.workspaceNotice.setVisible(bool(notice))
-        _repolish(ui.workspaceNotice)
+        header.show_facts(self.ui, detail, may_move)
 
     # --- procedure version ---------------------------------------------------------------------------
 
@@ -465,43 +251,21 @@ class CaseWorkspace(QWidget):
         if preview is None or not shiboken6.isValid(self):
             self.refresh()
             return
-        shown = list(preview.changes[:14])
-        if len(preview.changes) > len(shown):
-            shown.append(f"… and {len(preview.changes) - len(shown)} more changes")
-        prompt = (
-            f"Move this case from {preview.current} to {preview.target}?\n\n"
-            f"Work on {preview.kept} steps carries over; {preview.retired} records of steps the new version "
-            "does not have are kept but no longer shown as due.\n\nChanges:\n"
-            + "\n".join(shown or ["(no step changes)"])
-            + "\n\nWhy is the case being moved? The reason is logged."
-        )
-        reason = ReasonDialog.ask(self, "Move to a newer procedure version", prompt)
-        if not reason:
+        answer = ask_to_move(self, preview)
+        if answer is None:
             return
-        version = preview.target.rsplit(" v", 1)[1]
+        version, reason = answer
         self.session.run(self, case_versions.move_to_version, self.case_id, version, reason, changed_case=self.case_id)
 
     # --- supervision ----------------------------------------------------------------------------------
 
     def _show_supervision(self, title: str, open_actions: int, mine: int, overdue: int) -> None:
         tabs = self.ui.sections
-        index = tabs.indexOf(self._sections[-1])  # built or not
+        index = self.tabs.supervision_index()
         tabs.setTabText(index, title)
         tabs.setTabToolTip(index, f"{title} (Alt+{index + 1})")
-        if not open_actions or (self.detail is not None and self.detail.status != "open"):
-            _chip(self.actionsChip, "", "")
-            return
-        text = f"{open_actions} directed action{'s' if open_actions != 1 else ''} open"
-        if mine:
-            text += f" · {mine} for you"
-        if overdue:
-            text += f" · {overdue} overdue"
-        _chip(
-            self.actionsChip,
-            text,
-            "overdue" if overdue else "soon",
-            "Actions a supervisor directed on this case. Click to see them on the Supervision tab.",
-        )
+        case_open = self.detail is None or self.detail.status == "open"
+        header.show_actions_chip(self.actionsChip, open_actions, mine, overdue, case_open)
 
     def show_review(self, review_id: int) -> None:
         """Go to the Supervision tab with the given review selected (from a step the review completed)."""
