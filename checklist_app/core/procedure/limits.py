@@ -2,7 +2,7 @@
 
 A real procedure is about 9,000 YAML values, a hundred steps and 240 KB. Anything far beyond that is a
 mistake or an attack: it must be refused with one clear problem in a second or two, not read for minutes.
-Text lengths match the database columns the values are stored in (store/models.py), so a file that
+Text lengths match the database columns the values are stored in (store/models/), so a file that
 validates can always be published and used.
 """
 
@@ -39,7 +39,7 @@ MAX_DURATION_TEXT = "10 years (87600h, 3650d, 2610wd or 120mo)"
 MIN_YEAR = 1900
 MAX_YEAR = 2200
 
-# Column lengths in store/models.py for values copied from the procedure.
+# Column lengths in store/models/ for values copied from the procedure.
 VERSION_CHARS = 32  # procedure_versions.version, risk_assessments.tool_version, case_audits.template_version
 TITLE_CHARS = 200  # procedure_versions.title, case_summaries.next_due_title (step titles)
 PHASE_TITLE_CHARS = 120  # case_summaries.phase_title
