@@ -309,31 +309,56 @@ def _risk(
     return sorted(found, key=lambda x: (x.due_at is not None, x.due_at or now))
 
 
+# The follow-ups a returned child's episode needs (SOP 8.3 and 8.4), each with the one condition that both
+# selects the episode and words its line, so a line can never name a follow-up the episode does not lack.
+# A declined return interview was offered (the child turned it down): it needs no offer line, whether or not
+# the time of the offer was recorded (the missing tab shows that gap on the episode).
+_NEEDS_CHECK = MissingEpisode.safe_well_at.is_(None)
+_NEEDS_OFFER = and_(MissingEpisode.rhi_offered_at.is_(None), MissingEpisode.rhi_declined.is_(False))
+
+
+def missing_followup(
+    needs_check: bool, needs_offer: bool, found_at: datetime, now: datetime
+) -> list[tuple[str, datetime]]:
+    """What a returned episode's dashboard lines say, with their due times: the safe and well check within
+    24 hours of the return, the return interview offered within 72 hours; past the limit, the line says so."""
+    lines = []
+    for needed, limit, late, pending in (
+        (
+            needs_check,
+            SAFE_AND_WELL_WITHIN,
+            "Safe and well check not recorded within 24 h of return",
+            "Safe and well check not yet recorded (24 h from return)",
+        ),
+        (
+            needs_offer,
+            RETURN_INTERVIEW_WITHIN,
+            "Return interview not offered within 72 h of return",
+            "Return interview not yet offered (72 h from return)",
+        ),
+    ):
+        if needed:
+            due = found_at + limit
+            lines.append((late if due < now else pending, due))
+    return lines
+
+
 def _missing(conn: Connection, open_cases: Subquery, line: LineMaker, now: datetime) -> list[DashboardLine]:
     rows = conn.execute(
         select(
-            MissingEpisode.case_id, MissingEpisode.found_at, MissingEpisode.safe_well_at, MissingEpisode.rhi_offered_at
+            open_cases.c.id,
+            MissingEpisode.found_at,
+            _NEEDS_CHECK.label("needs_check"),
+            _NEEDS_OFFER.label("needs_offer"),
         )
         .join(open_cases, open_cases.c.id == MissingEpisode.case_id)
-        .where(
-            MissingEpisode.found_at.is_not(None),
-            or_(
-                MissingEpisode.safe_well_at.is_(None),
-                and_(MissingEpisode.rhi_offered_at.is_(None), MissingEpisode.rhi_declined.is_(False)),
-            ),
-        )
+        .where(MissingEpisode.found_at.is_not(None), or_(_NEEDS_CHECK, _NEEDS_OFFER))
     )
     found = []
-    for case_id, found_at, safe_well_at, rhi_offered_at in rows:
+    for case_id, found_at, needs_check, needs_offer in rows:
         assert found_at is not None  # given the filter
-        if safe_well_at is None:
-            found.append(
-                line(case_id, "Safe and well check not recorded", found_at + SAFE_AND_WELL_WITHIN, "tab:missing")
-            )
-        if rhi_offered_at is None:
-            found.append(
-                line(case_id, "Return interview not offered", found_at + RETURN_INTERVIEW_WITHIN, "tab:missing")
-            )
+        for what, due in missing_followup(bool(needs_check), bool(needs_offer), found_at, now):
+            found.append(line(case_id, what, due, "tab:missing"))
     return sorted(found, key=lambda x: x.due_at or now)  # every line here has a due time
 
 

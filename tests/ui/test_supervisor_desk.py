@@ -112,8 +112,8 @@ def test_supervisor_lands_on_the_dashboard_with_the_team_figures(qtbot, world, r
     assert page.section_lines("actions")[0].text(3).endswith("(overdue)")
     assert refs("risk") == [birch.reference]
     assert [i.text(2) for i in page.section_lines("missing")] == [
-        "Safe and well check not recorded",
-        "Return interview not offered",
+        "Safe and well check not recorded within 24 h of return",
+        "Return interview not yet offered (72 h from return)",
     ]
     assert set(refs("missing")) == {alder[1].reference}
     every = {c.reference for c in [*alder, birch]}
