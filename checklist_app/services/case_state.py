@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from checklist_app.core.agreement import schedule_counting_awaiting
+from checklist_app.core.agreement import open_due, schedule_counting_awaiting
 from checklist_app.core.facts import derive_facts
 from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionDenied, require
 from checklist_app.core.procedure.model import Procedure
@@ -39,8 +39,6 @@ from checklist_app.store.models import (
     RiskAssessment,
     StepRecord,
 )
-
-_OPEN_STATES = {"on_track", "due_soon", "overdue"}
 
 
 @dataclass
@@ -288,22 +286,14 @@ def summary_values(
     current = next((p for p in progress if not p.complete), progress[-1])
     upcoming = None if closed else next_due(schedule)
     step = procedure.step(upcoming.step_id) if upcoming else None
-    open_due = (
-        []
-        if closed
-        else sorted(
-            s.due_at
-            for s in schedule.values()
-            if s.required and s.due_at is not None and s.due_state.value in _OPEN_STATES
-        )
-    )
+    due_times = [] if closed else [due for due, _ in open_due(schedule)]
     return {
         "phase_number": current.number,
         "phase_title": current.title[:120],  # column widths: a procedure's titles are not length-limited
         "next_due_step": step.number if step else "",
         "next_due_title": step.title[:200] if step else "",
         "next_due_at": upcoming.due_at if upcoming else None,
-        "open_due": [d.timestamp() for d in open_due],
+        "open_due": [d.timestamp() for d in due_times],
         "steps_required": sum(p.required for p in progress),
         "steps_done": sum(p.done for p in progress),
         "risk_category": risk_category or 0,

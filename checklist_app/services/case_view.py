@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checklist_app.core.agreement import overdue_step_ids, schedule_counting_awaiting
 from checklist_app.core.permissions import Action, Actor
 from checklist_app.services import case_state as cs
 from checklist_app.services import risk as risk_service
@@ -59,6 +60,12 @@ def detail_of(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, acto
     risk = tuple(views.risk_view(procedure, a, names, signed.get(a.id, [])) for a in loaded.risk)
     review_due, review_waiting = risk_service.next_review_due(schedule, loaded.risk[0] if loaded.risk else None)
     awaiting = awaiting_agreement(session, loaded)
+    # The header's overdue count follows the case list's rule: a step awaiting agreement is open until agreed.
+    counted = (
+        schedule_counting_awaiting(procedure, cs.situation(loaded), now, ctx.calendar, awaiting)
+        if awaiting
+        else schedule
+    )
     return CaseDetail(
         id=case.id,
         reference=case.reference,
@@ -99,6 +106,7 @@ def detail_of(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, acto
         risk_review_waiting=review_waiting,
         manual_events=tuple((e.id, e.title) for e in procedure.events if e.source == "manual"),
         newer_version=_newer_version(session, version),
+        overdue_step_ids=overdue_step_ids(counted, now) if case.status == "open" else (),
     )
 
 

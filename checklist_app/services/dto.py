@@ -315,6 +315,9 @@ class CaseDetail:
     risk_review_waiting: str = ""  # what the review waits for while it has no date
     manual_events: tuple[tuple[str, str], ...] = field(default=())  # (id, title) a user may record
     newer_version: str = ""  # a later published version of the case's procedure, e.g. "1.1"
+    # Required steps past due, earliest first, by the case list's rule (core.agreement.overdue_step_ids): a
+    # mandatory step marked not applicable counts until a supervisor agrees.
+    overdue_step_ids: tuple[str, ...] = ()
 
     def step(self, step_id: str) -> StepView:
         for s in self.steps:
@@ -328,7 +331,8 @@ class CaseDetail:
 
     @property
     def overdue_steps(self) -> tuple[StepView, ...]:
-        return tuple(s for s in self.steps if s.due_state == "overdue" and s.required)
+        by_id = {s.step_id: s for s in self.steps}
+        return tuple(by_id[i] for i in self.overdue_step_ids if i in by_id)
 
 
 @dataclass(frozen=True, slots=True)
