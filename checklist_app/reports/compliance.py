@@ -134,6 +134,12 @@ def summary_rows(w: Wording, f: ComplianceFigures) -> list[list[str]]:
             ),
         ]
     )
+    rows.append(
+        [
+            w("m_audits_untrusted"),
+            *across(lambda n: str(f.audit_untrusted.get(n, 0)), str(sum(f.audit_untrusted.values()))),
+        ]
+    )
     over = [o for o in f.workload if o.load > f.workload_threshold]
     rows.append(
         [

@@ -200,6 +200,7 @@ CSV_HEADINGS: dict[str, tuple[str, ...]] = {
     "not_applicable_reasons.csv": ("district", "reason", "steps"),
     "not_applicable_awaiting_agreement.csv": ("district", "steps"),
     "audit_grades.csv": ("district", "overall_grade", "case_audits_signed"),
+    "audit_grades_not_trusted.csv": ("district", "case_audits_signature_not_matching"),
     "remedial_open.csv": ("district", "open", "overdue"),
     "supervisory_reviews.csv": ("district", "month", "in_date", "late"),
 }
@@ -253,6 +254,7 @@ def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
         for reason, count in f.na_reasons.get(n, []):
             tables["not_applicable_reasons.csv"].append([n, reason, count])
         tables["not_applicable_awaiting_agreement.csv"].append([n, f.na_awaiting.get(n, 0)])
+        tables["audit_grades_not_trusted.csv"].append([n, f.audit_untrusted.get(n, 0)])
     for i in f.worst_overdue:
         tables["worst_overdue.csv"].append(
             [

@@ -35,9 +35,9 @@ from checklist_app.services.compliance_timing import (
     count_where,
     utc_value,
 )
+from checklist_app.services.compliance_trust import audit_grades
 from checklist_app.store.models import (
     Case,
-    CaseAudit,
     CaseSummary,
     RemedialAction,
     StepRecord,
@@ -81,20 +81,13 @@ def gather(
 def _audits(
     session: Session, fig: ComplianceFigures, names: dict[int, str], ids: tuple[int, ...], p: Period, now: datetime
 ) -> None:
-    """Overall grades of case audits signed in the period; remedial actions still open now."""
-    rows = session.execute(
-        select(Case.district_id, CaseAudit.overall_grade, func.count())
-        .join(Case, Case.id == CaseAudit.case_id)
-        .where(
-            CaseAudit.status == "signed",
-            CaseAudit.signed_at >= utc_value(p.start_at),
-            CaseAudit.signed_at < utc_value(p.end_at),
-            Case.district_id.in_(ids),
-        )
-        .group_by(Case.district_id, CaseAudit.overall_grade)
-    ).all()
-    for district_id, grade, count in rows:
-        fig.audit_grades[(names[district_id], grade)] = int(count)
+    """Overall grades of case audits signed in the period, counting only grades their signature still
+    matches (the others apart, as not trusted); remedial actions still open now."""
+    trusted, untrusted = audit_grades(session, ids, p)
+    for (district_id, grade), count in trusted.items():
+        fig.audit_grades[(names[district_id], grade)] = count
+    for district_id, count in untrusted.items():
+        fig.audit_untrusted[names[district_id]] = count
     remedial = session.execute(
         select(Case.district_id, func.count(), count_where(RemedialAction.due_at < utc_value(now)))
         .join(Case, Case.id == RemedialAction.case_id)

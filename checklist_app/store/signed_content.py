@@ -11,6 +11,7 @@ the named fields of the child rows that point at it, in id order.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -36,12 +37,7 @@ def signed_content(conn: Connection, object_type: str, object_id: int) -> dict[s
     found = row.one_or_none()
     if found is None:
         return None
-    content: dict[str, Any] = {
-        "format": CONTENT_FORMAT,
-        "object_type": object_type,
-        "object_id": object_id,
-        "fields": dict(found),
-    }
+    children: dict[str, list[dict[str, Any]]] = {}
     for child_name, foreign_key, fields in model.SIGNED_CHILDREN:
         child = Base.metadata.tables[child_name]
         rows = conn.execute(
@@ -49,13 +45,35 @@ def signed_content(conn: Connection, object_type: str, object_id: int) -> dict[s
             .where(child.c[foreign_key] == object_id)
             .order_by(child.c.id)
         ).mappings()
-        content[child_name] = [dict(r) for r in rows]
-    return content
+        children[child_name] = [dict(r) for r in rows]
+    return content_of(object_type, object_id, found, children)
+
+
+def content_of(
+    object_type: str,
+    object_id: int,
+    fields: Mapping[str, Any],
+    children: Mapping[str, list[dict[str, Any]]],
+) -> dict[str, Any]:
+    """The content from values already read: the signed row's SIGNED_FIELDS and, per SIGNED_CHILDREN table,
+    its child rows (id and the named fields) in id order. For callers that read many records in one query
+    (the compliance report) and must hash exactly as `signed_content` does."""
+    return {
+        "format": CONTENT_FORMAT,
+        "object_type": object_type,
+        "object_id": object_id,
+        "fields": dict(fields),
+        **children,
+    }
+
+
+def hash_of(content: Mapping[str, Any]) -> str:
+    return sha256_hex(canonical_json(content))
 
 
 def content_hash(conn: Connection, object_type: str, object_id: int) -> str | None:
     content = signed_content(conn, object_type, object_id)
-    return None if content is None else sha256_hex(canonical_json(content))
+    return None if content is None else hash_of(content)
 
 
 def signed_parts(conn: Connection, object_type: str, object_id: int) -> list[tuple[str, int]]:
