@@ -64,14 +64,14 @@ def audit_grades(
     children: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     if found:
         period_audits = select(audits.c.id).join(Case, Case.id == audits.c.case_id).where(in_period)
-        for child_name, foreign_key, fields in CaseAudit.SIGNED_CHILDREN:
+        for child_name, foreign_key, child_fields in CaseAudit.SIGNED_CHILDREN:
             child = Base.metadata.tables[child_name]
             for child_row in session.execute(
-                select(child.c[foreign_key].label("parent"), child.c.id, *(child.c[f] for f in fields))
+                select(child.c[foreign_key].label("parent"), child.c.id, *(child.c[f] for f in child_fields))
                 .where(child.c[foreign_key].in_(period_audits))
                 .order_by(child.c.id)
             ).mappings():
-                children[child_row["parent"]][child_name].append({k: child_row[k] for k in ("id", *fields)})
+                children[child_row["parent"]][child_name].append({k: child_row[k] for k in ("id", *child_fields)})
     trusted: dict[tuple[int, str], int] = defaultdict(int)
     untrusted: dict[int, int] = defaultdict(int)
     for audit_id, (district_id, fields) in found.items():

@@ -52,7 +52,7 @@ def signed_content(conn: Connection, object_type: str, object_id: int) -> dict[s
 def content_of(
     object_type: str,
     object_id: int,
-    fields: Mapping[str, Any],
+    fields: Mapping[Any, Any],
     children: Mapping[str, list[dict[str, Any]]],
 ) -> dict[str, Any]:
     """The content from values already read: the signed row's SIGNED_FIELDS and, per SIGNED_CHILDREN table,
