@@ -140,7 +140,8 @@ def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> di
         loaded = cs.load_many(session, ctx, cases, read_only=True)
         actions = cs.open_actions(session, case_ids)
     except Exception:  # a wrong-type value somewhere: read each case alone, which names the row
-        session.rollback()
+        # Not a rollback: that would end the read transaction every later case is read in.
+        session.expunge_all()
         return {}
     expected: dict[int, Problem | _Known] = {}
     for one in loaded:
@@ -162,7 +163,7 @@ def _compare(session: Session, ctx: ServiceContext, case_id: int, known: _Known 
             known = (summary, cs.expected_summary(session, ctx, loaded, _utc(summary.computed_at)))
         except Exception as exc:  # wrong-type values or a damaged procedure version, which the record
             # checks report already; say why this row could not be checked and go on.
-            session.rollback()
+            session.expunge_all()
             return _unreadable(case_id, exc)
     summary, expected = known
     differing = [name for name in COMPARED if not _same(getattr(summary, name), expected[name])]
@@ -178,6 +179,12 @@ def _compare(session: Session, ctx: ServiceContext, case_id: int, known: _Known 
 
 
 def _unreadable(case_id: int, exc: Exception) -> Problem:
+    # The summary table is not among the records verify's type checks read, so its own bad value is named here.
+    table, _, column = str(getattr(exc, "where", "")).partition(".")
+    if table == _TABLE:
+        return Problem(
+            _TABLE, case_id, None, f"column {column} holds a value of the wrong type (written outside the app?)"
+        )
     return Problem(_TABLE, case_id, None, f"could not be recomputed ({type(exc).__name__}); see the problems above")
 
 

@@ -27,7 +27,7 @@ from checklist_app.store.models import (
     object_type_of,
     table_of,
 )
-from checklist_app.store.types import CanonicalJSON, UTCDateTime
+from checklist_app.store.types import CanonicalJSON, StoredDate, UTCDateTime
 
 
 def _sqlite_datetime(value: datetime | None) -> str | None:
@@ -56,7 +56,7 @@ def _converter(column_type: Any) -> Callable[[Any], Any] | None:
         return _sqlite_json
     if isinstance(column_type, Boolean):
         return _sqlite_bool
-    if isinstance(column_type, Date):
+    if isinstance(column_type, Date | StoredDate):
         return _sqlite_date
     return None
 

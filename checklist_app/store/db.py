@@ -29,9 +29,11 @@ from checklist_app.store.errors import (
     DatabaseMissing,
     DatabaseUnreadable,
     StoreError,
+    UnreadableValue,
 )
 from checklist_app.store.files import create_private_file
 from checklist_app.store.redact import mask_url
+from checklist_app.store.types import locate_rows
 from checklist_app.store.witness import append_head, witness_path
 
 ENV_VAR = "CHECKLIST_APP_DB"
@@ -225,6 +227,7 @@ class Database:
                     append_head(self.witness, head[0], head[1])
                     self._witnessed_seq = head[0]
         except Exception as exc:
+            self._name_bad_rows(exc)
             self._after_rollback(exc)
             raise
 
@@ -258,8 +261,13 @@ class Database:
             with self._translated(), self._read_sessions() as session, session.begin():
                 yield session
         except Exception as exc:
+            self._name_bad_rows(exc)
             self._after_rollback(exc)
             raise
+
+    def _name_bad_rows(self, exc: BaseException) -> None:
+        if isinstance(exc, UnreadableValue):
+            locate_rows(self.engine, exc)
 
     def _after_rollback(self, exc: BaseException) -> None:
         """A refusal that must itself be recorded (e.g. an audited access refusal) carries the write as

@@ -36,11 +36,37 @@ class BadDatabaseLocation(StoreError):
 
 
 class UnreadableValue(StoreError, ValueError):
-    """A stored value that is not what the app writes (bad JSON, a list where a mapping belongs): it was
-    changed outside the app. A ValueError too, so `verify`'s record checks name it as a bad value."""
+    """A stored value that is not what the app writes (bad JSON, a list where a mapping belongs, text or a
+    number where a date belongs): it was changed outside the app. A ValueError too, so `verify`'s record
+    checks name it as a bad value.
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(
-            f"A stored record cannot be read: {detail}. It was changed outside the app; "
+    `where` is "table.column" when the column type knows it (store/types.py names every column it reads);
+    `locate` then looks up which rows hold the value, so the message names table, column and row."""
+
+    def __init__(self, detail: str, *, where: str = "", key: str = "id", value: object = None) -> None:
+        self.detail = detail
+        self.where = where
+        self.key = key  # the table's key column (case_summaries: case_id)
+        self.value = value
+        self.rows: tuple[int, ...] = ()
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        place = ""
+        if self.where:
+            table, _, column = self.where.partition(".")
+            rows = ", ".join(str(r) for r in self.rows[:5]) + (" and more" if len(self.rows) > 5 else "")
+            place = f" (table {table}, column {column}" + (f", row {rows}" if rows else "") + ")"
+        return (
+            f"A stored record cannot be read{place}: {self.detail}. It was changed outside the app; "
             "run `checklist-app verify` to find it, and restore it from a backup."
         )
+
+    def name_place(self, where: str, key: str) -> None:
+        if not self.where:
+            self.where, self.key = where, key
+            self.args = (self._message(),)
+
+    def name_rows(self, rows: tuple[int, ...]) -> None:
+        self.rows = rows
+        self.args = (self._message(),)

@@ -1,24 +1,65 @@
-"""Column types that behave the same on SQLite and PostgreSQL."""
+"""Column types that behave the same on SQLite and PostgreSQL.
+
+Each of them refuses a stored value it cannot read (written outside the app: `due_at = 'garbage'` in
+sqlite3) with the store's own UnreadableValue, naming the table and column, instead of the driver's bare
+ValueError or TypeError; `name_columns` tells every such column where it is.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Text
+from sqlalchemy import Date, DateTime, Engine, MetaData, Text, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 from checklist_app.core.canonical import canonical_json
 from checklist_app.store.errors import UnreadableValue
 
+# What the drivers' converters raise on a value of the wrong type or shape.
+_CONVERSION = (ValueError, TypeError, OverflowError)
 
-class UTCDateTime(TypeDecorator[datetime]):
+
+class _Named(TypeDecorator[Any]):
+    """A column type that knows its table and column ("table.column", set by `name_columns`), so a value it
+    cannot read is reported with its place."""
+
+    cache_ok = True
+    what = "a value"  # what the column holds, for the message
+
+    def __init__(self, where: str = "", key: str = "id") -> None:
+        super().__init__()
+        self.where = where
+        self.key = key  # the table's key column, to name the row
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        inner = super().result_processor(dialect, coltype)
+        if inner is None:
+            return None
+        where, key, what = self.where, self.key, self.what
+
+        def process(value: Any) -> Any:
+            try:
+                return inner(value)
+            except UnreadableValue as exc:
+                exc.name_place(where, key)
+                raise
+            except _CONVERSION:
+                shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+                raise UnreadableValue(f"{shown} is not {what}", where=where, key=key, value=value) from None
+
+        return process
+
+
+class UTCDateTime(_Named):
     """Stores naive UTC, returns aware UTC; refuses naive input so no local time slips in."""
 
     impl = DateTime(timezone=False)
     cache_ok = True
+    what = "a date and time"
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -30,14 +71,30 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if not isinstance(value, datetime):  # SQLite hands back what was stored if its converter is bypassed
+            raise TypeError(type(value).__name__)
         return value.replace(tzinfo=UTC)
 
 
-class CanonicalJSON(TypeDecorator[Any]):
+class StoredDate(_Named):
+    """A calendar date (no time, no zone)."""
+
+    impl = Date
+    cache_ok = True
+    what = "a date"
+
+    def process_result_value(self, value: date | None, dialect: Dialect) -> date | None:
+        if value is not None and not isinstance(value, date):
+            raise TypeError(type(value).__name__)
+        return value
+
+
+class CanonicalJSON(_Named):
     """JSON kept as canonical text, so a value read back hashes exactly as it did when written."""
 
     impl = Text
     cache_ok = True
+    what = "JSON"
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         return None if value is None else canonical_json(value)
@@ -50,10 +107,10 @@ class CanonicalJSON(TypeDecorator[Any]):
         try:
             loaded = json.loads(value)
         except ValueError:
-            raise UnreadableValue(f"{value[:40]!r} is not JSON") from None
+            raise UnreadableValue(f"{value[:40]!r} is not JSON", value=value) from None
         if self.shape is not None and not isinstance(loaded, self.shape):
             # The screens would fail on it deep inside (`'list' object has no attribute 'get'`).
-            raise UnreadableValue(f"{type(loaded).__name__} where the app keeps a {self.shape.__name__}")
+            raise UnreadableValue(f"{type(loaded).__name__} where the app keeps a {self.shape.__name__}", value=value)
         return loaded
 
 
@@ -65,3 +122,32 @@ class CanonicalJSONObject(CanonicalJSON):
 class CanonicalJSONList(CanonicalJSON):
     shape = list
     cache_ok = True
+
+
+def name_columns(metadata: MetaData) -> None:
+    """Tell each column of these types its table and column, for the message when it holds a bad value.
+    Called once, when the models are defined, before any statement is compiled."""
+    for table in metadata.tables.values():
+        for column in table.columns:
+            if isinstance(column.type, _Named):
+                column.type.where = f"{table.name}.{column.name}"
+                keys = list(table.primary_key.columns)
+                column.type.key = keys[0].name if len(keys) == 1 else ""
+
+
+def locate_rows(engine: Engine, exc: UnreadableValue) -> None:
+    """Name the rows that hold the value `exc` could not read (the type saw the value, not its row), by
+    looking the raw value up in its column. Best effort: a failed lookup leaves the message as it was."""
+    if not exc.where or not exc.key or exc.value is None or exc.rows:
+        return
+    table, _, column = exc.where.partition(".")
+    key = exc.key
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(f'SELECT "{key}" FROM "{table}" WHERE "{column}" = :value ORDER BY "{key}" LIMIT 6'),
+                {"value": exc.value},
+            ).scalars()
+            exc.name_rows(tuple(int(r) for r in rows))
+    except Exception:
+        return

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Connection, Date, Integer, Select, String, Table, Text, select, type_coerce
 from sqlalchemy.types import NullType, TypeEngine
 
-from checklist_app.store.types import CanonicalJSON, UTCDateTime
+from checklist_app.store.types import CanonicalJSON, StoredDate, UTCDateTime
 from checklist_app.store.verify_rows import BATCH, CONVERSION_ERRORS, BadValue
 
 
@@ -80,6 +80,7 @@ def _boolean(raw: Any) -> str | None:
 _ENCODERS: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
     (UTCDateTime, "timestamp"),
     (CanonicalJSON, "json_text"),
+    (StoredDate, "date"),
     (Boolean, "boolean"),
     (Date, "date"),
     (Integer, "integer"),

@@ -31,6 +31,7 @@ from checklist_app.store.models.casework_audit import (
 )
 from checklist_app.store.models.organisation import District, Team, User
 from checklist_app.store.models.supervision import DirectedAction, DistrictDutyRecord, SupervisoryReview, TeamDutyRecord
+from checklist_app.store.types import name_columns
 
 # Every model whose rows the audit chain vouches for (the order of the single module before the split).
 AUDITED_MODELS: tuple[type[Audited], ...] = (
@@ -52,6 +53,9 @@ AUDITED_MODELS: tuple[type[Audited], ...] = (
     DistrictDutyRecord,
     *AUDIT_MODELS,
 )
+
+# Every date, time and JSON column knows its table and column, for the message when it holds a bad value.
+name_columns(Base.metadata)
 
 __all__ = [
     "AUDITED_MODELS",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from checklist_app.store.models.base import Audited, Base
+from checklist_app.store.types import StoredDate
 
 
 class ProcedureVersion(Base, Audited):
@@ -20,7 +21,7 @@ class ProcedureVersion(Base, Audited):
     procedure_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200))
-    effective_date: Mapped[date] = mapped_column(Date)
+    effective_date: Mapped[date] = mapped_column(StoredDate)
     content_hash: Mapped[str] = mapped_column(String(64))
     source_text: Mapped[str] = mapped_column(Text)
     published_at: Mapped[datetime]
@@ -63,7 +64,7 @@ class Case(Base, Audited):
     referral_source: Mapped[str] = mapped_column(String(64))
     # Pseudonymous reference to the child: never a name.
     subject_ref: Mapped[str] = mapped_column(String(32), index=True)
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    date_of_birth: Mapped[date | None] = mapped_column(StoredDate)
     age_band: Mapped[str | None] = mapped_column(String(16))
     circumstances: Mapped[str] = mapped_column(Text, default="")
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from checklist_app.store.models.base import Audited, Base
+from checklist_app.store.types import StoredDate
 
 
 class AuditRound(Base, Audited):
@@ -38,8 +39,8 @@ class AuditRound(Base, Audited):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(32))
-    period_first: Mapped[date] = mapped_column(Date)
-    period_last: Mapped[date] = mapped_column(Date)
+    period_first: Mapped[date] = mapped_column(StoredDate)
+    period_last: Mapped[date] = mapped_column(StoredDate)
     districts: Mapped[list[Any]] = mapped_column(default=list)
     sample_size: Mapped[int] = mapped_column(Integer)
     seed: Mapped[int | None] = mapped_column(BigInteger)
