@@ -92,7 +92,7 @@ def detail_of(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, acto
         closure_reason=case.closure_reason,
         procedure_version_id=case.procedure_version_id,
         procedure_label=f"{version.procedure_id} v{version.version}" if version else "",
-        phases=views.phase_views(procedure, schedule, awaiting),
+        phases=views.phase_views(procedure, schedule, awaiting, counted if awaiting else None),
         steps=views.step_views(loaded, schedule, names, actor, awaiting),
         events=views.event_views(loaded, names),
         decisions=tuple(views.decision_view(d, names) for d in decisions),

@@ -122,16 +122,28 @@ def step_views(
 
 
 def phase_views(
-    procedure: Procedure, schedule: dict[str, StepSchedule], awaiting: frozenset[str] = frozenset()
+    procedure: Procedure,
+    schedule: dict[str, StepSchedule],
+    awaiting: frozenset[str] = frozenset(),
+    counted: dict[str, StepSchedule] | None = None,
 ) -> tuple[PhaseView, ...]:
-    """Each phase's progress; a mandatory step marked not applicable and awaiting agreement is not yet done."""
+    """Each phase's progress; a mandatory step marked not applicable and awaiting agreement is not yet done.
+    `counted`: the schedule counting such steps as open (core.agreement), whose overdue steps the phases show,
+    as the case header and the case list do."""
     descriptions = {p.id: readable(p.description, procedure) for p in procedure.phases}
     waiting = {
         p.id: sum(1 for s in procedure.steps if s.phase_id == p.id and s.id in awaiting) for p in procedure.phases
     }
+    overdue = {p.phase_id: p.overdue for p in phase_progress(procedure, counted)} if counted is not None else {}
     return tuple(
         PhaseView(
-            p.phase_id, p.number, p.title, descriptions[p.phase_id], p.required, p.done - waiting[p.phase_id], p.overdue
+            p.phase_id,
+            p.number,
+            p.title,
+            descriptions[p.phase_id],
+            p.required,
+            p.done - waiting[p.phase_id],
+            overdue.get(p.phase_id, p.overdue),
         )
         for p in phase_progress(procedure, schedule)
     )

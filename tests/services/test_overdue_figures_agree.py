@@ -26,6 +26,8 @@ def test_a_step_awaiting_agreement_counts_in_both_until_agreed(world):
     world.clock.advance(days=2)
     header, listed = _figures(world, case.id)
     assert MANDATORY in header and len(header) == listed > 0
+    phases = cases.case_detail(world.ctx, world.supervisor, case.id).phases
+    assert sum(p.overdue for p in phases) == listed  # the phase list's "n overdue" too
     world.clock.advance(minutes=5)
     steps.agree_not_applicable(world.ctx, world.supervisor, case.id, MANDATORY, PASSWORD)
     agreed, listed_after = _figures(world, case.id)
