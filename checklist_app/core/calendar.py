@@ -23,6 +23,7 @@ HOLIDAYS_FILE = ("data", "bank-holidays-england-and-wales.json")
 
 _log = logging.getLogger(__name__)
 _ONE_DAY = timedelta(days=1)
+_MAX_MEMO = 100_000
 
 
 class WorkingCalendar:
@@ -36,6 +37,9 @@ class WorkingCalendar:
             years = range(min(self._holidays).year, max(self._holidays).year + 1)
         self._years = years if years is not None else range(0)
         self._warned: set[int] = set()
+        # add_working_days results: pure for a given calendar, and a schedule asks the same few again and
+        # again (the same anchors and offsets across steps, recomputations and cases).
+        self._added: dict[tuple[date, int], date] = {}
 
     @classmethod
     def from_json(cls, text: str) -> WorkingCalendar:
@@ -76,6 +80,17 @@ class WorkingCalendar:
     def add_working_days(self, day: date, n: int) -> date:
         """The n-th working day after `day` (before it when n < 0). With n == 0: `day` itself if it is
         a working day, else the next working day."""
+        key = (day, n)
+        found = self._added.get(key)
+        if found is not None:
+            return found
+        found = self._count_working_days(day, n)
+        if len(self._added) >= _MAX_MEMO:
+            self._added.clear()
+        self._added[key] = found
+        return found
+
+    def _count_working_days(self, day: date, n: int) -> date:
         step = _ONE_DAY if n >= 0 else -_ONE_DAY
         if n == 0:
             while not self.is_working_day(day):

@@ -287,7 +287,12 @@ def evaluate(expr: Expr, facts: Mapping[str, object], events_occurred: Iterable[
     return _eval(expr, facts, occurred)
 
 
-def _eval(expr: Expr, facts: Mapping[str, object], occurred: set[str]) -> bool:
+def evaluate_in(expr: Expr, facts: Mapping[str, object], occurred: set[str] | frozenset[str]) -> bool:
+    """As `evaluate`, with the events already in a set: a schedule evaluates every step's condition."""
+    return _eval(expr, facts, occurred)
+
+
+def _eval(expr: Expr, facts: Mapping[str, object], occurred: set[str] | frozenset[str]) -> bool:
     if isinstance(expr, FactRef):
         return facts.get(expr.name) is True
     if isinstance(expr, EventRef):

@@ -7,7 +7,8 @@ the Europe/London wall clock, because that is the clock the officers (and the ru
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
-from datetime import UTC, datetime, time, timedelta
+import functools
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from checklist_app.core.calendar import LOCAL_TZ, WorkingCalendar
@@ -29,7 +30,10 @@ class DueState(StrEnum):
 
 def require_aware(value: datetime, name: str = "datetime") -> datetime:
     """`value` in UTC; naive datetimes are refused because their zone would be a guess."""
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+    zone = value.tzinfo
+    if zone is UTC:  # most values: astimezone would return the value itself
+        return value
+    if zone is None or zone.utcoffset(value) is None:
         raise ValueError(f"{name} must be timezone-aware, got naive {value!r}")
     return value.astimezone(UTC)
 
@@ -50,10 +54,15 @@ def due_at(anchor_time: datetime, offset: Duration, calendar: WorkingCalendar | 
     local = anchor.astimezone(LOCAL_TZ)
     if unit is DurationUnit.WORKING_DAYS:
         cal = calendar if calendar is not None else WorkingCalendar.default()
-        day = cal.add_working_days(local.date(), offset.amount)
-        # No UK clock change happens near midnight, so the end of day is never ambiguous.
-        return datetime.combine(day, END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(UTC)
+        return _end_of_day(cal.add_working_days(local.date(), offset.amount))
     return _add_months_local(local, offset.amount).astimezone(UTC)
+
+
+@functools.lru_cache(maxsize=8192)
+def _end_of_day(day: date) -> datetime:
+    """The last instant of a London day, in UTC. Cached: zone arithmetic costs more than the look-up."""
+    # No UK clock change happens near midnight, so the end of day is never ambiguous.
+    return datetime.combine(day, END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 def _add_months_local(local: datetime, months: int) -> datetime:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from checklist_app.core.calendar import WorkingCalendar
-from checklist_app.core.conditions import Expr, evaluate, parse
+from checklist_app.core.conditions import Expr, evaluate_in, parse
 from checklist_app.core.deadlines import (
     DueState,
     due_at,
@@ -204,7 +204,7 @@ def compute_schedule(
     occurred = set(latest)
     records = situation.records
     facts = situation.facts
-    applicable = {sp.step.id: _holds(sp.condition, facts, occurred) for sp in plan.steps}
+    applicable = {sp.step.id: sp.condition is None or evaluate_in(sp.condition, facts, occurred) for sp in plan.steps}
     ctx = _Context(plan.numbers, records, latest, applicable, judged_at, horizon, cal, facts)
     return _wait_for_undated({sp.step.id: ctx.schedule(sp) for sp in plan.steps}, plan.numbers)
 
@@ -217,7 +217,7 @@ def _wait_for_undated(schedule: dict[str, StepSchedule], numbers: Mapping[str, s
     while changed:
         changed = False
         for step_id, row in schedule.items():
-            if row.status in _SETTLED or row.due_state not in _PENDING or not row.unmet_dependencies:
+            if not row.unmet_dependencies or row.status in _SETTLED or row.due_state not in _PENDING:
                 continue
             undated = [d for d in row.unmet_dependencies if schedule[d].due_at is None]
             if undated:
@@ -229,56 +229,83 @@ def _wait_for_undated(schedule: dict[str, StepSchedule], numbers: Mapping[str, s
     return schedule
 
 
-@dataclass(frozen=True, slots=True)
+# (due_at, due_state, waiting_for, overdue_by) of one step
+_Due = tuple[datetime | None, DueState, str, timedelta | None]
+_DUE_NOT_APPLICABLE: _Due = (None, DueState.NOT_APPLICABLE, "", None)
+_DUE_NONE: _Due = (None, DueState.NO_DEADLINE, "", None)
+
+
 class _Context:
-    numbers: Mapping[str, str]
-    records: Mapping[str, StepRecordState]
-    latest: Mapping[str, datetime]
-    applicable: Mapping[str, bool]
-    judged_at: datetime
-    horizon: datetime
-    calendar: WorkingCalendar
-    facts: Mapping[str, object]
+    """One case's inputs while its steps are scheduled. Plain slots and inlined look-ups: verify schedules
+    every step of every case, so per-step overhead is most of its cost."""
 
-    def record(self, step_id: str) -> StepRecordState:
-        return self.records.get(step_id, _NOT_STARTED)
+    __slots__ = ("applicable", "calendar", "facts", "horizon", "judged_at", "latest", "numbers", "records")
 
-    def status(self, step_id: str) -> StepStatus:
-        return self.record(step_id).status
+    def __init__(
+        self,
+        numbers: Mapping[str, str],
+        records: Mapping[str, StepRecordState],
+        latest: Mapping[str, datetime],
+        applicable: Mapping[str, bool],
+        judged_at: datetime,
+        horizon: datetime,
+        calendar: WorkingCalendar,
+        facts: Mapping[str, object],
+    ) -> None:
+        self.numbers = numbers
+        self.records = records
+        self.latest = latest
+        self.applicable = applicable
+        self.judged_at = judged_at
+        self.horizon = horizon
+        self.calendar = calendar
+        self.facts = facts
 
     def schedule(self, sp: StepPlan) -> StepSchedule:
         step_id = sp.step.id
-        record = self.record(step_id)
+        records = self.records
+        record = records.get(step_id, _NOT_STARTED)
         status = record.status
         applicable = self.applicable[step_id]
         # A dependency that does not apply to this case must not block the steps after it.
-        unmet = tuple(d for d in sp.depends_on if self.applicable[d] and self.status(d) not in _SETTLED)
+        depends_on = sp.depends_on
+        if not depends_on:
+            unmet: tuple[str, ...] = ()
+        elif len(depends_on) == 1:  # most steps: no generator needed
+            first = depends_on[0]
+            blocks = self.applicable[first] and records.get(first, _NOT_STARTED).status not in _SETTLED
+            unmet = depends_on if blocks else ()
+        else:
+            is_applicable = self.applicable
+            unmet = tuple(
+                d for d in depends_on if is_applicable[d] and records.get(d, _NOT_STARTED).status not in _SETTLED
+            )
         due, state, waiting, overdue_by = self._due(sp, record, applicable)
-        if not waiting and unmet and status not in _SETTLED and applicable:
+        if not waiting and unmet and applicable and status not in _SETTLED:
             waiting = _waiting_for_steps([self.numbers[d] for d in unmet])
+        # Positional: a keyword call of this frozen class costs twice as much, once per step of every case.
         return StepSchedule(
-            step_id=step_id,
-            status=status,
-            applicable=applicable,
-            required=sp.mandatory or (sp.condition is not None and applicable),
-            unmet_dependencies=unmet,
-            due_at=due,
-            due_state=state,
-            waiting_for=waiting,
-            deadline_text=sp.deadline_text,
-            overdue_by=overdue_by,
+            step_id,
+            status,
+            applicable,
+            sp.mandatory or (sp.condition is not None and applicable),  # required
+            unmet,
+            due,
+            state,
+            waiting,
+            sp.deadline_text,
+            overdue_by,
         )
 
-    def _due(
-        self, sp: StepPlan, record: StepRecordState, applicable: bool
-    ) -> tuple[datetime | None, DueState, str, timedelta | None]:
+    def _due(self, sp: StepPlan, record: StepRecordState, applicable: bool) -> _Due:
         status = record.status
         if status is StepStatus.NOT_APPLICABLE or (not applicable and status is not StepStatus.DONE):
-            return None, DueState.NOT_APPLICABLE, "", None
-        if sp.offset is None or sp.anchor is None:
-            return None, DueState.NO_DEADLINE, "", None
-        offset, recurs_every = self._durations(sp)
-        anchor_time, waiting = self._anchor_time(sp.anchor, sp.waiting_text)
+            return _DUE_NOT_APPLICABLE
+        anchor = sp.anchor
+        if sp.offset is None or anchor is None:
+            return _DUE_NONE
+        offset, recurs_every = self._durations(sp) if sp.by is not None else (sp.offset, sp.recurs_every)
+        anchor_time, waiting = self._anchor_time(anchor, sp.waiting_text)
         due = due_at(anchor_time, offset, self.calendar) if anchor_time is not None else None
         completed = record.completed_at
         if completed is not None and status is StepStatus.DONE:
@@ -289,11 +316,11 @@ class _Context:
                     next_due = min(next_due, due)
                 return self._open(next_due)
             if due is None:
-                return None, DueState.NO_DEADLINE, "", None
+                return _DUE_NONE
             state = state_when_done(due, completed)
             return due, state, "", (completed - due if state is DueState.DONE_LATE else None)
         if due is None:
-            return None, (DueState.AWAITING if waiting else DueState.NO_DEADLINE), waiting, None
+            return (None, DueState.AWAITING, waiting, None) if waiting else _DUE_NONE
         return self._open(due)
 
     def _durations(self, sp: StepPlan) -> tuple[Duration, Duration | None]:
@@ -306,7 +333,7 @@ class _Context:
         every = case.recurs_every if case.recurs_every is not None and sp.recurs_every is not None else sp.recurs_every
         return case.offset, every
 
-    def _open(self, due: datetime) -> tuple[datetime, DueState, str, timedelta | None]:
+    def _open(self, due: datetime) -> _Due:
         state = state_when_open(due, self.judged_at, self.horizon)
         return due, state, "", (self.judged_at - due if state is DueState.OVERDUE else None)
 
@@ -315,16 +342,12 @@ class _Context:
         will never come, so the step has no deadline rather than waiting forever)."""
         if anchor.kind is AnchorKind.EVENT:
             return self.latest.get(anchor.ref), waiting_text
-        anchor_record = self.record(anchor.ref)
+        anchor_record = self.records.get(anchor.ref, _NOT_STARTED)
         if anchor_record.completed_at is not None:
             return anchor_record.completed_at, ""
         if anchor_record.status is StepStatus.NOT_APPLICABLE or not self.applicable[anchor.ref]:
             return None, ""
         return None, waiting_text
-
-
-def _holds(condition: Expr | None, facts: Mapping[str, object], occurred: set[str]) -> bool:
-    return condition is None or evaluate(condition, facts, occurred)
 
 
 def _latest_occurrences(events: Mapping[str, tuple[datetime, ...]]) -> dict[str, datetime]:

@@ -1,0 +1,173 @@
+"""Benchmark (not a test): CPU time to compute the schedule and list figures of demo cases.
+
+    python scripts/bench_schedule.py --db /tmp/demo400.db [--cases 400] [--repeat 5] [--against main --rounds 3]
+    python scripts/bench_schedule.py --db /tmp/demo400.db --profile
+
+Loads the cases once through the services' read-only loading (as verify's summary check does), then times
+by CPU (`time.process_time`) what verify repeats per case: the case's situation (derived facts, event
+times), `compute_schedule` and the list figures (`summary_values`), each case as of its stored summary's
+`computed_at`. Prints the CPU per case and a digest of every result.
+
+With --against REV the same measure runs in child processes, alternating between the code of git revision
+REV (extracted to a scratch directory) and the working tree, so both see the same machine load; their
+digests must agree, since an optimisation must not change any result. --profile prints the top of a
+cProfile run instead. The figures depend on the machine and its load; compare the two sides of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import os
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(db: str, limit: int) -> tuple[object, list[tuple[object, object]]]:
+    from sqlalchemy import select
+
+    from checklist_app.services import case_state as cs
+    from checklist_app.services.context import ServiceContext
+    from checklist_app.store.models import Case, CaseSummary
+
+    ctx = ServiceContext.open(db, read_only=True)
+    with ctx.db.read() as session:
+        cases = list(session.scalars(select(Case).order_by(Case.id).limit(limit)))
+        moments = {
+            s.case_id: s.computed_at
+            for s in session.scalars(select(CaseSummary).where(CaseSummary.case_id.in_([c.id for c in cases])))
+        }
+        loaded = cs.load_many(session, ctx, cases, read_only=True)
+        session.expunge_all()
+    return ctx, [(one, _utc(moments[one.case.id])) for one in loaded]
+
+
+def _utc(value: object) -> object:
+    from datetime import UTC, datetime
+
+    assert isinstance(value, datetime)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _run_all(ctx: object, work: list[tuple[object, object]]) -> list[object]:
+    from checklist_app.services import case_state as cs
+
+    results = []
+    for loaded, now in work:
+        schedule = cs.schedule_of(ctx, loaded, now)  # type: ignore[arg-type]
+        values = cs.summary_values(
+            loaded.procedure,  # type: ignore[attr-defined]
+            schedule,
+            cs.current_risk_category(loaded),  # type: ignore[arg-type]
+            now,  # type: ignore[arg-type]
+            closed=loaded.case.status != "open",  # type: ignore[attr-defined]
+        )
+        results.append((schedule, values))
+    return results
+
+
+def _digest(results: list[object]) -> str:
+    return hashlib.sha256(repr(results).encode("utf-8")).hexdigest()[:16]
+
+
+def measure(db: str, limit: int, repeat: int) -> tuple[float, int, str]:
+    """Median CPU milliseconds per case over `repeat` passes, the case count and the results' digest."""
+    ctx, work = _load(db, limit)
+    results = _run_all(ctx, work)  # warm-up: procedure plans, the calendar
+    per_pass = []
+    for _ in range(repeat):
+        started = time.process_time()
+        _run_all(ctx, work)
+        per_pass.append((time.process_time() - started) * 1000 / max(len(work), 1))
+    return statistics.median(per_pass), len(work), _digest(results)
+
+
+def profile(db: str, limit: int) -> None:
+    ctx, work = _load(db, limit)
+    _run_all(ctx, work)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    _run_all(ctx, work)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+def _extract(rev: str, into: Path) -> Path:
+    """The package as of `rev`, laid out so that it imports from `into` (the mapped data packages moved
+    inside it, as an installed wheel has them)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "checklist_app", "resources", "sop", "forms"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    for name in ("resources", "sop", "forms"):
+        shutil.move(str(into / name), str(into / "checklist_app" / name))
+    return into
+
+
+def _child(path: Path, args: argparse.Namespace) -> tuple[float, str, str]:
+    env = {**os.environ, "PYTHONPATH": str(path)}
+    command = [sys.executable, str(Path(__file__).resolve()), "--db", args.db]
+    command += ["--cases", str(args.cases), "--repeat", str(args.repeat), "--child"]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), out[2], out[3]
+
+
+def compare(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench_schedule_") as tmp:
+        old_tree = _extract(args.against, Path(tmp))
+        old: list[float] = []
+        new: list[float] = []
+        digests: set[tuple[str, str]] = set()
+        for _ in range(args.rounds):
+            for side, path in (("old", old_tree), ("new", ROOT)):
+                ms, digest, where = _child(path, args)
+                (old if side == "old" else new).append(ms)
+                digests.add((side, digest))
+                print(f"{side:3} {ms:7.3f} ms CPU per case  digest {digest}  ({where})")
+    before, after = statistics.median(old), statistics.median(new)
+    same = len({d for _, d in digests}) == 1
+    print(
+        f"RESULT schedule_cpu_ms_per_case before={before:.3f} after={after:.3f} "
+        f"speedup={before / after:.2f}x identical={'yes' if same else 'NO'}"
+    )
+    return 0 if same else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--cases", type=int, default=400)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--against", help="git revision to compare with, in the same run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.profile:
+        profile(args.db, args.cases)
+        return 0
+    if args.against:
+        return compare(args)
+    ms, count, digest = measure(args.db, args.cases, args.repeat)
+    import checklist_app
+
+    if args.child:
+        print(f"{ms} {count} {digest} {Path(checklist_app.__file__).parent.parent}")
+    else:
+        print(f"{count} cases: {ms:.3f} ms CPU per case (median of {args.repeat}); digest {digest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The optimised schedule gives results identical to the straightforward one (tests/core/schedule_reference.py)
+on thousands of generated cases of the shipped procedures, with times crowded onto the calendar's edges:
+clock changes in Europe/London, bank holidays, weekends, month ends, leap days and years without holiday data.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+import schedule_reference as reference
+
+from checklist_app import paths
+from checklist_app.core.calendar import WorkingCalendar
+from checklist_app.core.deadlines import due_at
+from checklist_app.core.procedure.loader import load_procedure_file
+from checklist_app.core.procedure.model import Duration, DurationUnit, FactType, Procedure
+from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus, compute_schedule
+
+PROCEDURES = [load_procedure_file(f) for f in paths.shipped_sop_files()]
+DEFAULT = WorkingCalendar.default()
+# The shipped holidays with only some years declared complete, so later dates take the uncovered path.
+PARTIAL = WorkingCalendar(DEFAULT.holidays, years=range(2018, 2027))
+LONDON = ZoneInfo("Europe/London")
+ZONES = (UTC, UTC, UTC, LONDON, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30)))
+CASES_PER_PROCEDURE = 500
+
+
+def _last_sunday(year: int, month: int) -> date:
+    day = date(year, month + 1, 1) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def _edge_day(rng: random.Random) -> date:
+    year = rng.randint(2014, 2032)
+    kind = rng.randrange(6)
+    if kind == 0:  # a clock change
+        return _last_sunday(year, rng.choice((3, 10))) + timedelta(days=rng.randint(-1, 1))
+    if kind == 1:  # around a bank holiday (Christmas and Easter runs included)
+        return rng.choice(sorted(DEFAULT.holidays)) + timedelta(days=rng.randint(-3, 3))
+    if kind == 2:  # a month's end
+        return date(year, rng.randint(1, 12), 1) - timedelta(days=rng.randint(0, 2))
+    if kind == 3:  # a leap day and its neighbours
+        leap = rng.choice((2016, 2020, 2024, 2028, 2032))
+        return date(leap, 2, 28) + timedelta(days=rng.randint(0, 2))
+    if kind == 4:  # a weekend
+        monday = date(year, 1, 1) + timedelta(days=rng.randint(0, 360))
+        return monday - timedelta(days=monday.weekday()) + timedelta(days=rng.randint(4, 7))
+    return date(year, 1, 1) + timedelta(days=rng.randint(0, 364))
+
+
+def _instant(rng: random.Random) -> datetime:
+    """An aware time on an edge day, often within hours of midnight or of a clock change."""
+    day = _edge_day(rng)
+    minute = rng.choice((0, 59, 60, 61, 119, 120, 121, 1380, 1439, rng.randint(0, 1439)))
+    moment = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(
+        minutes=minute, microseconds=rng.randint(0, 1)
+    )
+    return moment.astimezone(rng.choice(ZONES))
+
+
+def _fact_value(rng: random.Random, kind: FactType, choices: tuple[str, ...]) -> object:
+    if rng.random() < 0.15:
+        return None
+    if kind is FactType.YESNO:
+        return rng.random() < 0.5
+    if kind is FactType.CHOICE:
+        return rng.choice(choices)
+    return rng.randint(0, 4)
+
+
+def _situation(rng: random.Random, procedure: Procedure) -> tuple[CaseSituation, datetime]:
+    start = _instant(rng)
+    facts = {f.id: _fact_value(rng, f.type, f.choices) for f in procedure.facts if rng.random() < 0.9}
+
+    def later(max_days: int) -> datetime:
+        if rng.random() < 0.3:  # on an edge of its own
+            return _instant(rng)
+        return start + timedelta(minutes=rng.randint(0, max_days * 1440))
+
+    events = {
+        e: tuple(later(90) for _ in range(rng.randint(0, 3))) for e in procedure.event_map() if rng.random() < 0.6
+    }
+    records: dict[str, StepRecordState] = {}
+    for step in procedure.steps:
+        pick = rng.random()
+        if pick < 0.35:
+            continue
+        status = rng.choice(list(StepStatus))
+        done = status is StepStatus.DONE or (status is StepStatus.IN_PROGRESS and rng.random() < 0.2)
+        completed = later(120) if done else None
+        records[step.id] = StepRecordState(step.id, status, completed, "", rng.randint(0, 3) if done else 0)
+    closed = later(200) if rng.random() < 0.15 else None
+    now = later(240) if rng.random() < 0.8 else _instant(rng)
+    return CaseSituation(facts, events, records, closed), now
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.version)
+def test_schedules_are_identical_to_the_reference(procedure: Procedure) -> None:
+    rng = random.Random(f"schedule identity {procedure.version}")
+    compared = 0
+    for index in range(CASES_PER_PROCEDURE):
+        situation, now = _situation(rng, procedure)
+        calendar = PARTIAL if index % 5 == 0 else DEFAULT
+        expected = reference.compute_schedule(procedure, situation, now, calendar)
+        for _ in range(2):  # the second time from warm caches
+            got = compute_schedule(procedure, situation, now, calendar)
+            assert repr(got) == repr(expected), f"case {index} as of {now}"
+        compared += sum(1 for row in expected.values() if row.due_at is not None)
+    assert compared > CASES_PER_PROCEDURE * 10  # most cases have dated steps: the comparison bit
+
+
+DURATIONS = [Duration(n, unit) for unit in DurationUnit for n in (0, 1, 2, 3, 5, 10, 15, 28, 40)]
+
+
+@pytest.mark.parametrize("calendar", [DEFAULT, PARTIAL], ids=["shipped", "partial years"])
+def test_due_at_is_identical_to_the_reference(calendar: WorkingCalendar) -> None:
+    rng = random.Random("due_at identity")
+    for _ in range(4000):
+        anchor, offset = _instant(rng), rng.choice(DURATIONS)
+        expected = reference.due_at(anchor, offset, calendar)
+        got = due_at(anchor, offset, calendar)
+        assert (got, repr(got)) == (expected, repr(expected)), f"{offset} after {anchor.isoformat()}"
+
+
+def test_working_day_arithmetic_is_identical_from_warm_and_cold_caches() -> None:
+    rng = random.Random("working days")
+    warm = WorkingCalendar(DEFAULT.holidays, DEFAULT.years)
+    for _ in range(3000):
+        day, n = _edge_day(rng), rng.randint(-25, 25)
+        expected = reference.add_working_days(DEFAULT, day, n)
+        assert warm.add_working_days(day, n) == expected == warm.add_working_days(day, n), f"{n} from {day}"
+        assert WorkingCalendar(DEFAULT.holidays, DEFAULT.years).add_working_days(day, n) == expected
