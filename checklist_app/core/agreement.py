@@ -30,7 +30,8 @@ def schedule_counting_awaiting(
     if not awaiting:
         return schedule
     records = {k: v for k, v in situation.records.items() if k not in awaiting}
-    unmarked = compute_schedule(procedure, replace(situation, records=records), now, calendar)
+    # Only the awaiting steps' rows are taken from it, so only they (and what they wait for) are scheduled.
+    unmarked = compute_schedule(procedure, replace(situation, records=records), now, calendar, only=awaiting)
     return {k: unmarked[k] if k in awaiting else v for k, v in schedule.items()}
 
 

@@ -7,7 +7,7 @@ into a CaseSituation; nothing here touches the database or the clock.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -192,9 +192,15 @@ def compute_schedule(
     situation: CaseSituation,
     now: datetime,
     calendar: WorkingCalendar | None = None,
+    *,
+    only: Collection[str] | None = None,
 ) -> dict[str, StepSchedule]:
-    """Every step's schedule, in procedure order. A closed case is judged as at its closure."""
+    """Every step's schedule, in procedure order. A closed case is judged as at its closure.
+
+    With `only`, just those steps and the steps they depend on, directly or not, each row exactly as in the
+    whole schedule: a row depends on no other rows but those (the records it reads are all in `situation`)."""
     plan = plan_for(procedure)
+    scheduled = plan.steps if only is None else _with_dependencies(plan, only)
     cal = calendar if calendar is not None else WorkingCalendar.default()
     judged_at = require_aware(now, "now")
     if situation.closed_at is not None:
@@ -206,7 +212,20 @@ def compute_schedule(
     facts = situation.facts
     applicable = {sp.step.id: sp.condition is None or evaluate_in(sp.condition, facts, occurred) for sp in plan.steps}
     ctx = _Context(plan.numbers, records, latest, applicable, judged_at, horizon, cal, facts)
-    return _wait_for_undated({sp.step.id: ctx.schedule(sp) for sp in plan.steps}, plan.numbers)
+    return _wait_for_undated({sp.step.id: ctx.schedule(sp) for sp in scheduled}, plan.numbers)
+
+
+def _with_dependencies(plan: _Plan, step_ids: Collection[str]) -> list[StepPlan]:
+    """The plans of `step_ids` (unknown ids ignored) and of everything they depend on, in procedure order."""
+    by_id = {sp.step.id: sp for sp in plan.steps}
+    wanted: set[str] = set()
+    todo = list(step_ids)
+    while todo:
+        step_id = todo.pop()
+        if step_id not in wanted and step_id in by_id:
+            wanted.add(step_id)
+            todo.extend(by_id[step_id].depends_on)
+    return [sp for sp in plan.steps if sp.step.id in wanted]
 
 
 def _wait_for_undated(schedule: dict[str, StepSchedule], numbers: Mapping[str, str]) -> dict[str, StepSchedule]:

@@ -225,3 +225,19 @@ def _waiting_for_steps(numbers: list[str]) -> str:
         return f"Waiting for step {numbers[0]} to be completed"
     listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
     return f"Waiting for steps {listed} to be completed"
+
+
+def schedule_counting_awaiting(
+    procedure: Procedure,
+    situation: CaseSituation,
+    now: datetime,
+    calendar: WorkingCalendar,
+    awaiting: frozenset[str],
+) -> dict[str, StepSchedule]:
+    """As core.agreement.schedule_counting_awaiting was: the whole schedule computed twice."""
+    schedule = compute_schedule(procedure, situation, now, calendar)
+    if not awaiting:
+        return schedule
+    records = {k: v for k, v in situation.records.items() if k not in awaiting}
+    unmarked = compute_schedule(procedure, dataclasses.replace(situation, records=records), now, calendar)
+    return {k: unmarked[k] if k in awaiting else v for k, v in schedule.items()}

@@ -13,6 +13,7 @@ import pytest
 import schedule_reference as reference
 
 from checklist_app import paths
+from checklist_app.core.agreement import schedule_counting_awaiting
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.procedure.loader import load_procedure_file
@@ -110,6 +111,23 @@ def test_schedules_are_identical_to_the_reference(procedure: Procedure) -> None:
             assert repr(got) == repr(expected), f"case {index} as of {now}"
         compared += sum(1 for row in expected.values() if row.due_at is not None)
     assert compared > CASES_PER_PROCEDURE * 10  # most cases have dated steps: the comparison bit
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.version)
+def test_schedules_counting_steps_awaiting_agreement_are_identical(procedure: Procedure) -> None:
+    """The second, unmarked schedule now covers only the awaiting steps and what they depend on."""
+    rng = random.Random(f"awaiting identity {procedure.version}")
+    dependent = [s.id for s in procedure.steps if s.depends_on]
+    for index in range(CASES_PER_PROCEDURE // 2):
+        situation, now = _situation(rng, procedure)
+        marked = [k for k, r in situation.records.items() if r.status is StepStatus.NOT_APPLICABLE]
+        # Marked steps as the services pick them, plus steps with long dependency chains and an unknown id.
+        awaiting = frozenset(rng.sample(marked, min(len(marked), rng.randint(1, 3))) + rng.sample(dependent, 2))
+        if index % 7 == 0:
+            awaiting |= {"no-such-step"}
+        expected = reference.schedule_counting_awaiting(procedure, situation, now, DEFAULT, awaiting)
+        got = schedule_counting_awaiting(procedure, situation, now, DEFAULT, awaiting)
+        assert repr(got) == repr(expected), f"case {index} as of {now}, awaiting {sorted(awaiting)}"
 
 
 DURATIONS = [Duration(n, unit) for unit in DurationUnit for n in (0, 1, 2, 3, 5, 10, 15, 28, 40)]
