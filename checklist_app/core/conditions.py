@@ -14,9 +14,12 @@ facts (`check`), so the loader can report unknown names with the condition's loc
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
 
 Literal = bool | int | float | str
 
@@ -287,12 +290,73 @@ def evaluate(expr: Expr, facts: Mapping[str, object], events_occurred: Iterable[
     return _eval(expr, facts, occurred)
 
 
-def evaluate_in(expr: Expr, facts: Mapping[str, object], occurred: set[str] | frozenset[str]) -> bool:
-    """As `evaluate`, with the events already in a set: a schedule evaluates every step's condition."""
-    return _eval(expr, facts, occurred)
+# A compiled condition: (facts, events occurred) -> whether it holds.
+Test = Callable[[Mapping[str, object], AbstractSet[str]], bool]
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
-def _eval(expr: Expr, facts: Mapping[str, object], occurred: set[str] | frozenset[str]) -> bool:
+def compile_condition(expr: Expr) -> Test:
+    """`expr` as a function that answers exactly as `evaluate` does, without walking the tree each time: a
+    procedure's conditions are compiled once and evaluated for every case."""
+    if isinstance(expr, FactRef):
+        name = expr.name
+        return lambda facts, occurred: facts.get(name) is True
+    if isinstance(expr, EventRef):
+        event = expr.name
+        return lambda facts, occurred: event in occurred
+    if isinstance(expr, Not):
+        inner = compile_condition(expr.operand)
+        return lambda facts, occurred: not inner(facts, occurred)
+    if isinstance(expr, BoolOp):
+        return _compile_bool(expr.op, tuple(compile_condition(e) for e in expr.operands))
+    return _compile_compare(expr)
+
+
+def _compile_bool(op: str, parts: tuple[Test, ...]) -> Test:
+    # Two operands (most conditions) without a generator; each part answers a bool, so `and` / `or` do too.
+    if len(parts) == 2:
+        first, second = parts
+        if op == "and":
+            return lambda facts, occurred: first(facts, occurred) and second(facts, occurred)
+        return lambda facts, occurred: first(facts, occurred) or second(facts, occurred)
+    if op == "and":
+        return lambda facts, occurred: all(part(facts, occurred) for part in parts)
+    return lambda facts, occurred: any(part(facts, occurred) for part in parts)
+
+
+def _compile_compare(expr: Compare) -> Test:
+    name = expr.fact.name
+    values = expr.values
+    if expr.op == "in":
+
+        def within(facts: Mapping[str, object], occurred: AbstractSet[str]) -> bool:
+            value = facts.get(name)
+            return value is not None and value in values
+
+        return within
+    compare, target = _COMPARISONS[expr.op], values[0]
+
+    def compared(facts: Mapping[str, object], occurred: AbstractSet[str]) -> bool:
+        value = facts.get(name)
+        if value is None:
+            return False
+        try:
+            return compare(value, target)
+        except TypeError:  # a fact and a literal of different kinds: "false", as in _eval
+            return False
+
+    return compared
+
+
+def _eval(expr: Expr, facts: Mapping[str, object], occurred: set[str]) -> bool:
     if isinstance(expr, FactRef):
         return facts.get(expr.name) is True
     if isinstance(expr, EventRef):

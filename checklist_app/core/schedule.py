@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from checklist_app.core.calendar import WorkingCalendar
-from checklist_app.core.conditions import Expr, evaluate_in, parse
+from checklist_app.core.conditions import Expr, Test, compile_condition, parse
 from checklist_app.core.deadlines import (
     DueState,
     due_at,
@@ -115,6 +115,7 @@ class StepPlan:
     by: DeadlineBy | None  # other offsets (and intervals) for some values of a case fact
     deadline_text: str
     waiting_text: str  # shown while the anchor has not happened
+    test: Test | None = None  # the condition, compiled
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,7 @@ def _build_plan(procedure: Procedure) -> _Plan:
     plans: list[StepPlan] = []
     for step in procedure.steps:
         rule = step.deadline
+        condition = parse(step.condition) if step.requirement is Requirement.CONDITIONAL and step.condition else None
         offset = procedure.effective_deadline(step)
         text, waiting = "", ""
         if rule is not None and offset is not None:
@@ -172,9 +174,7 @@ def _build_plan(procedure: Procedure) -> _Plan:
             StepPlan(
                 step=step,
                 mandatory=step.requirement is Requirement.MANDATORY,
-                condition=parse(step.condition)
-                if step.requirement is Requirement.CONDITIONAL and step.condition
-                else None,
+                condition=condition,
                 depends_on=step.depends_on,
                 anchor=rule.anchor if rule else None,
                 offset=offset,
@@ -182,6 +182,7 @@ def _build_plan(procedure: Procedure) -> _Plan:
                 by=rule.by if rule else None,
                 deadline_text=text,
                 waiting_text=waiting,
+                test=compile_condition(condition) if condition is not None else None,
             )
         )
     return _Plan(procedure, tuple(plans), {s.id: s.number for s in procedure.steps})
@@ -213,7 +214,7 @@ def compute_schedule(
     occurred = set(latest)
     records = situation.records
     facts = situation.facts
-    applicable = {sp.step.id: sp.condition is None or evaluate_in(sp.condition, facts, occurred) for sp in plan.steps}
+    applicable = {sp.step.id: sp.test is None or sp.test(facts, occurred) for sp in plan.steps}
     ctx = _Context(plan.numbers, records, latest, applicable, judged_at, horizon, cal, facts, plan.undated_rows)
     return _wait_for_undated({sp.step.id: ctx.schedule(sp) for sp in scheduled}, plan.numbers)
 

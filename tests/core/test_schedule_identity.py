@@ -15,6 +15,7 @@ import schedule_reference as reference
 from checklist_app import paths
 from checklist_app.core.agreement import schedule_counting_awaiting
 from checklist_app.core.calendar import WorkingCalendar
+from checklist_app.core.conditions import compile_condition, evaluate, parse
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.procedure.loader import load_procedure_file
 from checklist_app.core.procedure.model import Duration, DurationUnit, FactType, Procedure
@@ -151,3 +152,43 @@ def test_working_day_arithmetic_is_identical_from_warm_and_cold_caches() -> None
         expected = reference.add_working_days(DEFAULT, day, n)
         assert warm.add_working_days(day, n) == expected == warm.add_working_days(day, n), f"{n} from {day}"
         assert WorkingCalendar(DEFAULT.holidays, DEFAULT.years).add_working_days(day, n) == expected
+
+
+CONDITIONS = [
+    "a",
+    "not a",
+    "a and b",
+    "a or b",
+    "a and b and event.e",
+    "a or b or not event.e",
+    "not (a or event.e) and (b or n >= 2)",
+    "n == 3",
+    "n != 3",
+    "n < 2.5",
+    "n <= 2",
+    "n > 1",
+    "n >= 1",
+    "c == 'x'",
+    "c != 'x'",
+    "c in ['x', 'y']",
+    "n in [1, 2]",
+    "c < 'm'",  # text ordering; a number against text is false, not an error
+    "a == true",
+    "a != false",
+    "event.e",
+    "not event.f or (c in ['y'] and n > 0)",
+]
+FACT_VALUES = [None, True, False, 0, 1, 2, 3, 2.5, -1, "x", "y", "z", "", "3"]
+
+
+def test_compiled_conditions_answer_as_evaluate() -> None:
+    rng = random.Random("conditions")
+    texts = CONDITIONS + [s.condition for p in PROCEDURES for s in p.steps if s.condition]
+    for text in texts:
+        expr = parse(text)
+        test = compile_condition(expr)
+        for _ in range(200):
+            facts = {name: rng.choice(FACT_VALUES) for name in ("a", "b", "c", "n") if rng.random() < 0.9}
+            facts |= {f.id: rng.choice(FACT_VALUES) for f in PROCEDURES[-1].facts if rng.random() < 0.5}
+            occurred = {e for e in ("e", "f", *PROCEDURES[-1].event_map()) if rng.random() < 0.4}
+            assert test(facts, occurred) is evaluate(expr, facts, occurred), f"{text} with {facts}, {occurred}"
