@@ -6,7 +6,8 @@
 Loads the cases once through the services' read-only loading (as verify's summary check does), then times
 by CPU (`time.process_time`) what verify repeats per case: the case's situation (derived facts, event
 times), `compute_schedule` and the list figures (`summary_values`), each case as of its stored summary's
-`computed_at`. Prints the CPU per case and a digest of every result.
+`computed_at`; and `compute_schedule` alone, from situations built beforehand. Prints the CPU per case
+and a digest of every result.
 
 With --against REV the same measure runs in child processes, alternating between the code of git revision
 REV (extracted to a scratch directory) and the working tree, so both see the same machine load; their
@@ -79,16 +80,31 @@ def _digest(results: list[object]) -> str:
     return hashlib.sha256(repr(results).encode("utf-8")).hexdigest()[:16]
 
 
-def measure(db: str, limit: int, repeat: int) -> tuple[float, int, str]:
-    """Median CPU milliseconds per case over `repeat` passes, the case count and the results' digest."""
+def _schedules_only(ctx: object, prepared: list[tuple[object, object, object]]) -> None:
+    from checklist_app.core.schedule import compute_schedule
+
+    for loaded, situation, now in prepared:
+        compute_schedule(loaded.procedure, situation, now, ctx.calendar)  # type: ignore[attr-defined]
+
+
+def measure(db: str, limit: int, repeat: int) -> tuple[float, float, int, str]:
+    """Median CPU milliseconds per case over `repeat` passes, for the whole of what verify repeats and for
+    `compute_schedule` alone (situations built beforehand), the case count and the results' digest."""
+    from checklist_app.services import case_state as cs
+
     ctx, work = _load(db, limit)
     results = _run_all(ctx, work)  # warm-up: procedure plans, the calendar
-    per_pass = []
+    prepared = [(loaded, cs.situation(loaded), now) for loaded, now in work]  # type: ignore[arg-type]
+    whole, alone = [], []
     for _ in range(repeat):
         started = time.process_time()
         _run_all(ctx, work)
-        per_pass.append((time.process_time() - started) * 1000 / max(len(work), 1))
-    return statistics.median(per_pass), len(work), _digest(results)
+        middle = time.process_time()
+        _schedules_only(ctx, prepared)
+        ended = time.process_time()
+        whole.append((middle - started) * 1000 / max(len(work), 1))
+        alone.append((ended - middle) * 1000 / max(len(work), 1))
+    return statistics.median(whole), statistics.median(alone), len(work), _digest(results)
 
 
 def profile(db: str, limit: int) -> None:
@@ -115,31 +131,36 @@ def _extract(rev: str, into: Path) -> Path:
     return into
 
 
-def _child(path: Path, args: argparse.Namespace) -> tuple[float, str, str]:
+def _child(path: Path, args: argparse.Namespace) -> tuple[float, float, str, str]:
     env = {**os.environ, "PYTHONPATH": str(path)}
     command = [sys.executable, str(Path(__file__).resolve()), "--db", args.db]
     command += ["--cases", str(args.cases), "--repeat", str(args.repeat), "--child"]
     out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), out[2], out[3]
+    return float(out[0]), float(out[1]), out[3], out[4]
 
 
 def compare(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_schedule_") as tmp:
         old_tree = _extract(args.against, Path(tmp))
-        old: list[float] = []
-        new: list[float] = []
-        digests: set[tuple[str, str]] = set()
+        figures: dict[str, list[tuple[float, float]]] = {"old": [], "new": []}
+        digests: set[str] = set()
         for _ in range(args.rounds):
             for side, path in (("old", old_tree), ("new", ROOT)):
-                ms, digest, where = _child(path, args)
-                (old if side == "old" else new).append(ms)
-                digests.add((side, digest))
-                print(f"{side:3} {ms:7.3f} ms CPU per case  digest {digest}  ({where})")
-    before, after = statistics.median(old), statistics.median(new)
-    same = len({d for _, d in digests}) == 1
+                whole, alone, digest, where = _child(path, args)
+                figures[side].append((whole, alone))
+                digests.add(digest)
+                print(
+                    f"{side:3} {whole:7.3f} ms CPU per case ({alone:.3f} in compute_schedule alone)  "
+                    f"digest {digest}  ({where})"
+                )
+    before = [statistics.median(f[i] for f in figures["old"]) for i in (0, 1)]
+    after = [statistics.median(f[i] for f in figures["new"]) for i in (0, 1)]
+    same = len(digests) == 1
     print(
-        f"RESULT schedule_cpu_ms_per_case before={before:.3f} after={after:.3f} "
-        f"speedup={before / after:.2f}x identical={'yes' if same else 'NO'}"
+        f"RESULT schedule_cpu_ms_per_case before={before[0]:.3f} after={after[0]:.3f} "
+        f"speedup={before[0] / after[0]:.2f}x compute_only_before={before[1]:.3f} "
+        f"compute_only_after={after[1]:.3f} compute_only_speedup={before[1] / after[1]:.2f}x "
+        f"identical={'yes' if same else 'NO'}"
     )
     return 0 if same else 1
 
@@ -159,13 +180,16 @@ def main() -> int:
         return 0
     if args.against:
         return compare(args)
-    ms, count, digest = measure(args.db, args.cases, args.repeat)
+    whole, alone, count, digest = measure(args.db, args.cases, args.repeat)
     import checklist_app
 
     if args.child:
-        print(f"{ms} {count} {digest} {Path(checklist_app.__file__).parent.parent}")
+        print(f"{whole} {alone} {count} {digest} {Path(checklist_app.__file__).parent.parent}")
     else:
-        print(f"{count} cases: {ms:.3f} ms CPU per case (median of {args.repeat}); digest {digest}")
+        print(
+            f"{count} cases: {whole:.3f} ms CPU per case, {alone:.3f} of it in compute_schedule "
+            f"(medians of {args.repeat}); digest {digest}"
+        )
     return 0
 
 

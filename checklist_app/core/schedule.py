@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from checklist_app.core.calendar import WorkingCalendar
@@ -48,9 +48,11 @@ class StepRecordState:
     completions: int = 0
 
     def __post_init__(self) -> None:
-        if self.completed_at is not None:
-            completed = require_aware(self.completed_at, f"{self.step_id} completed_at")
-            object.__setattr__(self, "completed_at", completed)
+        completed = self.completed_at
+        if completed is not None:
+            # Built for every record of every case; a UTC time (nearly all) is kept as it is.
+            if completed.tzinfo is not UTC:
+                object.__setattr__(self, "completed_at", require_aware(completed, f"{self.step_id} completed_at"))
         elif self.status is StepStatus.DONE:
             raise ValueError(f"step {self.step_id} is done but has no completed_at")
 

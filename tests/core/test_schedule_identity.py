@@ -192,3 +192,16 @@ def test_compiled_conditions_answer_as_evaluate() -> None:
             facts |= {f.id: rng.choice(FACT_VALUES) for f in PROCEDURES[-1].facts if rng.random() < 0.5}
             occurred = {e for e in ("e", "f", *PROCEDURES[-1].event_map()) if rng.random() < 0.4}
             assert test(facts, occurred) is evaluate(expr, facts, occurred), f"{text} with {facts}, {occurred}"
+
+
+def test_record_states_keep_their_completion_instant_in_utc() -> None:
+    rng = random.Random("records")
+    for _ in range(500):
+        moment = _instant(rng)
+        state = StepRecordState("s", StepStatus.DONE, moment, "", 1)
+        expected = reference.require_aware(moment)
+        assert (state.completed_at, repr(state.completed_at)) == (expected, repr(expected))
+    with pytest.raises(ValueError, match="must be timezone-aware"):
+        StepRecordState("s", StepStatus.DONE, datetime(2026, 3, 29, 1, 30), "", 1)
+    with pytest.raises(ValueError, match="done but has no completed_at"):
+        StepRecordState("s", StepStatus.DONE)
