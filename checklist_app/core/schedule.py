@@ -307,7 +307,12 @@ class _Context:
             unmet = tuple(
                 d for d in depends_on if is_applicable[d] and records.get(d, _NOT_STARTED).status not in _SETTLED
             )
-        dates = self._due(sp, record, applicable)
+        if status is StepStatus.NOT_APPLICABLE or (not applicable and status is not StepStatus.DONE):
+            dates = _DUE_NOT_APPLICABLE
+        elif sp.offset is None or sp.anchor is None:
+            dates = _DUE_NONE
+        else:
+            dates = self._due(sp, sp.offset, sp.anchor, record, applicable)
         key = None
         if dates is _DUE_NOT_APPLICABLE or dates is _DUE_NONE:
             key = (step_id, status, applicable, unmet)
@@ -334,14 +339,12 @@ class _Context:
             self.undated[key] = row
         return row
 
-    def _due(self, sp: StepPlan, record: StepRecordState, applicable: bool) -> _Due:
+    def _due(self, sp: StepPlan, offset: Duration, anchor: Anchor, record: StepRecordState, applicable: bool) -> _Due:
+        """The dates of a step that has a deadline and is not (or no longer) marked not applicable."""
         status = record.status
-        if status is StepStatus.NOT_APPLICABLE or (not applicable and status is not StepStatus.DONE):
-            return _DUE_NOT_APPLICABLE
-        anchor = sp.anchor
-        if sp.offset is None or anchor is None:
-            return _DUE_NONE
-        offset, recurs_every = self._durations(sp) if sp.by is not None else (sp.offset, sp.recurs_every)
+        recurs_every = sp.recurs_every
+        if sp.by is not None:
+            offset, recurs_every = self._durations(sp)
         anchor_time, waiting = self._anchor_time(anchor, sp.waiting_text)
         due = due_at(anchor_time, offset, self.calendar) if anchor_time is not None else None
         completed = record.completed_at
@@ -390,7 +393,9 @@ class _Context:
 def _latest_occurrences(events: Mapping[str, tuple[datetime, ...]]) -> dict[str, datetime]:
     latest: dict[str, datetime] = {}
     for event_id, times in events.items():
-        if times:
+        if len(times) == 1:  # most events happen once
+            latest[event_id] = require_aware(times[0], f"occurrence of {event_id}")
+        elif times:
             latest[event_id] = max(require_aware(t, f"occurrence of {event_id}") for t in times)
     return latest
 
