@@ -137,7 +137,10 @@ def _child(path: Path, args: argparse.Namespace) -> tuple[float, float, str, str
     env = {**os.environ, "PYTHONPATH": str(path)}
     command = [sys.executable, str(Path(__file__).resolve()), "--db", args.db]
     command += ["--cases", str(args.cases), "--repeat", str(args.repeat), "--child"]
-    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout.split()
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"the measure failed with the code in {path}:\n{proc.stderr.strip()}")
+    out = proc.stdout.split()
     return float(out[0]), float(out[1]), out[3], out[4]
 
 
