@@ -27,7 +27,7 @@ DEFAULT = WorkingCalendar.default()
 PARTIAL = WorkingCalendar(DEFAULT.holidays, years=range(2018, 2027))
 LONDON = ZoneInfo("Europe/London")
 ZONES = (UTC, UTC, UTC, LONDON, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30)))
-CASES_PER_PROCEDURE = 500
+CASES_PER_PROCEDURE = 300
 
 
 def _last_sunday(year: int, month: int) -> date:
