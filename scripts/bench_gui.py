@@ -9,7 +9,8 @@ Measures, offscreen, with the real widgets and services:
   * sorting by each column;
   * opening a case: from the call the list's double-click makes to the workspace drawn with the case
     loaded (its service call on the worker thread included), for cases spread over the list;
-  * step selection: moving the selection in the open case's step table (the form redrawn), p95;
+  * step selection: moving the selection in the open case's step table, to its detail pane drawn (and, in
+    alternate moves, by the earlier measure: a repaint of the whole workspace), in a 1440x900 window;
   * peak memory (the process's maximum resident set size) with the whole list shown and five cases open;
   * the start-up baseline of issue 13, in the same run: a bare PySide6 window with a table (a fresh Python
     process, from its start to the window drawn) plus the list's SQL replayed on a raw database cursor.
@@ -76,6 +77,70 @@ def rss_now_mb() -> float | None:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except OSError:
         return None
+
+
+# A desktop window, for the step selection: offscreen's screen is 800x600, and the case workspace is wider, so
+# at the window's default size the steps panel's detail pane lay outside the window and was never drawn.
+STEP_WINDOW = (1440, 900)
+
+
+def step_selection(  # type: ignore[no-untyped-def]
+    app, window, workspace, drawn_ms: list[float], repaint_ms: list[float], cpu: dict[str, list[float]], flip: bool
+) -> None:
+    """Move the selection through the first 12 rows of the open case's step table, timing each move one of
+    two ways, alternately (the first way swapped from case to case):
+
+    * drawn: from the selection to the step's detail pane painted (for the last time) by the event loop, as
+      after a click: the slot, the layout and the paint of what changed;
+    * repaint (the measure used before 3 December): a synchronous repaint of the whole workspace, then the
+      event loop (which lays out and paints the changed parts again).
+
+    `cpu` gets the processor time of each (the worker thread is idle meanwhile): wall-clock time on a
+    shared machine is mostly waiting for a core."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintCount(QObject):
+        count = 0
+
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    drawn_cpu_ms, repaint_cpu_ms = cpu.setdefault("drawn", []), cpu.setdefault("repaint", [])
+    size = window.size()
+    window.resize(*STEP_WINDOW)
+    app.processEvents()
+    pane = workspace.steps.ui.stepDetail
+    painted = PaintCount()
+    pane.installEventFilter(painted)
+    table, model = workspace.steps.ui.stepTable, workspace.steps.step_model
+    for r in range(min(model.rowCount(), 12)):
+        before = painted.count
+        t, t_cpu = time.perf_counter(), time.process_time()
+        table.setCurrentIndex(model.index(r, 0))
+        if (r % 2 == 0) == flip:
+            # The pane is often painted again a few event-loop passes after its first paint (a field's text
+            # laid out late): the move ends at the end of the last pass that painted it, once three passes
+            # in a row have not.
+            done, done_cpu, quiet = t, t_cpu, 0
+            while quiet < 3 and time.perf_counter() - t < 2:
+                seen = painted.count
+                app.processEvents()
+                if painted.count != seen:
+                    done, done_cpu, quiet = time.perf_counter(), time.process_time(), 0
+                elif painted.count != before:
+                    quiet += 1
+            drawn_ms.append((done - t) * 1000)
+            drawn_cpu_ms.append((done_cpu - t_cpu) * 1000)
+        else:
+            workspace.repaint()
+            app.processEvents()
+            repaint_ms.append((time.perf_counter() - t) * 1000)
+            repaint_cpu_ms.append((time.process_time() - t_cpu) * 1000)
+    pane.removeEventFilter(painted)
+    window.resize(size)  # as the other measures had it
+    app.processEvents()
 
 
 def main() -> int:
@@ -163,6 +228,8 @@ def main() -> int:
 
     open_ms: list[float] = []
     step_ms: list[float] = []
+    step_repaint_ms: list[float] = []
+    step_cpu: dict[str, list[float]] = {}
     wanted = min(total, max(5, args.rounds))
     picks = [page.model.rows[i * (total - 1) // max(1, wanted - 1)] for i in range(wanted)]
     for row in picks:
@@ -176,14 +243,7 @@ def main() -> int:
         workspace.repaint()
         app.processEvents()
         open_ms.append((time.perf_counter() - t) * 1000)
-        table = workspace.steps.ui.stepTable
-        rows = workspace.steps.step_model.rowCount()
-        for r in range(min(rows, 12)):
-            t = time.perf_counter()
-            table.setCurrentIndex(workspace.steps.step_model.index(r, 0))
-            workspace.repaint()
-            app.processEvents()
-            step_ms.append((time.perf_counter() - t) * 1000)
+        step_selection(app, window, workspace, step_ms, step_repaint_ms, step_cpu, flip=len(open_ms) % 2 == 0)
         index = window.ui.caseTabs.indexOf(workspace)
         window.ui.caseTabs.removeTab(index)
         workspace.deleteLater()
@@ -220,6 +280,9 @@ def main() -> int:
         ("sort by column", sort_ms),
         ("open case", open_ms),
         ("step selection", step_ms),
+        ("(whole repaint)", step_repaint_ms),
+        ("(processor time)", step_cpu["drawn"]),
+        ("(repaint, proc.)", step_cpu["repaint"]),
     )
     print(
         f"start-up baseline: bare window {bare_s * 1000:.0f} ms + raw list query {query_s * 1000:.0f} ms "
@@ -238,6 +301,11 @@ def main() -> int:
         f"RESULT startup_ms={startup * 1000:.0f} sort_median_ms={statistics.median(sort_ms):.1f} "
         f"open_case_median_ms={statistics.median(open_ms):.1f} open_case_p95_ms={percentile(open_ms, 0.95):.1f} "
         f"step_p95_ms={percentile(step_ms, 0.95):.1f} step_median_ms={statistics.median(step_ms):.1f} "
+        f"step_repaint_p95_ms={percentile(step_repaint_ms, 0.95):.1f} "
+        f"step_repaint_median_ms={statistics.median(step_repaint_ms):.1f} "
+        f"step_cpu_p95_ms={percentile(step_cpu['drawn'], 0.95):.1f} "
+        f"step_cpu_median_ms={statistics.median(step_cpu['drawn']):.1f} "
+        f"step_repaint_cpu_p95_ms={percentile(step_cpu['repaint'], 0.95):.1f} "
         f"startup_baseline_ms={baseline * 1000:.0f} peak_rss_mb={peak_mb:.0f}"
     )
     window.close()

@@ -45,9 +45,14 @@ def repolish(widget: QWidget) -> None:
 
 
 def set_tone(label: QWidget, tone: str) -> None:
-    # Always set, never read back: reading an unset property leaks a reference to None in PySide6 6.12.
+    # Never read back: reading an unset property leaks a reference to None in PySide6 6.12. The tone last
+    # set is kept on the Python wrapper instead, and an unchanged tone is not re-polished: re-styling a
+    # label took about a millisecond, and a step selection sets five tones.
+    if getattr(label, "_shown_tone", None) == tone:
+        return
     label.setProperty("tone", tone)
     repolish(label)
+    label._shown_tone = tone  # type: ignore[attr-defined]
 
 
 def alive(obj: QObject) -> bool:

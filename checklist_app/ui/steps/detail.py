@@ -90,6 +90,9 @@ class StepDetail:
             if fresh:
                 self._reset_completed(step)
             if step.step_id != self._shown_step:
+                # At once, so the pane is drawn once at the top rather than drawn and then scrolled; and
+                # again after the layout, in case the new content's geometry moved it.
+                self._scroll_detail_to_top()
                 QTimer.singleShot(0, self._scroll_detail_to_top)
         self._rebuild_next = False
         self._shown_step, self._shown_stamp = step.step_id, stamp
@@ -302,8 +305,10 @@ class StepDetail:
         label = self.ui.message
         label.setText(text)
         label.setVisible(bool(text))
-        label.setProperty("error", error)
-        repolish(label)
+        if getattr(label, "_shown_error", None) is not error:  # re-styling is slow; every selection clears it
+            label.setProperty("error", error)
+            repolish(label)
+            label._shown_error = error  # type: ignore[attr-defined]
 
     def _refuse_if_needed(self, what: str, step: StepView | None) -> StepView | None:
         if step is None:
