@@ -69,9 +69,6 @@ class EvidenceForm(QWidget):
         its label (" *" when required), the editor, and its help in small print. A block made for the same
         field earlier is shown again rather than made anew: making the widgets was most of the time it took
         to select another step. Its value, marks and read-only state are set afresh, as a new block's are."""
-        # Showing a child lays out its parent at once; with the layout off, the blocks are laid out once,
-        # when the form is next laid out, instead of once per block shown.
-        self.layout_.setEnabled(False)
         for block in self.blocks:
             self.layout_.removeWidget(block)
             block.hide()
@@ -93,8 +90,6 @@ class EvidenceForm(QWidget):
             block, editor, _label = self._made.pop(oldest)
             self._marked.discard(editor.edit if isinstance(editor, DateTimeField | DateField) else editor)
             block.deleteLater()
-        self.layout_.setEnabled(True)
-        self.layout_.invalidate()
         self.set_values(values)
         self.set_read_only(self._read_only)
 
