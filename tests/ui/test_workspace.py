@@ -606,3 +606,32 @@ def test_tabs_are_filled_when_first_shown_with_the_latest_case(world, open_ws, i
     ws._show_section(ws.ui.sections.indexOf(events))
     ws._show_section(ws.ui.sections.indexOf(decisions))
     assert events.detail is ws.detail and decisions.detail is ws.detail
+
+
+def test_a_step_shown_again_is_not_restyled_and_the_styles_follow_the_step(qtbot, world, open_ws, idle, monkeypatch):
+    """Re-styling a label is slow, so a selection re-styles only what changed; the tones still follow the step."""
+    from checklist_app.ui.steps import common, detail, fields
+    from checklist_app.ui.steps.common import STATE_TONES
+
+    ws = open_ws(world.investigator, open_case(world).id)
+    panel = ws.steps
+    assert panel.current_step().number == "1.1"
+    assert panel.ui.stateChip.property("tone") == "overdue"
+    restyled: list[str] = []
+    for module, name in ((common, "repolish"), (detail, "repolish"), (fields, "_repolish")):
+        original = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda widget, original=original: (restyled.append(widget.objectName()), original(widget))
+        )
+    ws.refresh()  # the same step shown again with the case reloaded
+    idle()
+    assert panel.current_step().number == "1.1"
+    assert restyled == []
+    _go_to(qtbot, ws, "1.2")
+    step = panel.current_step()
+    assert step.due_state != "overdue"
+    assert panel.ui.stateChip.property("tone") == STATE_TONES.get(step.due_state, "")
+    assert "stateChip" in restyled
+    _go_to(qtbot, ws, "1.1")
+    assert panel.ui.stateChip.property("tone") == "overdue"
+    assert panel.ui.stepNotice.property("tone") == "overdue"
