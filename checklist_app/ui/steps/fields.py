@@ -52,9 +52,10 @@ def _repolish(widget: QWidget) -> None:
 
 def set_invalid(widget: QWidget, invalid: bool) -> None:
     # Set and re-polish without reading the property back: in PySide6 6.12 reading an unset property
-    # (an invalid QVariant) drops a reference to None. Clearing a mark this function never set is skipped
-    # (re-styling is slow and a step selection clears the completion time's mark); a mark cleared
-    # elsewhere (invalid_marks, as the user types) only makes the next clear here redundant, not wrong.
+    # (an invalid QVariant) drops a reference to None. What was last set here is kept on the Python
+    # wrapper, and clearing a field this function last cleared is skipped (re-styling is slow and every
+    # step selection clears the completion time's mark); a mark cleared elsewhere (invalid_marks, as the
+    # user types) only makes the next clear here redundant, not wrong.
     if not invalid and getattr(widget, "_marked_invalid", None) is False:
         return
     widget.setProperty("invalid", invalid)
