@@ -42,6 +42,7 @@ class DeskLine:
     overdue: bool
     reroute_count: int
     excerpt: str
+    case_closed: bool = False  # nothing can be recorded until a supervisor reopens the case
 
     @property
     def id(self) -> int:  # tables keep the selected row by `id`
@@ -76,9 +77,11 @@ def _excerpt(summary: str) -> str:
 
 
 def intelligence_desk(ctx: ServiceContext, actor: Actor) -> IntelligenceDesk:
-    """Items of the actor's district waiting to be routed, assessed or acted on. Routing and assessment are
-    listed whatever the case's status (closing a case does not finish its intelligence); the investigator's
-    action only while the case is open, since a closed case can no longer record it."""
+    """Items of the actor's district waiting to be routed, assessed or acted on. Items waiting for routing or
+    assessment are listed whatever the case's status, so none is forgotten; but a closed case does not change
+    (services/guards.py), so those on a closed case are marked `case_closed`: a supervisor must reopen the
+    case before they can be routed or assessed. The investigator's action is listed only while the case is
+    open."""
     require(actor, Action.INTEL_ASSESS)
     if actor.district_id is None:
         raise PermissionDenied(actor, Action.INTEL_ASSESS, "the account has no district")
@@ -86,7 +89,7 @@ def intelligence_desk(ctx: ServiceContext, actor: Actor) -> IntelligenceDesk:
     with ctx.db.write() as session:  # the view itself is audited (a consultation of the district's items)
         district = session.get(District, actor.district_id)
         rows = session.execute(
-            select(IntelligenceItem, Case.reference, Case.procedure_version_id, Case.officer_id)
+            select(IntelligenceItem, Case.reference, Case.procedure_version_id, Case.officer_id, Case.status)
             .join(Case, Case.id == IntelligenceItem.case_id)
             .where(
                 IntelligenceItem.district_id == actor.district_id,
@@ -94,10 +97,10 @@ def intelligence_desk(ctx: ServiceContext, actor: Actor) -> IntelligenceDesk:
                 or_(IntelligenceItem.assessed_at.is_(None), Case.status == "open"),
             )
         ).all()
-        people = {r.routed_to for r, *_ in rows} | {officer for *_, officer in rows}
+        people = {r.routed_to for r, *_ in rows} | {officer for *_, officer, _status in rows}
         names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(people - {None}))).all())
         lines = []
-        for item, case_reference, version_id, officer_id in rows:
+        for item, case_reference, version_id, officer_id, case_status in rows:
             target = ctx.procedure(session, version_id).settings.intelligence_targets.get(item.priority)
             if target is None:  # a priority the case's procedure has no target for: nothing to measure
                 continue
@@ -123,6 +126,7 @@ def intelligence_desk(ctx: ServiceContext, actor: Actor) -> IntelligenceDesk:
                     overdue=intel.timeliness(due, None, now) is intel.Timeliness.OVERDUE,
                     reroute_count=item.reroute_count,
                     excerpt=_excerpt(item.summary),
+                    case_closed=case_status != "open",
                 )
             )
         lines.sort(key=lambda line: (line.due_at, line.reference))

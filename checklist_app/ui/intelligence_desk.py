@@ -38,6 +38,20 @@ EMPTY = {
 }
 
 
+def _waiting_for(line: DeskLine) -> str:
+    stage = line.stage_text.removeprefix("Awaiting ").capitalize()
+    return f"{stage} (case closed)" if line.case_closed else stage
+
+
+def _waiting_tip(line: DeskLine) -> str:
+    if line.case_closed:  # the desk lists it so it is not forgotten; the case refuses changes until reopened
+        return (
+            f"Case {line.case_reference} is closed: a supervisor must reopen it before "
+            f"{line.reference} can be routed or assessed."
+        )
+    return line.stage_text
+
+
 def _keeps(kind: str, line: DeskLine) -> bool:
     if kind == "all":
         return True
@@ -98,7 +112,7 @@ class IntelligenceDeskPage(QWidget):
                     tone=lambda line: self._tone(line),
                     tooltip=lambda line: f"{when(line.due_at)} ({due_words(line.due_at, now())})",
                 ),
-                Column("Waiting for", lambda line: line.stage_text.removeprefix("Awaiting ").capitalize()),
+                Column("Waiting for", _waiting_for, tooltip=_waiting_tip),
                 Column("Item", lambda line: line.reference),
                 Column("Case", lambda line: line.case_reference),
                 Column(

@@ -44,6 +44,26 @@ def test_each_item_is_listed_at_the_stage_it_waits_at(world) -> None:  # type: i
     assert desk.overdue == 0
 
 
+def test_an_item_waiting_on_a_closed_case_is_listed_and_marked_closed(world) -> None:  # type: ignore[no-untyped-def]
+    # The closed-case guard refuses routing and assessment until a supervisor reopens the case: the desk
+    # keeps the item (it is not forgotten) and says why nothing can be done with it yet.
+    from support import settle_for_closure
+    from world_support import PASSWORD
+
+    from checklist_app.services import closure
+
+    case = open_case(world)
+    unrouted = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world))
+    assessed = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world))
+    intelligence.assess(world.ctx, world.intel, assessed.id, outcome="file", rationale="Known", sanitised=True)
+    assert [line.case_closed for line in intelligence_desk(world.ctx, world.intel).lines] == [False, False]
+    settle_for_closure(world, case.id)
+    closure.close_case(world.ctx, world.supervisor, case.id, "No further action", PASSWORD)
+
+    (line,) = intelligence_desk(world.ctx, world.intel).lines  # the investigator's action is gone with closure
+    assert line.item_id == unrouted.id and line.stage == "route" and line.case_closed
+
+
 def test_an_item_past_its_target_is_overdue(world) -> None:  # type: ignore[no-untyped-def]
     case = open_case(world)
     item = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="high"))

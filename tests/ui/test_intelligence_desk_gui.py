@@ -85,3 +85,44 @@ def test_other_roles_have_no_desk(qtbot, world, runner, prefs, who: str):
     tabs = window.ui.caseTabs
     assert "Intelligence desk" not in [tabs.tabText(i) for i in range(tabs.count())]
     window.close()
+
+
+def test_an_item_on_a_closed_case_says_so_and_cannot_be_routed_or_assessed(qtbot, world, runner, prefs, idle):
+    """The desk lists an item of a closed case (so it is not forgotten) as such; opened at it, Route and
+    Record assessment are disabled with the reason, instead of opening a form the save then refuses."""
+    from support import settle_for_closure
+    from world_support import PASSWORD
+
+    from checklist_app.services import closure
+    from checklist_app.ui.tabs.common import CLOSED
+
+    case = open_case(world)
+    item = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="low"))
+    intelligence.route(world.ctx, world.supervisor, item.id, world.intel.user_id)
+    settle_for_closure(world, case.id)
+    closure.close_case(world.ctx, world.supervisor, case.id, "No further action", PASSWORD)
+    window = _window(qtbot, world, world.intel, runner, prefs)
+    page = window.intelligence_desk
+    window.ui.caseTabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page.desk is not None, timeout=15000)
+    idle()
+    assert _texts(page, 1) == ["Assessment (case closed)"]
+    tip = page.model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == (
+        f"Case {case.reference} is closed: a supervisor must reopen it before {item.reference} "
+        "can be routed or assessed."
+    )
+
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.workspace_for(case.id) is not None, timeout=15000)
+    workspace = window.workspace_for(case.id)
+    qtbot.waitUntil(lambda: isinstance(workspace.ui.sections.currentWidget(), IntelligenceTab), timeout=15000)
+    tab = workspace.ui.sections.currentWidget()
+    qtbot.waitUntil(lambda: tab.selected() is not None, timeout=15000)
+    idle()
+    for button in (tab.ui.routeButton, tab.ui.assessButton):
+        assert button.isVisible() and not button.isEnabled()
+        assert button.toolTip() == CLOSED
+    assert tab.open_assess_dialog() is None and tab.open_route_dialog() is None
+    window.close()

@@ -26,6 +26,9 @@ def case_scope(detail: CaseDetail) -> CaseScope:
     return CaseScope(detail.district_id, detail.team_id, detail.officer_id, detail.supervisor_id)
 
 
+CLOSED = "The case is closed: a supervisor must reopen it before anything more is recorded."
+
+
 def refusal(session: AppSession, detail: CaseDetail | None, action: Action, *, needs_open: bool = True) -> str:
     """'' when the viewer may take `action` on this case now, else a sentence saying why not."""
     if not session.may(action):
@@ -36,7 +39,7 @@ def refusal(session: AppSession, detail: CaseDetail | None, action: Action, *, n
     if not allowed(session.actor, action, case_scope(detail)):
         return f"This case belongs to another team or district: you can read it but not {describe(action)}."
     if needs_open and detail.status != "open":
-        return "The case is closed: a supervisor must reopen it before anything more is recorded."
+        return CLOSED
     if needs_open and not detail.viewer_may_edit:
         return "You can read this case but not change it."
     return ""

@@ -20,7 +20,7 @@ from checklist_app.services.dto import CaseDetail, IntelligenceView
 from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.errors import show_error
 from checklist_app.ui.session import AppSession, alive
-from checklist_app.ui.tabs.common import CaseTab, add_shortcut, keys_text, refusal
+from checklist_app.ui.tabs.common import CLOSED, CaseTab, add_shortcut, keys_text, refusal
 from checklist_app.ui.tabs.intelligence.dialogs import ActionDialog, AddIntelligenceDialog, AssessDialog, RouteDialog
 from checklist_app.ui.tabs.intelligence.words import PRIORITY_WORDS, item_html
 from checklist_app.ui.widgets.looks import STATE_TONES, esc
@@ -233,19 +233,22 @@ class IntelligenceTab(CaseTab):
 
         none = "Select an item first."
         assessed = f"{item.reference} has already been assessed." if item and item.assessed_at else ""
+        # Not refusal(needs_open=True): that also asks for the investigator's right to edit the case, which the
+        # intelligence unit does not have. A closed case does not change, though (services/guards.py).
+        closed = CLOSED if detail is not None and detail.status != "open" else ""
         gate(
             ui.routeButton,
             Action.INTEL_ROUTE,
             "Send the selected item to an intelligence officer to assess",
             False,
-            none if item is None else assessed,
+            closed or (none if item is None else assessed),
         )
         gate(
             ui.assessButton,
             Action.INTEL_ASSESS,
             "Record your assessment of the selected item: develop, disseminate, task or file",
             False,
-            none if item is None else assessed,
+            closed or (none if item is None else assessed),
         )
         action_state = none
         if item is not None:
