@@ -158,6 +158,12 @@ class MainWindow(QMainWindow):
             "&New case…", self.new_case, "Ctrl+N", "new-case", "Open a new case from a referral"
         )
         self.new_case_action.setEnabled(may_open)
+        if not may_open:  # shown greyed to roles that read cases: say why, or it looks broken
+            role = wording.ROLE_LABELS.get(self.session.actor.role.value, self.session.actor.role.value)
+            self.new_case_action.setToolTip(
+                f"Your role ({role}) does not open a new case: investigators and supervisors open cases from a "
+                "referral."
+            )
         self.new_case_action.setVisible(may_open or self.session.may(Action.CASE_LIST))  # not for administrators
         self.new_case_action.setIconText("New case")  # toolbar buttons go without the dialog ellipsis
         self.refresh_action = self._action("&Refresh", self.refresh, "F5", "refresh", "Reload the case list")

@@ -316,6 +316,7 @@ def test_an_auditor_cannot_start_a_new_case(qtbot, shipped_world, session_for, i
     idle()
     assert not window.new_case_action.isEnabled()
     assert "new case" in window.new_case_action.toolTip()
+    assert window.new_case_action.toolTip().startswith("Your role (Auditor) does not open a new case")  # why
     window.new_case()  # Ctrl+N reaches the slot only if enabled; even called directly it opens nothing
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, NewCaseWizard) and w.isVisible()]
 
