@@ -139,6 +139,7 @@ class ReviewForm(QDialog):
         self.owner = QComboBox()
         self.owner.setObjectName("directionOwner")
         self.owner.setMinimumContentsLength(24)
+        self.owner.currentTextChanged.connect(self.owner.setToolTip)  # the whole label when the box cuts it
         form.addRow("O&wner", self.owner)
         row = QHBoxLayout()
         self.due_edit = QDateTimeEdit()

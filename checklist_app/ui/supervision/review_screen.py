@@ -37,8 +37,10 @@ __all__ = ["ANSWER_LABELS", "ReviewScreen", "default_due", "owner_label"]
 
 
 def owner_label(name: str, role: str, team: str, officer: bool) -> str:
-    label = f"{name} ({wording.ROLE_LABELS.get(role, role)}{', ' + team if team else ''})"
-    return f"{label} · case officer" if officer else label
+    # "case officer" next to the name: at 150 % on a small screen the drop-down cuts the end of a long label
+    # (it cut "case officer" to "case of"); the team can be read from the tooltip.
+    where = f"({wording.ROLE_LABELS.get(role, role)}{', ' + team if team else ''})"
+    return f"{name} · case officer {where}" if officer else f"{name} {where}"
 
 
 class ReviewScreen(ReviewForm):
