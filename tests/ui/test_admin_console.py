@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 from sqlalchemy import select
 from world_support import MINIMAL_SOP, PASSWORD
@@ -81,6 +81,26 @@ def test_the_administrator_lands_on_the_console_not_on_a_refusal(qtbot, world, c
     assert (row["Role"], row["Team or district"], row["Status"]) == ("Investigator", "Sheffield CSE Team 1", "Active")
     assert row["Last log-on"] != "Never"  # the world fixture logged everyone on
     assert "may not" not in console.accounts.message.text()
+
+
+def test_accounts_districts_and_teams_are_listed_a_to_z_until_a_header_is_clicked(qtbot, console, idle):
+    def column(view) -> list[str]:  # type: ignore[no-untyped-def]
+        return [view.item(r, 0).text() for r in range(view.rowCount())]
+
+    accounts_table = console.accounts.table
+    assert column(accounts_table) == sorted(column(accounts_table)) and accounts_table.rowCount() > 2
+    assert accounts_table.horizontalHeader().sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+    console.pages.setCurrentWidget(console.teams)
+    idle()
+    assert column(console.teams.district_table) == ["BAR", "DON", "ROT", "SHE"]
+    assert column(console.teams.team_table) == sorted(column(console.teams.team_table))
+    console.pages.setCurrentWidget(console.accounts)
+    qtbot.mouseClick(  # a click on the header still turns the order round
+        accounts_table.horizontalHeader().viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=accounts_table.horizontalHeader().viewport().rect().topLeft() + QPoint(10, 5),
+    )
+    assert column(accounts_table) == sorted(column(accounts_table), reverse=True)
 
 
 def test_a_locked_account_is_shown_and_unlocked_from_the_console(qtbot, world, console, idle):

@@ -56,6 +56,9 @@ def table(columns: Sequence[str], *, multi: bool = False) -> QTableWidget:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
+    # Qt's header starts at "descending": the first setSortingEnabled(True) would list accounts, districts and
+    # teams from Z to A. A to Z by the first column until the user clicks a header.
+    header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
     return view
 
 
