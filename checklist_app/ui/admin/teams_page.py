@@ -65,6 +65,9 @@ class TeamDialog(QDialog):
         say(self.message, failure_text(exc), error=True)
 
 
+DISTRICT_ROWS = 8  # shown without scrolling; more districts than that scroll
+
+
 class TeamsPage(QWidget):
     def __init__(self, session: AppSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,14 +76,14 @@ class TeamsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<b>Districts</b>"))
         self.district_table = table(("Code", "District", "Teams"))
-        layout.addWidget(self.district_table, 1)
+        layout.addWidget(self.district_table)
         heading = QLabel("<b>Teams</b>")
         layout.addWidget(heading)
         self.add_button = button("&Add team…", "Create a team in a district", primary=True)
         layout.addLayout(button_row(self.add_button))
         self.team_table = table(("Team", "District", "Active members"))
         empty_hint(self.team_table, "No teams yet. Choose Add team… to create one in a district.")
-        layout.addWidget(self.team_table, 2)
+        layout.addWidget(self.team_table, 1)
         self.message = message_label()
         layout.addWidget(self.message)
         self.add_button.clicked.connect(self.add)
@@ -101,6 +104,7 @@ class TeamsPage(QWidget):
         for team in teams:
             per_district[team.district_id] = per_district.get(team.district_id, 0) + 1
         _fill(self.district_table, [(d.code, d.name, str(per_district.get(d.id, 0))) for d in districts])
+        _fit_rows(self.district_table, DISTRICT_ROWS)
         _fill(self.team_table, [(t.name, t.district_name, str(members.get(t.id, 0))) for t in teams])
 
     def add(self) -> None:
@@ -108,6 +112,15 @@ class TeamsPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
             say(self.message, f"Team {dialog.created.name} added in {dialog.created.district_name}.")
             self.refresh()
+
+
+def _fit_rows(view: Any, most: int) -> None:
+    """As tall as its rows, up to `most` of them: a force has a handful of districts, and a scroll bar over
+    four rows (the last one hidden) made the list look longer than it is. The teams list takes the rest."""
+    rows = min(view.rowCount(), most)
+    height = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+    height += sum(view.rowHeight(r) for r in range(rows)) if rows else view.verticalHeader().defaultSectionSize()
+    view.setFixedHeight(height)
 
 
 def _fill(view: Any, rows: list[tuple[str, ...]]) -> None:
