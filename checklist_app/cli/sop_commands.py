@@ -6,7 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from checklist_app.core.procedure.loader import SopValidationError, load_procedure_file
+from checklist_app.core.procedure.loader import (
+    SopValidationError,
+    load_procedure_file,
+    load_procedure_text,
+    read_procedure_file,
+)
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import procedures
 from checklist_app.services.context import ServiceContext, system_actor
@@ -41,9 +46,11 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path = Path(args.file)
-    load_procedure_file(path)  # reports every problem with line numbers before touching the database
+    # Read once: the text validated is the text published, even if the file changes in between.
+    text = read_procedure_file(path)
+    load_procedure_text(text, str(path))  # reports every problem with line numbers before touching the database
     with ServiceContext.open(args.db) as ctx:
-        result = procedures.publish(ctx, system_actor(), path.read_text(encoding="utf-8"), str(path))
+        result = procedures.publish(ctx, system_actor(), text, str(path))
     info = result.version
     if result.created:
         out.write(f"published {info.label}: {info.phases} phases, {info.steps} steps, hash {info.content_hash}\n")

@@ -17,6 +17,8 @@ import base64
 import hashlib
 import json
 import math
+import os
+import stat
 from collections.abc import Sequence
 from datetime import date
 from importlib.resources.abc import Traversable
@@ -187,12 +189,30 @@ class _ReadError(Exception):
         self.message = message
 
 
+def read_procedure_file(path: str | PathLike[str]) -> str:
+    """The text of a procedure file, read as `validate_file` reads it (bounded, UTF-8 with or without a
+    byte-order mark, ordinary files only). Raises SopValidationError naming the file when it cannot be."""
+    filename = str(path)
+    try:
+        data = _read_bytes(path)
+    except _ReadError as exc:
+        raise SopValidationError([SopProblem(filename, None, WHOLE_FILE, exc.message)]) from None
+    try:
+        if len(data) <= MAX_FILE_BYTES:
+            return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    _, problems = validate_bytes(data, filename)  # names the size or the first byte that is not UTF-8
+    raise SopValidationError(problems)
+
+
 def _read_bytes(path: str | PathLike[str] | Traversable) -> bytes:
     try:
-        node: Path | Traversable = Path(path) if isinstance(path, str | PathLike) else path
-        if node.is_dir():
+        if isinstance(path, str | PathLike):
+            return _read_ordinary_file(Path(path))
+        if path.is_dir():
             raise _ReadError("this is a directory, not a procedure file")
-        with node.open("rb") as handle:
+        with path.open("rb") as handle:
             return handle.read(MAX_FILE_BYTES + 1)
     except _ReadError:
         raise
@@ -206,6 +226,19 @@ def _read_bytes(path: str | PathLike[str] | Traversable) -> bytes:
         raise _ReadError(f"the file cannot be read: {exc.strerror or exc}") from None
     except Exception as exc:  # odd paths (embedded NUL, resource readers) must still give a message
         raise _ReadError(f"the file cannot be read: {exc}") from None
+
+
+def _read_ordinary_file(path: Path) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes of an ordinary file. Opened without blocking and examined before
+    reading: a named pipe would wait forever for a writer, and a device (/dev/zero) never ends."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise _ReadError("this is a directory, not a procedure file")
+        if not stat.S_ISREG(mode):
+            raise _ReadError("this is a device, pipe or socket, not a procedure file")
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def _compose(ctx: ParseContext, text: str) -> MappingNode | None:

@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPlainTextEdit, QTableWi
 
 from checklist_app.core import wording
 from checklist_app.core.procedure.diff import diff_procedures
-from checklist_app.core.procedure.loader import SopValidationError, load_procedure_text
+from checklist_app.core.procedure.loader import SopValidationError, load_procedure_text, read_procedure_file
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.services import procedures
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo, PublishResult
-from checklist_app.services.errors import InvalidInput, NotFound
+from checklist_app.services.errors import NotFound
 from checklist_app.ui.admin.widgets import KEY_ROLE, button, button_row, failure_text, message_label, say, table
 from checklist_app.ui.empty_state import empty_hint
 
@@ -35,10 +35,7 @@ class CheckedFile:
 
 def check_file(ctx: ServiceContext, path: Path) -> CheckedFile:
     """Read and validate a procedure file and compare it with the latest published version (worker thread)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"Cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    text = read_procedure_file(path)  # bounded, ordinary files only: a pipe or /dev/zero must not hang the worker
     procedure = load_procedure_text(text, str(path))
     try:
         latest = procedures.current_procedure(ctx, procedure.id)
