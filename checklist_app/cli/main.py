@@ -82,6 +82,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# File and folder names may hold any bytes the system allows; every other argument is text for the database.
+_PATH_ARGUMENTS = frozenset({"db", "dest", "out", "csv", "files", "file", "old", "new"})
+
+
+def _argument_not_text(args: argparse.Namespace) -> str | None:
+    """The name of a text argument holding bytes that are not UTF-8 (which Python keeps as lone surrogates,
+    and which no database, hash or PDF can take), or None."""
+    for name, value in vars(args).items():
+        if name in _PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and any("\ud800" <= char <= "\udfff" for char in item):
+                return name.replace("_", " ")
+    return None
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     # A windowed program on Windows (the installer's `checklist-app.exe`) has no standard streams at all.
     out = SafeTerminal(out or sys.stdout or io.StringIO())  # type: ignore[assignment]
@@ -92,6 +108,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse prints its own usage message
         return int(exc.code or 0)
+    unreadable = _argument_not_text(args)
+    if unreadable:
+        err.write(f"error: the {unreadable} given is not valid UTF-8 text; type it again in plain characters.\n")
+        return EXIT_USAGE
     if args.self_check:
         return run_guarded(lambda: commands.self_check(out, err), err)
     func: Callable[..., int] = getattr(args, "func", commands.cmd_gui)
