@@ -325,6 +325,9 @@ def create_user(
         return _user_info(session, user)
 
 
+DISPLAY_NAME_MAX = 120  # users.display_name
+
+
 def _user_problems(
     username: str, display_name: str, role: str, password: str, *, demo_account: bool = False
 ) -> list[FieldProblem]:
@@ -339,6 +342,8 @@ def _user_problems(
         problems.append(FieldProblem("display_name", "Display name", "is required"))
     elif (control := control_problem(display_name)) is not None:
         problems.append(FieldProblem("display_name", "Display name", control))
+    elif len(display_name.strip()) > DISPLAY_NAME_MAX:
+        problems.append(FieldProblem("display_name", "Display name", f"must be at most {DISPLAY_NAME_MAX} characters"))
     if role not in {r.value for r in Role}:
         problems.append(FieldProblem("role", "Role", f"must be one of: {', '.join(r.value for r in Role)}"))
     problems.extend(

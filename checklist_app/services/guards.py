@@ -8,16 +8,19 @@ everything the transaction is about to write, so no service can forget them.
 - A disabled or locked account does nothing more: every audit entry a transaction writes names its user,
   and that account is re-read inside the same transaction. Entries about failed log-ons and locks are
   written *about* such accounts, so those actions are exempt.
+- No text is longer than its column: SQLite would store it whole (and PostgreSQL refuse it with a database
+  error), so a pasted page in a name from any screen or command is refused in words, whichever service
+  forgot to measure it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import String, event, inspect
+from sqlalchemy.orm import Mapper, Session
 
-from checklist_app.services.errors import Conflict, SessionEnded
+from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, SessionEnded
 from checklist_app.store.models import (
     AuditAddendum,
     Audited,
@@ -101,12 +104,40 @@ def _check_accounts(session: Session) -> None:
             raise SessionEnded(LOCKED, locked=True)
 
 
+_TEXT_LIMITS: dict[Mapper[Any], tuple[tuple[str, int], ...]] = {}
+
+
+def _text_limits(mapper: Mapper[Any]) -> tuple[tuple[str, int], ...]:
+    limits = _TEXT_LIMITS.get(mapper)
+    if limits is None:
+        limits = tuple(
+            (attr.key, column.type.length)
+            for attr in mapper.column_attrs
+            for column in attr.columns[:1]
+            if isinstance(column.type, String) and column.type.length
+        )
+        _TEXT_LIMITS[mapper] = limits
+    return limits
+
+
+def _check_text_lengths(session: Session) -> None:
+    for obj in [*session.new, *session.dirty]:
+        for key, length in _text_limits(inspect(obj).mapper):
+            value = getattr(obj, key, None)
+            if isinstance(value, str) and len(value) > length:
+                label = key.replace("_", " ").capitalize()
+                raise InvalidInput(
+                    [FieldProblem(key, label, f"is {len(value):,} characters long; at most {length} fit")]
+                )
+
+
 @event.listens_for(Session, "before_flush")
 def _guard(session: Session, _context: object, _instances: object) -> None:
     with session.no_autoflush:
         _remember_status_changes(session)
         _check_closed_cases(session)
         _check_accounts(session)
+        _check_text_lengths(session)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -42,6 +42,9 @@ def district_by_code(session: Session, code: str) -> District:
     return district
 
 
+TEAM_NAME_MAX = 120  # teams.name
+
+
 def create_team(ctx: ServiceContext, actor: Actor, name: str, district_code: str) -> TeamInfo:
     require(actor, Action.USER_MANAGE)
     name = name.strip()
@@ -49,6 +52,8 @@ def create_team(ctx: ServiceContext, actor: Actor, name: str, district_code: str
         raise InvalidInput([FieldProblem("name", "Team name", "is required")])
     if (control := control_problem(name)) is not None:
         raise InvalidInput([FieldProblem("name", "Team name", control)])
+    if len(name) > TEAM_NAME_MAX:
+        raise InvalidInput([FieldProblem("name", "Team name", f"must be at most {TEAM_NAME_MAX} characters")])
     now = ctx.now()
     with ctx.db.write() as session:
         district = district_by_code(session, district_code)

@@ -1,16 +1,20 @@
 """Hostile text on the command line: bytes that are not UTF-8 in a user name, case reference or password
-(they reached SQLite or the password hash and failed as "unexpected failure"). File names may hold any
-bytes; text may not."""
+(they reached SQLite or the password hash and failed as "unexpected failure"), and pasted pages as a
+display name or team name (stored whole on SQLite). File names may hold any bytes; text may not."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from support import open_case
+from world_support import PASSWORD
 
+from checklist_app.services.errors import InvalidInput
+from checklist_app.store.models import District, Team, User
 from tests.cli.cli_support import assert_refused, chain_head, cli
 
 BAD = "\udcff\udcfe"  # how Python hands over the bytes 0xff 0xfe of a command line in a UTF-8 locale
@@ -62,3 +66,28 @@ def test_a_real_command_line_with_such_bytes_gets_one_line(db: str, tmp_path: Pa
     err = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 2, err
     assert err.count("\n") == 1 and "not valid UTF-8" in err and "unexpected" not in err
+
+
+def test_a_pasted_page_as_display_name_or_team_name_is_refused(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = chain_head(db)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    page = "Lorem ipsum " * 10_000
+    run = cli("--db", db, "user", "add", "long.name", "--name", page, "--role", "auditor", "--password-stdin")
+    assert_refused(run, "Display name: must be at most 120 characters", code=1)
+    assert_refused(cli("--db", db, "team", "add", page, "--district", "SHE"), "Team name: must be at most 120", code=1)
+    assert_refused(cli("--db", db, "team", "add", "T" * 121, "--district", "SHE"), "at most 120 characters", code=1)
+    assert chain_head(db) == before
+
+
+def test_every_write_refuses_text_longer_than_its_column_whichever_service_forgot(world) -> None:  # type: ignore[no-untyped-def]
+    """The flush guard measures every String(N) column of every new or changed row."""
+    too_long = pytest.raises(InvalidInput, match=r"Name: is 121 characters long; at most 120 fit")
+    with too_long, world.ctx.db.write() as session:
+        district = session.query(District).first()
+        session.add(Team(name="T" * 121, district_id=district.id))
+    too_long = pytest.raises(InvalidInput, match=r"Display name: is 5,000 characters long; at most 120 fit")
+    with too_long, world.ctx.db.write() as session:
+        user = session.get(User, world.investigator.user_id)
+        user.display_name = "D" * 5000
+    with world.ctx.db.read() as session:
+        assert session.get(User, world.investigator.user_id).display_name == world.investigator.display_name
