@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,6 +62,10 @@ _NETWORK_PATH = re.compile(r"^(\\\\|//)[^\\/]+[\\/]")
 
 def resolve_url(location: str | None = None) -> str:
     """`--db` value, else $CHECKLIST_APP_DB, else the per-user default file. A plain path means SQLite."""
+    if location is not None and not location.strip():
+        raise BadDatabaseLocation("The database location is empty: give a database file or URL.")
+    if location == "-":
+        raise BadDatabaseLocation("'-' (standard input) cannot be a database: give a database file or URL.")
     value = location or os.environ.get(ENV_VAR) or ""
     if not value:
         path = default_database_path()
@@ -80,16 +85,42 @@ def resolve_url(location: str | None = None) -> str:
             raise BadDatabaseLocation(
                 f"Cannot use {shown}: its database driver is not installed ({type(exc).__name__}). {SUPPORTED}"
             ) from None
+        path = sqlite_path(value)
+        if path is not None:
+            _require_database_file(path)
         return value
     if _NETWORK_PATH.match(value):
         raise BadDatabaseLocation(
             f"{value} is on a network share. SQLite is not safe over network file systems; "
             "use PostgreSQL for a database shared between workstations."
         )
-    path = Path(value).expanduser().resolve()
-    if path.is_dir():
-        raise BadDatabaseLocation(f"{path} is a folder; give the name of the database file.")
+    try:
+        path = Path(value).expanduser().resolve()
+    except (OSError, RuntimeError) as exc:  # a name too long, a loop of symbolic links
+        raise BadDatabaseLocation(f"{value} cannot be used as a database: {_reason(exc)}.") from None
+    _require_database_file(path)
     return f"sqlite:///{path}"
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+
+
+def _require_database_file(path: Path) -> None:
+    """An existing SQLite path must be an ordinary file: SQLite would wait forever on a named pipe, and
+    report a device or folder as an empty database it cannot set up."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:  # a name too long, no permission on a folder, a NUL character
+        raise BadDatabaseLocation(f"{path} cannot be used as a database: {_reason(exc)}.") from None
+    if stat.S_ISDIR(mode):
+        raise BadDatabaseLocation(f"{path} is a folder; give the name of the database file.")
+    if not stat.S_ISREG(mode):
+        raise BadDatabaseLocation(
+            f"{path} is not an ordinary file (it is a device, pipe or socket); give the name of the database file."
+        )
 
 
 def witness_for(url: str) -> Path | None:
