@@ -146,13 +146,22 @@ def _apply_sqlite_pragmas(
         for name, value in SQLITE_PRAGMAS:
             if name == "foreign_keys" and not foreign_keys:
                 value = "OFF"
-            if name == "journal_mode" and read_only:
-                continue  # switching a backup (one file, DELETE journal) to WAL would write to it
+            if name == "journal_mode" and (read_only or _another_programs(cursor)):
+                # Switching to WAL is written into the file: a backup (one file, DELETE journal) or another
+                # program's database (refused as such once open) must stay exactly as it was.
+                continue
             cursor.execute(f"PRAGMA {name}={value}")
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
     finally:
         cursor.close()
+
+
+def _another_programs(cursor: sqlite3.Cursor) -> bool:
+    """Tables but no schema-version table: not a checklist database (an empty file is a new one)."""
+    names = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    names = {name for name in names if not str(name).startswith("sqlite_")}
+    return bool(names) and "alembic_version" not in names
 
 
 def read_only_uri(path: Path) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from checklist_app import paths
 from checklist_app.store.db import make_engine, sqlite_path, translate_error
-from checklist_app.store.errors import DatabaseNotInitialised, DatabaseTooNew, StoreError
+from checklist_app.store.errors import DatabaseNotInitialised, DatabaseTooNew, DatabaseUnreadable, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -93,6 +93,7 @@ def check_schema(engine: Engine) -> None:
     except DBAPIError as exc:
         raise (translate_error(exc, str(engine.url)) or exc) from exc
     if revision is None:
+        _refuse_another_programs_tables(engine)
         raise DatabaseNotInitialised(
             "The database has not been set up. Run `checklist-app init` (or choose Create in the app)."
         )
@@ -113,6 +114,24 @@ def _has_user_tables(engine: Engine) -> bool:
     return bool(names - {"alembic_version"})
 
 
+def _refuse_another_programs_tables(engine: Engine) -> None:
+    """A database without our schema-version table but with tables in it belongs to another program (or
+    is another program's file given by mistake): creating our schema beside its tables would change it."""
+    names = sorted(set(inspect(engine).get_table_names()) - {"alembic_version"})
+    if names:
+        shown = ", ".join(repr(name)[:40] for name in names[:5]) + (", ..." if len(names) > 5 else "")
+        raise DatabaseUnreadable(
+            f"{_where(engine)} is not a checklist database: it holds {len(names)} table(s) of another program "
+            f"({shown}) and no checklist schema. Nothing was changed; give the checklist database, or a new "
+            "file name to create one."
+        )
+
+
+def _where(engine: Engine) -> str:
+    path = sqlite_path(engine.url)
+    return str(path) if path is not None else engine.url.render_as_string(hide_password=True)
+
+
 def upgrade(url: str) -> MigrationResult:
     """Create or upgrade the schema at `url` to this program's head revision."""
     # A dedicated engine with foreign keys off: batch rebuilds of parent tables would otherwise
@@ -124,6 +143,8 @@ def upgrade(url: str) -> MigrationResult:
         # Upgrading asks the migration scripts themselves (not the REVISIONS list) what exists.
         config, script = _config()
         before = current_revision(engine)
+        if before is None:
+            _refuse_another_programs_tables(engine)
         if before is not None and not _script_knows(script, before):
             raise DatabaseTooNew(
                 f"The database was created by a newer version of this program (schema {before}); it was not changed."

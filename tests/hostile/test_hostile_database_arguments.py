@@ -1,10 +1,12 @@
-"""Hostile `--db` values: a named pipe (SQLite waited on it forever), a device, an empty or `-` value (an
-empty one silently created the default database), a name too long for the file system. Each gets one line,
-a non-zero exit, and nothing created or changed."""
+"""Hostile `--db` values and files given as databases: a named pipe (SQLite waited on it forever), a device,
+an empty or `-` value (an empty one silently created the default database), a name too long for the file
+system, and another program's SQLite file (`init` added our schema beside its tables, and every command
+switched it to WAL). Each gets one line, a non-zero exit, and nothing created or changed."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,26 @@ def test_a_name_too_long_for_the_file_system_is_one_line(tmp_path: Path) -> None
         assert_refused(run, "cannot be used as a database", code=3)
         assert len(run.err) < 400, run.err  # the name is cut short, not echoed whole
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def foreign(tmp_path: Path) -> Path:
+    """Another program's SQLite database (its own tables, rollback journal, some rows)."""
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
+    conn.execute("CREATE TABLE users (name TEXT)")  # a name we use too
+    conn.executemany("INSERT INTO invoices (amount) VALUES (?)", [(1.5,), (2.5,)])
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_another_programs_sqlite_file_is_refused_and_left_byte_for_byte(foreign: Path, command: list[str]) -> None:
+    folder = foreign.parent
+    before = _listing(folder)
+    run = _in(folder, "--db", foreign, *command)
+    assert_refused(run, "is not a checklist database: it holds 2 table(s) of another program", code=3)
+    assert "'invoices'" in run.err
+    assert _listing(folder) == before  # not switched to WAL, no backup, no -wal or -shm left
