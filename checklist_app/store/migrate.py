@@ -177,9 +177,17 @@ def _backup_before_upgrade(url: str, revision: str | None) -> Path | None:
     source = sqlite_path(url)
     if source is None:
         return None  # PostgreSQL: the DBA's own backups apply; we do not dump a server database.
-    from checklist_app.store.backup import sqlite_backup
+    from checklist_app.store.backup import integrity_problems, safe_backup
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = source.with_name(f"{source.stem}.pre-{revision or 'empty'}-{stamp}{source.suffix}.bak")
-    sqlite_backup(source, target)
+    stem = f"{source.stem}.pre-{revision or 'empty'}-{stamp}"
+    target = source.with_name(f"{stem}{source.suffix}.bak")
+    # Two upgrades in one second (a retry after a crash) must not collide with, or replace, the first copy.
+    for number in range(2, 1000):
+        if not target.exists():
+            break
+        target = source.with_name(f"{stem}-{number}{source.suffix}.bak")
+    # Written beside its name and renamed into place once whole and checked: a crash mid-copy must never
+    # leave a half copy under a name that reads as the backup taken before upgrading.
+    safe_backup(source, target, integrity_problems)
     return target
