@@ -352,21 +352,22 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     target = tmp_path / "locked.yaml"
     target.write_text("schema: 1\n")
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    # Tests may run as root, where chmod 000 does not stop reading.
-    monkeypatch.setattr(Path, "open", refuse)
+    # Tests may run as root, where chmod 000 does not stop reading. Files are opened with os.open (without
+    # blocking, so a named pipe cannot hang the reader).
+    monkeypatch.setattr(os, "open", refuse)
     procedure, problems = validate_file(target)
     assert procedure is None
     assert problems[0].message == "permission denied: the file cannot be read"
 
 
 def test_other_os_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(self: Path, *args: object, **kwargs: object) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(Path, "open", fail)
+    monkeypatch.setattr(os, "open", fail)
     _, problems = validate_file(tmp_path / "x.yaml")
     assert problems[0].message == "the file cannot be read: Input/output error"
 
