@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
 from checklist_app import paths
 from checklist_app.core.file_targets import not_an_ordinary_file, write_failure
 from checklist_app.core.permissions import Action, Actor, require
@@ -14,7 +17,7 @@ from checklist_app.services import accounts, organisation, procedures
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo
 from checklist_app.services.errors import Conflict, InvalidInput
-from checklist_app.services.summary_check import SummaryCheck, rebuild_summaries
+from checklist_app.services.summary_check import SummaryCheck, rebuild_summaries_in
 from checklist_app.store import migrate
 from checklist_app.store.audit import head
 from checklist_app.store.backup import (
@@ -45,12 +48,12 @@ def initialise(location: str | None, actor: Actor) -> tuple[ServiceContext, Init
     """Create or upgrade the database, add the four districts and publish the shipped procedure.
     Idempotent: running it again on a current database changes nothing."""
     url = resolve_url(location)
-    result = migrate.upgrade(url)
     ctx = ServiceContext(Database(url, witness=witness_for(url)))
-    if result.before is not None and result.before != result.after:
-        # The case list's figures may be computed differently by this version: rebuild them so
-        # verify holds every row to the current rules (see summary_check).
-        rebuild_summaries(ctx)
+    try:
+        result = migrate.upgrade(url, then=lambda conn, before, head: _rebuild_on_upgrade(ctx, conn, before, head))
+    except BaseException:
+        ctx.close()
+        raise
     organisation.ensure_districts(ctx, actor)
     published = []
     for node in paths.shipped_sop_files():
@@ -61,6 +64,17 @@ def initialise(location: str | None, actor: Actor) -> tuple[ServiceContext, Init
         ctx.db.describe(), result.before, result.after, result.backup, tuple(published), accounts.user_count(ctx)
     )
     return ctx, report
+
+
+def _rebuild_on_upgrade(ctx: ServiceContext, conn: Connection, before: str | None, head: str) -> None:
+    """The case list's figures may be computed differently by this version: rebuild them, in the upgrade's
+    transaction, so verify holds every row to the current rules (see summary_check). Done afterwards, a
+    crash in between left the new schema with old figures, which verify then reported as tampering."""
+    if before is None or before == head:
+        return
+    with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+        rebuild_summaries_in(session, ctx)
+        session.commit()  # releases the savepoint; the upgrade's transaction commits it all
 
 
 def verify(

@@ -191,21 +191,27 @@ def _unreadable(case_id: int, exc: Exception) -> Problem:
 def rebuild_summaries(ctx: ServiceContext) -> int:
     """Recompute every case's summary row as of when it was computed and rewrite the rows that differ;
     the number rewritten. Derived data, so not audited: the chained records it comes from are."""
-    rebuilt = 0
     with ctx.db.write() as session:
-        for case in list(session.scalars(select(Case).order_by(Case.id))):
-            summary = session.get(CaseSummary, case.id)
-            moment = _utc(summary.computed_at) if summary is not None else ctx.clock()
-            loaded = cs.load_for(session, ctx, case)
-            expected = cs.expected_summary(session, ctx, loaded, moment)
-            if summary is None:
-                session.add(CaseSummary(case_id=case.id, last_activity_at=moment, **expected))
-            elif all(_same(getattr(summary, name), expected[name]) for name in COMPARED):
-                continue
-            else:
-                for name in COMPARED:
-                    setattr(summary, name, expected[name])
-            rebuilt += 1
+        return rebuild_summaries_in(session, ctx)
+
+
+def rebuild_summaries_in(session: Session, ctx: ServiceContext) -> int:
+    """`rebuild_summaries` inside a transaction the caller owns (an upgrade's, so that a crash leaves either
+    the old schema or the new one with its summaries rebuilt, never the new one with stale summaries)."""
+    rebuilt = 0
+    for case in list(session.scalars(select(Case).order_by(Case.id))):
+        summary = session.get(CaseSummary, case.id)
+        moment = _utc(summary.computed_at) if summary is not None else ctx.clock()
+        loaded = cs.load_for(session, ctx, case)
+        expected = cs.expected_summary(session, ctx, loaded, moment)
+        if summary is None:
+            session.add(CaseSummary(case_id=case.id, last_activity_at=moment, **expected))
+        elif all(_same(getattr(summary, name), expected[name]) for name in COMPARED):
+            continue
+        else:
+            for name in COMPARED:
+                setattr(summary, name, expected[name])
+        rebuilt += 1
     return rebuilt
 
 

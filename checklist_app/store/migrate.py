@@ -7,12 +7,13 @@ this program does not know was made by a newer version and is refused, not touch
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from checklist_app import paths
@@ -132,8 +133,10 @@ def _where(engine: Engine) -> str:
     return str(path) if path is not None else engine.url.render_as_string(hide_password=True)
 
 
-def upgrade(url: str) -> MigrationResult:
-    """Create or upgrade the schema at `url` to this program's head revision."""
+def upgrade(url: str, then: Callable[[Connection, str | None, str], None] | None = None) -> MigrationResult:
+    """Create or upgrade the schema at `url` to this program's head revision. `then(connection, before,
+    head)` runs inside the migration's own transaction, after the scripts: work an upgrade needs done
+    (derived data recomputed by the new rules) commits with the new schema version or not at all."""
     # A dedicated engine with foreign keys off: batch rebuilds of parent tables would otherwise
     # cascade deletes into child rows (engineering notes, pitfall 11).
     from alembic import command
@@ -156,6 +159,8 @@ def upgrade(url: str) -> MigrationResult:
         with engine.begin() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            if then is not None:
+                then(conn, before, head)
         if engine.dialect.name == "sqlite":
             _require_foreign_keys_hold(engine)
         return MigrationResult(before, head, backup)
