@@ -85,9 +85,9 @@ def resolve_url(location: str | None = None) -> str:
             raise BadDatabaseLocation(
                 f"Cannot use {shown}: its database driver is not installed ({type(exc).__name__}). {SUPPORTED}"
             ) from None
-        path = sqlite_path(value)
-        if path is not None:
-            _require_database_file(path)
+        named = sqlite_path(value)
+        if named is not None:
+            _require_database_file(named)
         return value
     if _NETWORK_PATH.match(value):
         raise BadDatabaseLocation(
