@@ -78,6 +78,8 @@ def change_role(
         _check_placement(Role(role), team_row, district_id)
         if user.id == actor.user_id and role != user.role:
             raise Conflict("You cannot change your own role: another administrator must do it.")
+        if role != Role.ADMINISTRATOR.value:
+            accounts.require_another_administrator(session, user, "given another role")
         before = _placement(session, user)
         new_team_id = team_row.id if team_row else None
         if (user.role, user.team_id, user.district_id) == (role, new_team_id, district_id):

@@ -378,6 +378,23 @@ def _user_by_name(session: Session, username: str) -> User:
     return user
 
 
+def require_another_administrator(session: Session, user: User, change: str) -> None:
+    """Refuse to take away the last active administrator: nobody could then manage accounts, publish a
+    procedure or take a backup, and only a new installation would give one back."""
+    if user.role != Role.ADMINISTRATOR.value or not user.active:
+        return
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMINISTRATOR.value, User.active.is_(True), User.id != user.id)
+    )
+    if not others:
+        raise Conflict(
+            f"{user.username} is the only active administrator and cannot be {change}: make another account an "
+            "administrator first, or nobody could manage accounts."
+        )
+
+
 def set_active(ctx: ServiceContext, actor: Actor, username: str, active: bool) -> UserInfo:
     require(actor, Action.USER_MANAGE)
     now = ctx.now()
@@ -385,6 +402,8 @@ def set_active(ctx: ServiceContext, actor: Actor, username: str, active: bool) -
         user = _user_by_name(session, username)
         if user.id == actor.user_id and not active:
             raise Conflict("You cannot disable your own account.")
+        if not active:
+            require_another_administrator(session, user, "disabled")
         user.active = active
         record(
             session,

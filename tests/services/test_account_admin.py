@@ -6,8 +6,11 @@ import json
 
 import pytest
 from sqlalchemy import select
+from world_support import add_user
 
+from checklist_app.core.procedure.model import Role
 from checklist_app.services import account_admin, accounts, admin
+from checklist_app.services.context import system_actor
 from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput, PermissionDenied
 from checklist_app.store.models import AuditEntry
 
@@ -99,3 +102,21 @@ def test_verify_can_be_stopped_from_the_progress_callback(world):
 
     with pytest.raises(Stop):
         admin.verify(world.ctx, world.admin, progress=stop)
+
+
+def test_the_last_active_administrator_cannot_be_disabled_or_given_another_role(world):
+    # The command line acts as the system, not as an administrator, so the own-account rules do not stop it.
+    system = system_actor()
+    with pytest.raises(Conflict, match="only active administrator"):
+        account_admin.change_role(world.ctx, system, "admin.one", role="auditor")
+    with pytest.raises(Conflict, match="only active administrator"):
+        accounts.set_active(world.ctx, system, "admin.one", False)
+    assert [u.role for u in accounts.list_users(world.ctx, world.admin) if u.username == "admin.one"] == [
+        "administrator"
+    ]
+    add_user(world.ctx, "admin.two", Role.ADMINISTRATOR)  # with a second one, either change is allowed
+    accounts.set_active(world.ctx, system, "admin.one", False)
+    with pytest.raises(Conflict, match=r"admin\.two is the only active administrator"):
+        account_admin.change_role(world.ctx, system, "admin.two", role="auditor")
+    accounts.set_active(world.ctx, system, "admin.one", True)
+    account_admin.change_role(world.ctx, system, "admin.two", role="auditor")
