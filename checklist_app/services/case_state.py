@@ -7,10 +7,12 @@ Shared by the case use cases; not a use case itself. System events (referral rec
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from checklist_app.core.agreement import open_due, schedule_counting_awaiting
@@ -137,6 +139,10 @@ _SCHEDULE_RECORD_COLUMNS = (
     StepRecord.retired,
 )
 _SCHEDULE_EVENT_COLUMNS = (CaseEvent.case_id, CaseEvent.event_type, CaseEvent.occurred_at)
+# The rows' field names in that order: `record_states` and `event_times` unpack such rows by position
+# (a Row's attribute lookup costs more than building the record's state) once the names are seen to match.
+_RECORD_ROW_FIELDS = tuple(column.key for column in _SCHEDULE_RECORD_COLUMNS)
+_EVENT_ROW_FIELDS = tuple(column.key for column in _SCHEDULE_EVENT_COLUMNS)
 
 
 def load_many(session: Session, ctx: ServiceContext, cases: list[Case], *, read_only: bool = False) -> list[LoadedCase]:
@@ -233,8 +239,13 @@ def event_times(loaded: LoadedCase) -> dict[str, tuple[datetime, ...]]:
         times["risk_assessed"].append(assessment.assessed_at)
     if case.closed_at is not None:
         times["case_closed"].append(case.closed_at)
-    for event in loaded.events:
-        times[event.event_type].append(event.occurred_at)
+    events = loaded.events
+    if events and _plain_rows(events[0], _EVENT_ROW_FIELDS):
+        for _, event_type, occurred_at in events:  # type: ignore[misc]  # the read-only rows: see load_many
+            times[event_type].append(occurred_at)
+    else:
+        for event in events:
+            times[event.event_type].append(event.occurred_at)
     return {key: tuple(value) for key, value in times.items()}
 
 
@@ -256,16 +267,50 @@ def derived_facts(loaded: LoadedCase) -> dict[str, object]:
     )
 
 
+# Status by stored value: a dict lookup rather than an enum call for every record of every case. An unknown
+# value is still refused by StepStatus itself, with its own message.
+_STATUS: dict[str, StepStatus] = {status.value: status for status in StepStatus}
+
+
+def _status(value: str) -> StepStatus:
+    status = _STATUS.get(value)
+    return status if status is not None else StepStatus(value)
+
+
+def _plain_rows(first: object, fields: tuple[str, ...]) -> bool:
+    """Whether a case's records (or events) are the read-only rows of `load_many`, in their column order:
+    checked on the first, since one query reads all of a case's."""
+    return type(first) is Row and first._fields == fields
+
+
 def record_state(record: StepRecord) -> StepRecordState:
     return StepRecordState(
-        record.step_id, StepStatus(record.status), record.completed_at, record.reason, record.completions
+        record.step_id, _status(record.status), record.completed_at, record.reason, record.completions
     )
+
+
+def record_states(records: Mapping[str, StepRecord]) -> dict[str, StepRecordState]:
+    """The schedule's view of a case's step records by step id, retired ones left out; from ORM records or
+    from the plain rows of `load_many(..., read_only=True)` (unpacked by position: verify's summary check
+    builds a million of these)."""
+    first = next(iter(records.values()), None)
+    if not _plain_rows(first, _RECORD_ROW_FIELDS):
+        return {key: record_state(r) for key, r in records.items() if not r.retired}
+    states: dict[str, StepRecordState] = {}
+    status_of = _STATUS.get
+    for key, row in records.items():
+        _, _, step_id, value, completed_at, reason, completions, retired = row  # type: ignore[misc]
+        if not retired:
+            status = status_of(value)
+            states[key] = StepRecordState(
+                step_id, status if status is not None else StepStatus(value), completed_at, reason, completions
+            )
+    return states
 
 
 def situation(loaded: LoadedCase) -> CaseSituation:
     facts = {**loaded.case.facts, **derived_facts(loaded)}
-    records = {k: record_state(r) for k, r in loaded.records.items() if not r.retired}
-    return CaseSituation(facts, event_times(loaded), records, loaded.case.closed_at)
+    return CaseSituation(facts, event_times(loaded), record_states(loaded.records), loaded.case.closed_at)
 
 
 def schedule_of(ctx: ServiceContext, loaded: LoadedCase, now: datetime) -> dict[str, StepSchedule]:
