@@ -23,7 +23,7 @@ from checklist_app.core.deadlines import (
     state_when_open,
 )
 from checklist_app.core.procedure.fact_deadlines import DeadlineBy
-from checklist_app.core.procedure.model import Anchor, AnchorKind, Duration, Procedure, Requirement, Step
+from checklist_app.core.procedure.model import Anchor, AnchorKind, Duration, Phase, Procedure, Requirement, Step
 from checklist_app.core.wording import sentence_case
 
 
@@ -128,6 +128,8 @@ class _Plan:
     # Rows without a date (not applicable, no deadline) by (step id, status, applicable, unmet dependencies),
     # which is all they depend on: a third of all rows, shared rather than built again. Rows are immutable.
     undated_rows: dict[tuple[str, StepStatus, bool, tuple[str, ...]], StepSchedule] = field(default_factory=dict)
+    # Each phase with its steps' ids, for phase_progress (run for every case's list figures).
+    phase_steps: tuple[tuple[Phase, tuple[str, ...]], ...] = ()
 
 
 # Keyed by id + version (published versions are immutable); the stored procedure is compared too, so
@@ -187,7 +189,8 @@ def _build_plan(procedure: Procedure) -> _Plan:
                 test=compile_condition(condition) if condition is not None else None,
             )
         )
-    return _Plan(procedure, tuple(plans), {s.id: s.number for s in procedure.steps})
+    phase_steps = tuple((phase, tuple(s.id for s in phase.steps)) for phase in procedure.phases)
+    return _Plan(procedure, tuple(plans), {s.id: s.number for s in procedure.steps}, phase_steps=phase_steps)
 
 
 # --- the schedule ---------------------------------------------------------------------------------
@@ -427,17 +430,19 @@ def overdue(schedule: Mapping[str, StepSchedule]) -> list[StepSchedule]:
 
 
 def phase_progress(procedure: Procedure, schedule: Mapping[str, StepSchedule]) -> list[PhaseProgress]:
+    """Per phase, its required steps (those in `schedule`), how many are settled and how many overdue."""
     result: list[PhaseProgress] = []
-    for phase in procedure.phases:
-        rows = [schedule[s.id] for s in phase.steps if s.id in schedule and schedule[s.id].required]
-        result.append(
-            PhaseProgress(
-                phase_id=phase.id,
-                number=phase.number,
-                title=phase.title,
-                required=len(rows),
-                done=sum(1 for r in rows if r.status in _SETTLED),
-                overdue=sum(1 for r in rows if r.due_state is DueState.OVERDUE),
-            )
-        )
+    row_of = schedule.get
+    # One pass per phase over its step ids (from the procedure's plan): this runs for every case's figures.
+    for phase, step_ids in plan_for(procedure).phase_steps:
+        required = done = late = 0
+        for step_id in step_ids:
+            row = row_of(step_id)
+            if row is not None and row.required:
+                required += 1
+                if row.status in _SETTLED:
+                    done += 1
+                if row.due_state is DueState.OVERDUE:
+                    late += 1
+        result.append(PhaseProgress(phase.id, phase.number, phase.title, required, done, late))
     return result

@@ -19,6 +19,7 @@ from checklist_app.core.deadlines import END_OF_DAY, DueState
 from checklist_app.core.procedure.model import Anchor, AnchorKind, Duration, DurationUnit, Procedure
 from checklist_app.core.schedule import (
     CaseSituation,
+    PhaseProgress,
     StepPlan,
     StepRecordState,
     StepSchedule,
@@ -241,3 +242,20 @@ def schedule_counting_awaiting(
     records = {k: v for k, v in situation.records.items() if k not in awaiting}
     unmarked = compute_schedule(procedure, dataclasses.replace(situation, records=records), now, calendar)
     return {k: unmarked[k] if k in awaiting else v for k, v in schedule.items()}
+
+
+def phase_progress(procedure: Procedure, schedule: Mapping[str, StepSchedule]) -> list[PhaseProgress]:
+    result: list[PhaseProgress] = []
+    for phase in procedure.phases:
+        rows = [schedule[s.id] for s in phase.steps if s.id in schedule and schedule[s.id].required]
+        result.append(
+            PhaseProgress(
+                phase_id=phase.id,
+                number=phase.number,
+                title=phase.title,
+                required=len(rows),
+                done=sum(1 for r in rows if r.status in _SETTLED),
+                overdue=sum(1 for r in rows if r.due_state is DueState.OVERDUE),
+            )
+        )
+    return result

@@ -19,7 +19,7 @@ from checklist_app.core.conditions import compile_condition, evaluate, parse
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.procedure.loader import load_procedure_file
 from checklist_app.core.procedure.model import Duration, DurationUnit, FactType, Procedure
-from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus, compute_schedule
+from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus, compute_schedule, phase_progress
 
 PROCEDURES = [load_procedure_file(f) for f in paths.shipped_sop_files()]
 DEFAULT = WorkingCalendar.default()
@@ -110,6 +110,11 @@ def test_schedules_are_identical_to_the_reference(procedure: Procedure) -> None:
         for _ in range(2):  # the second time from warm caches
             got = compute_schedule(procedure, situation, now, calendar)
             assert repr(got) == repr(expected), f"case {index} as of {now}"
+        # The list's phase figures, from the whole schedule and from part of it (as `only` gives).
+        halves = random.Random(index)  # its own: the cases generated stay the same
+        part = {k: v for k, v in got.items() if halves.random() < 0.5}
+        for rows in (got, part):
+            assert phase_progress(procedure, rows) == reference.phase_progress(procedure, rows), f"case {index}"
         compared += sum(1 for row in expected.values() if row.due_at is not None)
     assert compared > CASES_PER_PROCEDURE * 10  # most cases have dated steps: the comparison bit
 
