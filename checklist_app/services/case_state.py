@@ -295,11 +295,34 @@ def record_states(records: Mapping[str, StepRecord]) -> dict[str, StepRecordStat
     builds a million of these)."""
     first = next(iter(records.values()), None)
     if not _plain_rows(first, _RECORD_ROW_FIELDS):
-        return {key: record_state(r) for key, r in records.items() if not r.retired}
+        return _orm_record_states(records)
     states: dict[str, StepRecordState] = {}
     status_of = _STATUS.get
     for key, row in records.items():
         _, _, step_id, value, completed_at, reason, completions, retired = row  # type: ignore[misc]
+        if not retired:
+            status = status_of(value)
+            states[key] = StepRecordState(
+                step_id, status if status is not None else StepStatus(value), completed_at, reason, completions
+            )
+    return states
+
+
+def _orm_record_states(records: Mapping[str, StepRecord]) -> dict[str, StepRecordState]:
+    """As `record_states` for ORM records (or rows of another layout). A loaded attribute's value is read
+    from the instance's __dict__, where the ORM itself returns it from (changes made in the session
+    included); a record with one of them not loaded (expired) is read through the ORM, which loads it."""
+    states: dict[str, StepRecordState] = {}
+    status_of = _STATUS.get
+    for key, record in records.items():
+        try:
+            values = record.__dict__
+            retired, step_id, value = values["retired"], values["step_id"], values["status"]
+            completed_at, reason, completions = values["completed_at"], values["reason"], values["completions"]
+        except (AttributeError, KeyError):  # a row of another layout, or a value not loaded (expired)
+            if not record.retired:
+                states[key] = record_state(record)
+            continue
         if not retired:
             status = status_of(value)
             states[key] = StepRecordState(

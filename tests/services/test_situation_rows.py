@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import literal, select
 from support import open_case
 
-from checklist_app.core.schedule import StepStatus
+from checklist_app.core.schedule import StepRecordState, StepStatus
 from checklist_app.services import case_state as cs
 from checklist_app.services import cases, records, steps
 from checklist_app.store.models import Case, StepRecord
@@ -77,3 +77,21 @@ def test_rows_read_otherwise_are_read_by_name_and_retired_or_unknown_rows_are_ha
         bogus = _rows(session, case_id, *columns[:3], literal("finished").label("status"), *columns[4:])
         with pytest.raises(ValueError, match="finished"):
             cs.record_states(bogus)
+
+
+def test_orm_records_are_read_as_the_orm_reads_them(world):
+    case_id = _worked_case(world)
+    with world.ctx.db.read() as session:
+        loaded = cs.load_for(session, world.ctx, session.get_one(Case, case_id))
+        by_attribute = {k: cs.record_state(r) for k, r in loaded.records.items() if not r.retired}
+        assert cs.record_states(loaded.records) == by_attribute and len(by_attribute) >= 4
+        done = next(r for r in loaded.records.values() if r.status == "done")
+        session.expire(done)  # its values unloaded: read through the ORM, which loads them again
+        assert "status" not in done.__dict__
+        assert cs.record_states(loaded.records) == by_attribute
+        done.status, done.reason = "blocked", "Waiting for the school"  # changed in the session, not yet flushed
+        changed = cs.record_states(loaded.records)[done.step_id]
+        assert changed == StepRecordState(
+            done.step_id, StepStatus.BLOCKED, done.completed_at, "Waiting for the school", done.completions
+        )
+        session.expunge(done)  # the change is the test's own: never written
