@@ -6,8 +6,10 @@
 Loads the cases once through the services' read-only loading (as verify's summary check does), then times
 by CPU (`time.process_time`) what verify repeats per case: the case's situation (derived facts, event
 times), `compute_schedule` and the list figures (`summary_values`), each case as of its stored summary's
-`computed_at`; and `compute_schedule` alone, from situations built beforehand. Prints the CPU per case
-(the least of --repeat passes) and a digest of every result.
+`computed_at`; `compute_schedule` alone, from situations built beforehand; and the situation alone (what
+the services build from the database rows before the core computes), from those read-only rows and from
+ORM records as recording a step or opening a case loads them. Prints the CPU per case (the least of
+--repeat passes) and a digest of every result.
 
 With --against REV the same measure runs in child processes, alternating between the code of git revision
 REV (extracted to a scratch directory) and the working tree, so both see the same machine load, and takes
@@ -34,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load(db: str, limit: int) -> tuple[object, list[tuple[object, object]]]:
+def _load(db: str, limit: int, *, read_only: bool = True) -> tuple[object, list[tuple[object, object]]]:
     from sqlalchemy import select
 
     from checklist_app.services import case_state as cs
@@ -48,8 +50,8 @@ def _load(db: str, limit: int) -> tuple[object, list[tuple[object, object]]]:
             s.case_id: s.computed_at
             for s in session.scalars(select(CaseSummary).where(CaseSummary.case_id.in_([c.id for c in cases])))
         }
-        loaded = cs.load_many(session, ctx, cases, read_only=True)
-        session.expunge_all()
+        loaded = cs.load_many(session, ctx, cases, read_only=read_only)
+        session.expunge_all()  # detached with their values loaded, before the commit could expire them
     return ctx, [(one, _utc(moments[one.case.id])) for one in loaded]
 
 
@@ -88,25 +90,43 @@ def _schedules_only(ctx: object, prepared: list[tuple[object, object, object]]) 
         compute_schedule(loaded.procedure, situation, now, ctx.calendar)  # type: ignore[attr-defined]
 
 
-def measure(db: str, limit: int, repeat: int) -> tuple[float, float, int, str]:
-    """The least CPU milliseconds per case of `repeat` passes, for the whole of what verify repeats and for
-    `compute_schedule` alone (situations built beforehand), the case count and the results' digest."""
+def _situations(work: list[tuple[object, object]]) -> None:
+    from checklist_app.services import case_state as cs
+
+    for loaded, _ in work:
+        cs.situation(loaded)  # type: ignore[arg-type]
+
+
+def _least_per_case(run: object, count: int, repeat: int) -> float:
+    """The least CPU milliseconds per case of `repeat` passes: other processes only ever add to a pass's
+    CPU time (caches, shared cores)."""
+    passes = []
+    for _ in range(repeat):
+        started = time.process_time()
+        run()  # type: ignore[operator]
+        passes.append((time.process_time() - started) * 1000 / max(count, 1))
+    return min(passes)
+
+
+def measure(db: str, limit: int, repeat: int) -> tuple[list[float], int, str]:
+    """The least CPU milliseconds per case of `repeat` passes of: the whole of what verify repeats,
+    `compute_schedule` alone (situations built beforehand), the situations alone from the read-only rows
+    verify reads, and the situations alone from ORM records (as recording a step or opening a case loads
+    them); the case count and the results' digest."""
     from checklist_app.services import case_state as cs
 
     ctx, work = _load(db, limit)
+    _, orm_work = _load(db, limit, read_only=False)
     results = _run_all(ctx, work)  # warm-up: procedure plans, the calendar
     prepared = [(loaded, cs.situation(loaded), now) for loaded, now in work]  # type: ignore[arg-type]
-    whole, alone = [], []
-    for _ in range(repeat):
-        started = time.process_time()
-        _run_all(ctx, work)
-        middle = time.process_time()
-        _schedules_only(ctx, prepared)
-        ended = time.process_time()
-        whole.append((middle - started) * 1000 / max(len(work), 1))
-        alone.append((ended - middle) * 1000 / max(len(work), 1))
-    # The least of the passes: other processes only ever add to a pass's CPU time (caches, shared cores).
-    return min(whole), min(alone), len(work), _digest(results)
+    count = len(work)
+    figures = [
+        _least_per_case(lambda: _run_all(ctx, work), count, repeat),
+        _least_per_case(lambda: _schedules_only(ctx, prepared), count, repeat),
+        _least_per_case(lambda: _situations(work), count, repeat),
+        _least_per_case(lambda: _situations(orm_work), count, repeat),
+    ]
+    return figures, count, _digest(results)
 
 
 def profile(db: str, limit: int) -> None:
@@ -133,7 +153,7 @@ def _extract(rev: str, into: Path) -> Path:
     return into
 
 
-def _child(path: Path, args: argparse.Namespace) -> tuple[float, float, str, str]:
+def _child(path: Path, args: argparse.Namespace) -> tuple[list[float], str, str]:
     env = {**os.environ, "PYTHONPATH": str(path)}
     command = [sys.executable, str(Path(__file__).resolve()), "--db", args.db]
     command += ["--cases", str(args.cases), "--repeat", str(args.repeat), "--child"]
@@ -141,32 +161,36 @@ def _child(path: Path, args: argparse.Namespace) -> tuple[float, float, str, str
     if proc.returncode != 0:
         raise SystemExit(f"the measure failed with the code in {path}:\n{proc.stderr.strip()}")
     out = proc.stdout.split()
-    return float(out[0]), float(out[1]), out[3], out[4]
+    return [float(x) for x in out[:FIGURES]], out[FIGURES + 1], out[FIGURES + 2]
+
+
+FIGURES = 4  # see measure
+LABELS = ("whole", "compute_only", "situation_rows", "situation_orm")
 
 
 def compare(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_schedule_") as tmp:
         old_tree = _extract(args.against, Path(tmp))
-        figures: dict[str, list[tuple[float, float]]] = {"old": [], "new": []}
+        figures: dict[str, list[list[float]]] = {"old": [], "new": []}
         digests: set[str] = set()
         for _ in range(args.rounds):
             for side, path in (("old", old_tree), ("new", ROOT)):
-                whole, alone, digest, where = _child(path, args)
-                figures[side].append((whole, alone))
+                measured, digest, where = _child(path, args)
+                figures[side].append(measured)
                 digests.add(digest)
+                whole, alone, rows, orm = measured
                 print(
-                    f"{side:3} {whole:7.3f} ms CPU per case ({alone:.3f} in compute_schedule alone)  "
-                    f"digest {digest}  ({where})"
+                    f"{side:3} {whole:7.3f} ms CPU per case ({alone:.3f} in compute_schedule alone; situation "
+                    f"{rows:.3f} from rows, {orm:.3f} from ORM records)  digest {digest}  ({where})"
                 )
-    before = [statistics.median(f[i] for f in figures["old"]) for i in (0, 1)]
-    after = [statistics.median(f[i] for f in figures["new"]) for i in (0, 1)]
+    before = [statistics.median(f[i] for f in figures["old"]) for i in range(FIGURES)]
+    after = [statistics.median(f[i] for f in figures["new"]) for i in range(FIGURES)]
     same = len(digests) == 1
-    print(
-        f"RESULT schedule_cpu_ms_per_case before={before[0]:.3f} after={after[0]:.3f} "
-        f"speedup={before[0] / after[0]:.2f}x compute_only_before={before[1]:.3f} "
-        f"compute_only_after={after[1]:.3f} compute_only_speedup={before[1] / after[1]:.2f}x "
-        f"identical={'yes' if same else 'NO'}"
-    )
+    parts = [
+        f"{label}_before={b:.3f} {label}_after={a:.3f} {label}_speedup={b / a:.2f}x"
+        for label, b, a in zip(LABELS, before, after, strict=True)
+    ]
+    print(f"RESULT schedule_cpu_ms_per_case {' '.join(parts)} identical={'yes' if same else 'NO'}")
     return 0 if same else 1
 
 
@@ -185,15 +209,17 @@ def main() -> int:
         return 0
     if args.against:
         return compare(args)
-    whole, alone, count, digest = measure(args.db, args.cases, args.repeat)
+    figures, count, digest = measure(args.db, args.cases, args.repeat)
     import checklist_app
 
     if args.child:
-        print(f"{whole} {alone} {count} {digest} {Path(checklist_app.__file__).parent.parent}")
+        print(*figures, count, digest, Path(checklist_app.__file__).parent.parent)
     else:
+        whole, alone, rows, orm = figures
         print(
-            f"{count} cases: {whole:.3f} ms CPU per case, {alone:.3f} of it in compute_schedule "
-            f"(least of {args.repeat} passes); digest {digest}"
+            f"{count} cases: {whole:.3f} ms CPU per case, {alone:.3f} of it in compute_schedule; a situation "
+            f"alone {rows:.3f} from read-only rows, {orm:.3f} from ORM records (least of {args.repeat} passes); "
+            f"digest {digest}"
         )
     return 0
 
