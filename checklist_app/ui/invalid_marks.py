@@ -1,15 +1,18 @@
 """A field marked invalid (red border, `invalid` property) loses the mark as soon as the user changes it.
 
-Forms mark fields when the services refuse a save, in many places; installed once on the application,
-this clears the mark at the field's next edit (a key that edits, or a choice made with the mouse), so a
-corrected field no longer looks wrong (the next save, or the form's own live check, looks at it again).
+Forms mark fields when the services refuse a save, in many places; installed once on the application
+(on its shared filter, app_events), this clears the mark at the field's next edit (a key that edits, or a
+choice made with the mouse), so a corrected field no longer looks wrong (the next save, or the form's own
+live check, looks at it again).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QDynamicPropertyChangeEvent, QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QWidget
+
+from checklist_app.ui import app_events
 
 _WATCHED = "invalidMarkWatched"
 
@@ -23,8 +26,9 @@ def _change_signal(widget: QWidget):  # type: ignore[no-untyped-def]
     return None
 
 
-# Looked up once: every event of the application passes the filter.
-_KEY_PRESS, _PROPERTY_CHANGE = QEvent.Type.KeyPress, QEvent.Type.DynamicPropertyChange
+# Looked up once: every key event and property change of the application comes here.
+_KEY_PRESS = QEvent.Type.KeyPress
+_SIGNALLED = (QComboBox, QAbstractButton)  # the widgets _change_signal has a signal for
 _EDIT_KEYS = {Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Up, Qt.Key.Key_Down}
 
 
@@ -44,19 +48,19 @@ def clear_mark(widget: QWidget) -> None:
 
 
 class InvalidMarks(QObject):
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def on_key(self, watched: QObject, event: QEvent) -> bool:
         # A key that edits clears the mark before the field changes: a form that checks as the user types
         # then marks it again if it is still wrong.
-        kind = event.type()
-        if kind == _KEY_PRESS:
+        if event.type() == _KEY_PRESS:
             assert isinstance(event, QKeyEvent)
             field = _marked_field(watched)
             if field is not None and ((event.text().isprintable() and event.text()) or event.key() in _EDIT_KEYS):
                 clear_mark(field)
-            return False
+        return False
+
+    def on_property(self, watched: QObject, event: QEvent) -> bool:
         if (
-            kind == _PROPERTY_CHANGE
-            and isinstance(watched, QWidget)
+            isinstance(watched, _SIGNALLED)
             and bytes(event.propertyName().data()) == b"invalid"  # type: ignore[attr-defined]
             and watched.property("invalid") is True
             and not watched.property(_WATCHED)
@@ -82,5 +86,8 @@ def install(app: QCoreApplication) -> InvalidMarks:
     global _MARKS
     if _MARKS is None:
         _MARKS = InvalidMarks(app)
-        app.installEventFilter(_MARKS)
+        events = app_events.hub(app)
+        assert events is not None
+        events.add((QKeyEvent,), _MARKS.on_key)
+        events.add((QDynamicPropertyChangeEvent,), _MARKS.on_property)
     return _MARKS

@@ -8,10 +8,12 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QTouchEvent, QWheelEvent
+from PySide6.QtWidgets import QWidget
 
 from checklist_app.core.permissions import Action, Actor, allowed
 from checklist_app.services.context import ServiceContext
+from checklist_app.ui import app_events
 from checklist_app.ui.errors import show_error
 from checklist_app.ui.preferences import Preferences
 from checklist_app.ui.tasks import TaskRunner
@@ -23,6 +25,7 @@ _ACTIVITY = {
     QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 }
+_INPUT_CLASSES = (QKeyEvent, QMouseEvent, QWheelEvent, QTouchEvent)  # the classes of the _ACTIVITY events
 
 
 class IdleWatcher(QObject):
@@ -36,9 +39,13 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.idle)
         self.set_minutes(minutes)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        events = app_events.hub()
+        if events is not None:
+            # First: the wheel guard consumes a notch over an unfocused field, which is activity all the same.
+            handler = self.on_input
+            events.add(_INPUT_CLASSES, handler, first=True)
+            # A watcher deleted with its window without detach() must not be called afterwards.
+            self.destroyed.connect(lambda: events.remove(handler))
 
     def set_minutes(self, minutes: int) -> None:
         self._timer.setInterval(minutes * 60 * 1000)
@@ -55,15 +62,15 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def on_input(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and self._timer.isActive():
             self._timer.start()
         return False
 
     def detach(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        events = app_events.hub()
+        if events is not None:
+            events.remove(self.on_input)
         self._timer.stop()
 
 
