@@ -635,3 +635,33 @@ def test_a_step_shown_again_is_not_restyled_and_the_styles_follow_the_step(qtbot
     _go_to(qtbot, ws, "1.1")
     assert panel.ui.stateChip.property("tone") == "overdue"
     assert panel.ui.stepNotice.property("tone") == "overdue"
+
+
+def test_field_blocks_are_made_ahead_while_the_user_reads_and_reused(qtbot, world, open_ws, idle, monkeypatch):
+    """Left alone after a step is shown, the panel makes the next steps' field blocks (hidden); showing one
+    of those steps reuses them, filled with that step's evidence; a key press puts the making off."""
+    from checklist_app.ui.steps import ahead
+
+    monkeypatch.setattr(ahead, "QUIET_MS", 60_000)  # nothing made ahead while the workspace opens
+    ws = open_ws(world.investigator, open_case(world).id)
+    panel, form = ws.steps, ws.steps.form
+    wanted = panel._fields_ahead()
+    assert wanted, "the next steps have evidence fields"
+    assert all(form.wants_block(spec) for spec in wanted)
+
+    # A key press puts the making off until the user has been quiet again.
+    monkeypatch.setattr(ahead, "QUIET_MS", 300)
+    panel.ahead.restart()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Shift)
+    qtbot.wait(150)
+    assert all(form.wants_block(spec) for spec in wanted)
+
+    qtbot.waitUntil(lambda: not any(form.wants_block(spec) for spec in wanted), timeout=10000)
+    made = dict(form._made)
+    assert all(not made[spec][0].isVisible() for spec in wanted if spec not in form.fields)
+    later = next(s for s in panel.step_model.steps[panel.table.currentIndex().row() + 1 :] if s.fields)
+    _go_to(qtbot, ws, later.number)
+    assert [form._made[spec][0] for spec in later.fields] == [made[spec][0] for spec in later.fields]
+    assert all(form.blocks[i].isVisible() for i in range(len(later.fields)))
+    assert form.values() == {k: v for k, v in later.evidence.items() if v not in (None, "")}
+    assert not form.dirty

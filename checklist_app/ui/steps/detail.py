@@ -107,6 +107,7 @@ class StepDetail:
         ui.completedAtHint.setVisible(show_completed)
         ui.evidenceGroup.setTitle("Evidence" if step.fields or show_completed else "Evidence (none recorded)")
         self._update_actions()
+        self.ahead.restart()
 
     def _scroll_detail_to_top(self) -> None:
         if alive(self):

@@ -93,6 +93,21 @@ class EvidenceForm(QWidget):
         self.set_values(values)
         self.set_read_only(self._read_only)
 
+    def wants_block(self, spec: EvidenceFieldView) -> bool:
+        """Whether a block made ahead for `spec` would be kept (not made yet, and room left)."""
+        return spec not in self._made and len(self._made) < _KEPT_BLOCKS
+
+    def make_ahead(self, spec: EvidenceFieldView) -> None:
+        """Make `spec`'s block before a step needs it (in idle time: see steps/ahead.py), hidden and styled,
+        so that showing it later costs no widget making and no style sheet polish. It goes first in the
+        reuse order: blocks made ahead and never shown give way before blocks the user has seen."""
+        if not self.wants_block(spec):
+            return
+        made = self._block(spec)
+        made[0].hide()
+        made[0].ensurePolished()  # the block and its children, against the application's style sheet
+        self._made = {spec: made, **self._made}
+
     def _block(self, spec: EvidenceFieldView) -> tuple[QWidget, QWidget, QLabel]:
         block = QWidget(self)
         column = QVBoxLayout(block)

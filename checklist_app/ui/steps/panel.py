@@ -24,11 +24,12 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QWid
 
 from checklist_app.core.condition_words import condition_words
 from checklist_app.core.procedure.model import Procedure
-from checklist_app.services.dto import CaseDetail, PhaseView, StepView
+from checklist_app.services.dto import CaseDetail, EvidenceFieldView, PhaseView, StepView
 from checklist_app.ui.flow_layout import FlowLayout
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps.actions import StepActions
+from checklist_app.ui.steps.ahead import FieldsAhead
 from checklist_app.ui.steps.common import SPLITTER_KEY, Stamp, alive
 from checklist_app.ui.steps.detail import StepDetail
 from checklist_app.ui.steps.evidence_form import EvidenceForm
@@ -117,6 +118,7 @@ class StepsPanel(StepDetail, StepActions, QWidget):
 
         self.form = EvidenceForm(session.now, ui.formHost)
         ui.formHost.layout().addWidget(self.form)
+        self.ahead = FieldsAhead(self.form, self._fields_ahead, self)
         self.completed_at = DateTimeField(session.now, optional=False, parent=ui.completedHost)
         self.completed_at.edit.setAccessibleName("Completed at")
         self.completed_at.now_button.setToolTip("Set to the current date and time (the default)")
@@ -229,6 +231,15 @@ class StepsPanel(StepDetail, StepActions, QWidget):
         if not candidates:
             return "", ""
         return candidates[0].phase_id, candidates[0].step_id
+
+    def _fields_ahead(self) -> list[EvidenceFieldView]:
+        """The fields the next selections are likely to show, the likeliest first: the phase's steps after
+        the selected one, then those before it, then the other phases' steps in order."""
+        steps = self.step_model.steps
+        row = self.table.currentIndex().row()
+        order = list(steps[row + 1 :]) + list(steps[: max(row, 0)])
+        others = [s for s in self.detail.steps if s.phase_id != self.phase_id] if self.detail else []
+        return [spec for step in order + others for spec in step.fields]
 
     def phase_steps(self, phase_id: str) -> list[StepView]:
         return [s for s in self.detail.steps if s.phase_id == phase_id] if self.detail else []
