@@ -10,7 +10,8 @@ Measures, offscreen, with the real widgets and services:
   * opening a case: from the call the list's double-click makes to the workspace drawn with the case
     loaded (its service call on the worker thread included), for cases spread over the list;
   * step selection: moving the selection in the open case's step table, to its detail pane drawn (and, in
-    alternate moves, by the earlier measure: a repaint of the whole workspace), in a 1440x900 window;
+    alternate moves, by the earlier measure: a repaint of the whole workspace), in a 1440x900 window; then
+    the same in a fresh workspace of the case left alone for --read-ms first (as a user reads the case);
   * peak memory (the process's maximum resident set size) with the whole list shown and five cases open;
   * the start-up baseline of issue 13, in the same run: a bare PySide6 window with a table (a fresh Python
     process, from its start to the window drawn) plus the list's SQL replayed on a raw database cursor.
@@ -152,6 +153,9 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=20000)
     parser.add_argument("--user", default="auditor", help="demo user (auditor sees every case)")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument(
+        "--read-ms", type=int, default=1000, help="step selection again after the case is left alone this long"
+    )
     args = parser.parse_args()
     if args.create and not Path(args.db).exists():
         subprocess.run(
@@ -234,9 +238,14 @@ def main() -> int:
     step_cpu: dict[str, list[float]] = {}
     wanted = min(total, max(5, args.rounds))
     picks = [page.model.rows[i * (total - 1) // max(1, wanted - 1)] for i in range(wanted)]
-    for row in picks:
-        case_id = row.id
-        t = time.perf_counter()
+    # The same moves again in a fresh workspace of the same case that has first been left alone for
+    # --read-ms (a user reading the case before clicking a step: the steps panel makes the next steps'
+    # field blocks in such a pause).
+    read_ms: list[float] = []
+    read_repaint_ms: list[float] = []
+    read_cpu: dict[str, list[float]] = {}
+
+    def open_drawn(case_id: int):  # type: ignore[no-untyped-def]
         window.open_case(case_id)
         workspace = window.workspace_for(case_id)
         while workspace.detail is None:
@@ -244,12 +253,28 @@ def main() -> int:
             time.sleep(0.0005)
         workspace.repaint()
         app.processEvents()
-        open_ms.append((time.perf_counter() - t) * 1000)
-        step_selection(app, window, workspace, step_ms, step_repaint_ms, step_cpu, flip=len(open_ms) % 2 == 0)
-        index = window.ui.caseTabs.indexOf(workspace)
-        window.ui.caseTabs.removeTab(index)
+        return workspace
+
+    def close(workspace) -> None:  # type: ignore[no-untyped-def]
+        window.ui.caseTabs.removeTab(window.ui.caseTabs.indexOf(workspace))
         workspace.deleteLater()
         app.processEvents()
+
+    for row in picks:
+        t = time.perf_counter()
+        workspace = open_drawn(row.id)
+        open_ms.append((time.perf_counter() - t) * 1000)
+        flip = len(open_ms) % 2 == 0
+        step_selection(app, window, workspace, step_ms, step_repaint_ms, step_cpu, flip=flip)
+        close(workspace)
+        if args.read_ms > 0:
+            workspace = open_drawn(row.id)
+            until = time.perf_counter() + args.read_ms / 1000
+            while time.perf_counter() < until:
+                app.processEvents()
+                time.sleep(0.002)
+            step_selection(app, window, workspace, read_ms, read_repaint_ms, read_cpu, flip=flip)
+            close(workspace)
 
     # Memory: five cases open at once beside the whole list, each drawn in turn.
     open_now: list[int] = []
@@ -286,6 +311,12 @@ def main() -> int:
         ("(processor time)", step_cpu["drawn"]),
         ("(repaint, proc.)", step_cpu["repaint"]),
     )
+    if read_ms:
+        measures += (
+            (f"steps after {args.read_ms} ms", read_ms),
+            ("(processor time)", read_cpu["drawn"]),
+            ("(repaint, proc.)", read_cpu["repaint"]),
+        )
     print(
         f"start-up baseline: bare window {bare_s * 1000:.0f} ms + raw list query {query_s * 1000:.0f} ms "
         f"= {baseline * 1000:.0f} ms (medians of 3); start-up is {startup / baseline:.2f}x that"
@@ -309,6 +340,13 @@ def main() -> int:
         f"step_cpu_median_ms={statistics.median(step_cpu['drawn']):.1f} "
         f"step_repaint_cpu_p95_ms={percentile(step_cpu['repaint'], 0.95):.1f} "
         f"startup_baseline_ms={baseline * 1000:.0f} peak_rss_mb={peak_mb:.0f}"
+        + (
+            f" step_read_p95_ms={percentile(read_ms, 0.95):.1f} step_read_median_ms={statistics.median(read_ms):.1f}"
+            f" step_read_cpu_p95_ms={percentile(read_cpu['drawn'], 0.95):.1f}"
+            f" step_read_cpu_median_ms={statistics.median(read_cpu['drawn']):.1f}"
+            if read_ms
+            else ""
+        )
     )
     window.close()
     runner.shutdown()

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QWidget
 
 from checklist_app.core.condition_words import condition_words
@@ -138,9 +138,11 @@ class StepsPanel(StepDetail, StepActions, QWidget):
     # --- keys ----------------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table and event.type() == QEvent.Type.Resize:
+        # The event's class is tested first: asking a PySide event its type() is dear, and these two views
+        # get many events (a selection alone sends a few dozen).
+        if isinstance(event, QResizeEvent) and watched is self.table:
             QTimer.singleShot(0, self._fit_columns)
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             key, mods = event.key(), event.modifiers()
             plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
             if watched is self.table and plain:
