@@ -2,10 +2,10 @@
 
 Making a step's field blocks (the widgets, a drop-down's pop-up, the style sheet's polish) was most of the
 time a first selection of a step took. When the steps panel has been left alone for a moment after showing
-a step, this makes the blocks the next selections are likely to need (the rest of the phase's steps from
-the selected one on, then the other phases), one block per pass of the event loop, so that input is never
-kept waiting for more than one block. It pauses at any key press, mouse press or wheel notch and at every
-step shown, and starts again after the next pause in the user's work.
+a step, this makes the blocks the next selections are likely to need (the phase's next steps, a limited
+number: each block costs about 105 KB, and the form keeps at most 60), one block per pass of the event
+loop, so that input is never kept waiting for more than one block. It pauses at any key press, mouse press
+or wheel notch and at every step shown, and starts again after the next pause in the user's work.
 """
 
 from __future__ import annotations

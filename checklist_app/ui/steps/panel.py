@@ -51,6 +51,9 @@ from checklist_app.ui.steps.models import (
 )
 from checklist_app.ui.supervision.sign_dialog import SignDialog
 
+# Field blocks made ahead of need for the selected step's phase (see steps/ahead.py): about six steps' worth.
+AHEAD_FIELDS = 24
+
 
 class StepsPanel(StepDetail, StepActions, QWidget):
     """Shows a case's phases and steps and works the selected step. Every change goes through `session.run`,
@@ -236,12 +239,11 @@ class StepsPanel(StepDetail, StepActions, QWidget):
 
     def _fields_ahead(self) -> list[EvidenceFieldView]:
         """The fields the next selections are likely to show, the likeliest first: the phase's steps after
-        the selected one, then those before it, then the other phases' steps in order."""
+        the selected one, then those before it; at most AHEAD_FIELDS of them (about 105 KB each)."""
         steps = self.step_model.steps
         row = self.table.currentIndex().row()
         order = list(steps[row + 1 :]) + list(steps[: max(row, 0)])
-        others = [s for s in self.detail.steps if s.phase_id != self.phase_id] if self.detail else []
-        return [spec for step in order + others for spec in step.fields]
+        return [spec for step in order for spec in step.fields][:AHEAD_FIELDS]
 
     def phase_steps(self, phase_id: str) -> list[StepView]:
         return [s for s in self.detail.steps if s.phase_id == phase_id] if self.detail else []
