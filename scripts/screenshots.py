@@ -387,8 +387,10 @@ class Driver:
         from checklist_app.ui.audit.form import AuditFormDialog
 
         tabs = window.ui.caseTabs
-        desk = next(tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), AuditDesk))
-        tabs.setCurrentWidget(desk)
+        # The desk is made when its tab is first shown.
+        tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Audit rounds"))
+        desk = tabs.currentWidget()
+        assert isinstance(desk, AuditDesk)
         self.settle("the audit rounds")
         dialog = NewRoundDialog(desk.session, desk)
         dialog.period.setText(str(desk.session.now().year))

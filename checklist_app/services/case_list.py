@@ -40,12 +40,32 @@ class CaseFilter:
 def list_cases(ctx: ServiceContext, actor: Actor, flt: CaseFilter | None = None) -> list[CaseRow]:
     """The case list, newest referral first. Listing is a consultation and is audited once per call."""
     flt = flt or CaseFilter()
+    query = _list_query(actor, flt, ctx.now()).order_by(Case.referral_at.desc(), Case.id.desc())
+    return _listed(ctx, actor, flt, query, first=False)
+
+
+def first_cases(ctx: ServiceContext, actor: Actor, flt: CaseFilter, limit: int) -> list[CaseRow]:
+    """The first `limit` rows of the list in the order the desktop list opens with (next due time first,
+    none last, then reference), for showing them while the whole list loads. Audited as a consultation of
+    those rows (its details say `first`), like any list."""
+    next_due = CaseSummary.next_due_at
+    query = _list_query(actor, flt, ctx.now()).order_by(next_due.is_(None), next_due, Case.reference).limit(limit)
+    return _listed(ctx, actor, flt, query, first=True)
+
+
+def _listed(ctx: ServiceContext, actor: Actor, flt: CaseFilter, query: Select[Any], *, first: bool) -> list[CaseRow]:
     require(actor, Action.CASE_LIST)
     now = ctx.now()
     with ctx.db.write() as session:
-        query = _list_query(actor, flt, now)
         # Core rows, not ORM loading: the list can be 20,000 rows long.
         rows = session.connection().execute(query).all()
+        details: dict[str, Any] = {
+            "filter": _filter_text(flt),
+            "rows": len(rows),
+            "cases": id_ranges(r[0] for r in rows),
+        }
+        if first:
+            details["first"] = True
         append(
             session,
             who(actor),
@@ -53,7 +73,7 @@ def list_cases(ctx: ServiceContext, actor: Actor, flt: CaseFilter | None = None)
             action="case.list",
             at=now,
             object_type="cases",
-            details={"filter": _filter_text(flt), "rows": len(rows), "cases": id_ranges(r[0] for r in rows)},
+            details=details,
         )
         # The query's columns are CaseRow's fields in order, so each row becomes a CaseRow in C.
         return [CaseRow._make(r) for r in rows]
@@ -74,8 +94,8 @@ def id_ranges(ids: Iterable[int]) -> str:
     return ",".join(parts)
 
 
-def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select[*tuple[Any, ...]]:
-    # Columns in CaseRow's field order (list_cases builds rows with CaseRow._make).
+def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select[Any]:
+    # Columns in CaseRow's field order (rows are built with CaseRow._make); the caller orders them.
     query = (
         select(
             Case.id,
@@ -102,7 +122,6 @@ def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select[*tuple[A
         .join(District, District.id == Case.district_id)
         .join(CaseSummary, CaseSummary.case_id == Case.id)
         .outerjoin(User, User.id == Case.officer_id)
-        .order_by(Case.referral_at.desc(), Case.id.desc())
     )
     if scope_for(actor.role, Action.CASE_LIST) is Scope.DISTRICT:
         query = query.where(Case.district_id == actor.district_id)

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.permissions import Actor
-from checklist_app.core.procedure.loader import load_procedure_text
 from checklist_app.core.procedure.model import Procedure, Role
 from checklist_app.services import guards  # noqa: F401  (installs the rules every write obeys)
 from checklist_app.store import migrate
@@ -70,6 +69,9 @@ class ServiceContext:
         row = session.get(ProcedureVersion, version_id)
         if row is None:
             raise LookupError(f"procedure version {version_id} is missing")
+        # The parser (YAML and the procedure checks) loads with the first case opened, not at start-up.
+        from checklist_app.core.procedure.loader import load_procedure_text
+
         procedure = load_procedure_text(row.source_text, f"{row.procedure_id} v{row.version}")
         with self._lock:
             self._procedures[version_id] = procedure

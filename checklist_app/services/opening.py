@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from checklist_app.services import admin
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.store import migrate
 from checklist_app.store.db import Database, default_database_path, resolve_url, sqlite_path, witness_for
@@ -40,6 +39,8 @@ def open_or_upgrade(url: str) -> ServiceContext:
         migrate.check_schema(db.engine)
     except DatabaseNotInitialised:
         db.dispose()
+        from checklist_app.services import admin  # set-up and upgrade code: a first or upgrading start only
+
         ctx, _ = admin.initialise(url, system_actor())
         return ctx
     except Exception:

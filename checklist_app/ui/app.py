@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QStyleFactory, QWidget
 
-from checklist_app.services import accounts, admin, opening, witness_check
+from checklist_app.services import accounts, opening, witness_check
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import (
     DatabaseBusy,
@@ -24,7 +24,6 @@ from checklist_app.services.errors import (
     StoreError,
 )
 from checklist_app.ui import gc_guard, invalid_marks, wheel_guard
-from checklist_app.ui.dialogs import FirstRunDialog
 from checklist_app.ui.errors import explain, install_excepthook
 from checklist_app.ui.icons import app_icon, stylesheet
 from checklist_app.ui.login import LoginDialog
@@ -147,6 +146,8 @@ class AppController:
         backup, _ = QFileDialog.getOpenFileName(None, "Choose a backup to restore", str(Path.home()), DB_FILTER)
         if not backup:
             return False
+        from checklist_app.services import admin  # backup and restore code, needed only here
+
         try:
             restored = wait_for(
                 self.runner,
@@ -169,6 +170,8 @@ class AppController:
         ctx = self.ctx
         self._check_witness(ctx)
         if wait_for(self.runner, lambda: accounts.user_count(ctx), "Checking accounts…") == 0:
+            from checklist_app.ui.dialogs import FirstRunDialog  # a new database's first start only
+
             first_run = FirstRunDialog(ctx, self.runner)
             if not first_run.exec():
                 return False

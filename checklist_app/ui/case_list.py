@@ -2,7 +2,9 @@
 
 The service is asked once for all rows (one audited consultation); filters, search and sorting then
 work on that list without touching the database. The view receives rows in pages as it scrolls
-(canFetchMore/fetchMore), so even 20,000 cases show immediately.
+(canFetchMore/fetchMore), so even 20,000 cases show immediately. At start-up the first page of the
+opening order is asked for first (a quick query of its own) and shown while the whole list loads; the
+count says "Loading…" until every row is in, and filters and sorting then apply to the whole list.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 
 PAGE = 250
+FIRST_PAGE = PAGE  # rows read ahead of the whole list at start-up: one screenful and then some
 COLUMNS = ("Reference", "District", "Phase", "Risk", "Officer", "Next step", "Due", "Overdue", "Status")
 (COL_REF, COL_DISTRICT, COL_PHASE, COL_RISK, COL_OFFICER, COL_NEXT, COL_DUE, COL_OVERDUE, COL_STATUS) = range(9)
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -112,6 +115,7 @@ class CaseListModel(QAbstractTableModel):
         super().__init__(parent)
         self.user_id, self.team_id = user_id, team_id
         self.rows: list[CaseRow] = []
+        self.complete = False  # False while only the first page is in (or nothing yet)
         # All rows in the current sort order, with their search text: filtering then keeps this order.
         self._sorted: list[tuple[CaseRow, str]] = []
         self._by_reference: list[tuple[CaseRow, str]] = []
@@ -123,8 +127,10 @@ class CaseListModel(QAbstractTableModel):
 
     # --- data in -------------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[CaseRow], now: datetime) -> None:
-        self.rows, self.now = rows, now
+    def set_rows(self, rows: list[CaseRow], now: datetime, *, complete: bool = True) -> None:
+        """`complete=False`: the list's first rows only (shown while the rest load), a first part of the
+        full list in the opening order, so filtering keeps it a first part of what the full list shows."""
+        self.rows, self.now, self.complete = rows, now, complete
         # The search text depends on the row alone: made once here, not again on every sort.
         self._by_reference = sorted(((row, _haystack(row)) for row in rows), key=lambda pair: pair[0].reference)
         self._resort()
@@ -395,6 +401,11 @@ class CaseListPage(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
+        if not self.model.complete:
+            # Only the first page is in: no count, and no "no cases match" until every row has been read.
+            self.ui.countLabel.setText("Loading…")
+            self.empty_label.setVisible(False)
+            return
         shown, total = len(self.model.visible), len(self.model.rows)
         self.ui.countLabel.setText(f"{shown:,} of {total:,} cases")
         search = self.ui.search.text().strip()
@@ -407,6 +418,15 @@ class CaseListPage(QWidget):
 
     def refresh(self) -> None:
         self.ui.countLabel.setText("Loading…")
+        if not self.model.rows and self._opening_order():
+            # Nothing shown yet (start-up): the first page comes from a quick query of its own, ahead of the
+            # whole list on the worker, so the list has rows long before 20,000 have been read.
+            flt = self._first_page_filter()
+
+            def first(ctx: ServiceContext, actor: Actor) -> tuple[list[CaseRow], datetime]:
+                return case_list.first_cases(ctx, actor, flt, FIRST_PAGE), ctx.now()
+
+            self.session.run(self, first, done=self._first_loaded)
 
         def load(ctx: ServiceContext, actor: Actor) -> tuple[list[CaseRow], datetime]:
             """Every case the user may see, and the time they were read (for due times in words)."""
@@ -414,12 +434,46 @@ class CaseListPage(QWidget):
 
         self.session.run(self, load, done=self._loaded)
 
-    def _loaded(self, result: tuple[list[CaseRow], datetime]) -> None:
+    def _opening_order(self) -> bool:
+        return self.model.sort_column == COL_DUE and self.model.sort_order == Qt.SortOrder.AscendingOrder
+
+    def _first_page_filter(self) -> case_list.CaseFilter:
+        """What the first page is read with: no narrower than the filters shown (they are applied again here),
+        so the first rows of the result, filtered, are the first rows the whole list will show. Every
+        status: a closed case has no due time and sorts last anyway, and a status change while the rest
+        loads then keeps a correct first part."""
+        actor, state = self.session.actor, self.filter_state()
+        team = state.scope == "team" and state.officer_id is None and actor.team_id is not None
+        return case_list.CaseFilter(
+            mine=state.scope == "mine" and state.officer_id is None,
+            team=team,
+            district_id=state.district_id,
+            status="all",
+        )
+
+    def _first_loaded(self, result: tuple[list[CaseRow], datetime]) -> None:
+        if self.model.complete:
+            return  # the whole list is in already
         rows, now = result
         self.model.filter = self.filter_state()
+        self.model.set_rows(rows, now, complete=False)
+        self._update_count()
+
+    def _loaded(self, result: tuple[list[CaseRow], datetime]) -> None:
+        rows, now = result
+        selected = self.selected_case_id()  # a row chosen among the first page stays chosen
+        self.model.filter = self.filter_state()
         self.model.set_rows(rows, now)
+        if selected is not None:
+            self._select(selected)
         self._update_count()
         self.loaded.emit(len(rows))
+
+    def _select(self, case_id: int) -> None:
+        for i, row in enumerate(self.model.visible[: self.model.loaded]):
+            if row.id == case_id:
+                self.ui.table.setCurrentIndex(self.model.index(i, 0))
+                return
 
     def _activate(self, index: QModelIndex) -> None:
         row = self.model.row_at(index)

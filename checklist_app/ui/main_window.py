@@ -28,7 +28,6 @@ from checklist_app.ui.icons import app_icon, icon
 from checklist_app.ui.intelligence_desk import intelligence_desk_home
 from checklist_app.ui.lock import LockScreen
 from checklist_app.ui.session import AppSession, IdleWatcher
-from checklist_app.ui.supervision.district_duties_page import district_duties_home
 from checklist_app.ui.supervision.pages import supervision_home
 
 if TYPE_CHECKING:
@@ -57,6 +56,14 @@ SHORTCUTS = (
     ("Ctrl+Shift+R", "Reopen a done or not-applicable step (supervisors)"),
     ("F1", "This list"),
 )
+
+
+class _PagePlaceholder(QWidget):
+    """Holds a fixed page's tab (and title) until the page is first shown; never drawn (see _build_page)."""
+
+    def __init__(self, make: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self.make = make
 
 
 class MainWindow(QMainWindow):
@@ -88,23 +95,26 @@ class MainWindow(QMainWindow):
             self.case_list = AdminConsole(session)
             tabs.addTab(self.case_list, icon("settings"), "Administration")
         tabs.tabBar().setTabButton(0, tabs.tabBar().ButtonPosition.RightSide, None)  # the list stays
-        self.audit_pages = audit_pages(session)  # the auditor's desk; remedial actions for their owners
-        for page, title in self.audit_pages:
-            index = tabs.addTab(page, icon("case"), title)
+        self.dashboard = supervision_home(session)  # the supervisor's home screen, first and shown first
+        if self.dashboard is None:
+            # The list is the first screen: its rows are asked for before the other pages are made, so the
+            # worker reads them while this thread builds the window, and ahead of the other pages' loads.
+            self.case_list.refresh()
+        # The auditor's desk; remedial actions for their owners: each made when its tab is first shown.
+        for make, title in audit_pages(session):
+            index = tabs.addTab(_PagePlaceholder(make), icon("case"), title)
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
-            page.refresh()  # type: ignore[attr-defined]
         self.intelligence_desk = intelligence_desk_home(session)  # the intelligence officer's in-tray
         if self.intelligence_desk is not None:
             index = tabs.addTab(self.intelligence_desk, icon("intelligence"), "Intelligence desk")
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
             self.intelligence_desk.open_case.connect(self.open_case)
             self.intelligence_desk.refresh()
-        self.district_duties = district_duties_home(session)  # the intelligence officer's district duties
+        self.district_duties = self._district_duties_home(session)  # the intelligence officer's duties
         if self.district_duties is not None:
             index = tabs.addTab(self.district_duties, icon("steps"), "District duties")
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
             self.district_duties.refresh()
-        self.dashboard = supervision_home(session)  # the supervisor's home screen, first and shown first
         if self.dashboard is not None:
             tabs.insertTab(0, self.dashboard, icon("steps"), "Team dashboard")
             tabs.tabBar().setTabButton(0, tabs.tabBar().ButtonPosition.RightSide, None)
@@ -115,6 +125,7 @@ class MainWindow(QMainWindow):
         session.case_changed.connect(self._case_changed)
         self.fixed_pages: list[QWidget] = [tabs.widget(i) for i in range(tabs.count())]  # never closed
         tabs.tabCloseRequested.connect(self.close_tab)
+        tabs.currentChanged.connect(self._build_page)
         self._hidden_windows: list[QWidget] = []
         self._build_actions()
         self._build_status()
@@ -126,7 +137,39 @@ class MainWindow(QMainWindow):
         else:
             self.resize(window_fit.initial_size(self))
         window_fit.fit_to_screen(self)  # saved at another scaling or on another screen
-        self.case_list.refresh()
+        if self.dashboard is not None:
+            self.case_list.refresh()  # after the dashboard's own load: the dashboard is shown first
+
+    def _build_page(self, index: int) -> None:
+        """A fixed page about to be shown for the first time is made now, in its placeholder's place, within
+        the same tab change (so the placeholder is never drawn), and loads its data."""
+        tabs = self.ui.caseTabs
+        placeholder = tabs.widget(index)
+        if not isinstance(placeholder, _PagePlaceholder):
+            return
+        page = placeholder.make()
+        text, tab_icon = tabs.tabText(index), tabs.tabIcon(index)
+        tabs.blockSignals(True)  # the swap's transient tab changes are nobody's business
+        try:
+            tabs.removeTab(index)
+            tabs.insertTab(index, page, tab_icon, text)
+            tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
+            tabs.setCurrentIndex(index)
+        finally:
+            tabs.blockSignals(False)
+        self.fixed_pages = [page if widget is placeholder else widget for widget in self.fixed_pages]
+        placeholder.deleteLater()
+        page.refresh()  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _district_duties_home(session: AppSession) -> QWidget | None:
+        # Only the roles that record district duties have the page: its module (and the dashboard's, which it
+        # uses) loads for them alone.
+        if not session.may(Action.DISTRICT_DUTY_RECORD):
+            return None
+        from checklist_app.ui.supervision.district_duties_page import district_duties_home
+
+        return district_duties_home(session)
 
     # --- actions -------------------------------------------------------------------------------------
 

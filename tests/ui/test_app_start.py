@@ -9,13 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 
-from checklist_app.services import accounts
+from checklist_app.services import accounts, admin
 from checklist_app.services.admin import restore_backup
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import AuthenticationFailed
 from checklist_app.store import migrate
 from checklist_app.store.errors import StoreError
-from checklist_app.ui import app as app_module
 from checklist_app.ui.app import AppController
 from checklist_app.ui.dialogs import FirstRunDialog
 
@@ -105,7 +104,7 @@ def test_unreadable_file_offers_to_open_another(qtbot, controller, tmp_path, mon
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"this is not a database at all" * 100)
     good = tmp_path / "good.db"
-    ctx, _ = app_module.admin.initialise(str(good), system_actor())
+    ctx, _ = admin.initialise(str(good), system_actor())
     accounts.create_user(
         ctx,
         system_actor(),
@@ -135,7 +134,7 @@ def test_busy_database_gives_words_at_logon(qtbot, tmp_path, runner, prefs):
     from checklist_app.ui.login import LoginDialog
 
     path = tmp_path / "busy.db"
-    ctx, _ = app_module.admin.initialise(str(path), system_actor())
+    ctx, _ = admin.initialise(str(path), system_actor())
     accounts.create_user(
         ctx, system_actor(), username="dc.one", display_name="DC One", role="auditor", password="a-long-password-1"
     )
@@ -163,9 +162,9 @@ def test_busy_database_gives_words_at_logon(qtbot, tmp_path, runner, prefs):
 
 def test_restore_backup_checks_the_copy_and_keeps_the_damaged_file(tmp_path):
     good = tmp_path / "good.db"
-    ctx, _ = app_module.admin.initialise(str(good), system_actor())
+    ctx, _ = admin.initialise(str(good), system_actor())
     backup = tmp_path / "backup.db"
-    app_module.admin.backup(ctx, system_actor(), backup)
+    admin.backup(ctx, system_actor(), backup)
     ctx.close()
     live = tmp_path / "live.db"
     live.write_bytes(b"damaged")
