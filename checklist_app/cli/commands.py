@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from checklist_app.cli.terminal import field
 from checklist_app.core.procedure.model import Role
-from checklist_app.services import accounts, admin, organisation
+from checklist_app.services import accounts, organisation
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from checklist_app.services import admin
 
 
 def cmd_gui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -39,6 +42,8 @@ def _read_password(err: TextIO, *, from_stdin: bool, given: str | None, what: st
 
 
 def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services import admin  # set-up, verify and backup: these commands only
+
     actor = system_actor()
     ctx, report = admin.initialise(args.db, actor)
     with ctx:
@@ -75,6 +80,7 @@ def _create_first_admin(ctx: ServiceContext, args: argparse.Namespace, out: Text
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from checklist_app.demo.generator import generate
+    from checklist_app.services import admin  # set-up, verify and backup: these commands only
 
     if args.cases < 0 or args.cases > 200_000:
         raise InvalidInput("--cases must be between 0 and 200000")
@@ -87,6 +93,8 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def parse_anchor(value: str) -> admin.Anchor:
+    from checklist_app.services import admin  # set-up, verify and backup: these commands only
+
     try:
         return admin.Anchor.parse(value)
     except ValueError as exc:
@@ -110,6 +118,8 @@ class _VerifyProgress:
 
 
 def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services import admin  # set-up, verify and backup: these commands only
+
     show = getattr(args, "progress", False) or err.isatty()
     # Read-only: verifying must never change what it verifies, and backups may sit on read-only media.
     with ServiceContext.open(args.db, read_only=True) as ctx:
@@ -140,6 +150,8 @@ def _witness_note(report: admin.VerifyReport) -> str:
 
 
 def cmd_backup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services import admin  # set-up, verify and backup: these commands only
+
     with ServiceContext.open(args.db) as ctx:
         report = admin.backup(ctx, system_actor(), args.dest, overwrite=args.overwrite)
     out.write(

@@ -18,6 +18,7 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import ProcedureVersionInfo
 from checklist_app.services.errors import Conflict, InvalidInput
 from checklist_app.services.summary_check import SummaryCheck, rebuild_summaries_in
+from checklist_app.services.witness_check import witness_anchors
 from checklist_app.store import migrate
 from checklist_app.store.audit import head
 from checklist_app.store.backup import (
@@ -30,8 +31,8 @@ from checklist_app.store.backup import (
 from checklist_app.store.db import Database, resolve_url, sqlite_path, witness_for
 from checklist_app.store.errors import StoreError
 from checklist_app.store.files import create_private_file
-from checklist_app.store.verify import Anchor, Problem, Progress, VerifyReport, verify_database
-from checklist_app.store.witness import WitnessContents, note_verified, read_witness
+from checklist_app.store.verify import Anchor, Progress, VerifyReport, verify_database
+from checklist_app.store.witness import note_verified, read_witness
 
 
 @dataclass(frozen=True)
@@ -100,28 +101,6 @@ def verify(
         if report.ok:
             note_verified(witness, report.head_seq)
     return report
-
-
-def witness_anchors(held: WitnessContents, witness: Path | None) -> tuple[tuple[Anchor, ...], list[Problem]]:
-    """The witness's anchors, and problems for lines that cannot be read or that give one entry two
-    hashes (the witness itself was edited, or the database was replaced without `restore`)."""
-    problems = [
-        Problem("(witness)", None, None, f"line {number} of {witness} cannot be read")
-        for number in held.unreadable_lines
-    ]
-    by_seq: dict[int, str] = {}
-    for anchor in held.anchors:
-        known = by_seq.setdefault(anchor.seq, anchor.head_hash)
-        if known != anchor.head_hash:
-            problems.append(
-                Problem(
-                    "(witness)",
-                    None,
-                    anchor.seq,
-                    f"{witness} holds two different hashes for this entry: the database was replaced or rewritten",
-                )
-            )
-    return tuple(Anchor(seq, digest) for seq, digest in sorted(by_seq.items())), problems
 
 
 @dataclass(frozen=True)

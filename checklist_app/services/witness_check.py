@@ -8,15 +8,16 @@ rewritten and chained again, a database swapped for another) in well under a sec
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
-from checklist_app.services.admin import witness_anchors
 from checklist_app.services.context import ServiceContext
 from checklist_app.store.audit import head
 from checklist_app.store.db import witness_for
 from checklist_app.store.models import AuditEntry
-from checklist_app.store.witness import read_witness
+from checklist_app.store.verify import Anchor, Problem
+from checklist_app.store.witness import WitnessContents, read_witness
 
 _CHUNK = 500  # anchors looked up per query (well under every engine's parameter limit)
 
@@ -67,3 +68,25 @@ def check_witness(ctx: ServiceContext) -> WitnessCheck:
             + ": the log was rewritten."
         )
     return WitnessCheck(str(witness), len(expected), held.last_verified, tuple(problems))
+
+
+def witness_anchors(held: WitnessContents, witness: Path | None) -> tuple[tuple[Anchor, ...], list[Problem]]:
+    """The witness's anchors, and problems for lines that cannot be read or that give one entry two
+    hashes (the witness itself was edited, or the database was replaced without `restore`)."""
+    problems = [
+        Problem("(witness)", None, None, f"line {number} of {witness} cannot be read")
+        for number in held.unreadable_lines
+    ]
+    by_seq: dict[int, str] = {}
+    for anchor in held.anchors:
+        known = by_seq.setdefault(anchor.seq, anchor.head_hash)
+        if known != anchor.head_hash:
+            problems.append(
+                Problem(
+                    "(witness)",
+                    None,
+                    anchor.seq,
+                    f"{witness} holds two different hashes for this entry: the database was replaced or rewritten",
+                )
+            )
+    return tuple(Anchor(seq, digest) for seq, digest in sorted(by_seq.items())), problems
