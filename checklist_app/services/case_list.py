@@ -41,24 +41,42 @@ def list_cases(ctx: ServiceContext, actor: Actor, flt: CaseFilter | None = None)
     """The case list, newest referral first. Listing is a consultation and is audited once per call."""
     flt = flt or CaseFilter()
     query = _list_query(actor, flt, ctx.now()).order_by(Case.referral_at.desc(), Case.id.desc())
-    return _listed(ctx, actor, flt, query, first=False)
+    return _listed(ctx, actor, flt, [query], first=False)
 
 
 def first_cases(ctx: ServiceContext, actor: Actor, flt: CaseFilter, limit: int) -> list[CaseRow]:
     """The first `limit` rows of the list in the order the desktop list opens with (next due time first,
     none last, then reference), for showing them while the whole list loads. Audited as a consultation of
     those rows (its details say `first`), like any list."""
-    next_due = CaseSummary.next_due_at
-    query = _list_query(actor, flt, ctx.now()).order_by(next_due.is_(None), next_due, Case.reference).limit(limit)
-    return _listed(ctx, actor, flt, query, first=True)
+    base, due = _list_query(actor, flt, ctx.now()), CaseSummary.next_due_at
+    # Cases with a due time by the due-time index, which stops after `limit` rows; then, only if they are
+    # fewer, those without one (one query with "no due time last" in its order would sort every case).
+    dated = base.where(due.is_not(None)).order_by(due, Case.reference).limit(limit)
+    undated = base.where(due.is_(None)).order_by(Case.reference)
+    return _listed(ctx, actor, flt, [dated, undated], first=True, limit=limit)
 
 
-def _listed(ctx: ServiceContext, actor: Actor, flt: CaseFilter, query: Select[Any], *, first: bool) -> list[CaseRow]:
+def _listed(
+    ctx: ServiceContext,
+    actor: Actor,
+    flt: CaseFilter,
+    queries: list[Select[Any]],
+    *,
+    first: bool,
+    limit: int | None = None,
+) -> list[CaseRow]:
+    """The rows of `queries` in turn (up to `limit` in all), with one audit entry for them all."""
     require(actor, Action.CASE_LIST)
     now = ctx.now()
     with ctx.db.write() as session:
         # Core rows, not ORM loading: the list can be 20,000 rows long.
-        rows = session.connection().execute(query).all()
+        rows: list[Any] = []
+        for query in queries:
+            if limit is not None:
+                if len(rows) >= limit:
+                    break
+                query = query.limit(limit - len(rows))
+            rows += session.connection().execute(query).all()
         details: dict[str, Any] = {
             "filter": _filter_text(flt),
             "rows": len(rows),

@@ -6,9 +6,10 @@ import json
 from datetime import datetime
 
 from sqlalchemy import select
-from support import open_case
+from support import open_case, settle_for_closure
+from world_support import PASSWORD
 
-from checklist_app.services import case_list
+from checklist_app.services import case_list, closure
 from checklist_app.store.models import AuditEntry
 
 _FAR = datetime.max.timestamp()
@@ -41,3 +42,16 @@ def test_first_cases_obey_the_role_scope(world):
     open_case(world, world.other_district_investigator, district_code="DON", subject_ref="SC-902")
     first = case_list.first_cases(world.ctx, world.investigator, case_list.CaseFilter(status="all"), 10)
     assert [r.id for r in first] == [mine.id]  # the other district's case is not the investigator's to see
+
+
+def test_cases_without_a_due_time_come_last_by_reference_when_the_page_reaches_them(world):
+    cases = [open_case(world, subject_ref=f"SC-81{n}") for n in range(4)]
+    for case in cases[:2]:  # a closed case has no step due
+        settle_for_closure(world, case.id)
+        closure.close_case(world.ctx, world.supervisor, case.id, "No further action", PASSWORD)
+    everything = case_list.list_cases(world.ctx, world.auditor, case_list.CaseFilter(status="all"))
+    assert sum(r.next_due_at is None for r in everything) == 2
+    opening = [r.id for r in _opening_order(everything)]
+    for limit in (1, 2, 3, 4, 10):
+        first = case_list.first_cases(world.ctx, world.auditor, case_list.CaseFilter(status="all"), limit)
+        assert [r.id for r in first] == opening[:limit]
