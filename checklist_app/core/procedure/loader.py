@@ -29,9 +29,10 @@ import yaml
 from yaml.nodes import MappingNode, Node
 
 from checklist_app.core.procedure.audit_template import parse_audit_template
+from checklist_app.core.procedure.bounded_yaml import BoundedLoader, check_expansion
 from checklist_app.core.procedure.checks import check_audit_references, check_cycles, check_overrides, check_steps
 from checklist_app.core.procedure.declarations import Declarations, Located, parse_events, parse_facts, parse_head
-from checklist_app.core.procedure.limits import BoundedLoader, TooBig, check_expansion, check_lines
+from checklist_app.core.procedure.limits import TooBig, check_lines
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.procedure.nodes import (
     WHOLE_DOCUMENT,
