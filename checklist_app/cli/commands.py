@@ -14,7 +14,7 @@ from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from checklist_app.services import admin
+    from checklist_app.store.verify import Anchor, VerifyReport
 
 
 def cmd_gui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -92,11 +92,11 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def parse_anchor(value: str) -> admin.Anchor:
-    from checklist_app.services import admin  # set-up, verify and backup: these commands only
+def parse_anchor(value: str) -> Anchor:
+    from checklist_app.store.verify import Anchor  # verify's code: loaded by the commands that use it
 
     try:
-        return admin.Anchor.parse(value)
+        return Anchor.parse(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
@@ -142,7 +142,7 @@ def cmd_verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _witness_note(report: admin.VerifyReport) -> str:
+def _witness_note(report: VerifyReport) -> str:
     if report.witness_file is None:
         return ""
     last = report.witness_last_verified or "never before"

@@ -60,7 +60,7 @@ def _listed(
     ctx: ServiceContext,
     actor: Actor,
     flt: CaseFilter,
-    queries: list[Select[Any]],
+    queries: list[Select[*tuple[Any, ...]]],
     *,
     first: bool,
     limit: int | None = None,
@@ -112,7 +112,7 @@ def id_ranges(ids: Iterable[int]) -> str:
     return ",".join(parts)
 
 
-def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select[Any]:
+def _list_query(actor: Actor, flt: CaseFilter, now: datetime) -> Select[*tuple[Any, ...]]:
     # Columns in CaseRow's field order (rows are built with CaseRow._make); the caller orders them.
     query = (
         select(
