@@ -11,7 +11,7 @@ from typing import TextIO
 
 from checklist_app.cli.terminal import field
 from checklist_app.core.permissions import PermissionDenied
-from checklist_app.core.procedure.loader import SopValidationError
+from checklist_app.core.procedure.sop_error import SopValidationError
 from checklist_app.core.text import shorten
 from checklist_app.services.crash_log import log_unexpected
 from checklist_app.services.errors import InvalidInput, ServiceError

@@ -6,14 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from checklist_app.core.procedure.loader import (
-    SopValidationError,
-    load_procedure_file,
-    load_procedure_text,
-    read_procedure_file,
-)
 from checklist_app.core.procedure.model import Procedure
-from checklist_app.services import procedures
+from checklist_app.core.procedure.sop_error import SopValidationError
 from checklist_app.services.context import ServiceContext, system_actor
 
 
@@ -45,6 +39,9 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.core.procedure.loader import load_procedure_text, read_procedure_file  # these commands only
+    from checklist_app.services import procedures  # with the parser: the sop commands only
+
     path = Path(args.file)
     # Read once: the text validated is the text published, even if the file changes in between.
     text = read_procedure_file(path)
@@ -60,6 +57,9 @@ def cmd_publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _load(ref: str, args: argparse.Namespace) -> Procedure:
+    from checklist_app.core.procedure.loader import load_procedure_file
+    from checklist_app.services import procedures  # with the parser: the sop commands only
+
     path = Path(ref)
     if path.exists() or "@" not in ref:
         return load_procedure_file(path)
@@ -88,6 +88,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from checklist_app.services import procedures  # with the parser: the sop commands only
+
     with ServiceContext.open(args.db) as ctx:
         versions = procedures.list_versions(ctx)
     if not versions:

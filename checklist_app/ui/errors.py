@@ -12,7 +12,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from checklist_app.core.permissions import PermissionDenied
-from checklist_app.core.procedure.loader import SopValidationError
+from checklist_app.core.procedure.sop_error import SopValidationError
 from checklist_app.services.crash_log import describe, log_unexpected
 from checklist_app.services.errors import DatabaseBusy, InvalidInput, ServiceError, StoreError
 

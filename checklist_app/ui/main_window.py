@@ -25,13 +25,13 @@ from checklist_app.ui.case_list import CaseListPage
 from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import app_icon, icon
-from checklist_app.ui.intelligence_desk import intelligence_desk_home
 from checklist_app.ui.lock import LockScreen
 from checklist_app.ui.session import AppSession, IdleWatcher
 from checklist_app.ui.supervision.pages import supervision_home
 
 if TYPE_CHECKING:
     from checklist_app.ui.admin.console import AdminConsole
+    from checklist_app.ui.intelligence_desk import IntelligenceDeskPage
 
 SHORTCUTS = (
     ("Ctrl+N", "New case"),
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         for make, title in audit_pages(session):
             index = tabs.addTab(_PagePlaceholder(make), icon("case"), title)
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
-        self.intelligence_desk = intelligence_desk_home(session)  # the intelligence officer's in-tray
+        self.intelligence_desk = self._intelligence_desk_home(session)  # the intelligence officer's in-tray
         if self.intelligence_desk is not None:
             index = tabs.addTab(self.intelligence_desk, icon("intelligence"), "Intelligence desk")
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
@@ -160,6 +160,16 @@ class MainWindow(QMainWindow):
         self.fixed_pages = [page if widget is placeholder else widget for widget in self.fixed_pages]
         placeholder.deleteLater()
         page.refresh()  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _intelligence_desk_home(session: AppSession) -> IntelligenceDeskPage | None:
+        # Only the roles that assess intelligence have the desk: its module (and the case tabs' intelligence
+        # wording it uses) loads for them alone.
+        if not session.may(Action.INTEL_ASSESS):
+            return None
+        from checklist_app.ui.intelligence_desk import intelligence_desk_home
+
+        return intelligence_desk_home(session)
 
     @staticmethod
     def _district_duties_home(session: AppSession) -> QWidget | None:

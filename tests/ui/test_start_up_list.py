@@ -3,6 +3,9 @@ made when first shown."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from support import open_case
 
@@ -84,3 +87,38 @@ def test_audit_pages_are_made_when_first_shown(qtbot, world, runner, prefs, idle
     idle()
     window.close_tab(index)  # a fixed page: it stays
     assert tabs.widget(index) is desk
+
+
+def test_start_up_loads_no_code_the_first_screen_does_not_need():
+    """What `checklist-app gui` imports before the case list shows (command line, services, Qt and the
+    screens): not the procedure parser and PyYAML, the administration services, or the case tabs."""
+    code = (
+        "import sys\n"
+        "import checklist_app.cli.main\n"
+        "from checklist_app.services import accounts\n"
+        "from checklist_app.services.context import ServiceContext\n"
+        "from checklist_app.ui.app import configure\n"
+        "from checklist_app.ui.main_window import MainWindow\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    loaded = set(done.stdout.split())
+    assert "checklist_app.ui.main_window" in loaded  # the probe ran
+    unwanted = {
+        "yaml",
+        "checklist_app.core.procedure.loader",
+        "checklist_app.services.admin",
+        "checklist_app.ui.tabs",
+        "checklist_app.ui.audit.desk",
+        "checklist_app.ui.dialogs",
+    }
+    assert loaded & unwanted == set()
+
+
+def test_a_procedure_file_error_is_still_explained():
+    from checklist_app.core.procedure.loader import SopValidationError, load_procedure_text
+    from checklist_app.ui.errors import explain
+
+    with pytest.raises(SopValidationError) as raised:
+        load_procedure_text("a: [")
+    assert explain(raised.value).title == "Procedure file has problems"

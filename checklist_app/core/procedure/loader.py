@@ -19,7 +19,6 @@ import json
 import math
 import os
 import stat
-from collections.abc import Sequence
 from datetime import date
 from importlib.resources.abc import Traversable
 from os import PathLike
@@ -44,6 +43,7 @@ from checklist_app.core.procedure.nodes import (
 )
 from checklist_app.core.procedure.risk_tool import parse_risk_tool
 from checklist_app.core.procedure.settings import parse_settings
+from checklist_app.core.procedure.sop_error import SopValidationError as SopValidationError  # re-exported
 from checklist_app.core.procedure.steps import parse_phases
 from checklist_app.core.procedure.supervision import (
     check_supervision_references,
@@ -62,18 +62,6 @@ _TOP_REQUIRED = ("schema", "procedure", "settings", "events", "facts", "phases",
 
 
 # --- public API -----------------------------------------------------------------------------------
-
-
-class SopValidationError(Exception):
-    """A procedure file that cannot be used; `problems` lists everything found, in file order."""
-
-    def __init__(self, problems: Sequence[SopProblem]) -> None:
-        self.problems: list[SopProblem] = list(problems)
-        count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the procedure file")
-
-    def __str__(self) -> str:
-        return "\n".join([self.args[0], *(str(p) for p in self.problems)])
 
 
 def load_procedure_text(text: str, filename: str = "<text>") -> Procedure:
