@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.engine import Row
@@ -241,7 +242,7 @@ def event_times(loaded: LoadedCase) -> dict[str, tuple[datetime, ...]]:
         times["case_closed"].append(case.closed_at)
     events = loaded.events
     if events and _plain_rows(events[0], _EVENT_ROW_FIELDS):
-        for _, event_type, occurred_at in events:  # type: ignore[misc]  # the read-only rows: see load_many
+        for _, event_type, occurred_at in cast("list[tuple[Any, ...]]", events):  # read-only rows: see load_many
             times[event_type].append(occurred_at)
     else:
         for event in events:
@@ -299,7 +300,7 @@ def record_states(records: Mapping[str, StepRecord]) -> dict[str, StepRecordStat
     states: dict[str, StepRecordState] = {}
     status_of = _STATUS.get
     for key, row in records.items():
-        _, _, step_id, value, completed_at, reason, completions, retired = row  # type: ignore[misc]
+        _, _, step_id, value, completed_at, reason, completions, retired = cast("tuple[Any, ...]", row)
         if not retired:
             status = status_of(value)
             states[key] = StepRecordState(
