@@ -23,12 +23,11 @@ from sqlalchemy import func, select
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.demo.agreements import sign_demo_agreements
 from checklist_app.demo.people import DISTRICT_WEIGHTS, Staff, ensure_staff
-from checklist_app.demo.rows import CasePlan, DemoVersions, PreparedCase, prepare_many
+from checklist_app.demo.rows import CasePlan, DemoVersions, DemoWriting, PreparedCase, demo_who, prepare_many
 from checklist_app.services import procedures
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.errors import Conflict
-from checklist_app.store.audit import Who
-from checklist_app.store.bulk import BulkWriter
+from checklist_app.store.bulk import BulkWriter, ReadyRow
 from checklist_app.store.models import Case, District, IntelligenceItem, ProcedureVersion
 
 BATCH = 400
@@ -75,7 +74,7 @@ def generate(
     workers: int | None = None,
 ) -> DemoReport:
     """Build `cases` synthetic cases. From PARALLEL_FROM cases on, cases are prepared in worker processes
-    (`workers`, default: one per spare core) while this process writes; the data is the same either way."""
+    (`workers`, default: one per core) while this process writes; the data is the same either way."""
     require(actor, Action.USER_MANAGE)
     started = time.monotonic()
     say = progress or (lambda _m: None)
@@ -98,12 +97,13 @@ def generate(
         first_case_id = (session.scalar(select(func.max(Case.id))) or 0) + 1
     as_of = as_of or default_as_of(ctx.now())
     versions = DemoVersions(newest, older, as_of - NEWEST_VERSION_SPAN)
+    writing = DemoWriting(staff.usernames, ctx.db.engine.dialect.name == "sqlite")
     plans = _plans(random.Random(seed), staff, districts, first_case_id, cases)
     batches = [plans[i : i + BATCH] for i in range(0, len(plans), BATCH)]
     report = DemoReport(as_of=as_of)
     references: dict[tuple[str, int], int] = {}
     done = 0
-    for prepared_batch in _prepared(batches, versions, as_of, _worker_count(cases, workers)):
+    for prepared_batch in _prepared(batches, versions, as_of, writing, _worker_count(cases, workers)):
         with ctx.db.engine.begin() as conn:
             writer = BulkWriter(conn)
             for prepared in prepared_batch:
@@ -134,29 +134,31 @@ def _worker_count(cases: int, requested: int | None) -> int:
         return max(0, requested)
     if cases < PARALLEL_FROM:
         return 0
-    return max(1, min(4, (os.cpu_count() or 1) - 1))
+    # One per core, not per spare core: the writer only numbers, chains and inserts what the workers made
+    # ready, a fraction of their work per case, so it shares a core with them.
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def _prepared(
-    batches: list[list[CasePlan]], versions: DemoVersions, as_of: datetime, workers: int
+    batches: list[list[CasePlan]], versions: DemoVersions, as_of: datetime, writing: DemoWriting, workers: int
 ) -> Iterator[list[PreparedCase]]:
     """Prepared batches in order. With workers, a few batches are prepared ahead while one is written;
     spawned (not forked) processes, because a forked copy of a process running Qt is not safe."""
     if workers == 0:
         for batch in batches:
-            yield prepare_many(batch, versions, as_of)
+            yield prepare_many(batch, versions, as_of, writing)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque[Future[list[PreparedCase]]] = deque()
         queue = iter(batches)
         for batch in itertools.islice(queue, workers * 2):
-            pending.append(pool.submit(prepare_many, batch, versions, as_of))
+            pending.append(pool.submit(prepare_many, batch, versions, as_of, writing))
         while pending:
             result = pending.popleft().result()
             batch = next(queue, None)
             if batch is not None:
-                pending.append(pool.submit(prepare_many, batch, versions, as_of))
+                pending.append(pool.submit(prepare_many, batch, versions, as_of, writing))
             yield result
 
 
@@ -170,10 +172,6 @@ def _people(rng: random.Random, staff: Staff, code: str) -> dict[str, int]:
         "supervisor2": supervisors[-1],
         "intel": rng.choice(staff.intel[code]),
     }
-
-
-def _who(staff: Staff, user_id: int | None) -> Who:
-    return Who(user_id, staff.usernames.get(user_id or 0, "system"), "demo")
 
 
 def _reference(references: dict[tuple[str, int], int], code: str, when: datetime) -> str:
@@ -191,21 +189,20 @@ def _write_case(
 ) -> None:
     plan, case = prepared.plan, prepared.case
     case.values["reference"] = _reference(references, plan.district, case.values["opened_at"])
-    case_id = writer.add(Case, case.values, who=_who(staff, case.actor), at=case.at, action=case.action)
+    usernames = staff.usernames
+    case_id = writer.add(Case, case.values, who=demo_who(usernames, case.actor), at=case.at, action=case.action)
     if case_id != plan.case_id:
         raise RuntimeError(f"demo case numbered {case_id}, planned as {plan.case_id}")
+    add_ready = writer.add_ready
     for row in prepared.rows:
+        if isinstance(row, ReadyRow):
+            add_ready(row)
+            continue
         if row.model is IntelligenceItem:
             submitted: datetime = row.values["submitted_at"]
             row.values["reference"] = f"INT-{submitted.year}-{writer.next_id('intelligence_items'):06d}"
         writer.add(
-            row.model,
-            row.values,
-            who=_who(staff, row.actor),
-            at=row.at,
-            action=row.action,
-            case_id=case_id,
-            digest=row.digest,
+            row.model, row.values, who=demo_who(usernames, row.actor), at=row.at, action=row.action, case_id=case_id
         )
     writer.summary({**prepared.summary, "case_id": case_id})
     report.cases += 1

@@ -1,10 +1,11 @@
 """Turning one simulated case into the rows the database will hold, with their state hashes.
 
 This part needs no database, so it runs in worker processes when a large demo is generated: the
-simulation, the case's schedule summary and the state hash of every row are computed there, and the
-main process only numbers the rows, chains the audit entries and writes. Values that depend on rows
-written earlier (the case reference, intelligence references) are filled in by the main process, which
-also hashes those two kinds of row.
+simulation, the case's schedule summary, the state hash of every row, its values converted for the
+driver and its audit entry's canonical text (`store.bulk.ready_row`) are made there, and the main process
+only numbers the rows, chains the audit entries and writes. Values that depend on rows written earlier
+(the case reference, intelligence references) are filled in by the main process, which also hashes those
+two kinds of row.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from checklist_app.core import intelligence as intel
 from checklist_app.core.agreement import schedule_counting_awaiting
 from checklist_app.core.calendar import WorkingCalendar
-from checklist_app.core.canonical import state_hash
 from checklist_app.core.procedure.loader import load_procedure_text
 from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus
 from checklist_app.demo.agreements import awaiting_in_demo
 from checklist_app.demo.simulation import CaseSimulator, SimCase
 from checklist_app.services.case_state import summary_values
+from checklist_app.store.audit import Who
+from checklist_app.store.bulk import ReadyRow, ready_row
 from checklist_app.store.models import (
     Audited,
     Case,
@@ -64,21 +66,35 @@ class DemoVersions:
         return self.newest
 
 
+@dataclass(frozen=True)
+class DemoWriting:
+    """What a worker needs to make rows ready for the writer: user names for the audit entries, and
+    whether the database is SQLite (values converted to its stored text) or not (Python values)."""
+
+    usernames: dict[int, str]
+    sqlite: bool
+
+
+def demo_who(usernames: dict[int, str], user_id: int | None) -> Who:
+    return Who(user_id, usernames.get(user_id or 0, "system"), "demo")
+
+
 @dataclass
 class PreparedRow:
+    """A row the main process completes (its reference) before hashing and chaining it."""
+
     model: type[Audited]
     values: dict[str, Any]
     actor: int | None
     at: datetime
     action: str
-    digest: str | None  # state hash; None when the main process must compute it (references)
 
 
 @dataclass
 class PreparedCase:
     plan: CasePlan
     case: PreparedRow
-    rows: list[PreparedRow] = field(default_factory=list)
+    rows: list[ReadyRow | PreparedRow] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     closed: bool = False
     counts: dict[str, int] = field(default_factory=dict)
@@ -89,25 +105,35 @@ def _simulator(sop_text: str, as_of: datetime) -> CaseSimulator:
     return CaseSimulator(load_procedure_text(sop_text, "demo"), WorkingCalendar.default(), as_of)
 
 
-def prepare_case(plan: CasePlan, versions: DemoVersions, as_of: datetime) -> PreparedCase:
+class _Add(Protocol):
+    def __call__(
+        self, model: type[Audited], values: dict[str, Any], actor: int | None, at: datetime, action: str
+    ) -> None: ...
+
+
+def prepare_case(plan: CasePlan, versions: DemoVersions, as_of: datetime, writing: DemoWriting) -> PreparedCase:
     _, _, opened = _simulator(versions.newest[1], as_of).opening(random.Random(plan.seed))
     version_id, sop_text = versions.for_opening(opened)
     sim_ = _simulator(sop_text, as_of)
     sim = sim_.simulate(random.Random(plan.seed), plan.people, plan.district)
     prepared = PreparedCase(plan, _case_row(plan, sim, version_id), closed=sim.closed)
-    add = prepared.rows.append
+    usernames, sqlite, case_id = writing.usernames, writing.sqlite, plan.case_id
+
+    def add(model: type[Audited], values: dict[str, Any], actor: int | None, at: datetime, action: str) -> None:
+        who = demo_who(usernames, actor)
+        prepared.rows.append(ready_row(model, values, who=who, at=at, action=action, case_id=case_id, sqlite=sqlite))
+
     for event_id, when in sim.manual_events:
         add(
-            _hashed(
-                CaseEvent,
-                _event(plan.case_id, event_id, when, sim.officer_id, "manual", ""),
-                sim.officer_id,
-                when,
-                "event.record",
-            )
+            CaseEvent,
+            _event(plan.case_id, event_id, when, sim.officer_id, "manual", ""),
+            sim.officer_id,
+            when,
+            "event.record",
         )
     _steps(sim_, sim, plan.case_id, add)
     _records(sim_, sim, plan, add)
+    prepared.rows.extend(_intelligence_row(sim, plan, item) for item in sim.intel)
     prepared.summary = _summary(sim_, sim, plan.case_id)
     prepared.counts = {
         "step_records": len(sim.steps),
@@ -118,13 +144,10 @@ def prepare_case(plan: CasePlan, versions: DemoVersions, as_of: datetime) -> Pre
     return prepared
 
 
-def prepare_many(plans: list[CasePlan], versions: DemoVersions, as_of: datetime) -> list[PreparedCase]:
-    return [prepare_case(plan, versions, as_of) for plan in plans]
-
-
-def _hashed(model: type[Audited], values: dict[str, Any], actor: int | None, at: datetime, action: str) -> PreparedRow:
-    digest = state_hash({name: values[name] for name in model.AUDIT_FIELDS})
-    return PreparedRow(model, values, actor, at, action, digest)
+def prepare_many(
+    plans: list[CasePlan], versions: DemoVersions, as_of: datetime, writing: DemoWriting
+) -> list[PreparedCase]:
+    return [prepare_case(plan, versions, as_of, writing) for plan in plans]
 
 
 def _event(case_id: int, event_id: str, when: datetime, actor: int | None, source: str, note: str) -> dict[str, Any]:
@@ -162,10 +185,10 @@ def _case_row(plan: CasePlan, sim: SimCase, version_id: int) -> PreparedRow:
         "closure_reason": "Investigation concluded; safeguarding continues with partners." if sim.closed else "",
     }
     at = sim.closed_at or sim.opened_at
-    return PreparedRow(Case, values, sim.officer_id, at, "case.close" if sim.closed else "case.open", None)
+    return PreparedRow(Case, values, sim.officer_id, at, "case.close" if sim.closed else "case.open")
 
 
-def _steps(sim_: CaseSimulator, sim: SimCase, case_id: int, add: Any) -> None:
+def _steps(sim_: CaseSimulator, sim: SimCase, case_id: int, add: _Add) -> None:
     for step in sim.steps:
         updated = step.completed_at or step.started_at
         values = {
@@ -183,17 +206,17 @@ def _steps(sim_: CaseSimulator, sim: SimCase, case_id: int, add: Any) -> None:
             "updated_by": step.actor,
             "retired": False,
         }
-        add(_hashed(StepRecord, values, step.actor, updated, f"step.{step.status.value}"))
+        add(StepRecord, values, step.actor, updated, f"step.{step.status.value}")
         if step.status is StepStatus.DONE and step.completed_at is not None:
             definition = sim_.procedure.step(step.step_id)
             for event_id in definition.emits:
                 event = _event(
                     case_id, event_id, step.completed_at, step.actor, "step", f"Step {definition.number} completed"
                 )
-                add(_hashed(CaseEvent, event, step.actor, step.completed_at, "event.record"))
+                add(CaseEvent, event, step.actor, step.completed_at, "event.record")
 
 
-def _records(sim_: CaseSimulator, sim: SimCase, plan: CasePlan, add: Any) -> None:
+def _records(sim_: CaseSimulator, sim: SimCase, plan: CasePlan, add: _Add) -> None:
     case_id = plan.case_id
     for d in sim.decisions:
         author = sim.supervisor_id if d["by_supervisor"] else sim.officer_id
@@ -206,7 +229,7 @@ def _records(sim_: CaseSimulator, sim: SimCase, plan: CasePlan, add: Any) -> Non
             "decision": d["decision"],
             "rationale": d["rationale"],
         }
-        add(_hashed(Decision, values, author, d["decided_at"], "decision.add"))
+        add(Decision, values, author, d["decided_at"], "decision.add")
     for m in sim.missing:
         updated = max(
             t
@@ -220,7 +243,7 @@ def _records(sim_: CaseSimulator, sim: SimCase, plan: CasePlan, add: Any) -> Non
             "recorded_by": sim.officer_id,
             "updated_at": updated,
         }
-        add(_hashed(MissingEpisode, values, sim.officer_id, updated, "missing.record"))  # type: ignore[arg-type]
+        add(MissingEpisode, values, sim.officer_id, updated, "missing.record")  # type: ignore[arg-type]
     tool = sim_.procedure.risk_tool
     for r in sim.risk:
         countersigned = r["countersigned_at"]
@@ -243,16 +266,12 @@ def _records(sim_: CaseSimulator, sim: SimCase, plan: CasePlan, add: Any) -> Non
             "notes": "",
         }
         add(
-            _hashed(
-                RiskAssessment,
-                values,
-                sim.officer_id,
-                countersigned or r["assessed_at"],  # type: ignore[arg-type]
-                "risk.assess",
-            )
+            RiskAssessment,
+            values,
+            sim.officer_id,
+            countersigned or r["assessed_at"],  # type: ignore[arg-type]
+            "risk.assess",
         )
-    for item in sim.intel:
-        add(_intelligence_row(sim, plan, item))
 
 
 def _intelligence_row(sim: SimCase, plan: CasePlan, item: dict[str, Any]) -> PreparedRow:
@@ -287,7 +306,7 @@ def _intelligence_row(sim: SimCase, plan: CasePlan, item: dict[str, Any]) -> Pre
         "action_taken": item["action_taken"],
         "regrade_reason": "",
     }
-    return PreparedRow(IntelligenceItem, values, sim.officer_id, last, "intel.submit", None)
+    return PreparedRow(IntelligenceItem, values, sim.officer_id, last, "intel.submit")
 
 
 def _summary(sim_: CaseSimulator, sim: SimCase, case_id: int) -> dict[str, Any]:

@@ -62,6 +62,40 @@ def hashed_fields(entry: AuditEntry | dict[str, Any]) -> dict[str, object]:
     }
 
 
+def entry_fields(
+    seq: int,
+    who: Who,
+    *,
+    operation: Operation,
+    action: str,
+    at: datetime,
+    object_type: str,
+    object_id: int | None = None,
+    case_id: int | None = None,
+    details: dict[str, Any] | None = None,
+    state: dict[str, object] | None = None,
+    outcome: str = "success",
+    state_digest: str | None = None,
+) -> dict[str, Any]:
+    """The column values of an entry, without its place in the chain (previous hash and own hash)."""
+    return {
+        "seq": seq,
+        "occurred_at": at,
+        "user_id": who.user_id,
+        "username": who.username,
+        "workstation": who.workstation,
+        "operation": operation.value,
+        "action": action,
+        "outcome": outcome,
+        "object_type": object_type,
+        "object_id": object_id,
+        "case_id": case_id,
+        "details": canonical_json(details) if details else "{}",
+        "state_hash": state_digest or (state_hash(state) if state is not None else None),
+        "format_version": FORMAT_VERSION,
+    }
+
+
 def chained_entry(
     prev_hash: str,
     seq: int,
@@ -81,22 +115,20 @@ def chained_entry(
     """The column values of the entry that follows `prev_hash`, its own hash included. The one place
     entries are built, for the services and the bulk writer alike. `state_digest` is the state's hash
     when the caller already has it (computed in a demo worker process)."""
-    fields: dict[str, Any] = {
-        "seq": seq,
-        "occurred_at": at,
-        "user_id": who.user_id,
-        "username": who.username,
-        "workstation": who.workstation,
-        "operation": operation.value,
-        "action": action,
-        "outcome": outcome,
-        "object_type": object_type,
-        "object_id": object_id,
-        "case_id": case_id,
-        "details": canonical_json(details or {}),
-        "state_hash": state_digest or (state_hash(state) if state is not None else None),
-        "format_version": FORMAT_VERSION,
-    }
+    fields = entry_fields(
+        seq,
+        who,
+        operation=operation,
+        action=action,
+        at=at,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case_id,
+        details=details,
+        state=state,
+        outcome=outcome,
+        state_digest=state_digest,
+    )
     return {**fields, "prev_hash": prev_hash, "entry_hash": entry_hash(prev_hash, hashed_fields(fields))}
 
 

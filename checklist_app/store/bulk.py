@@ -4,6 +4,10 @@ The rows and their audit entries are exactly what the services would have writte
 same state hashes and the same chain), but ids are allocated here and rows go to the database with
 executemany. On SQLite the values are converted here to the text SQLAlchemy itself would store and
 handed straight to the driver, which is several times faster than going through SQLAlchemy's types.
+
+`ready_row` does all of a row's work that does not depend on its place (its state hash, its values and its
+entry's converted for the driver, the entry's canonical text around its id and sequence number), so it can
+run in other processes; the writer then only numbers the row, hashes the entry into the chain and inserts.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import cache
+from hashlib import sha256
+from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, Connection, Date, Table, func, insert, select, text, update
 
-from checklist_app.core.canonical import canonical_json, state_hash
+from checklist_app.core.canonical import FORMAT_VERSION, canonical_json, state_hash
 from checklist_app.store.audit import Operation, Who, chained_entry
 from checklist_app.store.models import (
     AUDITED_MODELS,
@@ -34,7 +40,9 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     # SQLAlchemy's SQLite DATETIME storage format, always with microseconds.
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(sep=" ", timespec="microseconds")[:26]
 
 
 def _sqlite_date(value: date | None) -> str | None:
@@ -59,6 +67,128 @@ def _converter(column_type: Any) -> Callable[[Any], Any] | None:
     if isinstance(column_type, Date | StoredDate):
         return _sqlite_date
     return None
+
+
+# The audit columns in the order entries are inserted: what the writer knows (sequence number, row id,
+# chain hashes) goes between the parts `ready_row` prepares.
+AUDIT_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "user_id",
+    "username",
+    "workstation",
+    "operation",
+    "action",
+    "outcome",
+    "object_type",
+    "object_id",
+    "case_id",
+    "details",
+    "state_hash",
+    "format_version",
+    "prev_hash",
+    "entry_hash",
+)
+_COLLECTION = Operation.COLLECTION.value
+# Stand-ins for the two numbers only the writer knows; negative, so no real id or sequence number is one,
+# and the canonical text is cut around them (a string value cannot hold them unescaped).
+_ID_MARK, _SEQ_MARK = -918273645546372819, -192837465564738291
+
+
+class ReadyRow(NamedTuple):
+    """A new row and its collection entry, made ready by `ready_row` (possibly in another process)."""
+
+    table: str
+    names: tuple[str, ...]  # the row's columns, its id excepted
+    params: tuple[Any, ...]  # their values, converted for the driver
+    entry_head: tuple[Any, ...]  # the entry's columns occurred_at .. object_type, converted
+    entry_tail: tuple[Any, ...]  # case_id .. format_version
+    text: tuple[str, str, str]  # the entry's canonical text before the row id, before the seq, after it
+
+
+@cache
+def _converters(table: Table, names: tuple[str, ...], sqlite: bool) -> tuple[Callable[[Any], Any] | None, ...]:
+    if not sqlite:
+        return tuple(None for _ in names)
+    return tuple(_converter(table.c[name].type) for name in names)
+
+
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+@cache
+def _model(model: type[Audited]) -> tuple[str, Table, tuple[str, ...]]:
+    return object_type_of(model), table_of(model), tuple(model.AUDIT_FIELDS)
+
+
+def _utc_iso(value: datetime) -> str:
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("naive datetime in a new row")
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")  # 2026-12-03T10:00:00.000000+00:00
+
+
+def ready_row(
+    model: type[Audited],
+    values: dict[str, Any],
+    *,
+    who: Who,
+    at: datetime,
+    action: str,
+    case_id: int | None,
+    sqlite: bool,
+) -> ReadyRow:
+    """Everything about a new row (every audited field in `values`, no id) and its collection entry
+    that does not depend on its id or place in the chain. `sqlite`: convert values as the SQLite path
+    stores them; otherwise they stay Python values for SQLAlchemy."""
+    name, table, audited = _model(model)
+    # Each time is formatted once, for both its canonical form (as `canonical_json` writes it) and its
+    # stored SQLite text (as `_sqlite_datetime` writes it).
+    iso = {k: _utc_iso(v) for k, v in values.items() if isinstance(v, datetime)}
+    digest = state_hash({f: iso[f][:-6] + "Z" if f in iso else values[f] for f in audited})
+    at_iso = _utc_iso(at)
+    # What `hashed_fields(entry_fields(...))` gives for a collection entry without details (a test holds
+    # the two to the same text), built directly: this runs for every demo row.
+    hashed = {
+        "seq": _SEQ_MARK,
+        "occurred_at": at_iso[:-6] + "Z",
+        "user_id": who.user_id,
+        "username": who.username,
+        "workstation": who.workstation,
+        "operation": _COLLECTION,
+        "action": action,
+        "outcome": "success",
+        "object_type": name,
+        "object_id": _ID_MARK,
+        "case_id": case_id,
+        "details": "{}",
+        "state_hash": digest,
+        "format_version": FORMAT_VERSION,
+    }
+    text = canonical_json(hashed)
+    before_id, rest = text.split(f'"object_id":{_ID_MARK}')
+    before_seq, after_seq = rest.split(f'"seq":{_SEQ_MARK}')
+    keys = tuple(values)
+    names = _NAMES.setdefault(keys, keys)  # one tuple per column list, so pickling a batch stores it once
+    if sqlite:
+        converters = _converters(table, names, True)
+        params = tuple(
+            v if c is None else (iso[k][:10] + " " + iso[k][11:26] if c is _sqlite_datetime and k in iso else c(v))
+            for k, v, c in zip(names, values.values(), converters, strict=True)
+        )
+        occurred: Any = at_iso[:10] + " " + at_iso[11:26]
+    else:
+        params = tuple(values.values())
+        occurred = at
+    return ReadyRow(
+        name,
+        names,
+        params,
+        (occurred, who.user_id, who.username, who.workstation, _COLLECTION, action, "success", name),
+        (case_id, "{}", digest, FORMAT_VERSION),
+        (before_id + '"object_id":', before_seq + '"seq":', after_seq),
+    )
 
 
 def advance_id_sequences(conn: Connection, tables: list[Table]) -> None:
@@ -91,7 +221,9 @@ class BulkWriter:
         head = conn.execute(select(ChainState.seq, ChainState.head_hash).where(ChainState.id == 1)).one()
         self._seq, self._head = int(head.seq), str(head.head_hash)
         self._rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        self._audit: list[dict[str, Any]] = []
+        self._ready: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
+        self._audit: list[tuple[Any, ...]] = []  # in AUDIT_COLUMNS order, converted on SQLite
+        self._audit_converters = _converters(table_of(AuditEntry), AUDIT_COLUMNS, self._sqlite)
         self._summaries: list[dict[str, Any]] = []
 
     def next_id(self, table: str) -> int:
@@ -134,8 +266,26 @@ class BulkWriter:
             details=details,
             state_digest=digest,
         )
-        self._audit.append(entry)
+        self._audit.append(
+            tuple(
+                entry[n] if c is None else c(entry[n])
+                for n, c in zip(AUDIT_COLUMNS, self._audit_converters, strict=True)
+            )
+        )
         self._head = entry["entry_hash"]
+        return row_id
+
+    def add_ready(self, row: ReadyRow) -> int:
+        """Queue a row made ready by `ready_row`, chaining its entry; return its id."""
+        row_id = self._next_id[row.table]
+        self._next_id[row.table] = row_id + 1
+        self._seq += 1
+        seq = self._seq
+        before_id, before_seq, after_seq = row.text
+        digest = sha256(f"{self._head}\n{before_id}{row_id}{before_seq}{seq}{after_seq}".encode()).hexdigest()
+        self._ready[(row.table, row.names)].append((row_id, *row.params))
+        self._audit.append((seq, *row.entry_head, row_id, *row.entry_tail, self._head, digest))
+        self._head = digest
         return row_id
 
     def summary(self, values: dict[str, Any]) -> None:
@@ -143,17 +293,23 @@ class BulkWriter:
 
     def flush(self) -> None:
         written: list[Table] = []
+        ready = self._ready
+        self._ready = defaultdict(list)
         for table in Base.metadata.sorted_tables:
             rows = self._rows.pop(table.name, None)
             if rows:
                 self._insert(table, rows)
+            for (name, names), tuples in ready.items():
+                if name == table.name:
+                    self._insert_tuples(table, ("id", *names), tuples)
+            if rows or any(name == table.name for name, _ in ready):
                 written.append(table)
         advance_id_sequences(self.conn, written)
         if self._summaries:
             self._insert(table_of(CaseSummary), self._summaries)
             self._summaries = []
         if self._audit:
-            self._insert(table_of(AuditEntry), self._audit)
+            self._insert_tuples(table_of(AuditEntry), AUDIT_COLUMNS, self._audit)
             self._audit = []
         self.conn.execute(
             update(table_of(ChainState)).where(ChainState.id == 1).values(seq=self._seq, head_hash=self._head)
@@ -172,5 +328,12 @@ class BulkWriter:
             )
             for row in rows
         ]
+        self._insert_tuples(table, tuple(names), params)
+
+    def _insert_tuples(self, table: Table, names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows given as value tuples in `names` order (converted already on SQLite)."""
+        if not self._sqlite:
+            self.conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+            return
         sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-        self.conn.exec_driver_sql(sql, params)
+        self.conn.exec_driver_sql(sql, rows)
