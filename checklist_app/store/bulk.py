@@ -6,8 +6,8 @@ executemany. On SQLite the values are converted here to the text SQLAlchemy itse
 handed straight to the driver, which is several times faster than going through SQLAlchemy's types.
 
 `ready_row` does all of a row's work that does not depend on its place (its state hash, its values and its
-entry's converted for the driver, the entry's canonical text around its id and sequence number), so it can
-run in other processes; the writer then only numbers the row, hashes the entry into the chain and inserts.
+entry's converted for the driver), so it can run in other processes; the writer then only numbers the row,
+writes its entry's canonical text out, hashes it into the chain and inserts.
 """
 
 from __future__ import annotations
@@ -90,9 +90,6 @@ AUDIT_COLUMNS = (
     "entry_hash",
 )
 _COLLECTION = Operation.COLLECTION.value
-# Stand-ins for the two numbers only the writer knows; negative, so no real id or sequence number is one,
-# and the canonical text is cut around them (a string value cannot hold them unescaped).
-_ID_MARK, _SEQ_MARK = -918273645546372819, -192837465564738291
 
 
 class ReadyRow(NamedTuple):
@@ -103,7 +100,27 @@ class ReadyRow(NamedTuple):
     params: tuple[Any, ...]  # their values, converted for the driver
     entry_head: tuple[Any, ...]  # the entry's columns occurred_at .. object_type, converted
     entry_tail: tuple[Any, ...]  # case_id .. format_version
-    text: tuple[str, str, str]  # the entry's canonical text before the row id, before the seq, after it
+    occurred: str  # the entry's time in its canonical form
+
+
+@cache
+def _json_string(value: str) -> str:
+    return canonical_json(value)
+
+
+def _collection_text(row: ReadyRow, row_id: int, seq: int) -> str:
+    """The canonical JSON (`canonical_json(hashed_fields(entry))`) of a ready row's collection entry, written
+    out: keys in sorted order, strings through the canonical encoder. A test holds it to the general path;
+    the writer makes one per demo row, where encoding the entry would cost several times as much."""
+    _, user_id, username, workstation, _, action, _, object_type = row.entry_head
+    case_id, _, digest, version = row.entry_tail
+    return (
+        f'{{"action":{_json_string(action)},"case_id":{"null" if case_id is None else case_id},"details":"{{}}",'
+        f'"format_version":{version},"object_id":{row_id},"object_type":{_json_string(object_type)},'
+        f'"occurred_at":"{row.occurred}","operation":"collection","outcome":"success","seq":{seq},'
+        f'"state_hash":"{digest}","user_id":{"null" if user_id is None else user_id},'
+        f'"username":{_json_string(username)},"workstation":{_json_string(workstation)}}}'
+    )
 
 
 @cache
@@ -148,27 +165,6 @@ def ready_row(
     iso = {k: _utc_iso(v) for k, v in values.items() if isinstance(v, datetime)}
     digest = state_hash({f: iso[f][:-6] + "Z" if f in iso else values[f] for f in audited})
     at_iso = _utc_iso(at)
-    # What `hashed_fields(entry_fields(...))` gives for a collection entry without details (a test holds
-    # the two to the same text), built directly: this runs for every demo row.
-    hashed = {
-        "seq": _SEQ_MARK,
-        "occurred_at": at_iso[:-6] + "Z",
-        "user_id": who.user_id,
-        "username": who.username,
-        "workstation": who.workstation,
-        "operation": _COLLECTION,
-        "action": action,
-        "outcome": "success",
-        "object_type": name,
-        "object_id": _ID_MARK,
-        "case_id": case_id,
-        "details": "{}",
-        "state_hash": digest,
-        "format_version": FORMAT_VERSION,
-    }
-    text = canonical_json(hashed)
-    before_id, rest = text.split(f'"object_id":{_ID_MARK}')
-    before_seq, after_seq = rest.split(f'"seq":{_SEQ_MARK}')
     keys = tuple(values)
     names = _NAMES.setdefault(keys, keys)  # one tuple per column list, so pickling a batch stores it once
     if sqlite:
@@ -187,7 +183,7 @@ def ready_row(
         params,
         (occurred, who.user_id, who.username, who.workstation, _COLLECTION, action, "success", name),
         (case_id, "{}", digest, FORMAT_VERSION),
-        (before_id + '"object_id":', before_seq + '"seq":', after_seq),
+        at_iso[:-6] + "Z",
     )
 
 
@@ -281,8 +277,7 @@ class BulkWriter:
         self._next_id[row.table] = row_id + 1
         self._seq += 1
         seq = self._seq
-        before_id, before_seq, after_seq = row.text
-        digest = sha256(f"{self._head}\n{before_id}{row_id}{before_seq}{seq}{after_seq}".encode()).hexdigest()
+        digest = sha256(f"{self._head}\n{_collection_text(row, row_id, seq)}".encode()).hexdigest()
         self._ready[(row.table, row.names)].append((row_id, *row.params))
         self._audit.append((seq, *row.entry_head, row_id, *row.entry_tail, self._head, digest))
         self._head = digest

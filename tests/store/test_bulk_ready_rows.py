@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from checklist_app.core.canonical import entry_hash, sha256_hex
+import pytest
+
+from checklist_app.core.canonical import canonical_json, entry_hash
 from checklist_app.store.audit import Operation, Who, chained_entry, hashed_fields
-from checklist_app.store.bulk import AUDIT_COLUMNS, BulkWriter, _converter, ready_row
+from checklist_app.store.bulk import AUDIT_COLUMNS, BulkWriter, _collection_text, _converter, ready_row
 from checklist_app.store.models import AuditEntry, District, StepRecord, table_of
 from checklist_app.store.verify import verify_database
 
@@ -34,28 +36,31 @@ def _step_values() -> dict[str, object]:
     }
 
 
-def test_ready_row_gives_the_entry_and_stored_values_of_an_ordinary_write():
+@pytest.mark.parametrize(
+    ("who", "case_id"),
+    [(WHO, 12), (Who(None, "system", "demo"), None), (Who(3, 'o\'brien "ü"\\', "wks-ü"), 12)],
+)
+def test_ready_row_gives_the_entry_and_stored_values_of_an_ordinary_write(who, case_id):
     values = _step_values()
     prev, seq, row_id = "ab" * 32, 4321, 987
     expected = chained_entry(
         prev,
         seq,
-        WHO,
+        who,
         operation=Operation.COLLECTION,
         action="step.done",
         at=AT,
         object_type="step_records",
         object_id=row_id,
-        case_id=12,
+        case_id=case_id,
         state={f: values[f] for f in StepRecord.AUDIT_FIELDS},
     )
     table = table_of(StepRecord)
     text_hash = entry_hash(prev, hashed_fields(expected))
     for sqlite in (True, False):
-        ready = ready_row(StepRecord, values, who=WHO, at=AT, action="step.done", case_id=12, sqlite=sqlite)
-        before_id, before_seq, after_seq = ready.text
+        ready = ready_row(StepRecord, values, who=who, at=AT, action="step.done", case_id=case_id, sqlite=sqlite)
         assert ready.table == "step_records" and ready.names == tuple(values)
-        assert sha256_hex(f"{prev}\n{before_id}{row_id}{before_seq}{seq}{after_seq}") == text_hash
+        assert _collection_text(ready, row_id, seq) == canonical_json(hashed_fields(expected))
         audit = (seq, *ready.entry_head, row_id, *ready.entry_tail, prev, text_hash)
         if sqlite:
             convert = [_converter(table_of(AuditEntry).c[n].type) for n in AUDIT_COLUMNS]
