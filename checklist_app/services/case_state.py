@@ -377,10 +377,12 @@ def expected_summary(
     now: datetime,
     actions: list[tuple[datetime, str]] | None = None,
     schedule: dict[str, StepSchedule] | None = None,
+    awaiting: frozenset[str] | None = None,
 ) -> dict[str, object]:
     """The case list's row for the case as of `now`; `verify` recomputes it to catch edited summaries.
     `actions`: the case's open directed actions when already loaded (see `open_actions`); `schedule`: the
-    case's schedule as of `now` when the caller has just computed it (it is most of the cost)."""
+    case's schedule as of `now` when the caller has just computed it (it is most of the cost); `awaiting`:
+    the case's steps awaiting agreement when already worked out (see `awaiting_agreement_many`)."""
     # Imported here: step_agreement reads signatures, which build on this module.
     from checklist_app.services.step_agreement import awaiting_agreement
 
@@ -388,7 +390,10 @@ def expected_summary(
     # case has none awaiting (closure needs every agreement, and a closed case's steps cannot change), so its
     # signatures are not hashed again here: `verify` over 20,000 cases would otherwise re-hash most of them.
     open_case = loaded.case.status == "open"
-    awaiting = awaiting_agreement(session, loaded) if open_case else frozenset()
+    if not open_case:
+        awaiting = frozenset()
+    elif awaiting is None:
+        awaiting = awaiting_agreement(session, loaded)
     if awaiting:
         schedule = schedule_counting_awaiting(loaded.procedure, situation(loaded), now, ctx.calendar, awaiting)
     elif schedule is None:

@@ -21,17 +21,27 @@ from checklist_app.store.models import StepRecord, object_type_of
 
 def awaiting_agreement(session: Session, loaded: cs.LoadedCase) -> frozenset[str]:
     """The ids of the case's mandatory steps marked not applicable without a valid supervisor's agreement."""
-    mandatory = {s.id for s in loaded.procedure.steps if s.requirement is Requirement.MANDATORY}
-    marked = [
-        rec
-        for step_id, rec in loaded.records.items()
-        if step_id in mandatory and rec.status == StepStatus.NOT_APPLICABLE.value and not rec.retired
-    ]
-    if not marked:
-        return frozenset()
-    signed = signatures.signatures_on(session, object_type_of(StepRecord), [rec.id for rec in marked])
-    return frozenset(
-        rec.step_id
-        for rec in marked
-        if signatures.latest_valid(signed.get(rec.id, []), Meaning.AGREED_NOT_APPLICABLE) is None
-    )
+    return awaiting_agreement_many(session, [loaded])[loaded.case.id]
+
+
+def awaiting_agreement_many(session: Session, cases: list[cs.LoadedCase]) -> dict[int, frozenset[str]]:
+    """As `awaiting_agreement` for many cases (by case id), reading their signatures in one go: verify's
+    summary check asks this of thousands of cases."""
+    marked: dict[int, list[StepRecord]] = {}
+    for loaded in cases:
+        mandatory = {s.id for s in loaded.procedure.steps if s.requirement is Requirement.MANDATORY}
+        marked[loaded.case.id] = [
+            rec
+            for step_id, rec in loaded.records.items()
+            if step_id in mandatory and rec.status == StepStatus.NOT_APPLICABLE.value and not rec.retired
+        ]
+    ids = [rec.id for records in marked.values() for rec in records]
+    signed = signatures.signatures_on(session, object_type_of(StepRecord), ids) if ids else {}
+    return {
+        case_id: frozenset(
+            rec.step_id
+            for rec in records
+            if signatures.latest_valid(signed.get(rec.id, []), Meaning.AGREED_NOT_APPLICABLE) is None
+        )
+        for case_id, records in marked.items()
+    }

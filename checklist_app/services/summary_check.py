@@ -17,12 +17,13 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.services import case_state as cs
 from checklist_app.services.context import ServiceContext
+from checklist_app.services.step_agreement import awaiting_agreement_many
 from checklist_app.store.db import Database
 from checklist_app.store.models import Case, CaseSummary
 from checklist_app.store.verify import Problem
@@ -50,79 +51,134 @@ Tick = Callable[[str, int, int], None]
 
 
 def summary_problems(ctx: ServiceContext, progress: Tick | None = None) -> list[Problem]:
+    problems, chunks = _plan(ctx)
+    with ctx.db.read() as session:
+        for done, chunk in enumerate(chunks, start=1):
+            problems.extend(_check_chunk(session, ctx, chunk))
+            if progress is not None:
+                progress("case list summaries", done, len(chunks))
+    return sorted(problems, key=lambda p: p.record_id or 0)
+
+
+def _plan(ctx: ServiceContext) -> tuple[list[Problem], list[list[int]]]:
+    """Rows without a case and cases without a row, and the cases to recompute in chunks (by id)."""
     problems: list[Problem] = []
     with ctx.db.read() as session:
         case_ids = list(session.scalars(select(Case.id).order_by(Case.id)))
         summary_ids = set(session.scalars(select(CaseSummary.case_id)))
-        for orphan in sorted(summary_ids - set(case_ids)):
-            problems.append(Problem(_TABLE, orphan, None, "belongs to no case (case deleted outside the app?)"))
-        for missing in [i for i in case_ids if i not in summary_ids]:
-            problems.append(Problem(_TABLE, missing, None, "is missing: the case list does not show this case"))
-        checked = [i for i in case_ids if i in summary_ids]
-        for start in range(0, len(checked), _CHUNK):
-            chunk = checked[start : start + _CHUNK]
-            expected = _recompute(session, ctx, chunk)
-            for case_id in chunk:
-                known = expected.get(case_id)
-                problem = known if isinstance(known, Problem) else _compare(session, ctx, case_id, known)
-                if problem is not None:
-                    problems.append(problem)
-            if progress is not None:
-                progress("case list summaries", start + len(chunk), len(checked))
-    return sorted(problems, key=lambda p: p.record_id or 0)
+    for orphan in sorted(summary_ids - set(case_ids)):
+        problems.append(Problem(_TABLE, orphan, None, "belongs to no case (case deleted outside the app?)"))
+    for missing in [i for i in case_ids if i not in summary_ids]:
+        problems.append(Problem(_TABLE, missing, None, "is missing: the case list does not show this case"))
+    checked = [i for i in case_ids if i in summary_ids]
+    return problems, [checked[start : start + _CHUNK] for start in range(0, len(checked), _CHUNK)]
+
+
+def _check_chunk(session: Session, ctx: ServiceContext, chunk: list[int]) -> list[Problem]:
+    problems = []
+    expected = _recompute(session, ctx, chunk)
+    for case_id in chunk:
+        known = expected.get(case_id)
+        problem = known if isinstance(known, Problem) else _compare(session, ctx, case_id, known)
+        if problem is not None:
+            problems.append(problem)
+    return problems
 
 
 class SummaryCheck:
     """The summary check, started before verify's store checks and collected after them. On a large
-    database it runs in a worker process meanwhile: the two are independent reads, each of about the same
-    length (the store checks hash every row; this recomputes every case's schedule), so on two cores
-    verify takes the longer of the two instead of their sum. Spawned, not forked, as the demo's workers
-    (a forked copy of a process running Qt is not safe); a worker that cannot run means checking here."""
+    database a worker process recomputes chunks of cases meanwhile: the two are independent reads (the
+    store checks hash every row; this recomputes every case's schedule). When the store checks are done,
+    this process takes back the chunks the worker has not started, from the last one down, and checks
+    them while the worker finishes its own, so on two cores both stay busy to the end and verify takes
+    about half their sum. Spawned, not forked, as the demo's workers (a forked copy of a process running
+    Qt is not safe); a chunk the worker cannot check is checked here."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
         self._pool: ProcessPoolExecutor | None = None
-        self._future: Future[list[Problem]] | None = None
-        with ctx.db.read() as session:
-            cases = session.scalar(select(func.count()).select_from(Case)) or 0
-        if cases < PARALLEL_FROM:
+        self._plan: tuple[list[Problem], list[list[int]]] | None = None
+        self._futures: list[Future[list[Problem]]] = []
+        try:
+            self._plan = _plan(ctx)
+        except Exception:  # a damaged file: the store checks report it, and then this check is not run
+            return
+        chunks = self._plan[1]
+        if sum(len(c) for c in chunks) < PARALLEL_FROM:
             return
         try:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._future = self._pool.submit(_problems_at, ctx.db.url, ctx.calendar)
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_open_worker,
+                initargs=(ctx.db.url, ctx.calendar),
+            )
+            self._futures = [self._pool.submit(_worker_chunk, chunk) for chunk in chunks]
         except OSError:  # no process could be started: checked here when collected
             self.close()
 
     def problems(self, progress: Tick | None = None) -> list[Problem]:
-        """The summary problems: the worker's, or checked here (with progress) if there is no worker."""
-        future = self._future
+        """The summary problems: the worker's chunks and the ones checked here (all of them if there is no
+        worker)."""
         try:
-            if future is not None:
-                try:
-                    found = future.result()
-                except Exception:  # the worker failed (killed, out of memory): check here instead
-                    found = None
-                if found is not None:
-                    if progress is not None:
-                        progress("case list summaries", 1, 1)
-                    return found
-            return summary_problems(self._ctx, progress)
+            if self._plan is None:
+                return summary_problems(self._ctx, progress)
+            problems, chunks = self._plan
+            problems = list(problems)
+            futures: list[Future[list[Problem]] | None] = [*self._futures] or [None] * len(chunks)
+            done = 0
+
+            def tick() -> None:
+                if progress is not None:
+                    progress("case list summaries", done, len(chunks))
+
+            here: list[list[int]] = []
+            with self._ctx.db.read() as session:
+                # Take back unstarted chunks from the end while the worker works from the start.
+                for chunk, future in zip(reversed(chunks), reversed(futures), strict=True):
+                    if future is not None and not future.cancel():
+                        break
+                    problems.extend(_check_chunk(session, self._ctx, chunk))
+                    here.append(chunk)
+                    done += 1
+                    tick()
+                for chunk, future in zip(chunks, futures, strict=True):
+                    if future is None or future.cancelled():
+                        continue
+                    try:
+                        found = future.result()
+                    except Exception:  # the worker failed (killed, out of memory): check here instead
+                        found = _check_chunk(session, self._ctx, chunk)
+                    problems.extend(found)
+                    done += 1
+                    tick()
+            return sorted(problems, key=lambda p: p.record_id or 0)
         finally:
             self.close()
+
+    @property
+    def in_worker(self) -> bool:
+        return bool(self._futures)
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pool, self._future = None, None
+        self._pool, self._futures = None, []
 
 
-def _problems_at(url: str, calendar: WorkingCalendar) -> list[Problem]:
-    """summary_problems in a worker process, on its own read-only connection."""
-    ctx = ServiceContext(Database(url, read_only=True), calendar=calendar)
-    try:
-        return summary_problems(ctx)
-    finally:
-        ctx.close()
+_worker_ctx: ServiceContext | None = None
+
+
+def _open_worker(url: str, calendar: WorkingCalendar) -> None:
+    """In the worker process: one read-only context for all its chunks (procedures parsed once)."""
+    global _worker_ctx
+    _worker_ctx = ServiceContext(Database(url, read_only=True), calendar=calendar)
+
+
+def _worker_chunk(chunk: list[int]) -> list[Problem]:
+    assert _worker_ctx is not None  # set by the pool's initializer
+    with _worker_ctx.db.read() as session:
+        return _check_chunk(session, _worker_ctx, chunk)
 
 
 # A case's stored summary row and the values recomputed from its records.
@@ -143,11 +199,24 @@ def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> di
         # Not a rollback: that would end the read transaction every later case is read in.
         session.expunge_all()
         return {}
+    try:
+        awaiting: dict[int, frozenset[str]] = awaiting_agreement_many(
+            session, [one for one in loaded if one.case.status == "open"]
+        )
+    except Exception:  # a signature that cannot be read: worked out case by case, which names the case
+        awaiting = {}
     expected: dict[int, Problem | _Known] = {}
     for one in loaded:
         summary = summaries[one.case.id]
         try:
-            values = cs.expected_summary(session, ctx, one, _utc(summary.computed_at), actions.get(one.case.id, []))
+            values = cs.expected_summary(
+                session,
+                ctx,
+                one,
+                _utc(summary.computed_at),
+                actions.get(one.case.id, []),
+                awaiting=awaiting.get(one.case.id),
+            )
         except Exception as exc:  # as in _compare
             expected[one.case.id] = _unreadable(one.case.id, exc)
             continue

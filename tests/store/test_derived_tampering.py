@@ -148,6 +148,26 @@ def test_summaries_checked_in_a_worker_process_name_the_same_rows(world, monkeyp
     here = _problems(world)
     monkeypatch.setattr(summary_check, "PARALLEL_FROM", 0)
     check = summary_check.SummaryCheck(world.ctx)
-    assert check._future is not None  # the worker was started
+    assert check.in_worker  # the worker was started
     assert [str(p) for p in check.problems()] == [p for p in here if p.startswith("case_summaries")]
     assert _problems(world) == here and len(here) == 1
+
+
+def test_summaries_shared_between_the_worker_and_this_process_name_the_same_rows(world, monkeypatch):
+    """Chunks of one case each: the worker starts from the first, this process takes back the ones not
+    started from the last; however they are shared, every row is checked once and the verdict is the same."""
+    from checklist_app.services import summary_check
+
+    cases = [_populate(world) for _ in range(4)]
+    for case in (cases[0], cases[3]):
+        _tamper(world, f"UPDATE case_summaries SET steps_done = 0 WHERE case_id = {case.id}")
+    here = [p for p in _problems(world) if p.startswith("case_summaries")]
+    assert len(here) == 2
+    monkeypatch.setattr(summary_check, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(summary_check, "_CHUNK", 1)
+    check = summary_check.SummaryCheck(world.ctx)
+    assert check.in_worker
+    ticks: list[tuple[int, int]] = []
+    found = check.problems(lambda _stage, done, total: ticks.append((done, total)))
+    assert [str(p) for p in found] == here
+    assert sorted(ticks) == [(n, len(cases)) for n in range(1, len(cases) + 1)]
