@@ -133,9 +133,14 @@ def _converters(table: Table, names: tuple[str, ...], sqlite: bool) -> tuple[Cal
 _NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
-@cache
+_MODELS: dict[type[Audited], tuple[str, Table, tuple[str, ...]]] = {}
+
+
 def _model(model: type[Audited]) -> tuple[str, Table, tuple[str, ...]]:
-    return object_type_of(model), table_of(model), tuple(model.AUDIT_FIELDS)
+    found = _MODELS.get(model)
+    if found is None:
+        found = _MODELS[model] = (object_type_of(model), table_of(model), tuple(model.AUDIT_FIELDS))
+    return found
 
 
 def _utc_iso(value: datetime) -> str:
