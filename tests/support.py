@@ -92,6 +92,20 @@ def cut_last_audit_entry(path) -> int:  # type: ignore[no-untyped-def]
         conn.close()
 
 
+def edit_audit_details(path, seq: int) -> None:  # type: ignore[no-untyped-def]
+    """With the sqlite3 tool: one audit entry's details changed in place, its hash and the chain left alone
+    (the anchors hold entry hashes, so only re-hashing the entry finds this)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+        conn.execute(f"UPDATE audit_log SET details = '{{\"edited\":true}}' WHERE seq = {seq}")
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def file_with_one_step_done(world) -> Path:  # type: ignore[no-untyped-def]
     """A case with its first step recorded, the context closed, and the SQLite file's path: for tests that edit
     the file behind the app's back and then run verify."""

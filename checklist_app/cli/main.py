@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print progress to standard error (the default when standard error is a terminal)",
     )
+    verify.add_argument(
+        "--recent",
+        action="store_true",
+        help="the quick check the app makes at start-up instead: the witness file's anchors, and the audit "
+        "entries written since the last full verify re-hashed (at most the newest 50,000)",
+    )
     verify.set_defaults(func=commands.cmd_verify)
 
     backup = sub.add_parser("backup", help="copy the database safely and check the copy")

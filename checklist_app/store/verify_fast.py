@@ -23,7 +23,20 @@ from datetime import date, datetime
 from json.encoder import encode_basestring  # the C encoder's string escaping
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Connection, Date, Integer, Select, String, Table, Text, select, type_coerce
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Connection,
+    Date,
+    Integer,
+    Select,
+    String,
+    Table,
+    Text,
+    select,
+    type_coerce,
+)
 from sqlalchemy.types import NullType, TypeEngine
 
 from checklist_app.store.types import CanonicalJSON, StoredDate, UTCDateTime
@@ -139,12 +152,16 @@ def fast_text(columns: Sequence[Column[Any]], positions: Iterable[int]) -> RowTe
 
 
 def raw_rows(
-    conn: Connection, table: Table, columns: Sequence[Column[Any]], key: Column[Any]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[Column[Any]],
+    key: Column[Any],
+    where: ColumnElement[bool] | None = None,
 ) -> Iterator[Sequence[Any]]:
-    """The columns' raw driver values, row by row ordered by `key`, streamed in batches."""
-    return stream(
-        conn, select(*(type_coerce(c, NullType()).label(c.name) for c in columns)).select_from(table).order_by(key)
-    )
+    """The columns' raw driver values, row by row ordered by `key` (only those `where` allows, if given),
+    streamed in batches."""
+    query = select(*(type_coerce(c, NullType()).label(c.name) for c in columns)).select_from(table)
+    return stream(conn, (query.where(where) if where is not None else query).order_by(key))
 
 
 def stream(conn: Connection, query: Select[*tuple[Any, ...]]) -> Iterator[Sequence[Any]]:

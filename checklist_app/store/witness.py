@@ -70,6 +70,7 @@ class WitnessContents:
     anchors: list[WitnessAnchor]
     unreadable_lines: list[int]
     last_verified: str | None  # "entry N at TIME"
+    last_verified_seq: int | None = None  # N: the head the last full verify that passed proved
 
 
 def read_witness(path: Path) -> WitnessContents:
@@ -81,6 +82,7 @@ def read_witness(path: Path) -> WitnessContents:
                 continue
             if line.startswith(_VERIFIED) and len(parts) >= 4:
                 contents.last_verified = f"entry {parts[2]} at {parts[3]}"
+                contents.last_verified_seq = int(parts[2]) if parts[2].isdigit() else None
                 continue
             if len(parts) == 3 and parts[0].isdigit() and _is_hash(parts[1]):
                 contents.anchors.append(WitnessAnchor(int(parts[0]), parts[1], parts[2]))

@@ -180,9 +180,9 @@ class AppController:
         return self.show_login()
 
     def _check_witness(self, ctx: ServiceContext) -> None:
-        """Every anchor in the witness file against the stored log (a second or less). A mismatch is told to
-        the user and work can go on: children's cases must stay reachable, and the administrator's full
-        `verify` says exactly what changed."""
+        """Every anchor in the witness file against the stored log, and the entries written since the last full
+        verify re-hashed (a second or less). A problem is told to the user and work can go on: children's cases
+        must stay reachable, and the administrator's full `verify` says exactly what changed."""
         try:
             check = wait_for(self.runner, lambda: witness_check.check_witness(ctx), "Checking the audit log…")
         except Exception as exc:  # a failed check must not stop the app; say so instead
@@ -192,9 +192,9 @@ class AppController:
             return
         QMessageBox.warning(
             None,
-            "The audit log does not match its witness",
+            "The audit log failed its start-up check",
             "\n\n".join(check.problems)
-            + f"\n\nWitness file: {check.witness_file}"
+            + (f"\n\nWitness file: {check.witness_file}" if check.witness_file else "")
             + "\n\nYou can go on working, but tell your administrator now: they should run "
             "`checklist-app verify` on this database, which names every record and entry that changed.",
         )
