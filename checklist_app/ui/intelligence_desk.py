@@ -15,6 +15,7 @@ from checklist_app.ui.empty_state import EmptyHint
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.intelligence.words import PRIORITY_WORDS
+from checklist_app.ui.widgets.messages import error_label
 from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, selected_id, setup_table
 
 SOON_HOURS = 2  # a line due within this many hours is shown in the "soon" tone
@@ -82,11 +83,7 @@ class IntelligenceDeskPage(QWidget):
         self.hint.setProperty("role", "hint")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setProperty("error", True)
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
+        self.message = error_label(hidden=True)
         layout.addWidget(self.message)
         row = QHBoxLayout()
         self.counts = QLabel("Loading…")

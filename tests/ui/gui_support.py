@@ -1,5 +1,5 @@
-"""Helpers GUI tests share (plain functions, not fixtures), imported as `gui_support`: pick from a combo
-box, set a date-time, press OK or Next, answer a question box."""
+"""Helpers GUI tests share (plain functions, not fixtures), imported as `gui_support`: the main window for a
+user, pick from a combo box, set a date-time, press OK or Next, answer a question box."""
 
 from __future__ import annotations
 
@@ -11,6 +11,18 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QMessag
 from checklist_app.ui.widgets.datetime_input import to_qdatetime
 
 Left = Qt.MouseButton.LeftButton
+
+
+def main_window(qtbot, world, actor, runner, prefs):  # type: ignore[no-untyped-def]
+    """The main window as `actor` sees it after log-on, shown (closing it does not end the test's application)."""
+    from checklist_app.ui.main_window import MainWindow
+    from checklist_app.ui.session import AppSession
+
+    window = MainWindow(AppSession(world.ctx, actor, runner, prefs))
+    window.quit_on_close = False
+    qtbot.addWidget(window)
+    window.show()
+    return window
 
 
 def choose(combo: QComboBox, text: str) -> None:

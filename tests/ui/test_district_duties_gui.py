@@ -5,11 +5,10 @@ supervisor sees it recorded on the team dashboard, where it cannot be recorded a
 from __future__ import annotations
 
 import pytest
+from gui_support import main_window
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from checklist_app.ui.main_window import MainWindow
-from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.dashboard_duties import RecordDutyDialog
 from checklist_app.ui.supervision.district_duties_page import DistrictDutiesPage
 
@@ -18,20 +17,12 @@ Left = Qt.MouseButton.LeftButton
 TITLE = "Flag themes for the CSE problem profile (district duty)"
 
 
-def _window(qtbot, world, actor, runner, prefs) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(AppSession(world.ctx, actor, runner, prefs))
-    window.quit_on_close = False
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
 def _row(table, title: str) -> int:  # type: ignore[no-untyped-def]
     return next(r for r in range(table.rowCount()) if table.item(r, 0).text() == title)
 
 
 def test_intelligence_officer_records_the_district_duty_and_the_supervisor_sees_it(qtbot, world, runner, prefs, idle):
-    window = _window(qtbot, world, world.intel, runner, prefs)
+    window = main_window(qtbot, world, world.intel, runner, prefs)
     assert window.dashboard is None
     page = window.district_duties
     assert isinstance(page, DistrictDutiesPage)
@@ -62,7 +53,7 @@ def test_intelligence_officer_records_the_district_duty_and_the_supervisor_sees_
     assert not panel.record_button.isEnabled() and "once per period" in panel.note.text()
     window.close()
 
-    supervisor = _window(qtbot, world, world.supervisor, runner, prefs)
+    supervisor = main_window(qtbot, world, world.supervisor, runner, prefs)
     assert supervisor.district_duties is None
     dashboard = supervisor.dashboard
     qtbot.waitUntil(lambda: dashboard.loaded is not None, timeout=15000)
@@ -77,7 +68,7 @@ def test_intelligence_officer_records_the_district_duty_and_the_supervisor_sees_
 
 
 def test_supervisor_sees_the_district_duty_as_the_intelligence_officers(qtbot, world, runner, prefs, idle):
-    window = _window(qtbot, world, world.supervisor, runner, prefs)
+    window = main_window(qtbot, world, world.supervisor, runner, prefs)
     dashboard = window.dashboard
     qtbot.waitUntil(lambda: dashboard.loaded is not None, timeout=15000)
     idle()

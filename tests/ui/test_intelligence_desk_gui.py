@@ -4,25 +4,15 @@ filters them, and opens a case at an item on its Intelligence tab; other roles h
 from __future__ import annotations
 
 import pytest
-from gui_support import choose
+from gui_support import choose, main_window
 from PySide6.QtCore import Qt
 from support import intelligence_form, open_case
 
 from checklist_app.services import intelligence
 from checklist_app.ui.intelligence_desk import IntelligenceDeskPage
-from checklist_app.ui.main_window import MainWindow
-from checklist_app.ui.session import AppSession
 from checklist_app.ui.tabs.intelligence import IntelligenceTab
 
 pytestmark = pytest.mark.gui
-
-
-def _window(qtbot, world, actor, runner, prefs) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(AppSession(world.ctx, actor, runner, prefs))
-    window.quit_on_close = False
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def _texts(page: IntelligenceDeskPage, column: int) -> list[str]:
@@ -35,7 +25,7 @@ def test_the_officer_filters_the_desk_and_opens_a_case_at_an_item(qtbot, world, 
     waiting = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="low"))
     mine = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="medium"))
     intelligence.route(world.ctx, world.supervisor, mine.id, world.intel.user_id)
-    window = _window(qtbot, world, world.intel, runner, prefs)
+    window = main_window(qtbot, world, world.intel, runner, prefs)
     page = window.intelligence_desk
     assert isinstance(page, IntelligenceDeskPage)
     tabs = window.ui.caseTabs
@@ -80,7 +70,7 @@ def test_the_officer_filters_the_desk_and_opens_a_case_at_an_item(qtbot, world, 
 
 @pytest.mark.parametrize("who", ["investigator", "supervisor", "auditor"])
 def test_other_roles_have_no_desk(qtbot, world, runner, prefs, who: str):
-    window = _window(qtbot, world, getattr(world, who), runner, prefs)
+    window = main_window(qtbot, world, getattr(world, who), runner, prefs)
     assert window.intelligence_desk is None
     tabs = window.ui.caseTabs
     assert "Intelligence desk" not in [tabs.tabText(i) for i in range(tabs.count())]
@@ -101,7 +91,7 @@ def test_an_item_on_a_closed_case_says_so_and_cannot_be_routed_or_assessed(qtbot
     intelligence.route(world.ctx, world.supervisor, item.id, world.intel.user_id)
     settle_for_closure(world, case.id)
     closure.close_case(world.ctx, world.supervisor, case.id, "No further action", PASSWORD)
-    window = _window(qtbot, world, world.intel, runner, prefs)
+    window = main_window(qtbot, world, world.intel, runner, prefs)
     page = window.intelligence_desk
     window.ui.caseTabs.setCurrentWidget(page)
     qtbot.waitUntil(lambda: page.desk is not None, timeout=15000)

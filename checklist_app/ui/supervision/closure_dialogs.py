@@ -28,6 +28,7 @@ from checklist_app.services import closure
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.sign_dialog import SignDialog
+from checklist_app.ui.widgets.messages import error_label
 
 
 def item_words(item: closure.OpenItem) -> str:
@@ -41,12 +42,7 @@ def item_place(item: closure.OpenItem) -> str:
 
 
 def _message_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("message")
-    label.setProperty("error", True)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+    return error_label(selectable=True)
 
 
 class CloseCaseDialog(QDialog):

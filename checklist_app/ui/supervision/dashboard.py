@@ -39,6 +39,7 @@ from checklist_app.services.team_duties import TeamDutyStatus
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.dashboard_duties import DutiesPanel
+from checklist_app.ui.widgets.messages import error_label
 
 OVER = QColor("#a4161a")
 OVER_BACKGROUND = QColor("#fde2e1")
@@ -137,11 +138,7 @@ class DashboardPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setProperty("error", True)
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
+        self.message = error_label(hidden=True)
         layout.addWidget(self.message)
 
         splitter = QSplitter(Qt.Orientation.Vertical)

@@ -32,6 +32,7 @@ from checklist_app.services.team_duties import TeamDutyStatus
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps.evidence_form import EvidenceForm, describe_value
+from checklist_app.ui.widgets.messages import error_label
 
 DONE = QColor("#14532d")
 DUE = QColor("#6b4500")
@@ -203,10 +204,7 @@ class RecordDutyDialog(QDialog):
         scroll.setWidget(body)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         layout.addWidget(scroll, 1)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setProperty("error", True)
-        self.message.setWordWrap(True)
+        self.message = error_label()
         layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton("&Record", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -14,6 +14,7 @@ from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.dashboard import procedure_for_dashboard
 from checklist_app.ui.supervision.dashboard_duties import DutiesPanel
+from checklist_app.ui.widgets.messages import error_label
 
 
 class DistrictDutiesPage(QWidget):
@@ -33,11 +34,7 @@ class DistrictDutiesPage(QWidget):
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setProperty("error", True)
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
+        self.message = error_label(hidden=True)
         layout.addWidget(self.message)
         self.panel = DutiesPanel(session, self, "District duties this period")
         self.panel.recorded.connect(self.refresh)

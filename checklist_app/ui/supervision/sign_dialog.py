@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from checklist_app.services.errors import AuthenticationFailed
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
+from checklist_app.ui.widgets.messages import error_label
 
 
 def role_words(role: str) -> str:
@@ -93,11 +93,7 @@ class SignDialog(QDialog):
         password_form.addRow("&Password:", self.password_edit)
         layout.addLayout(password_form)
 
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setProperty("error", True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message = error_label(selectable=True)
         layout.addWidget(self.message)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from checklist_app.services.errors import FieldProblem, InvalidInput
 from checklist_app.ui.errors import explain
 from checklist_app.ui.widgets.looks import repolish
+
+
+def error_label(*, hidden: bool = False, selectable: bool = False) -> QLabel:
+    """An empty line for what went wrong, styled as an error (the style sheet's `#message[error="true"]`),
+    wrapping; `hidden` until a message is shown in it; `selectable` so the words can be copied."""
+    label = QLabel()
+    label.setObjectName("message")
+    label.setProperty("error", True)
+    label.setWordWrap(True)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if hidden:
+        label.setVisible(False)
+    return label
 
 
 def set_message(label: QLabel, text: str, *, error: bool = True) -> None:
