@@ -167,7 +167,11 @@ def _verify_recent(args: argparse.Namespace, out: TextIO) -> int:
         if check.not_rehashed
         else ""
     )
-    summary = f"{check.rehashed:,} newest entries re-hashed, {held}, last full verify {last}{left}"
+    if check.last_verified:
+        done = f"{check.rehashed:,} entries written since then re-hashed" if check.rehashed else "no entry since then"
+    else:
+        done = f"{check.rehashed:,} newest entries re-hashed"
+    summary = f"last full verify {last}; {done}{left}; {held}"
     if not check.ok:
         out.write(f"FAILED (quick check): {len(check.problems)} problem(s); {summary}\n")
         return 1
