@@ -119,8 +119,12 @@ def prepare_case(plan: CasePlan, versions: DemoVersions, as_of: datetime, writin
     prepared = PreparedCase(plan, _case_row(plan, sim, version_id), closed=sim.closed)
     usernames, sqlite, case_id = writing.usernames, writing.sqlite, plan.case_id
 
+    whos: dict[int | None, Who] = {}
+
     def add(model: type[Audited], values: dict[str, Any], actor: int | None, at: datetime, action: str) -> None:
-        who = demo_who(usernames, actor)
+        who = whos.get(actor)
+        if who is None:
+            who = whos[actor] = demo_who(usernames, actor)
         prepared.rows.append(ready_row(model, values, who=who, at=at, action=action, case_id=case_id, sqlite=sqlite))
 
     for event_id, when in sim.manual_events:
@@ -188,13 +192,17 @@ def _case_row(plan: CasePlan, sim: SimCase, version_id: int) -> PreparedRow:
     return PreparedRow(Case, values, sim.officer_id, at, "case.close" if sim.closed else "case.open")
 
 
+_STEP_ACTIONS = {s.value: f"step.{s.value}" for s in StepStatus}  # one string each, pickled once per batch
+
+
 def _steps(sim_: CaseSimulator, sim: SimCase, case_id: int, add: _Add) -> None:
     for step in sim.steps:
         updated = step.completed_at or step.started_at
+        status = step.status.value
         values = {
             "case_id": case_id,
             "step_id": step.step_id,
-            "status": step.status.value,
+            "status": status,
             "reason": step.reason,
             "evidence": step.evidence,
             "started_at": step.started_at,
@@ -206,7 +214,7 @@ def _steps(sim_: CaseSimulator, sim: SimCase, case_id: int, add: _Add) -> None:
             "updated_by": step.actor,
             "retired": False,
         }
-        add(StepRecord, values, step.actor, updated, f"step.{step.status.value}")
+        add(StepRecord, values, step.actor, updated, _STEP_ACTIONS[status])
         if step.status is StepStatus.DONE and step.completed_at is not None:
             definition = sim_.procedure.step(step.step_id)
             for event_id in definition.emits:

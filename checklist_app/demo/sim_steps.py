@@ -46,9 +46,10 @@ def walk_steps(simulator: CaseSimulator, rng: random.Random, case: SimCase) -> N
     diligence = rng.choice((0.97, 0.95, 0.92, 0.9, 0.85, 0.75, 0.6))
     settled: dict[str, datetime] = {}
     done: dict[str, SimStep] = {}
+    # The events that have occurred change only when a step done emits one; the set is made again then.
+    occurred = {e for e, times in case.events.items() if times}
     for step in simulator.procedure.steps:
         expr = simulator.conditions.get(step.id)
-        occurred = {e for e, times in case.events.items() if times}
         if expr is not None and not conditions.evaluate(expr, facts, occurred):
             continue
         if any(dep not in settled and _dependency_counts(simulator, dep, facts, occurred) for dep in step.depends_on):
@@ -61,9 +62,10 @@ def walk_steps(simulator: CaseSimulator, rng: random.Random, case: SimCase) -> N
         done[step.id] = sim
         if sim.status in (StepStatus.DONE, StepStatus.NOT_APPLICABLE):
             settled[step.id] = sim.completed_at or sim.started_at
-        if sim.status is StepStatus.DONE:
+        if sim.status is StepStatus.DONE and step.emits:
             for event_id in step.emits:
                 simulator.add_event(case, event_id, sim.completed_at)  # type: ignore[arg-type]
+            occurred = {e for e, times in case.events.items() if times}
 
 
 def _dependency_counts(simulator: CaseSimulator, dep: str, facts: dict[str, object], occurred: set[str]) -> bool:

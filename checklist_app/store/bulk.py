@@ -151,6 +151,40 @@ def _utc_iso(value: datetime) -> str:
     return value.isoformat(timespec="microseconds")  # 2026-12-03T10:00:00.000000+00:00
 
 
+# A row's times recur in its entry and in the rows after it (a step's completion is its update time, its
+# event's time, the next step's anchor), so each instant's two texts are made once; cleared when large, as
+# a worker makes hundreds of thousands.
+_TIMES: dict[datetime, tuple[str, str]] = {}
+_TIMES_MAX = 100_000
+
+
+def _time_texts(value: datetime) -> tuple[str, str]:
+    """An instant's canonical text (as `canonical_json` writes it) and its stored SQLite text (as
+    `_sqlite_datetime` writes it). Equal instants in other zones share an entry: both texts are in UTC."""
+    texts = _TIMES.get(value)
+    if texts is None:
+        iso = _utc_iso(value)
+        texts = (iso[:-6] + "Z", iso[:10] + " " + iso[11:26])
+        if len(_TIMES) >= _TIMES_MAX:
+            _TIMES.clear()
+        _TIMES[value] = texts
+    return texts
+
+
+# How `ready_row` converts a column for SQLite: a time's stored text, or the column's converter.
+_TIME = object()
+
+
+@cache
+def _sqlite_conversions(table: Table, names: tuple[str, ...]) -> tuple[tuple[int, str, Any], ...]:
+    """(position, name, how) of each column of `names` whose value SQLite stores converted."""
+    return tuple(
+        (i, name, _TIME if convert is _sqlite_datetime else convert)
+        for i, (name, convert) in enumerate(zip(names, _converters(table, names, True), strict=True))
+        if convert is not None
+    )
+
+
 def ready_row(
     model: type[Audited],
     values: dict[str, Any],
@@ -165,20 +199,21 @@ def ready_row(
     that does not depend on its id or place in the chain. `sqlite`: convert values as the SQLite path
     stores them; otherwise they stay Python values for SQLAlchemy."""
     name, table, audited = _model(model)
-    # Each time is formatted once, for both its canonical form (as `canonical_json` writes it) and its
-    # stored SQLite text (as `_sqlite_datetime` writes it).
-    iso = {k: _utc_iso(v) for k, v in values.items() if isinstance(v, datetime)}
-    digest = state_hash({f: iso[f][:-6] + "Z" if f in iso else values[f] for f in audited})
-    at_iso = _utc_iso(at)
+    times = {k: _time_texts(v) for k, v in values.items() if isinstance(v, datetime)}
+    digest = state_hash({f: times[f][0] if f in times else values[f] for f in audited})
+    at_canonical, at_stored = _time_texts(at)
     keys = tuple(values)
     names = _NAMES.setdefault(keys, keys)  # one tuple per column list, so pickling a batch stores it once
     if sqlite:
-        converters = _converters(table, names, True)
-        params = tuple(
-            v if c is None else (iso[k][:10] + " " + iso[k][11:26] if c is _sqlite_datetime and k in iso else c(v))
-            for k, v, c in zip(names, values.values(), converters, strict=True)
-        )
-        occurred: Any = at_iso[:10] + " " + at_iso[11:26]
+        converted = list(values.values())
+        for i, column, how in _sqlite_conversions(table, names):
+            if how is _TIME:
+                texts = times.get(column)
+                converted[i] = texts[1] if texts is not None else _sqlite_datetime(converted[i])
+            else:
+                converted[i] = how(converted[i])
+        params = tuple(converted)
+        occurred: Any = at_stored
     else:
         params = tuple(values.values())
         occurred = at
@@ -188,7 +223,7 @@ def ready_row(
         params,
         (occurred, who.user_id, who.username, who.workstation, _COLLECTION, action, "success", name),
         (case_id, "{}", digest, FORMAT_VERSION),
-        at_iso[:-6] + "Z",
+        at_canonical,
     )
 
 
