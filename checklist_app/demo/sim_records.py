@@ -57,6 +57,10 @@ def add_missing(simulator: CaseSimulator, rng: random.Random, case: SimCase) -> 
     case.missing.sort(key=lambda e: e["reported_at"])  # type: ignore[arg-type,return-value]
 
 
+# Drawn from as the enum members were (current twice as likely), as their stored values.
+_RECENCIES = (Recency.CURRENT.value, Recency.CURRENT.value, Recency.PAST.value, Recency.BOTH.value)
+
+
 def add_risk(simulator: CaseSimulator, rng: random.Random, case: SimCase) -> None:
     tool = simulator.procedure.risk_tool
     when = case.opened_at + timedelta(days=rng.uniform(1, 8))
@@ -64,17 +68,14 @@ def add_risk(simulator: CaseSimulator, rng: random.Random, case: SimCase) -> Non
     while when < case.stop:
         answers: dict[str, object] = {}
         evidence: dict[str, str] = {}
+        source = f"Social care chronology, {when:%d/%m/%Y}"  # one text for every indicator of this assessment
         for section in tool.sections:
+            counted = section.scoring is ScoringMethod.COUNT
             for indicator in section.indicators:
                 if not chance(rng, profile):
                     continue
-                if section.scoring is ScoringMethod.COUNT:
-                    answers[indicator.id] = "yes"
-                else:
-                    answers[indicator.id] = rng.choice(
-                        (Recency.CURRENT, Recency.CURRENT, Recency.PAST, Recency.BOTH)
-                    ).value
-                evidence[indicator.id] = f"Social care chronology, {when:%d/%m/%Y}"
+                answers[indicator.id] = "yes" if counted else rng.choice(_RECENCIES)
+                evidence[indicator.id] = source
         triggers = ["disclosure"] if chance(rng, 0.05) and tool.triggers else []
         result = score(tool, answers, triggers[:1] if triggers and triggers[0] in {t.id for t in tool.triggers} else [])
         final = result.calculated_category
