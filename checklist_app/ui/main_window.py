@@ -219,7 +219,9 @@ class MainWindow(QMainWindow):
             )
         self.new_case_action.setVisible(may_open or self.session.may(Action.CASE_LIST))  # not for administrators
         self.new_case_action.setIconText("New case")  # toolbar buttons go without the dialog ellipsis
-        self.refresh_action = self._action("&Refresh", self.refresh, "F5", "refresh", "Reload the case list")
+        self.refresh_action = self._action(
+            "&Refresh", self.refresh, "F5", "refresh", "Reload the page shown (case list, case, dashboard or desk)"
+        )
         self.close_tab_action = self._action(
             "&Close case tab", lambda: self.close_tab(self.ui.caseTabs.currentIndex()), "Ctrl+W"
         )
