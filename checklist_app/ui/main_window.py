@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QToolBar,
     QWidget,
 )
 
@@ -26,6 +25,7 @@ from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.icons import app_icon, icon
 from checklist_app.ui.lock import LockScreen
+from checklist_app.ui.main_menus import build_actions
 from checklist_app.ui.session import AppSession, IdleWatcher
 from checklist_app.ui.supervision.pages import supervision_home
 
@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         tabs.tabCloseRequested.connect(self.close_tab)
         tabs.currentChanged.connect(self._build_page)
         self._hidden_windows: list[QWidget] = []
-        self._build_actions()
+        build_actions(self)
         self._build_status()
         self.idle = IdleWatcher(session.prefs.lock_minutes, self)
         self.idle.idle.connect(self.lock)
@@ -182,114 +182,6 @@ class MainWindow(QMainWindow):
         return district_duties_home(session)
 
     # --- actions -------------------------------------------------------------------------------------
-
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], None],
-        shortcut: str | QKeySequence.StandardKey | None = None,
-        icon_name: str | None = None,
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        label = text.replace("&", "").rstrip("…")
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip or label} ({keys})" if keys else (tip or label))
-        action.setStatusTip(tip or label)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        may_open = self.session.may(Action.CASE_OPEN)
-        self.new_case_action = self._action(
-            "&New case…", self.new_case, "Ctrl+N", "new-case", "Open a new case from a referral"
-        )
-        self.new_case_action.setEnabled(may_open)
-        if not may_open:  # shown greyed to roles that read cases: say why, or it looks broken
-            role = wording.ROLE_LABELS.get(self.session.actor.role.value, self.session.actor.role.value)
-            self.new_case_action.setToolTip(
-                f"Your role ({role}) does not open a new case: investigators and supervisors open cases from a "
-                "referral."
-            )
-        self.new_case_action.setVisible(may_open or self.session.may(Action.CASE_LIST))  # not for administrators
-        self.new_case_action.setIconText("New case")  # toolbar buttons go without the dialog ellipsis
-        self.refresh_action = self._action(
-            "&Refresh", self.refresh, "F5", "refresh", "Reload the page shown (case list, case, dashboard or desk)"
-        )
-        self.close_tab_action = self._action(
-            "&Close case tab", lambda: self.close_tab(self.ui.caseTabs.currentIndex()), "Ctrl+W"
-        )
-        self.lock_action = self._action(
-            "&Lock screen", self.lock, "Ctrl+L", "lock", "Hide case content until you enter your password"
-        )
-        self.log_off_action = self._action("Log &off", self._log_off, None, "log-off")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.list_action = self._action(
-            "&Case list", lambda: self.ui.caseTabs.setCurrentWidget(self.case_list), "Ctrl+1", "case"
-        )
-        self.dashboard_action = self._action(
-            "Team &dashboard", self.show_dashboard, "Ctrl+D", "steps", "The team dashboard (supervisors)"
-        )
-        self.dashboard_action.setVisible(self.dashboard is not None)
-        self.next_tab_action = self._action("&Next tab", lambda: self._cycle(1), "Ctrl+Tab")
-        self.prev_tab_action = self._action("&Previous tab", lambda: self._cycle(-1), "Ctrl+Shift+Tab")
-        self.prefs_action = self._action("&Preferences…", self.preferences, None, "settings")
-        self.password_action = self._action("Change &password…", self.change_password, None, "user")
-        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1")
-        self.about_action = self._action("&About", self.about)
-        self.casework_report_action = self._action(
-            "&Casework audit report…",
-            lambda: self.casework_report(),
-            None,
-            None,
-            "A case's procedure, signatures and audit, as PDF",
-        )
-        self.compliance_report_action = self._action(
-            "C&ompliance report…", self.compliance_report, None, None, "Compliance by district and month, as PDF"
-        )
-
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for action in (self.new_case_action, self.refresh_action, self.close_tab_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        for action in (self.lock_action, self.log_off_action, self.quit_action):
-            file_menu.addAction(action)
-        view_menu = bar.addMenu("&View")
-        for action in (self.list_action, self.dashboard_action, self.next_tab_action, self.prev_tab_action):
-            view_menu.addAction(action)
-        may_casework, may_compliance = (
-            self.session.may(Action.REPORT_CASEWORK),
-            self.session.may(Action.REPORT_COMPLIANCE),
-        )
-        self.casework_report_action.setVisible(may_casework)
-        self.compliance_report_action.setVisible(may_compliance)
-        self.reports_menu = None
-        if may_casework or may_compliance:  # investigators and administrators do not see the menu at all
-            self.reports_menu = bar.addMenu("&Reports")
-            self.reports_menu.addAction(self.casework_report_action)
-            self.reports_menu.addAction(self.compliance_report_action)
-        tools = bar.addMenu("&Tools")
-        tools.addAction(self.prefs_action)
-        tools.addAction(self.password_action)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction(self.about_action)
-
-        toolbar = QToolBar("Main", self)
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.new_case_action, self.refresh_action, self.lock_action):
-            toolbar.addAction(action)
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
 
     def _build_status(self) -> None:
         actor = self.session.actor
