@@ -649,13 +649,19 @@ def test_field_blocks_are_made_ahead_while_the_user_reads_and_reused(qtbot, worl
     assert wanted, "the next steps have evidence fields"
     assert all(form.wants_block(spec) for spec in wanted)
 
-    # A key press puts the making off until the user has been quiet again.
-    monkeypatch.setattr(ahead, "QUIET_MS", 300)
+    # A key press puts the making off until the user has been quiet again: the wait starts over. Checked on the
+    # timer, not on the clock: the wait a key press starts is told apart by its length (50 s against 60 s; a
+    # coarse timer may be 5 % off either way).
     panel.ahead.restart()
+    timer = panel.ahead._timer
+    assert timer.isActive() and timer.remainingTime() > 55_000
+    monkeypatch.setattr(ahead, "QUIET_MS", 50_000)
     qtbot.keyClick(panel.table, Qt.Key.Key_Shift)
-    qtbot.wait(150)
+    assert timer.isActive() and timer.remainingTime() <= 52_500
     assert all(form.wants_block(spec) for spec in wanted)
 
+    monkeypatch.setattr(ahead, "QUIET_MS", 0)  # now left alone: the blocks are made, one per pass
+    panel.ahead.restart()
     qtbot.waitUntil(lambda: not any(form.wants_block(spec) for spec in wanted), timeout=10000)
     made = dict(form._made)
     assert all(not made[spec][0].isVisible() for spec in wanted if spec not in form.fields)

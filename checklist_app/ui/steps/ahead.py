@@ -44,6 +44,7 @@ class FieldsAhead(QObject):
         """A step was shown: wait for a quiet moment, then make what its neighbours need."""
         self._queue = []
         self._timer.start(QUIET_MS)
+        self._listen(True)  # a key or click while it waits puts the making off too
 
     def stop(self) -> None:
         self._timer.stop()
