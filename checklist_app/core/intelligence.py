@@ -119,6 +119,12 @@ def targets(submitted_at: datetime, target: IntelligenceTarget, calendar: Workin
     }
 
 
+def waiting_stage(routed_at: datetime | None, assessed_at: datetime | None) -> str:
+    """The stage an item not yet actioned waits at: "route", "assess" or "action" (the names of
+    IntelligenceTarget's fields, so `getattr(target, stage)` is that stage's limit)."""
+    return "route" if routed_at is None else "assess" if assessed_at is None else "action"
+
+
 def timeliness(target: datetime, done_at: datetime | None, now: datetime) -> Timeliness:
     if done_at is not None:
         return Timeliness.WITHIN if done_at <= target else Timeliness.LATE

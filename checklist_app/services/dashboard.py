@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Subquery, and_, func, or_, select
 
 from checklist_app.core.deadlines import due_at, due_soon_horizon
+from checklist_app.core.intelligence import waiting_stage
 from checklist_app.core.permissions import Action, Actor, PermissionDenied, require
 from checklist_app.core.procedure.model import Procedure, Role
 from checklist_app.services import dashboard_followups as followups
@@ -283,7 +284,7 @@ def _intelligence(
         target = procedure.settings.intelligence_targets.get(priority)
         if target is None:
             continue
-        stage = "route" if routed_at is None else "assess" if assessed_at is None else "action"
+        stage = waiting_stage(routed_at, assessed_at)
         due = due_at(submitted_at, getattr(target, stage), ctx.calendar)  # only the stage it waits at
         if due < now:
             found.append(line(case_id, f"{reference} ({priority}) waiting to be {stage}ed", due, "tab:intelligence"))

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from checklist_app.core import intelligence as intel
+from checklist_app.core.deadlines import due_at
 from checklist_app.core.permissions import Action, Actor, PermissionDenied, require
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.store.audit import Operation, append
@@ -104,8 +105,8 @@ def intelligence_desk(ctx: ServiceContext, actor: Actor) -> IntelligenceDesk:
             target = ctx.procedure(session, version_id).settings.intelligence_targets.get(item.priority)
             if target is None:  # a priority the case's procedure has no target for: nothing to measure
                 continue
-            stage = "route" if item.routed_at is None else "assess" if item.assessed_at is None else "action"
-            due = intel.targets(item.submitted_at, target, ctx.calendar)[stage]
+            stage = intel.waiting_stage(item.routed_at, item.assessed_at)
+            due = due_at(item.submitted_at, getattr(target, stage), ctx.calendar)  # only the stage it waits at
             grade = intel.Grade(
                 intel.Scheme(item.scheme), item.source_evaluation, item.intelligence_assessment, item.handling_code
             )
