@@ -294,6 +294,7 @@ class CaseListPage(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_NEXT, QHeaderView.ResizeMode.Stretch)
         table.doubleClicked.connect(self._activate)
+        self.setFocusProxy(table)  # the page's keyboard home: arrows choose a case, Enter opens it
         table.activated.connect(self._activate)
         self._init_filters()
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.quit_on_close = True  # log off closes the window without ending the application
+        self._shown_once = False
         self.setObjectName("MainWindow")
         self.setWindowIcon(app_icon())
         self.setWindowTitle("CSE Investigation and Intelligence")
@@ -421,6 +422,29 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         window_fit.fit_to_screen(self)  # now that the frame (title bar) is known
+        if not self._shown_once:
+            self._shown_once = True
+            self.focus_page()
+
+    def focus_page(self) -> None:
+        """Give the keyboard to the page shown: its own focus proxy (a page's table), else its first control."""
+        page = self.ui.caseTabs.currentWidget()
+        if page is None:
+            return
+        if page.focusProxy() is not None:
+            page.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        widget = page.nextInFocusChain()
+        while widget is not page and widget is not None:
+            if (
+                page.isAncestorOf(widget)
+                and widget.isVisibleTo(page)
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Quitting (File > Quit, the window's close button) asks first; a log-off has asked already.

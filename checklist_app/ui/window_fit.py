@@ -62,6 +62,8 @@ def scroll_central(window: QMainWindow) -> QScrollArea:
     area.setObjectName("centralScroll")
     area.setWidgetResizable(False)  # FitScrollArea sizes the content itself
     area.setFrameShape(QFrame.Shape.NoFrame)
+    # Never a stop for the keyboard: with focus it shows none, and the arrow keys would scroll the window.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     area.setWidget(content)
     window.setCentralWidget(area)
