@@ -118,10 +118,15 @@ def record_event(
         cs.require_open(loaded.case)
         event = loaded.procedure.event_map().get(event_type)
         if event is None or event.source != "manual":
-            choices = ", ".join(e.id for e in loaded.procedure.events if e.source == "manual")
-            raise InvalidInput(
-                [FieldProblem("event", "Event", f"{event_type!r} cannot be recorded by hand; choose one of: {choices}")]
-            )
+            # In the titles the form lists: a user never sees an event's id.
+            choices = ", ".join(e.title for e in loaded.procedure.events if e.source == "manual")
+            if not event_type.strip():
+                message = "choose the event that happened"
+            elif event is None:
+                message = f"this case's procedure has no event “{event_type}”"
+            else:
+                message = f"“{event.title}” is recorded by the application, not by hand"
+            raise InvalidInput([FieldProblem("event", "Event", f"{message}; one of: {choices}")])
         _check_time(occurred_at, now, loaded.case.referral_at, "Event time")
         row = CaseEvent(
             case_id=case_id,

@@ -168,9 +168,12 @@ def assess(
 ) -> IntelligenceView:
     """Record the assessment: develop, disseminate, task or file, with the rationale."""
     now = ctx.now()
-    problems = required_text(rationale, "rationale", "Rationale")
-    if outcome not in intel.ASSESSMENT_OUTCOMES:
-        problems.append(FieldProblem("outcome", "Outcome", f"must be one of: {', '.join(intel.ASSESSMENT_OUTCOMES)}"))
+    problems: list[FieldProblem] = []
+    if outcome not in intel.ASSESSMENT_OUTCOMES:  # first, as on the form; in the words the form lists
+        problems.append(
+            FieldProblem("outcome", "Outcome", f"choose one of: {', '.join(intel.ASSESSMENT_OUTCOMES.values())}")
+        )
+    problems += required_text(rationale, "rationale", "Rationale")
     if outcome in ("disseminate", "task") and not sanitised:
         problems.append(FieldProblem("sanitised", "Sanitised", "the report must be sanitised before dissemination"))
     if problems:

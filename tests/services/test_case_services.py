@@ -151,7 +151,7 @@ def test_manual_event_starts_the_clock_and_only_manual_events_are_allowed(world)
     cases.record_event(world.ctx, world.investigator, detail.id, "trial_date_fixed", when, "Crown Court")
     after = cases.case_detail(world.ctx, world.investigator, detail.id)
     assert after.events[0].event_type == "trial_date_fixed"
-    with pytest.raises(InvalidInput, match="cannot be recorded by hand"):
+    with pytest.raises(InvalidInput, match="is recorded by the application, not by hand"):
         cases.record_event(world.ctx, world.investigator, detail.id, "referral_received", when)
 
 
