@@ -39,6 +39,9 @@ class AboutDialog(QDialog):
         layout.addWidget(self.summary)
         self.copy_anchor = QPushButton("Copy chain head")
         self.copy_anchor.setEnabled(False)
+        # Close stays the default (Enter closes): as the default, enabled after the load, this button was drawn
+        # in the default buttons' bold in the width measured for plain text, its ends cut off.
+        self.copy_anchor.setAutoDefault(False)
         self.copy_anchor.clicked.connect(self._copy_anchor)
         layout.addWidget(self.copy_anchor, alignment=Qt.AlignmentFlag.AlignLeft)
 

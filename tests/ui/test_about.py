@@ -32,3 +32,27 @@ def test_about_shows_installation_and_licences(qtbot, world, make_session, idle)
     from PySide6.QtGui import QGuiApplication
 
     assert QGuiApplication.clipboard().text() == head.anchor
+
+
+def test_the_copy_button_shows_its_whole_text_once_the_chain_head_is_in(qtbot, world, make_session, idle) -> None:  # type: ignore[no-untyped-def]
+    """At 150 % the button read ":opy chain heac": enabled after the load it became the dialog's default
+    button, drawn in the bold of default buttons, in the width measured for normal text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    session = make_session(world.investigator)
+    dialog = AboutDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    idle()
+    qtbot.waitUntil(dialog.copy_anchor.isEnabled)
+    qtbot.wait(50)  # the layout settles
+    button = dialog.copy_anchor
+    bold = QFont(button.font())
+    bold.setWeight(QFont.Weight.DemiBold)
+    drawn = bold if button.isDefault() else button.font()  # default buttons are drawn bold (style.qss)
+    needed = QFontMetrics(drawn).horizontalAdvance(button.text())
+    assert button.width() >= needed + 8, (button.width(), needed, button.isDefault())
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter closes the dialog, as its default button says
+    assert not dialog.isVisible()
