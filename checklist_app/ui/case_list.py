@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QWidget
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action, Actor, Scope, scope_for
@@ -26,6 +26,7 @@ from checklist_app.services import case_list, organisation
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseRow
 from checklist_app.ui.delegates import ToneDelegate
+from checklist_app.ui.flow_layout import FlowLayout
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.session import AppSession
 
@@ -290,6 +291,7 @@ class CaseListPage(QWidget):
         header.setSortIndicator(COL_DUE, Qt.SortOrder.AscendingOrder)
         table.verticalHeader().setDefaultSectionSize(28)
         self._size_columns()
+        self._wrap_filters()
         # The next step's title is the long text: it takes the width left over, so Status stays narrow.
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_NEXT, QHeaderView.ResizeMode.Stretch)
@@ -327,11 +329,42 @@ class CaseListPage(QWidget):
             table.setColumnWidth(
                 column, max(text.horizontalAdvance(sample), heading.horizontalAdvance(COLUMNS[column])) + pad
             )
-        # Spare width goes to the search box first (its hint shows whole at 1440 pixels), the rest keeps the
-        # case count on the right; the box's minimum stays small, so the window still fits 1280 pixels.
-        filters = self.ui.filters
-        filters.setStretch(filters.indexOf(search), 2)
-        filters.setStretch(filters.count() - 2, 1)  # the gap before the count
+        # The search box wide enough for its hint, which says Ctrl+F.
+        search.setMinimumWidth(search.fontMetrics().horizontalAdvance(search.placeholderText()) + 48)
+
+    def _wrap_filters(self) -> None:
+        """The filters flow onto a second line when the width runs out, each label with its box, the case
+        count kept on the right: on one line they needed 1,169 px, and as a tab of the window that made every
+        open case scroll sideways in a narrower window."""
+        ui = self.ui
+        bar = ui.filters
+        while bar.count():
+            bar.takeAt(0)  # the spacer goes; the widgets move into the flow below
+        host = QWidget(ui.filterBar)
+        host.setObjectName("filterFlow")
+        flow = FlowLayout(host, spacing=10)
+        groups: tuple[tuple[QWidget, ...], ...] = (
+            (ui.search,),
+            (ui.scopeLabel, ui.scope),
+            (ui.districtLabel, ui.district),
+            (ui.statusLabel, ui.status),
+            (ui.riskLabel, ui.risk),
+            (ui.overdueOnly,),
+        )
+        for group in groups:
+            if len(group) == 1:
+                flow.addWidget(group[0])
+                continue
+            pair = QWidget(host)
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(6)
+            for widget in group:
+                row.addWidget(widget)
+            flow.addWidget(pair)
+        ui.overdueOnly.setMinimumHeight(ui.scope.sizeHint().height())  # on the boxes' middle line, not above it
+        bar.addWidget(host, 1)
+        bar.addWidget(ui.countLabel, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def _init_filters(self) -> None:
         ui, actor = self.ui, self.session.actor

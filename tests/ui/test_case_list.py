@@ -186,3 +186,35 @@ def test_scopes_offered_follow_the_role(qtbot, world, make_session, idle):
     assert scopes(world.supervisor) == (["district", "team"], "team")  # "My cases" would repeat "My team"
     assert scopes(world.auditor) == (["district"], "district")  # an auditor has no cases of their own
     assert scopes(world.intel) == (["district"], "district")
+
+
+def test_the_filter_bar_wraps_so_the_case_list_never_sets_the_window_width(qtbot, make_session, world, idle):
+    """The filters sat on one line: the list needed 1,169 px, and as a tab of the window it made every open
+    case scroll sideways in a window narrower than that (1366x768 at 125 %, half a 1920 screen). They now
+    wrap, each label with its box, and share one line when there is room."""
+    from PySide6.QtCore import QPoint, QRect
+
+    from checklist_app.ui.case_list import CaseListPage
+
+    page = CaseListPage(make_session(world.investigator))
+    qtbot.addWidget(page)
+    page.show()
+    idle()
+    assert page.minimumSizeHint().width() <= 700, page.minimumSizeHint()
+    ui = page.ui
+    controls = [ui.search, ui.scope, ui.district, ui.status, ui.risk, ui.overdueOnly]
+
+    def at(widget) -> QRect:  # type: ignore[no-untyped-def]
+        return QRect(widget.mapTo(page, QPoint(0, 0)), widget.size())
+
+    for width, one_line in ((1260, True), (760, False)):
+        page.resize(width, 600)
+        qtbot.wait(20)
+        rects = [at(c) for c in controls]
+        assert all(page.rect().contains(r) for r in rects), (width, rects)
+        assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :]), (width, rects)
+        assert (len({r.center().y() for r in rects}) == 1) is one_line, (width, rects)
+        assert page.rect().contains(at(ui.countLabel)), (width, at(ui.countLabel))
+        assert at(ui.table).top() > max(r.bottom() for r in rects)
+        for label, box in ((ui.scopeLabel, ui.scope), (ui.statusLabel, ui.status), (ui.riskLabel, ui.risk)):
+            assert at(label).right() < at(box).left() and at(label).center().y() == at(box).center().y()
