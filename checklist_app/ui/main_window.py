@@ -42,7 +42,7 @@ SHORTCUTS = (
     ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous tab"),
     ("Ctrl+1", "Case list"),
     ("Ctrl+D", "Team dashboard (supervisors)"),
-    ("Alt+1 … Alt+6", "Case tabs: steps, decisions, intelligence, risk, missing, events"),
+    ("Alt+1 … Alt+7", "Case tabs: steps, decisions, intelligence, risk, missing, events, supervision"),
     ("Ctrl+L", "Lock the screen"),
     ("Up / Down", "Move between steps"),
     ("Ctrl+Up / Ctrl+Down", "Previous / next phase"),

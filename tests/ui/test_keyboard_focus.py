@@ -51,3 +51,26 @@ def test_a_supervisor_starts_in_the_team_dashboard(qtbot, world, runner, prefs, 
     window = _shown(qtbot, world, world.supervisor, runner, prefs, idle)
     assert window.ui.caseTabs.currentWidget() is window.dashboard
     assert window.dashboard.isAncestorOf(QApplication.focusWidget())
+
+
+def test_the_shortcut_list_names_every_case_tab_key(qtbot, world, runner, prefs, idle, monkeypatch):
+    """F1 said Alt+1 … Alt+6; a case has seven tabs and Alt+7 opens Supervision."""
+    from PySide6.QtWidgets import QMessageBox
+    from support import open_case
+
+    case = open_case(world)
+    window = _shown(qtbot, world, world.investigator, runner, prefs, idle)
+    window.open_case(case.id)
+    workspace = window.workspace_for(case.id)
+    qtbot.waitUntil(lambda: workspace.detail is not None, timeout=15000)
+    idle()
+    sections = workspace.ui.sections
+    last = sections.count()
+    qtbot.keyClick(window, getattr(Qt.Key, f"Key_{last}"), Qt.KeyboardModifier.AltModifier)
+    assert sections.currentIndex() == last - 1
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text, *a, **k: shown.append(text)))
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    (text,) = shown
+    assert f"Alt+1 … Alt+{last}" in text
+    assert sections.tabText(last - 1).lower() in text
