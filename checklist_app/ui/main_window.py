@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action
-from checklist_app.ui import window_fit
+from checklist_app.ui import quiet_tabs, window_fit
 from checklist_app.ui.audit.pages import audit_pages
 from checklist_app.ui.case_list import CaseListPage
 from checklist_app.ui.discard import EditWatch, confirm_discard
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.log_off_requested.connect(self.log_off_requested)
         self.lock_screen.log_off_chosen.connect(self._log_off_from_lock)
         tabs = self.ui.caseTabs
+        quiet_tabs.quiet(tabs)
         self.case_list: CaseListPage | AdminConsole
         if session.may(Action.CASE_LIST):
             self.case_list = CaseListPage(session)

@@ -24,6 +24,7 @@ from checklist_app.services import case_versions, cases
 from checklist_app.services.audit_dto import RemedialView
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
+from checklist_app.ui import quiet_tabs
 from checklist_app.ui.audit.case_remedial import add_case_remedial, load_rows
 from checklist_app.ui.errors import explain
 from checklist_app.ui.flow_layout import FlowLayout
@@ -87,6 +88,7 @@ class CaseWorkspace(QWidget):
 
         self.steps = StepsPanel(session, case_id, self)
         tabs = ui.sections
+        quiet_tabs.quiet(tabs)
         tabs.addTab(self.steps, icon("steps"), "Steps")
         # The tabs after Steps, each built when first shown or asked for.
         self.tabs = LazyTabs(self, session, case_id, tabs, self._show_supervision)
