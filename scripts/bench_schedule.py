@@ -50,7 +50,8 @@ def _load(db: str, limit: int, *, read_only: bool = True) -> tuple[object, list[
             s.case_id: s.computed_at
             for s in session.scalars(select(CaseSummary).where(CaseSummary.case_id.in_([c.id for c in cases])))
         }
-        loaded = cs.load_many(session, ctx, cases, read_only=read_only)
+        ids = [c.id for c in cases]
+        loaded = cs.load_rows(session, ctx, ids) if read_only else cs.load_many(session, ctx, cases)
         session.expunge_all()  # detached with their values loaded, before the commit could expire them
     return ctx, [(one, _utc(moments[one.case.id])) for one in loaded]
 

@@ -37,7 +37,7 @@ from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, InvalidInput
 from checklist_app.store.audit import Operation, append, record
 from checklist_app.store.models import Audited, AuditEntry, Signature, User, object_type_of
-from checklist_app.store.signed_content import CONTENT_FORMAT, signed_content
+from checklist_app.store.signed_content import CONTENT_FORMAT, signed_content, signed_contents
 
 T = TypeVar("T")
 MAX_COMMENT = 2000
@@ -149,15 +149,13 @@ def signatures_on(session: Session, object_type: str, object_ids: Iterable[int])
         .order_by(Signature.signed_at, Signature.id)
     )
     sigs = list(rows)
-    current: dict[int, str | None] = {}
     found: dict[int, list[SignatureView]] = {}
-    conn = session.connection()
+    # The signed records' contents as they stand now, read together; a record that is gone has none.
+    contents = signed_contents(session.connection(), object_type, {sig.object_id for sig in sigs})
+    current = {object_id: sha256_hex(canonical_json(content)) for object_id, content in contents.items()}
     recorded = _recorded_states(session, [sig.id for sig in sigs])
     for sig in sigs:
-        if sig.object_id not in current:
-            content = signed_content(conn, object_type, sig.object_id)
-            current[sig.object_id] = None if content is None else sha256_hex(canonical_json(content))
-        holds = current[sig.object_id] == sig.content_hash and recorded.get(sig.id) == state_hash(sig.audit_state())
+        holds = current.get(sig.object_id) == sig.content_hash and recorded.get(sig.id) == state_hash(sig.audit_state())
         found.setdefault(sig.object_id, []).append(
             _view(sig, SignatureState.VALID if holds else SignatureState.SUPERSEDED)
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from checklist_app.core.procedure.model import Requirement
+from checklist_app.core.procedure.model import Procedure, Requirement
 from checklist_app.core.schedule import StepStatus
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
@@ -28,12 +28,13 @@ def awaiting_agreement_many(session: Session, cases: list[cs.LoadedCase]) -> dic
     """As `awaiting_agreement` for many cases (by case id), reading their signatures in one go: verify's
     summary check asks this of thousands of cases."""
     marked: dict[int, list[StepRecord]] = {}
+    not_applicable = StepStatus.NOT_APPLICABLE.value
     for loaded in cases:
-        mandatory = {s.id for s in loaded.procedure.steps if s.requirement is Requirement.MANDATORY}
+        mandatory = _mandatory(loaded.procedure)
         marked[loaded.case.id] = [
             rec
             for step_id, rec in loaded.records.items()
-            if step_id in mandatory and rec.status == StepStatus.NOT_APPLICABLE.value and not rec.retired
+            if rec.status == not_applicable and step_id in mandatory and not rec.retired
         ]
     ids = [rec.id for records in marked.values() for rec in records]
     signed = signatures.signatures_on(session, object_type_of(StepRecord), ids) if ids else {}
@@ -45,3 +46,18 @@ def awaiting_agreement_many(session: Session, cases: list[cs.LoadedCase]) -> dic
         )
         for case_id, records in marked.items()
     }
+
+
+def _mandatory(procedure: Procedure) -> frozenset[str]:
+    """The ids of the procedure's mandatory steps, worked out once per procedure (asked for every case)."""
+    found = _MANDATORY.get(id(procedure))
+    if found is None or found[0] is not procedure:
+        if len(_MANDATORY) >= 64:
+            _MANDATORY.clear()
+        steps = frozenset(s.id for s in procedure.steps if s.requirement is Requirement.MANDATORY)
+        found = _MANDATORY[id(procedure)] = (procedure, steps)
+    return found[1]
+
+
+# By the procedure object's identity, holding the object so that the id is not reused while it is kept.
+_MANDATORY: dict[int, tuple[Procedure, frozenset[str]]] = {}

@@ -1,5 +1,5 @@
 """A case's situation (what its schedule is computed from) is the same whether its step records and events
-are ORM objects (`load_for`, `load_many`) or the plain rows of `load_many(..., read_only=True)`, which
+are ORM objects (`load_for`, `load_many`) or the plain rows of `load_rows`, which
 `record_states` and `event_times` unpack by position. On a real database (SQLite, or PostgreSQL with
 CHECKLIST_APP_TEST_DB)."""
 
@@ -43,7 +43,7 @@ def test_plain_rows_give_the_same_situation_and_schedule_as_orm_records(world):
     case_id = _worked_case(world)
     with world.ctx.db.read() as session:
         case = session.get_one(Case, case_id)
-        (rows,) = cs.load_many(session, world.ctx, [case], read_only=True)
+        (rows,) = cs.load_rows(session, world.ctx, [case_id])
         (orm,) = cs.load_many(session, world.ctx, [case])
         single = cs.load_for(session, world.ctx, case)
         # The read-only rows are the ones unpacked by position.
