@@ -22,16 +22,20 @@ def schedule_counting_awaiting(
     now: datetime,
     calendar: WorkingCalendar | None,
     awaiting: Collection[str],
+    *,
+    figures_only: bool = False,
 ) -> dict[str, StepSchedule]:
     """The case's schedule with each step in `awaiting` (mandatory, marked not applicable, not yet agreed)
     scheduled as if it had not been marked: open, with its deadline. Steps that depend on it are left as
-    they are; the mark stands for them until it is refused."""
-    schedule = compute_schedule(procedure, situation, now, calendar)
+    they are; the mark stands for them until it is refused. `figures_only`: see `compute_schedule`."""
+    schedule = compute_schedule(procedure, situation, now, calendar, figures_only=figures_only)
     if not awaiting:
         return schedule
     records = {k: v for k, v in situation.records.items() if k not in awaiting}
     # Only the awaiting steps' rows are taken from it, so only they (and what they wait for) are scheduled.
-    unmarked = compute_schedule(procedure, replace(situation, records=records), now, calendar, only=awaiting)
+    unmarked = compute_schedule(
+        procedure, replace(situation, records=records), now, calendar, only=awaiting, figures_only=figures_only
+    )
     return {k: unmarked[k] if k in awaiting else v for k, v in schedule.items()}
 
 

@@ -130,6 +130,10 @@ class _Plan:
     undated_rows: dict[tuple[str, StepStatus, bool, tuple[str, ...]], StepSchedule] = field(default_factory=dict)
     # Each phase with its steps' ids, for phase_progress (run for every case's list figures).
     phase_steps: tuple[tuple[Phase, tuple[str, ...]], ...] = ()
+    # Every step as applicable, and the conditional steps' compiled conditions: a case's applicability is the
+    # first with the second's answers laid over it (most steps have no condition to test).
+    unconditional: dict[str, bool] = field(default_factory=dict)
+    conditional: tuple[tuple[str, Test], ...] = ()
 
 
 # Keyed by id + version (published versions are immutable); the stored procedure is compared too, so
@@ -190,7 +194,14 @@ def _build_plan(procedure: Procedure) -> _Plan:
             )
         )
     phase_steps = tuple((phase, tuple(s.id for s in phase.steps)) for phase in procedure.phases)
-    return _Plan(procedure, tuple(plans), {s.id: s.number for s in procedure.steps}, phase_steps=phase_steps)
+    return _Plan(
+        procedure,
+        tuple(plans),
+        {s.id: s.number for s in procedure.steps},
+        phase_steps=phase_steps,
+        unconditional={sp.step.id: True for sp in plans},
+        conditional=tuple((sp.step.id, sp.test) for sp in plans if sp.test is not None),
+    )
 
 
 # --- the schedule ---------------------------------------------------------------------------------
@@ -203,11 +214,17 @@ def compute_schedule(
     calendar: WorkingCalendar | None = None,
     *,
     only: Collection[str] | None = None,
+    figures_only: bool = False,
 ) -> dict[str, StepSchedule]:
     """Every step's schedule, in procedure order. A closed case is judged as at its closure.
 
     With `only`, just those steps and the steps they depend on, directly or not, each row exactly as in the
-    whole schedule: a row depends on no other rows but those (the records it reads are all in `situation`)."""
+    whole schedule: a row depends on no other rows but those (the records it reads are all in `situation`).
+
+    With `figures_only`, for the case list's figures (`phase_progress`, `next_due`, `open_due`) and nothing
+    else: a done step that does not fall due again is given no dates (due_at None, no deadline), as those
+    figures never read a done step's dates; every other row is as in the whole schedule. Most of a case's
+    steps are done, and their deadlines are most of the work (verify recomputes every case's figures)."""
     plan = plan_for(procedure)
     scheduled = plan.steps if only is None else _with_dependencies(plan, only)
     cal = calendar if calendar is not None else WorkingCalendar.default()
@@ -219,8 +236,12 @@ def compute_schedule(
     occurred = set(latest)
     records = situation.records
     facts = situation.facts
-    applicable = {sp.step.id: sp.test is None or sp.test(facts, occurred) for sp in plan.steps}
-    ctx = _Context(plan.numbers, records, latest, applicable, judged_at, horizon, cal, facts, plan.undated_rows)
+    applicable = plan.unconditional.copy()
+    for step_id, test in plan.conditional:
+        applicable[step_id] = test(facts, occurred)
+    ctx = _Context(
+        plan.numbers, records, latest, applicable, judged_at, horizon, cal, facts, plan.undated_rows, figures_only
+    )
     return _wait_for_undated({sp.step.id: ctx.schedule(sp) for sp in scheduled}, plan.numbers)
 
 
@@ -267,7 +288,18 @@ class _Context:
     """One case's inputs while its steps are scheduled. Plain slots and inlined look-ups: verify schedules
     every step of every case, so per-step overhead is most of its cost."""
 
-    __slots__ = ("applicable", "calendar", "facts", "horizon", "judged_at", "latest", "numbers", "records", "undated")
+    __slots__ = (
+        "applicable",
+        "calendar",
+        "facts",
+        "figures_only",
+        "horizon",
+        "judged_at",
+        "latest",
+        "numbers",
+        "records",
+        "undated",
+    )
 
     def __init__(
         self,
@@ -280,6 +312,7 @@ class _Context:
         calendar: WorkingCalendar,
         facts: Mapping[str, object],
         undated: dict[tuple[str, StepStatus, bool, tuple[str, ...]], StepSchedule],
+        figures_only: bool = False,
     ) -> None:
         self.numbers = numbers
         self.records = records
@@ -290,6 +323,7 @@ class _Context:
         self.calendar = calendar
         self.facts = facts
         self.undated = undated
+        self.figures_only = figures_only
 
     def schedule(self, sp: StepPlan) -> StepSchedule:
         step_id = sp.step.id
@@ -312,7 +346,13 @@ class _Context:
             )
         if status is StepStatus.NOT_APPLICABLE or (not applicable and status is not StepStatus.DONE):
             dates = _DUE_NOT_APPLICABLE
-        elif sp.offset is None or sp.anchor is None:
+        elif (
+            sp.offset is None
+            or sp.anchor is None
+            # The list's figures only: a done step that does not recur has no dates that they read. Its
+            # row is then the one a done step without a deadline has, shared as such rows are.
+            or (self.figures_only and status is StepStatus.DONE and (sp.recurs_every is None or not applicable))
+        ):
             dates = _DUE_NONE
         else:
             dates = self._due(sp, sp.offset, sp.anchor, record, applicable)

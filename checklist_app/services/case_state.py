@@ -207,13 +207,14 @@ def load_rows(session: Session, ctx: ServiceContext, case_ids: list[int]) -> lis
         "list[Case]", list(conn.execute(select(*_CASE_COLUMNS).where(Case.id.in_(case_ids)).order_by(Case.id)))
     )
     records: dict[int, dict[str, StepRecord]] = defaultdict(dict)
-    for row in conn.execute(select(*_SCHEDULE_RECORD_COLUMNS).where(StepRecord.case_id.in_(case_ids))):
-        records[row.case_id][row.step_id] = row  # type: ignore[assignment]  # same attributes, read-only
+    # Fetched all at once (not row by row) and keyed by position: case id, then step id (see the columns).
+    for row in conn.execute(select(*_SCHEDULE_RECORD_COLUMNS).where(StepRecord.case_id.in_(case_ids))).all():
+        records[row[1]][row[2]] = row  # type: ignore[assignment]  # same attributes, read-only
     events: dict[int, list[CaseEvent]] = defaultdict(list)
     for event_row in conn.execute(
         select(*_SCHEDULE_EVENT_COLUMNS).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.occurred_at)
-    ):
-        events[event_row.case_id].append(event_row)  # type: ignore[arg-type]  # same attributes, read-only
+    ).all():
+        events[event_row[0]].append(event_row)  # type: ignore[arg-type]  # same attributes, read-only
     missing: dict[int, list[MissingEpisode]] = defaultdict(list)
     for episode in conn.execute(
         select(*_MISSING_COLUMNS)
@@ -460,10 +461,14 @@ def expected_summary(
         awaiting = frozenset()
     elif awaiting is None:
         awaiting = awaiting_agreement(session, loaded)
+    # Only the list's figures are taken from the schedule, so done steps' dates are not reckoned (see
+    # compute_schedule's `figures_only`); a whole schedule the caller passes gives the same figures.
     if awaiting:
-        schedule = schedule_counting_awaiting(loaded.procedure, situation(loaded), now, ctx.calendar, awaiting)
+        schedule = schedule_counting_awaiting(
+            loaded.procedure, situation(loaded), now, ctx.calendar, awaiting, figures_only=True
+        )
     elif schedule is None:
-        schedule = schedule_of(ctx, loaded, now)
+        schedule = compute_schedule(loaded.procedure, situation(loaded), now, ctx.calendar, figures_only=True)
     values = summary_values(
         loaded.procedure,
         schedule,

@@ -78,6 +78,15 @@ def _plan(ctx: ServiceContext) -> tuple[list[Problem], list[list[int]]]:
 
 
 def _check_chunk(session: Session, ctx: ServiceContext, chunk: list[int]) -> list[Problem]:
+    """The problems of a chunk of cases. Cyclic garbage collection waits until the chunk is done: its rows
+    and schedules are hundreds of thousands of objects that live until then, which the collector would
+    otherwise walk again and again for nothing (a fifth of the time); they are freed when `_check` returns,
+    before it is back on, so it then has little to walk."""
+    with _collector_paused():
+        return _check(session, ctx, chunk)
+
+
+def _check(session: Session, ctx: ServiceContext, chunk: list[int]) -> list[Problem]:
     problems = []
     expected = _recompute(session, ctx, chunk)
     for case_id in chunk:
@@ -192,47 +201,44 @@ _Known = tuple[Any, dict[str, object]]
 def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> dict[int, Problem | _Known]:
     """Expected summary values per case, loading the chunk's records in a few queries as plain rows (see
     `load_rows`); {} when the chunk cannot be read in one go (a wrong-type value somewhere), so each case is
-    then read alone. Cyclic garbage collection waits until the chunk is done: the chunk's rows and
-    schedules are hundreds of thousands of objects that live until then, which the collector would otherwise
-    walk again and again for nothing (a fifth of the time)."""
-    with _collector_paused():
-        try:
-            # Every column of the summaries: one of the wrong type is named here, as the ORM would.
-            summaries = {
-                row.case_id: row
-                for row in session.connection().execute(
-                    select(*CaseSummary.__table__.c).where(CaseSummary.case_id.in_(case_ids))
-                )
-            }
-            loaded = cs.load_rows(session, ctx, case_ids)
-            actions = cs.open_actions(session, case_ids)
-        except Exception:  # a wrong-type value somewhere: read each case alone, which names the row
-            # Not a rollback: that would end the read transaction every later case is read in.
-            session.expunge_all()
-            return {}
-        try:
-            awaiting: dict[int, frozenset[str]] = awaiting_agreement_many(
-                session, [one for one in loaded if one.case.status == "open"]
+    then read alone."""
+    try:
+        # Every column of the summaries: one of the wrong type is named here, as the ORM would.
+        summaries = {
+            row.case_id: row
+            for row in session.connection().execute(
+                select(*CaseSummary.__table__.c).where(CaseSummary.case_id.in_(case_ids))
             )
-        except Exception:  # a signature that cannot be read: worked out case by case, which names the case
-            awaiting = {}
-        expected: dict[int, Problem | _Known] = {}
-        for one in loaded:
-            summary = summaries[one.case.id]
-            try:
-                values = cs.expected_summary(
-                    session,
-                    ctx,
-                    one,
-                    _utc(summary.computed_at),
-                    actions.get(one.case.id, []),
-                    awaiting=awaiting.get(one.case.id),
-                )
-            except Exception as exc:  # as in _compare
-                expected[one.case.id] = _unreadable(one.case.id, exc)
-                continue
-            expected[one.case.id] = (summary, values)
-        return expected
+        }
+        loaded = cs.load_rows(session, ctx, case_ids)
+        actions = cs.open_actions(session, case_ids)
+    except Exception:  # a wrong-type value somewhere: read each case alone, which names the row
+        # Not a rollback: that would end the read transaction every later case is read in.
+        session.expunge_all()
+        return {}
+    try:
+        awaiting: dict[int, frozenset[str]] = awaiting_agreement_many(
+            session, [one for one in loaded if one.case.status == "open"]
+        )
+    except Exception:  # a signature that cannot be read: worked out case by case, which names the case
+        awaiting = {}
+    expected: dict[int, Problem | _Known] = {}
+    for one in loaded:
+        summary = summaries[one.case.id]
+        try:
+            values = cs.expected_summary(
+                session,
+                ctx,
+                one,
+                _utc(summary.computed_at),
+                actions.get(one.case.id, []),
+                awaiting=awaiting.get(one.case.id),
+            )
+        except Exception as exc:  # as in _compare
+            expected[one.case.id] = _unreadable(one.case.id, exc)
+            continue
+        expected[one.case.id] = (summary, values)
+    return expected
 
 
 @contextmanager

@@ -75,6 +75,30 @@ class UTCDateTime(_Named):
             raise TypeError(type(value).__name__)
         return value.replace(tzinfo=UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], Any] | None:
+        """What `_Named` builds around the driver's converter and `process_result_value`, in one function:
+        verify reads a million of these values, and the layers of calls cost more than the conversion."""
+        inner = self.impl_instance.result_processor(dialect, coltype)
+        if inner is None:  # the driver's value as it is (PostgreSQL's datetimes): the layered way is as fast
+            return super().result_processor(dialect, coltype)
+        where, key, what, convert = self.where, self.key, self.what, inner
+
+        def process(value: Any) -> Any:
+            if value is None:
+                return None
+            try:
+                moment = convert(value)
+                if moment is None:
+                    return None
+                if not isinstance(moment, datetime):  # as process_result_value
+                    raise TypeError(type(moment).__name__)
+            except _CONVERSION:  # as _Named's
+                shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+                raise UnreadableValue(f"{shown} is not {what}", where=where, key=key, value=value) from None
+            return moment.replace(tzinfo=UTC)
+
+        return process
+
 
 class StoredDate(_Named):
     """A calendar date (no time, no zone)."""
