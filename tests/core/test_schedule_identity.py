@@ -13,13 +13,21 @@ import pytest
 import schedule_reference as reference
 
 from checklist_app import paths
-from checklist_app.core.agreement import schedule_counting_awaiting
+from checklist_app.core.agreement import open_due, schedule_counting_awaiting
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.conditions import compile_condition, evaluate, parse
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.procedure.loader import load_procedure_file
 from checklist_app.core.procedure.model import Duration, DurationUnit, FactType, Procedure
-from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus, compute_schedule, phase_progress
+from checklist_app.core.schedule import (
+    CaseSituation,
+    StepRecordState,
+    StepSchedule,
+    StepStatus,
+    compute_schedule,
+    next_due,
+    phase_progress,
+)
 
 PROCEDURES = [load_procedure_file(f) for f in paths.shipped_sop_files()]
 DEFAULT = WorkingCalendar.default()
@@ -134,6 +142,36 @@ def test_schedules_counting_steps_awaiting_agreement_are_identical(procedure: Pr
         expected = reference.schedule_counting_awaiting(procedure, situation, now, DEFAULT, awaiting)
         got = schedule_counting_awaiting(procedure, situation, now, DEFAULT, awaiting)
         assert repr(got) == repr(expected), f"case {index} as of {now}, awaiting {sorted(awaiting)}"
+
+
+def _figures(procedure: Procedure, schedule: dict[str, StepSchedule]) -> tuple[object, ...]:
+    """What the case list keeps of a schedule (see case_state.summary_values)."""
+    upcoming = next_due(schedule)
+    return (
+        phase_progress(procedure, schedule),
+        (upcoming.step_id, upcoming.due_at) if upcoming else None,
+        open_due(schedule),
+    )
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES, ids=lambda p: p.version)
+def test_figures_only_schedules_give_the_figures_of_the_reference(procedure: Procedure) -> None:
+    """`figures_only` leaves out the dates of done steps that do not recur, which the list's figures never read:
+    the figures are those of the whole schedule, and every other row is identical, awaiting steps or not."""
+    rng = random.Random(f"figures identity {procedure.version}")
+    left_out = 0
+    for index in range(CASES_PER_PROCEDURE):
+        situation, now = _situation(rng, procedure)
+        marked = [k for k, r in situation.records.items() if r.status is StepStatus.NOT_APPLICABLE]
+        awaiting = frozenset(rng.sample(marked, min(len(marked), rng.randint(0, 2))))
+        expected = reference.schedule_counting_awaiting(procedure, situation, now, DEFAULT, awaiting)
+        got = schedule_counting_awaiting(procedure, situation, now, DEFAULT, awaiting, figures_only=True)
+        assert _figures(procedure, got) == _figures(procedure, expected), f"case {index} as of {now}"
+        for step_id, row in got.items():
+            if repr(row) != repr(expected[step_id]):
+                assert row.status is StepStatus.DONE and row.due_at is None, (index, step_id)
+                left_out += 1
+    assert left_out > CASES_PER_PROCEDURE  # done steps' dates were left out: the comparison bit
 
 
 DURATIONS = [Duration(n, unit) for unit in DurationUnit for n in (0, 1, 2, 3, 5, 10, 15, 28, 40)]
