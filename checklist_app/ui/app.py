@@ -23,7 +23,7 @@ from checklist_app.services.errors import (
     DatabaseUnreadable,
     StoreError,
 )
-from checklist_app.ui import gc_guard, invalid_marks, wheel_guard
+from checklist_app.ui import gc_guard, invalid_marks, tab_focus, wheel_guard
 from checklist_app.ui.errors import explain, install_excepthook
 from checklist_app.ui.icons import app_icon, stylesheet
 from checklist_app.ui.login import LoginDialog
@@ -39,6 +39,7 @@ DB_FILTER = "Checklist databases (*.db *.sqlite *.bak);;All files (*)"
 def configure(app: QApplication) -> None:
     gc_guard.install(app)
     wheel_guard.install(app)
+    tab_focus.install(app)
     invalid_marks.install(app)
     app.setApplicationName("checklist-app")
     app.setOrganizationName("checklist-app")
