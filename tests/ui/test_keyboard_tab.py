@@ -49,4 +49,5 @@ def test_tab_leaves_the_review_findings_without_typing_a_tab(qtbot, world, make_
     QTest.keyClick(screen.findings, Qt.Key.Key_Tab)
     assert screen.findings.toPlainText() == "Plan on track."
     assert not screen.findings.hasFocus(), "Tab stayed in the findings box"
+    screen.edits.reset()  # close without the discard question
     screen.close()

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from checklist_app.core import wording
@@ -27,6 +29,7 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseDetail
 from checklist_app.services.errors import FieldProblem, InvalidInput, NotFound
 from checklist_app.services.reviews import DirectedActionView, ReviewView
+from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.review_form import ANSWER_LABELS, ReviewForm, default_due
 from checklist_app.ui.supervision.sign_dialog import SignDialog
@@ -61,6 +64,10 @@ class ReviewScreen(ReviewForm):
         self.sign_button.clicked.connect(self.sign_off)
         self.amend_button.clicked.connect(self.amend)
         self.add_button.clicked.connect(self.add_direction)
+        # Enter in the Action box adds the direction; it used to press the default button, Sign off…,
+        # which signed the review without the direction just typed.
+        self.action_text.returnPressed.connect(self.add_direction)
+        self.edits = EditWatch(self)  # what was typed since the last save: asked about before closing
         set_message(self.message, "Opening the review…", error=False)
         self._start()
 
@@ -104,6 +111,8 @@ class ReviewScreen(ReviewForm):
             self.owner.addItem(label, user_id)
         self._build_checklist(review)
         self._show(review)
+        self.edits.attach()
+        self.edits.reset()
         set_message(self.message, "")
 
     def _start_failed(self, exc: BaseException) -> None:
@@ -139,6 +148,8 @@ class ReviewScreen(ReviewForm):
             mark_invalid(widget, False)
 
         def saved(review: ReviewView) -> None:
+            if not self.action_text.text().strip():  # a direction typed but not added is still unsaved
+                self.edits.reset()
             self._show(review)
             clear_failure(self.message, self._fields().values())
             set_message(self.message, "Draft saved.", error=False)
@@ -197,8 +208,43 @@ class ReviewScreen(ReviewForm):
         )
 
     def sign_off(self) -> None:
-        """Save what is on screen; when every item is answered and findings are written, ask for the password."""
+        """Save what is on screen; when every item is answered and findings are written, ask for the password.
+        A direction typed but not added would not be part of what is signed: the supervisor adds or clears it
+        first."""
+        if self.review is None or self.busy:
+            return
+        if self.action_text.text().strip():
+            mark_invalid(self.action_text, True)
+            set_message(
+                self.message,
+                "A direction is typed under Action but not added yet: press Add direction (or Enter in the Action "
+                "box), or clear it, then sign off.",
+            )
+            self.action_text.setFocus()
+            return
+        mark_invalid(self.action_text, False)
         self.save(then=self._ask_to_sign)
+
+    def unsaved(self) -> bool:
+        """Whether closing now would lose something typed: answers, notes or findings not saved, or a
+        direction typed but not added."""
+        editable = self.review is not None and (self.review.status == "draft" or self.amending)
+        return editable and (self.edits.edited or bool(self.action_text.text().strip()))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the Action box adds the direction (returnPressed) and nothing else: not the dialog's
+        # default button, Sign off…, even when the direction is refused.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.focusWidget() is self.action_text:
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        """Escape, Close or the window's close button: ask first when something typed would be lost."""
+        what = f"what you typed in the review of case {self.detail.reference}"
+        if not self.busy and self.unsaved() and not confirm_discard(self, [what]):
+            return
+        super().reject()
 
     def _ask_to_sign(self, review: ReviewView) -> None:
         problems = [FieldProblem(c.item_id, c.text, "is not answered") for c in review.checklist if not c.answer]
@@ -252,6 +298,7 @@ class ReviewScreen(ReviewForm):
         )
 
     def _signed(self, review: ReviewView) -> None:
+        self.edits.reset()
         self.amending = False
         self._show(review)
         steps = ", ".join(review.completes_steps)
