@@ -30,6 +30,7 @@ from checklist_app.ui.audit.tables import fill, table
 from checklist_app.ui.empty_state import empty_hint
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession, alive
+from checklist_app.ui.widgets.looks import fit_bold
 
 
 class NewRoundDialog(QDialog):
@@ -43,6 +44,12 @@ class NewRoundDialog(QDialog):
         self.period = QLineEdit(session.now().strftime("%Y-%m"))
         self.period.setPlaceholderText("YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD")
         form.addRow("&Period", self.period)
+        # The field opens filled in, so its placeholder is never seen: the forms it takes are said under it.
+        hint = QLabel("A month (2026-11), a quarter (2026-Q4), a year (2026) or dates (2026-10-01..2026-12-31)")
+        hint.setObjectName("periodHint")
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        form.addRow("", hint)
         self.district_row = QHBoxLayout()
         self.districts: dict[str, QCheckBox] = {}
         self.districts_loading = QLabel("Loading the districts…")
@@ -64,11 +71,13 @@ class NewRoundDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Create and &draw")
+        fit_bold(self.ok_button)  # drawn bold as the default button: "Create and dra" at 150 % without this
         buttons.accepted.connect(self._create)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.created: RoundDetail | None = None
         self.ok_button.setEnabled(False)  # until the districts are there to choose from
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
         ctx = session.ctx
         # session.call: the district list is reference data, not a use case of the signed-in auditor.
         session.call(self, lambda: organisation.list_districts(ctx), self._show_districts, self._districts_failed)
@@ -80,6 +89,7 @@ class NewRoundDialog(QDialog):
         for district in districts:
             box = QCheckBox(district.code)
             box.setToolTip(district.name)
+            box.setAccessibleName(district.name)
             box.setChecked(True)
             self.districts[district.code] = box
             self.district_row.addWidget(box)
@@ -88,17 +98,22 @@ class NewRoundDialog(QDialog):
     def _districts_failed(self, exc: BaseException) -> None:
         if alive(self):
             self.districts_loading.setText("Not loaded")
-            self.problem.setText(f"Districts: could not be loaded. {explain(exc).message}")
+            self._refuse(f"Districts: could not be loaded. {explain(exc).message}")
+
+    def _refuse(self, text: str) -> None:
+        """Say what is wrong and grow the dialog to show all of it (a fixed height cut the message off)."""
+        self.problem.setText(text)
+        self.adjustSize()
 
     def _create(self) -> None:
         try:
             seed = int(self.seed.text().strip())
         except ValueError:
-            self.problem.setText("Seed: must be a whole number")
+            self._refuse("Seed: must be a whole number")
             return
         districts = [code for code, box in self.districts.items() if box.isChecked()]
         if not districts:
-            self.problem.setText("Districts: choose at least one")
+            self._refuse("Districts: choose at least one")
             return
         period, size = self.period.text(), self.size.value()
 
@@ -107,7 +122,7 @@ class NewRoundDialog(QDialog):
             self.accept()
 
         def failed(exc: BaseException) -> None:
-            self.problem.setText(str(exc))
+            self._refuse(explain(exc).message)
 
         self.session.run(
             self,
@@ -160,10 +175,14 @@ class AuditDesk(QWidget):
         tables = QSplitter(Qt.Orientation.Horizontal)
         self.strata = table(["Stratum", "Cases", "Share", "Drawn"])
         self.sampled = table(["Case", "Stratum", "Audit", "Grade", "Moderation"])
-        self.sampled.doubleClicked.connect(self.open_selected)
+        self.sampled.activated.connect(self.open_selected)  # a double-click, or Enter on the selected row
         self.skipped = table(["Set aside", "Reason"])
         empty_hint(self.strata, "Select a round above to see how its cases were grouped.")
-        empty_hint(self.sampled, "Select a round above to see the cases drawn for audit; double-click one to audit it.")
+        empty_hint(
+            self.sampled,
+            "Select a round above to see the cases drawn for audit; double-click one, or select it and press "
+            "Enter, to audit it.",
+        )
         empty_hint(self.skipped, "No cases set aside: cases a round leaves out are listed here with the reason.")
         for widget, title in ((self.strata, "Strata"), (self.sampled, "Sample"), (self.skipped, "Set aside")):
             box = QWidget()

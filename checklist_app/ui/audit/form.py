@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -35,10 +35,13 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.remedial import PRIORITIES
 from checklist_app.ui.audit.follow_up import FollowUpBox, action_line
 from checklist_app.ui.audit.moderation import moderation_lines
+from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.sign_dialog import SignDialog
+from checklist_app.ui.window_fit import screen_for
 
 OWNER_ROLES = {"investigator", "supervisor", "intelligence_officer"}
+ITEM_CHARS, COMMENT_CHARS = 24, 30  # widths of the item and comment columns, in average characters
 
 
 class AuditFormDialog(QDialog):
@@ -46,7 +49,6 @@ class AuditFormDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("AuditForm")
         self.setWindowTitle("Casework audit")
-        self.resize(1100, 760)
         self.session = session
         self.audit_id = audit_id
         self.form: AuditForm | None = None
@@ -59,10 +61,21 @@ class AuditFormDialog(QDialog):
         self.items.setHorizontalHeaderLabels(["Item", "Question", "Grade", "Comment"])
         self.items.verticalHeader().setVisible(False)
         header = self.items.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # The question is what the auditor reads: it takes the room left. The item's name ("Phase 1, Referral
+        # and initial response: item 1 (steps 1.1, 1.3)") wraps in a column of its own width; sized to its
+        # contents it took half the table, leaving the questions a word wide in rows a screen high at 150 %.
+        chars = self.fontMetrics().averageCharWidth()
+        for column, mode in enumerate(
+            (
+                QHeaderView.ResizeMode.Interactive,
+                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Interactive,
+            )
+        ):
+            header.setSectionResizeMode(column, mode)
+        header.resizeSection(0, chars * ITEM_CHARS)
+        header.resizeSection(3, chars * COMMENT_CHARS)
         self.items.setWordWrap(True)
         self.items.setMinimumHeight(self.fontMetrics().height() * 10)  # a few items in view at 150 % too
         layout.addWidget(self.items, 3)
@@ -148,7 +161,21 @@ class AuditFormDialog(QDialog):
         self.problem.setObjectName("problem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b00020")
-        layout.addWidget(self.problem)
+        footer = QHBoxLayout()
+        footer.addWidget(self.problem, 1)
+        self.close_button = QPushButton("&Close")
+        self.close_button.clicked.connect(self.close)
+        footer.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(footer)
+        # No button is pressed by Enter in a comment box (the first one, Save draft, was); Enter in the
+        # password box signs, as in every other signing dialog.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.password.returnPressed.connect(self.sign)
+        # 1100x760 was taller than a 1920x1080 screen at 150 % (1280x720): the bottom was off the screen.
+        available = screen_for(parent or self).availableGeometry()
+        self.resize(QSize(1100, 760).boundedTo(QSize(available.width() * 19 // 20, available.height() * 9 // 10)))
         self._combos: list[QComboBox] = []
         self._comments: list[QLineEdit] = []
         self.load()
@@ -277,7 +304,7 @@ class AuditFormDialog(QDialog):
                 after()
 
         def failed(exc: BaseException) -> None:
-            self.problem.setText(str(exc))
+            self.problem.setText(explain(exc).message)
 
         self.session.run(self, use_case, *args, done=done, error=failed, **kwargs)
 
@@ -343,7 +370,7 @@ class AuditFormDialog(QDialog):
             revised_grade=revised or "",
             revised_rationale=text if revised else "",
             done=self._addendum_signed,
-            error=lambda exc: self.problem.setText(str(exc)) if shiboken6.isValid(self) else None,
+            error=lambda exc: self.problem.setText(explain(exc).message) if shiboken6.isValid(self) else None,
         )
         self.sign_dialog = dialog
         dialog.exec()
