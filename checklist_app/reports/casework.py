@@ -18,6 +18,7 @@ from checklist_app.reports.layout import (
     when,
 )
 from checklist_app.reports.wording import Wording
+from checklist_app.services.audit_dto import AuditForm
 from checklist_app.services.dto import CaseDetail, StepView
 from checklist_app.services.report_data import CaseworkData
 
@@ -257,7 +258,7 @@ def _supervision(w: Wording, data: CaseworkData) -> list[Flowable]:
                 s.signer_name,
                 s.signer_role,
                 s.meaning,
-                f"{s.object_type} {s.object_id}",
+                f"{w('record_kind', kind=s.object_type)} #{s.object_id}",  # not the table's name
                 s.state.value,
                 s.comment,
             )
@@ -284,8 +285,12 @@ def _audits(w: Wording, data: CaseworkData) -> list[Flowable]:
                     auditor=a.auditor,
                     status=a.status,
                     signed=when(a.signed_at),
-                    grade=grades.get(a.overall_grade, a.overall_grade) or "-",
-                    score="" if a.score is None else f"{a.score:g}",
+                    # The grade as the latest signed addendum left it, and the one signed when it differs.
+                    grade=grades.get(a.effective_grade, a.effective_grade) or "-",
+                    signed_grade=(grades.get(a.overall_grade, a.overall_grade) or "-")
+                    if a.effective_grade != a.overall_grade
+                    else "",
+                    score="" if a.score is None else f"{a.score:.0%}",
                     rationale=a.rationale,
                 )
             )
@@ -314,7 +319,47 @@ def _audits(w: Wording, data: CaseworkData) -> list[Flowable]:
             widths = (2.4, 1.0, 0.7, 1.0, 0.9, 1.4, 1.2)
             out.append(gap(2))
             out.append(table(w.columns("remedial_columns"), rows, widths, total_width=WIDTH))
+        out.extend(_addenda_and_moderations(w, a))
         out.append(gap(3))
+    return out
+
+
+def _addenda_and_moderations(w: Wording, a: AuditForm) -> list[Flowable]:
+    """The signed corrections to the audit (a revised grade among them) and the second auditors' checks:
+    without them a printed audit showed the grade as first signed and no sign of a moderator's disagreement."""
+    grades, items = dict(a.overall_grades), dict(a.item_grades)
+    shown = {i.item_id: i.shown for i in a.items}
+    out: list[Flowable] = []
+    if a.addenda:
+        rows = [
+            (
+                d.text,
+                d.author,
+                when(d.created_at),
+                grades.get(d.revised_grade, d.revised_grade) if d.revised_grade else "",
+                d.signature,
+            )
+            for d in a.addenda
+        ]
+        out += [gap(2), table(w.columns("addendum_columns"), rows, (2.6, 1.0, 1.0, 1.0, 2.2), total_width=WIDTH)]
+    if a.moderations:
+        rows = [
+            (
+                m.moderator,
+                w("moderation_verdict", agrees=m.agrees),
+                grades.get(m.overall_grade, m.overall_grade),
+                "; ".join(
+                    f"{shown.get(item_id, item_id)}: {items.get(d.get('moderator', ''), d.get('moderator', ''))}"
+                    + (f" ({d['comment']})" if d.get("comment") else "")
+                    for item_id, d in m.differences.items()
+                ),
+                m.note,
+                m.signature,
+            )
+            for m in a.moderations
+        ]
+        widths = (1.0, 0.8, 0.9, 2.0, 1.3, 1.8)
+        out += [gap(2), table(w.columns("moderation_columns"), rows, widths, total_width=WIDTH)]
     return out
 
 
