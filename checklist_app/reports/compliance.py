@@ -31,6 +31,7 @@ from checklist_app.services.compliance_figures import (
 from checklist_app.services.report_data import ComplianceData
 
 WIDTH = LANDSCAPE[0] - 2 * MARGIN
+GRADE_ORDER = ("outstanding", "good", "requires_improvement", "inadequate")  # the shipped template's, best first
 
 
 def pct(value: float | None) -> str:
@@ -124,13 +125,13 @@ def summary_rows(w: Wording, f: ComplianceFigures) -> list[list[str]]:
             ),
         ]
     )
-    grades = sorted({g for _, g in f.audit_grades})
+    grades = sorted({g for _, g in f.audit_grades}, key=lambda g: (GRADE_ORDER.index(g) if g in GRADE_ORDER else 9, g))
     rows.append(
         [
             w("m_audits"),
             *across(
-                lambda n: _grades(f, n, grades),
-                _grades(f, None, grades),
+                lambda n: _grades(w, f, n, grades),
+                _grades(w, f, None, grades),
             ),
         ]
     )
@@ -155,12 +156,13 @@ def summary_rows(w: Wording, f: ComplianceFigures) -> list[list[str]]:
     return rows
 
 
-def _grades(f: ComplianceFigures, district: str | None, grades: list[str]) -> str:
+def _grades(w: Wording, f: ComplianceFigures, district: str | None, grades: list[str]) -> str:
+    """The audits by grade, best first, in words ("Requires improvement: 1", not the grade's id)."""
     counts = {
         g: sum(n for (d, grade), n in f.audit_grades.items() if grade == g and (district is None or d == district))
         for g in grades
     }
-    shown = [f"{g or 'ungraded'}: {n}" for g, n in counts.items() if n]
+    shown = [f"{w('audit_grade', code=g)}: {n}" for g, n in counts.items() if n]
     return ", ".join(shown) if shown else "none signed"
 
 

@@ -3,9 +3,11 @@ signature still matches what the audit holds. A grade changed outside the app (b
 `checklist-app verify` names such an audit, and the report counts it apart, as "grade not trusted", never
 in the grade figures.
 
-Two queries for the whole period, however many audits: the audits with their signed fields and signature
-hashes, then their signed remedial actions. The content is hashed in Python with the same builder the
-signatures use (store/signed_content.py), so the report and `verify` cannot disagree.
+Three queries for the whole period, however many audits: the audits with their signed fields and signature
+hashes, their signed remedial actions, and the addenda that revised a grade (an audit counts by its grade as
+it now stands; an addendum whose signature does not match puts its audit among the not trusted). The
+content is hashed in Python with the same builder the signatures use (store/signed_content.py), so the
+report and `verify` cannot disagree.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 from checklist_app.core.signatures import Meaning
 from checklist_app.services.compliance_figures import Period
 from checklist_app.services.compliance_timing import utc_value
-from checklist_app.store.models import Base, Case, CaseAudit, Signature, object_type_of, table_of
+from checklist_app.store.models import AuditAddendum, Base, Case, CaseAudit, Signature, object_type_of, table_of
 from checklist_app.store.signed_content import content_of, hash_of
 
 
@@ -72,12 +74,46 @@ def audit_grades(
                 .order_by(child.c.id)
             ).mappings():
                 children[child_row["parent"]][child_name].append({k: child_row[k] for k in ("id", *child_fields)})
+    revised = revised_grades(session, select(audits.c.id).join(Case, Case.id == audits.c.case_id).where(in_period))
     trusted: dict[tuple[int, str], int] = defaultdict(int)
     untrusted: dict[int, int] = defaultdict(int)
     for audit_id, (district_id, fields) in found.items():
         kids = {name: children[audit_id][name] for name, _fk, _f in CaseAudit.SIGNED_CHILDREN}
-        if hash_of(content_of(kind, audit_id, fields, kids)) in hashes[audit_id]:
-            trusted[(district_id, str(fields["overall_grade"]))] += 1
+        grade = revised.get(audit_id, str(fields["overall_grade"]))
+        if grade is not None and hash_of(content_of(kind, audit_id, fields, kids)) in hashes[audit_id]:
+            trusted[(district_id, grade)] += 1
         else:
             untrusted[district_id] += 1
     return dict(trusted), dict(untrusted)
+
+
+def revised_grades(session: Session, audit_ids: Any) -> dict[int, str | None]:
+    """{audit id: the grade its latest grade-revising addendum gives, or None when that addendum's signature
+    does not match it} for the audits `audit_ids` (a subquery) that an addendum revised. An audit counts by
+    its grade as it now stands, as the audit form and the casework report show it, not as first signed."""
+    addenda = table_of(AuditAddendum)
+    kind = object_type_of(AuditAddendum)
+    rows = session.execute(
+        select(addenda.c.id, Signature.content_hash, *(addenda.c[f] for f in AuditAddendum.SIGNED_FIELDS))
+        .outerjoin(
+            Signature,
+            and_(
+                Signature.object_type == kind,
+                Signature.object_id == addenda.c.id,
+                Signature.meaning == Meaning.ADDENDUM.value,
+            ),
+        )
+        .where(addenda.c.audit_id.in_(audit_ids), addenda.c.revised_grade != "")
+        .order_by(addenda.c.id)
+    ).mappings()
+    latest: dict[int, tuple[int, dict[str, Any], set[str]]] = {}
+    for row in rows:
+        audit_id = row["audit_id"]
+        if audit_id not in latest or latest[audit_id][0] != row["id"]:
+            latest[audit_id] = (row["id"], {f: row[f] for f in AuditAddendum.SIGNED_FIELDS}, set())
+        if row["content_hash"] is not None:
+            latest[audit_id][2].add(row["content_hash"])
+    return {
+        audit_id: str(fields["revised_grade"]) if hash_of(content_of(kind, addendum_id, fields, {})) in sigs else None
+        for audit_id, (addendum_id, fields, sigs) in latest.items()
+    }

@@ -47,3 +47,28 @@ def test_addenda_moderations_and_the_revised_grade_are_in_the_casework_report(wo
     signatures = text[text.index("Every electronic signature") : text.index("Casework audits: findings")]
     assert "case_audits" not in signatures and "audit_addenda" not in signatures  # the tables' names
     assert "casework audit #" in signatures and "audit addendum #" in signatures
+
+
+def test_the_compliance_report_counts_an_audit_by_its_revised_grade(world, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from test_audit_services import _signed_audit
+
+    from checklist_app.reports.generate import compliance_report
+
+    audit_id, _ = _signed_audit(world)
+    audit_signing.add_addendum(
+        world.ctx,
+        world.auditor,
+        audit_id,
+        text="Risk review 4.6 was missed; grade revised.",
+        revised_grade="requires_improvement",
+        revised_rationale="Risk review 4.6 was missed.",
+        password=PASSWORD,
+    )
+    today = world.clock.now.date()
+    report = tmp_path / "compliance.pdf"
+    compliance_report(world.ctx, world.auditor, date(today.year, 1, 1), today, ["Sheffield"], report)
+    summary = " ".join((PdfReader(str(report)).pages[0].extract_text() or "").split())
+    assert "by overall grade (signature matches) Requires improvement: 1" in summary
+    assert "Good: 1" not in summary
