@@ -59,6 +59,12 @@ def test_the_audit_form_fits_the_screen_reads_its_questions_and_signs_on_enter(w
     assert header.sectionSize(1) > header.sectionSize(0), "the question column is narrower than the item's name"
     assert header.sectionSize(1) > header.sectionSize(3)
     assert form.close_button.isVisible()
+    table = form.items
+    for width in (form.width() - 200, form.width() + 100):  # the auditor narrows and widens the window
+        form.resize(width, form.height())
+        QApplication.processEvents()
+        cut = [r for r in range(table.rowCount()) if table.rowHeight(r) < table.sizeHintForRow(r)]
+        assert not cut, f"at {width} pixels wide, rows {cut} are lower than their wrapped text"
 
     for combo in form._combos:
         combo.setCurrentIndex(combo.findData("compliant"))

@@ -76,6 +76,9 @@ class AuditFormDialog(QDialog):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(0, chars * ITEM_CHARS)
         header.resizeSection(3, chars * COMMENT_CHARS)
+        # Rows are as tall as their wrapped text at the columns' widths, which settle only once the dialog is
+        # laid out (the question stretches): measured before, the last line of an item was cut off.
+        header.sectionResized.connect(lambda *_: self.items.resizeRowsToContents())
         self.items.setWordWrap(True)
         self.items.setMinimumHeight(self.fontMetrics().height() * 10)  # a few items in view at 150 % too
         layout.addWidget(self.items, 3)
