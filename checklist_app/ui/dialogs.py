@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from checklist_app.services import accounts
 from checklist_app.services.context import ServiceContext, system_actor
@@ -27,16 +27,46 @@ def _message(label: QWidget, text: str, error: bool = True) -> None:
 class ReasonDialog(QDialog):
     """Asks for a reason that cannot be blank (not applicable, blocked, reopen, override...)."""
 
-    def __init__(self, title: str, prompt: str, parent: QWidget | None = None, initial: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        parent: QWidget | None = None,
+        initial: str = "",
+        details: str = "",
+        question: str = "",
+    ) -> None:
+        """`details`, a long text (a list of changes), scrolls in a box of its own under the prompt, and
+        `question`, right above the reason box, says what the reason is for: put in the prompt, a long list
+        pushed the prompt's top out of the dialog and squeezed the reason box to one line at 150 %."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setLayout(QVBoxLayout())
         self.ui = load_into(self, "reason_dialog.ui")
         self.ui.prompt.setText(prompt)
         self.ui.reason.setPlainText(initial)
+        line = self.fontMetrics().lineSpacing()
+        self.ui.reason.setMinimumHeight(line * 4)
+        outer = self.ui.reason.parentWidget().layout()
+        self.details: QPlainTextEdit | None = None
+        if details:
+            self.details = QPlainTextEdit(details)
+            self.details.setObjectName("details")
+            self.details.setReadOnly(True)
+            self.details.setTabChangesFocus(True)
+            self.details.setMinimumHeight(line * 6)
+            outer.insertWidget(outer.indexOf(self.ui.prompt) + 1, self.details, 1)
+            self.ui.reason.setMaximumHeight(line * 6)  # the list takes the room left, not the reason
+        self.question: QLabel | None = None
+        if question:
+            self.question = QLabel(question)
+            self.question.setObjectName("question")
+            self.question.setWordWrap(True)
+            self.question.setBuddy(self.ui.reason)
+            outer.insertWidget(outer.indexOf(self.ui.reason), self.question)
         self.ui.buttons.accepted.connect(self._accept)
         self.ui.buttons.rejected.connect(self.reject)
-        self.resize(520, 280)
+        self.resize(520, 280 if not details else 520)
         self.ui.reason.setFocus()
 
     @property
@@ -51,8 +81,8 @@ class ReasonDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, title: str, prompt: str) -> str | None:
-        dialog = cls(title, prompt, parent)
+    def ask(cls, parent: QWidget | None, title: str, prompt: str, details: str = "", question: str = "") -> str | None:
+        dialog = cls(title, prompt, parent, details=details, question=question)
         return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

@@ -43,7 +43,11 @@ def test_supervisor_moves_the_case_and_the_move_is_logged(qtbot, world, make_ses
     monkeypatch.setattr(
         ReasonDialog,
         "ask",
-        classmethod(lambda cls, parent, title, prompt: asked.append(prompt) or "Force adopted v0.2 on 1 March"),
+        classmethod(
+            lambda cls, parent, title, prompt, **kw: (
+                asked.append(f"{prompt}\n{kw.get('details', '')}") or "Force adopted v0.2 on 1 March"
+            )
+        ),
     )
     workspace = _workspace(qtbot, make_session, idle, world.supervisor, case.id)
     button = workspace.ui.moveVersionButton
@@ -62,8 +66,44 @@ def test_supervisor_moves_the_case_and_the_move_is_logged(qtbot, world, make_ses
 def test_cancelling_changes_nothing(qtbot, world, make_session, idle, monkeypatch):
     case = open_case(world)
     _publish_v2(world)
-    monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda cls, parent, title, prompt: None))
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda cls, parent, title, prompt, **kw: None))
     workspace = _workspace(qtbot, make_session, idle, world.supervisor, case.id)
     qtbot.mouseClick(workspace.ui.moveVersionButton, Qt.MouseButton.LeftButton)
     idle()
     assert cases.case_detail(world.ctx, world.supervisor, case.id).procedure_label == "test-cse-sop v0.1"
+
+
+def test_the_move_dialog_shows_its_question_whole_with_a_long_list_of_changes(qtbot):  # type: ignore[no-untyped-def]
+    """At 150 % on 1920x1080 the 60-odd changes of 1.0 -> 1.1 pushed the top of the prompt out of the dialog,
+    cut off the question and squeezed the reason box to one line with scroll arrows."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit
+
+    from checklist_app.services.case_versions import VersionPreview
+    from checklist_app.ui.workspace.version_move import ask_to_move
+
+    changes = tuple(f"+ 6.{n} investigation.step-{n}: A step added to the investigation phase" for n in range(60))
+    preview = VersionPreview("cse-sop v1.0", "cse-sop v1.1", changes, kept=61, retired=3)
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ReasonDialog)
+        dialog.resize(520, 500)
+        QApplication.processEvents()
+        prompt = dialog.ui.prompt
+        seen["prompt_whole"] = prompt.height() >= prompt.heightForWidth(prompt.width())
+        seen["reason_lines"] = dialog.ui.reason.height() / dialog.fontMetrics().lineSpacing()
+        question = dialog.findChild(QLabel, "question")
+        seen["question"] = question.text() if question is not None and question.isVisible() else ""
+        details = dialog.findChild(QPlainTextEdit, "details")
+        seen["details"] = details.toPlainText() if details is not None else ""
+        qtbot.keyClicks(dialog.ui.reason, "Force adopted v1.1")
+        dialog.ui.buttons.accepted.emit()
+
+    QTimer.singleShot(0, look)
+    assert ask_to_move(None, preview) == ("1.1", "Force adopted v1.1")  # type: ignore[arg-type]
+    assert seen["prompt_whole"], "the prompt is cut off"
+    assert seen["reason_lines"] >= 3, "the reason box is squeezed"
+    assert seen["question"] == "Why is the case being moved? The reason is logged."
+    assert all(c in str(seen["details"]) for c in changes)  # every change, scrolling in its own box

@@ -11,17 +11,18 @@ from checklist_app.ui.dialogs import ReasonDialog
 
 def ask_to_move(parent: QWidget, preview: case_versions.VersionPreview) -> tuple[str, str] | None:
     """The target version and the reason given, or None when the supervisor cancels."""
-    shown = list(preview.changes[:14])
-    if len(preview.changes) > len(shown):
-        shown.append(f"… and {len(preview.changes) - len(shown)} more changes")
     prompt = (
         f"Move this case from {preview.current} to {preview.target}?\n\n"
         f"Work on {preview.kept} steps carries over; {preview.retired} records of steps the new version "
-        "does not have are kept but no longer shown as due.\n\nChanges:\n"
-        + "\n".join(shown or ["(no step changes)"])
-        + "\n\nWhy is the case being moved? The reason is logged."
+        "does not have are kept but no longer shown as due. What changes:"
     )
-    reason = ReasonDialog.ask(parent, "Move to a newer procedure version", prompt)
+    reason = ReasonDialog.ask(
+        parent,
+        "Move to a newer procedure version",
+        prompt,
+        details="\n".join(preview.changes) or "(no step changes)",
+        question="Why is the case being moved? The reason is logged.",
+    )
     if not reason:
         return None
     return preview.target.rsplit(" v", 1)[1], reason
