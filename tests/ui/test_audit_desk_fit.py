@@ -105,3 +105,49 @@ def test_the_new_round_dialog_shows_its_whole_button_hint_and_message(world, qtb
     needed = problem.heightForWidth(problem.width())
     assert problem.height() >= needed, f"the message is cut: {problem.height()} < {needed} pixels"
     assert problem.geometry().bottom() < button.geometry().top() or problem.y() + problem.height() <= dialog.height()
+
+
+def test_grades_typed_in_an_audit_are_not_lost_without_asking(world, qtbot, runner, prefs, idle, monkeypatch):  # type: ignore[no-untyped-def]
+    """Escape or Close asks before grades and comments typed since the last save are thrown away, and
+    log-off lists them (the form closed, or went with the window, without a word)."""
+    from test_log_off_and_on import _log_on
+
+    from checklist_app.ui.app import AppController
+    from checklist_app.ui.audit import form as form_module
+
+    asked: list[list[str]] = []
+    monkeypatch.setattr(
+        form_module, "confirm_discard", lambda parent, what, *a, **k: asked.append(list(what)) and False
+    )
+    for n in range(3):
+        open_case(world, subject_ref=f"SC-{n:03d}")
+    audit_rounds.create_round(
+        world.ctx, world.auditor, period=world.clock.now.strftime("%Y"), districts=["SHE"], sample_size=2, seed=7
+    )
+    controller = AppController(None, runner, prefs)
+    controller.ctx = world.ctx
+    monkeypatch.setattr(controller, "quit", lambda: None)
+    controller.show_login()
+    window = _log_on(qtbot, controller, world.auditor.username, idle)
+    tabs = window.ui.caseTabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Audit rounds"))
+    desk = tabs.currentWidget()
+    assert isinstance(desk, AuditDesk)
+    idle()
+    qtbot.waitUntil(lambda: desk.sampled.rowCount() == 2, timeout=15000)
+    desk.sampled.selectRow(0)
+    desk.open_selected()
+    (form,) = desk.findChildren(AuditFormDialog)
+    qtbot.waitUntil(lambda: form.form is not None and form.owner.count() > 0, timeout=15000)
+    idle()
+    assert window.unsaved_work() == []  # only looked at: nothing to lose
+    qtbot.keyClicks(form._comments[0], "Flag added two days late")
+    assert any("Casework audit: CSE-" in w for w in window.unsaved_work())
+    QTest.keyClick(form._comments[0], Qt.Key.Key_Escape)
+    assert len(asked) == 1 and "the audit of case" in asked[0][0]
+    assert form.isVisible() and form._comments[0].text() == "Flag added two days late"  # kept
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    idle()
+    assert window.unsaved_work() == []
+    qtbot.mouseClick(form.close_button, Qt.MouseButton.LeftButton)
+    assert not form.isVisible() and len(asked) == 1

@@ -35,6 +35,7 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.remedial import PRIORITIES
 from checklist_app.ui.audit.follow_up import FollowUpBox, action_line
 from checklist_app.ui.audit.moderation import moderation_lines
+from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.sign_dialog import SignDialog
@@ -181,6 +182,7 @@ class AuditFormDialog(QDialog):
         self.resize(QSize(1100, 760).boundedTo(QSize(available.width() * 19 // 20, available.height() * 9 // 10)))
         self._combos: list[QComboBox] = []
         self._comments: list[QLineEdit] = []
+        self.edits = EditWatch(self)
         self.load()
 
     # --- loading ---------------------------------------------------------------------------------------
@@ -207,6 +209,7 @@ class AuditFormDialog(QDialog):
 
     def show_form(self, form: AuditForm) -> None:
         self.form = form
+        self.setWindowTitle(f"Casework audit: {form.case_reference}")  # log-off names it when work is unsaved
         self.problem.clear()
         signed = form.signed
         self.heading.setText(
@@ -280,6 +283,17 @@ class AuditFormDialog(QDialog):
         self.save_button.setVisible(not signed)
         self.addendum.setEnabled(signed)
         self._default_due()
+        self.edits.attach()  # the grade and comment fields are new with every form shown
+        self.edits.reset()  # what is shown is what is saved
+
+    def reject(self) -> None:
+        """Escape, Close or the window's close button: ask first when grades, comments, a rationale, a
+        remedial action or an addendum typed since the last save would be lost (log-off counts them too)."""
+        reference = self.form.case_reference if self.form is not None else ""
+        what = f"what you entered in the audit of case {reference}".rstrip()
+        if self.edits.edited and not confirm_discard(self, [what]):
+            return
+        super().reject()
 
     def _regrade(self) -> None:
         self.problem.clear()
