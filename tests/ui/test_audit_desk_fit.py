@@ -151,3 +151,44 @@ def test_grades_typed_in_an_audit_are_not_lost_without_asking(world, qtbot, runn
     assert window.unsaved_work() == []
     qtbot.mouseClick(form.close_button, Qt.MouseButton.LeftButton)
     assert not form.isVisible() and len(asked) == 1
+
+
+def test_the_moderation_form_fits_the_screen_and_asks_before_typed_work_is_lost(
+    world, qtbot, make_session, idle, monkeypatch
+):  # type: ignore[no-untyped-def]
+    from test_audit_moderation import _signed_with_action
+    from world_support import add_user
+
+    from checklist_app.core.procedure.model import Role
+    from checklist_app.ui.audit import moderation as moderation_module
+    from checklist_app.ui.audit.moderation import ModerationDialog
+
+    asked: list[list[str]] = []
+    monkeypatch.setattr(
+        moderation_module, "confirm_discard", lambda parent, what, *a, **k: asked.append(list(what)) and False
+    )
+    audit_id, _case_id = _signed_with_action(world)
+    second = add_user(world.ctx, "aud.ivy", Role.AUDITOR)
+    dialog = ModerationDialog(make_session(second), audit_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.form is not None, timeout=15000)
+    idle()
+    available = dialog.screen().availableGeometry()
+    assert dialog.width() <= available.width() and dialog.height() <= available.height()
+    header = dialog.items.horizontalHeader()
+    assert header.sectionSize(1) > header.sectionSize(0), "the question column is narrower than the item's name"
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # nothing typed: closes without a question
+    assert asked == [] and not dialog.isVisible()
+
+    dialog = ModerationDialog(make_session(second), audit_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.form is not None, timeout=15000)
+    idle()
+    qtbot.keyClicks(dialog.note, "The risk review was late.")
+    QTest.keyClick(dialog.note, Qt.Key.Key_Escape)
+    assert len(asked) == 1 and "moderation of the audit of case" in asked[0][0]
+    assert dialog.isVisible() and dialog.note.toPlainText() == "The risk review was late."
+    dialog.edits.reset()
+    dialog.close()

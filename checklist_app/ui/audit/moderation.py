@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -33,11 +33,15 @@ from checklist_app.core.signatures import Meaning
 from checklist_app.services import audit_moderation, audit_signing, case_audits
 from checklist_app.services.audit_dto import AuditForm, ModerationDue, ModerationView
 from checklist_app.ui.audit.tables import fill, table
+from checklist_app.ui.discard import EditWatch, confirm_discard
 from checklist_app.ui.empty_state import empty_hint
+from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.sign_dialog import SignDialog
+from checklist_app.ui.window_fit import screen_for
 
 SAME = "(same)"
+ITEM_CHARS = 24  # width of the item column, in average characters
 
 
 def moderation_lines(form: AuditForm) -> list[str]:
@@ -141,7 +145,9 @@ class ModerationDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("ModerationForm")
         self.setWindowTitle("Moderate a casework audit")
-        self.resize(1100, 720)
+        # 1100x720 was taller than a 1920x1080 screen at 150 % (1280x720) once the title bar is counted.
+        available = screen_for(parent or self).availableGeometry()
+        self.resize(QSize(1100, 720).boundedTo(QSize(available.width() * 19 // 20, available.height() * 9 // 10)))
         self.session = session
         self.audit_id = audit_id
         self.form: AuditForm | None = None
@@ -157,7 +163,7 @@ class ModerationDialog(QDialog):
         header = self.items.horizontalHeader()
         for column, mode in enumerate(
             (
-                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Interactive,
                 QHeaderView.ResizeMode.Stretch,
                 QHeaderView.ResizeMode.Stretch,
                 QHeaderView.ResizeMode.ResizeToContents,
@@ -165,6 +171,9 @@ class ModerationDialog(QDialog):
             )
         ):
             header.setSectionResizeMode(column, mode)
+        # The item's long name wraps in a column of its own width (sized to its contents it took the room the
+        # question and the first auditor's grade need).
+        header.resizeSection(0, self.fontMetrics().averageCharWidth() * ITEM_CHARS)
         layout.addWidget(self.items, 3)
 
         verdict = QGroupBox("Your verdict on the overall grade")
@@ -206,12 +215,13 @@ class ModerationDialog(QDialog):
         layout.addWidget(buttons)
         self._grades: list[QComboBox] = []
         self._why: list[QLineEdit] = []
+        self.edits = EditWatch(self)
         session.run(
             self,
             case_audits.audit_form,
             audit_id,
             done=self.show_form,
-            error=lambda exc: self.problem.setText(str(exc)),
+            error=lambda exc: self.problem.setText(explain(exc).message),
         )
 
     def show_form(self, form: AuditForm) -> None:
@@ -259,6 +269,17 @@ class ModerationDialog(QDialog):
         self.sign_button.setEnabled(form.signed)
         if not form.signed:
             self.problem.setText("This audit is not signed yet: only a signed audit can be moderated.")
+        self.edits.attach()
+        self.edits.reset()
+
+    def reject(self) -> None:
+        """Close, Escape or the window's close button: ask first when grades, reasons or a comment typed
+        for the moderation would be lost (log-off counts them too)."""
+        reference = self.form.case_reference if self.form is not None else ""
+        what = f"your moderation of the audit of case {reference}".rstrip()
+        if self.edits.edited and not confirm_discard(self, [what]):
+            return
+        super().reject()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -331,4 +352,4 @@ class ModerationDialog(QDialog):
 
     def _refused(self, exc: BaseException) -> None:
         if shiboken6.isValid(self):
-            self.problem.setText(str(exc))
+            self.problem.setText(explain(exc).message)
