@@ -26,6 +26,7 @@ from checklist_app.store.audit import Operation, record
 from checklist_app.store.models import DirectedAction, Team, User
 
 MAX_RATIONALE = 20000
+AWAITING_SUFFIX = " (not applicable: awaiting supervisor agreement)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class OpenItem:
     title: str
     step_id: str = ""  # for a step: where to open the case
     action_id: int | None = None
+    awaiting_agreement: bool = False  # a mandatory step marked not applicable, not agreed by a supervisor yet
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -62,8 +64,8 @@ def open_items(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, now
         if entry is not None and entry.required and entry.status.value not in ("done", "not_applicable"):
             items.append(OpenItem("step", step.number, step.title, step_id=step.id))
         elif step.id in awaiting:
-            title = f"{step.title} (not applicable: awaiting supervisor agreement)"
-            items.append(OpenItem("step", step.number, title, step_id=step.id))
+            title = f"{step.title}{AWAITING_SUFFIX}"
+            items.append(OpenItem("step", step.number, title, step_id=step.id, awaiting_agreement=True))
     actions = session.scalars(
         select(DirectedAction)
         .where(DirectedAction.case_id == loaded.case.id, DirectedAction.status == "open")

@@ -82,3 +82,24 @@ def test_supervisor_refuses_with_a_reason(qtbot, world, open_ws, idle, monkeypat
     assert (view.status, view.reason) == ("in_progress", "Not applicable refused: Log the phone call")
     assert "refused to agree" in ws.steps.ui.stepNotice.text()
     assert not ws.steps.ui.refuseButton.isEnabled()
+
+
+def test_the_closure_list_says_a_step_awaits_agreement_without_contradicting_itself(qtbot, world, make_session, idle):  # type: ignore[no-untyped-def]
+    """The line read "(not applicable: awaiting supervisor agreement): not done, and not marked not applicable"."""
+    from support import settle_for_closure
+
+    from checklist_app.ui.supervision.closure_dialogs import CloseCaseDialog
+
+    case = open_case(world)
+    settle_for_closure(world, case.id)
+    steps.reopen_step(world.ctx, world.supervisor, case.id, MANDATORY, "Check again")
+    steps.mark_not_applicable(world.ctx, world.investigator, case.id, MANDATORY, "Referral came by phone")
+    dialog = CloseCaseDialog(make_session(world.supervisor), case.id, case.reference)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.open_items is not None, timeout=15000)
+    idle()
+    (line,) = [dialog.items.item(i).text() for i in range(dialog.items.count())]
+    assert line.startswith("Step 1.1 ") and "marked not applicable, awaiting a supervisor's agreement" in line
+    assert "not marked not applicable" not in line and "not done" not in line
+    dialog.reject()

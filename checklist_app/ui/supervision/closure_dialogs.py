@@ -32,6 +32,13 @@ from checklist_app.ui.widgets.messages import error_label
 
 
 def item_words(item: closure.OpenItem) -> str:
+    if item.kind == "step" and item.awaiting_agreement:
+        # It is marked not applicable: "not marked not applicable" after it contradicted the line itself.
+        title = item.title.removesuffix(closure.AWAITING_SUFFIX)
+        return (
+            f"Step {item.reference} {title}: marked not applicable, awaiting a supervisor's agreement "
+            "(open the step to agree or refuse)"
+        )
     if item.kind == "step":
         return f"Step {item.reference} {item.title}: not done, and not marked not applicable"
     return f"{item.reference}, directed by a supervisor: {item.title} (still open)"
