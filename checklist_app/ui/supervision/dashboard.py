@@ -49,6 +49,7 @@ PROCEDURE_ID = NewCase.procedure_id  # the force's procedure, as new cases follo
 
 # Who and how loaded first; the breakdown last, where a narrow window may cut it short.
 WORKLOAD_COLUMNS = ("Officer", "Open cases", "Complex", "Score", "Threshold", "By risk category")
+WORKLOAD_ROWS = 6  # officers kept in view on the dashboard before the table scrolls
 
 # The attention sections, in the order a supervisor works through them.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -278,6 +279,13 @@ class DashboardPage(QWidget):
         if not loads:
             table.setRowCount(1)
             table.setItem(0, 0, QTableWidgetItem("No investigators in the team"))
+        # A team's officers at a glance: at 150 % the splitter left the table two and a half rows (of five
+        # officers) and the lines needing attention the rest. Up to WORKLOAD_ROWS rows are kept in view; more
+        # scroll, and the lines below still have most of the page.
+        table.resizeRowsToContents()
+        shown = min(table.rowCount(), WORKLOAD_ROWS)
+        rows = sum(table.rowHeight(r) for r in range(shown))
+        table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth() + 2)
 
     def _show_attention(self, board: TeamDashboard) -> None:
         tree = self.attention
