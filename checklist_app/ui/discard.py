@@ -93,4 +93,26 @@ class EditWatch(QObject):
         return False
 
 
-__all__ = ["EditWatch", "confirm_discard"]
+class AsksBeforeDiscard:
+    """Mixin for a dialog (listed before QDialog in its bases) that sets `self.edits = EditWatch(self)`:
+    Escape, Cancel or the window's close button ask before what the user typed is thrown away (a closure
+    rationale or a duty's evidence went without a word), and log-off lists it (main_window reads `edits`).
+    The inputs are hooked when the dialog is shown, so fields added after construction count too."""
+
+    edits: EditWatch
+
+    def discard_what(self) -> str:
+        return f"what you entered in “{self.windowTitle()}”"  # type: ignore[attr-defined]
+
+    def showEvent(self, event: QEvent) -> None:
+        super().showEvent(event)  # type: ignore[misc]
+        self.edits.attach()
+
+    def reject(self) -> None:
+        busy = bool(getattr(self, "busy", False))
+        if self.edits.edited and not busy and not confirm_discard(self, [self.discard_what()]):  # type: ignore[arg-type]
+            return
+        super().reject()  # type: ignore[misc]
+
+
+__all__ = ["AsksBeforeDiscard", "EditWatch", "confirm_discard"]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import closure
+from checklist_app.ui.discard import AsksBeforeDiscard, EditWatch
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.supervision.sign_dialog import SignDialog
@@ -52,7 +53,7 @@ def _message_label() -> QLabel:
     return error_label(selectable=True)
 
 
-class CloseCaseDialog(QDialog):
+class CloseCaseDialog(AsksBeforeDiscard, QDialog):
     """Closing is announced by the session's `case_changed` once signed; `go_to(place)` when the user picks an
     open item."""
 
@@ -67,6 +68,7 @@ class CloseCaseDialog(QDialog):
         self.reference = reference
         self.open_items: list[closure.OpenItem] | None = None
         self.sign_dialog: SignDialog | None = None
+        self.edits = EditWatch(self)  # a rationale typed is not lost without asking
 
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -185,7 +187,7 @@ class CloseCaseDialog(QDialog):
         self.message.setText(explain(exc).message)
 
 
-class ReassignDialog(QDialog):
+class ReassignDialog(AsksBeforeDiscard, QDialog):
     """Give the case to another officer, with a reason (announced by the session's `case_changed`)."""
 
     def __init__(
@@ -196,6 +198,7 @@ class ReassignDialog(QDialog):
         self.setWindowTitle(f"Reassign case {reference}")
         self.session = session
         self.case_id = case_id
+        self.edits = EditWatch(self)  # a reason typed is not lost without asking
         layout = QVBoxLayout(self)
         intro = QLabel(
             f"Case {reference} is with {current or 'nobody'}. Choose the officer to take it over: the case's own "

@@ -29,6 +29,7 @@ from checklist_app.services import district_duties, team_duties
 from checklist_app.services.dto import EvidenceFieldView
 from checklist_app.services.errors import InvalidInput
 from checklist_app.services.team_duties import TeamDutyStatus
+from checklist_app.ui.discard import AsksBeforeDiscard, EditWatch
 from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps.evidence_form import EvidenceForm, describe_value
@@ -162,7 +163,7 @@ class DutiesPanel(QGroupBox):
         dialog.deleteLater()
 
 
-class RecordDutyDialog(QDialog):
+class RecordDutyDialog(AsksBeforeDiscard, QDialog):
     recorded = Signal()
 
     def __init__(
@@ -173,6 +174,7 @@ class RecordDutyDialog(QDialog):
         duty = status.duty
         self.setWindowTitle(f"Record: {duty.title}")
         self.session = session
+        self.edits = EditWatch(self)  # evidence typed is not lost without asking
         self.duty = duty
         self.procedure_id = procedure_id
         layout = QVBoxLayout(self)
