@@ -31,6 +31,7 @@ from checklist_app.services.procedures import find_version
 from checklist_app.store.audit import Operation, append, record
 from checklist_app.store.models import (
     AUDIT_MODELS,
+    AuditAddendum,
     AuditEntry,
     AuditModeration,
     AuditRound,
@@ -389,6 +390,16 @@ def _detail(session: Session, ctx: ServiceContext, row: AuditRound) -> RoundDeta
             .where(CaseAudit.round_id == row.id)
         )
     )
+    # The grade as the latest addendum that revised it leaves it, as the audit form shows it (the table
+    # showed the grade first signed beside a form saying "Requires improvement").
+    revised = dict(
+        session.execute(
+            select(AuditAddendum.audit_id, AuditAddendum.revised_grade)
+            .join(CaseAudit, CaseAudit.id == AuditAddendum.audit_id)
+            .where(CaseAudit.round_id == row.id, AuditAddendum.revised_grade != "")
+            .order_by(AuditAddendum.id)
+        ).all()
+    )
     frame = {int(c[0]): c for c in row.frame}
     template = ctx.procedure(session, row.procedure_version_id).audit_template
     grade_labels = {g.id: g.label for g in template.overall_grades}
@@ -416,7 +427,9 @@ def _detail(session: Session, ctx: ServiceContext, row: AuditRound) -> RoundDeta
                 stratum=sampling.Stratum(str(entry[2]), int(entry[3])).describe(),
                 audit_id=audit.id if audit else None,
                 audit_status=audit.status if audit else "pending",
-                overall_grade=grade_labels.get(audit.overall_grade, "") if audit and audit.status == "signed" else "",
+                overall_grade=grade_labels.get(revised.get(audit.id, audit.overall_grade), "")
+                if audit and audit.status == "signed"
+                else "",
                 moderation_due=int(case_id) in row.moderation,
                 moderated=int(case_id) in moderated,
             )

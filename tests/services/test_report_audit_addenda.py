@@ -72,3 +72,24 @@ def test_the_compliance_report_counts_an_audit_by_its_revised_grade(world, tmp_p
     summary = " ".join((PdfReader(str(report)).pages[0].extract_text() or "").split())
     assert "by overall grade (signature matches) Requires improvement: 1" in summary
     assert "Good: 1" not in summary
+
+
+def test_the_rounds_sample_table_shows_the_revised_grade(world):  # type: ignore[no-untyped-def]
+    from test_audit_services import _signed_audit
+
+    from checklist_app.services import audit_rounds
+
+    audit_id, _ = _signed_audit(world)
+    audit_signing.add_addendum(
+        world.ctx,
+        world.auditor,
+        audit_id,
+        text="Risk review 4.6 was missed.",
+        revised_grade="requires_improvement",
+        revised_rationale="Risk review 4.6 was missed.",
+        password=PASSWORD,
+    )
+    (summary,) = audit_rounds.list_rounds(world.ctx, world.auditor)
+    detail = audit_rounds.round_detail(world.ctx, world.auditor, summary.id)
+    (row,) = [c for c in detail.sampled if c.audit_id == audit_id]
+    assert row.overall_grade == "Requires improvement"
