@@ -21,7 +21,14 @@ from checklist_app.core.procedure.model import Role
 from checklist_app.core.text import control_problem
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import UserInfo
-from checklist_app.services.errors import AuthenticationFailed, Conflict, FieldProblem, InvalidInput, NotFound
+from checklist_app.services.errors import (
+    AuthenticationFailed,
+    Conflict,
+    FieldProblem,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+)
 from checklist_app.services.organisation import district_by_code, team_by_name_or_id
 from checklist_app.store.audit import Operation, Who, append, record
 from checklist_app.store.models import AuditEntry, District, Team, User
@@ -61,7 +68,14 @@ _BANNED = {
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
 FAILURE_ACTION = "user.logon_failed"
-_FAILURES_RESET_BY = ("user.logon", "user.unlock", "user.reset_password", "user.reauthenticated", "user.locked")
+_FAILURES_RESET_BY = (
+    "user.logon",
+    "user.unlock",
+    "user.reset_password",
+    "user.reauthenticated",
+    "user.change_password",
+    "user.locked",
+)
 
 WRONG_CREDENTIALS = "The user name or password is wrong."
 LOCKED = "This account is locked after too many failed log-on attempts. Ask an administrator to unlock it."
@@ -220,13 +234,15 @@ def _recent_failures(session: Session, user: User, now: datetime) -> list[dateti
     return failures
 
 
-def _record_failure(session: Session, user: User, now: datetime) -> AuthenticationFailed:
+def _record_failure(session: Session, user: User, now: datetime, *, purpose: str | None = None) -> AuthenticationFailed:
     # A sliding window: five failures in any LOCK_WINDOW lock, however they are paced.
     earlier = _recent_failures(session, user, now)
     user.failed_logons = len(earlier) + 1
     user.first_failed_at = min([*earlier, now])
     actor = Who(user.id, user.username)
-    details = {"reason": "wrong password", "failures": user.failed_logons}
+    details: dict[str, object] = {"reason": "wrong password", "failures": user.failed_logons}
+    if purpose is not None:
+        details["purpose"] = purpose
     if user.failed_logons >= LOCK_AFTER:
         user.locked_at = now
         record(session, actor, user, operation=Operation.ALTERATION, action="user.locked", at=now, details=details)
@@ -444,21 +460,41 @@ def reset_password(ctx: ServiceContext, actor: Actor, username: str, password: s
 
 
 def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -> None:
+    """A wrong current password counts towards lockout and is audited, as at log-on, signing and screen
+    unlock (otherwise this dialog would be a way round the lockout); the failure is committed before the
+    refusal. An empty current password is no attempt and is not counted."""
+    if not old:
+        raise InvalidInput([FieldProblem("old", "Current password", "is empty")])
     now = ctx.now()
+    refusal: ServiceError | None = None
     with ctx.db.write() as session:
         user = session.get(User, actor.user_id)
         if user is None:
             raise NotFound("Your account no longer exists.")
+        if not user.active:
+            raise AuthenticationFailed(DISABLED)
+        if user.locked_at is not None:
+            raise AuthenticationFailed(LOCKED, locked=True)
         try:
             HASHER.verify(user.password_hash, old)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
-            raise InvalidInput([FieldProblem("old", "Current password", "is wrong")]) from None
-        problems = password_problems(new, user.username)
-        if problems:
-            raise InvalidInput([FieldProblem("new", "New password", p) for p in problems])
-        user.password_hash = HASHER.hash(new)
-        user.must_change_password = False
-        record(session, who(actor), user, operation=Operation.ALTERATION, action="user.change_password", at=now)
+            failed = _record_failure(session, user, now, purpose="change password")
+            refusal = failed if failed.locked else InvalidInput([FieldProblem("old", "Current password", _wrong(user))])
+        else:
+            problems = password_problems(new, user.username)
+            if problems:
+                raise InvalidInput([FieldProblem("new", "New password", p) for p in problems])
+            user.password_hash = HASHER.hash(new)
+            user.must_change_password = False
+            user.failed_logons, user.first_failed_at = 0, None
+            record(session, who(actor), user, operation=Operation.ALTERATION, action="user.change_password", at=now)
+    if refusal is not None:
+        raise refusal
+
+
+def _wrong(user: User) -> str:
+    left = LOCK_AFTER - user.failed_logons
+    return f"is wrong; {left} more failed attempt{'s' if left != 1 else ''} will lock the account"
 
 
 def user_count(ctx: ServiceContext) -> int:

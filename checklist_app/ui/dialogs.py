@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
 
 from checklist_app.services import accounts
 from checklist_app.services.context import ServiceContext, system_actor
+from checklist_app.services.errors import AuthenticationFailed
 from checklist_app.ui.errors import explain
 from checklist_app.ui.forms import load_into
 from checklist_app.ui.preferences import Preferences
@@ -123,8 +124,16 @@ class ChangePasswordDialog(QDialog):
             old,
             new,
             done=lambda _r: self.accept(),
-            error=lambda exc: _message(self.ui.message, explain(exc).message),
+            error=self._refused,
         )
+
+    def _refused(self, exc: BaseException) -> None:
+        self.ui.oldPassword.clear()
+        self.ui.oldPassword.setFocus()
+        if isinstance(exc, AuthenticationFailed) and exc.locked:
+            # Too many wrong current passwords locked the account: trying again cannot succeed.
+            self.ui.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        _message(self.ui.message, explain(exc).message)
 
 
 class FirstRunDialog(QDialog):

@@ -145,3 +145,44 @@ def test_districts_are_the_four_of_the_force(world):
     world.clock.advance(days=1)
     organisation.ensure_districts(world.ctx, system_actor())  # idempotent
     assert len(organisation.list_districts(world.ctx)) == 4
+
+
+def test_wrong_current_password_in_change_password_counts_towards_lockout(world):
+    actor = world.investigator
+    for left in (4, 3, 2, 1):
+        with pytest.raises(InvalidInput, match=f"Current password: is wrong; {left} more failed attempt"):
+            accounts.change_own_password(world.ctx, actor, "not-my-password", "brand-new-pass-2")
+    with pytest.raises(AuthenticationFailed, match="locked") as caught:
+        accounts.change_own_password(world.ctx, actor, "not-my-password", "brand-new-pass-2")
+    assert caught.value.locked
+    assert _actions(world, "dc.alder")[-5:] == ["user.logon_failed"] * 4 + ["user.locked"]
+    with world.ctx.db.read() as session:
+        failed = session.scalars(
+            select(AuditEntry).where(AuditEntry.username == "dc.alder", AuditEntry.action == "user.logon_failed")
+        ).all()
+        assert all('"purpose":"change password"' in e.details for e in failed)
+    # Locked now: neither the right password here nor a log-on gets in.
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        accounts.change_own_password(world.ctx, actor, PW, "brand-new-pass-2")
+    with pytest.raises(AuthenticationFailed, match="locked"):
+        accounts.log_on(world.ctx, "dc.alder", PW)
+
+
+def test_change_password_failures_add_to_signing_failures_and_a_change_resets_them(world):
+    actor = world.investigator
+    for _ in range(3):
+        assert not accounts.verify_password(world.ctx, actor, "nope-nope", purpose="sign")
+    with pytest.raises(InvalidInput, match="1 more failed attempt will lock"):
+        accounts.change_own_password(world.ctx, actor, "not-my-password", "brand-new-pass-2")
+    accounts.change_own_password(world.ctx, actor, PW, "brand-new-pass-2")
+    with pytest.raises(AuthenticationFailed, match="4 more failed attempts"):
+        accounts.log_on(world.ctx, "dc.alder", "wrong-again-1")
+
+
+def test_empty_current_password_is_reported_as_empty_and_not_counted(world):
+    actor = world.investigator
+    before = _actions(world, "dc.alder")
+    with pytest.raises(InvalidInput) as caught:
+        accounts.change_own_password(world.ctx, actor, "", "brand-new-pass-2")
+    assert str(caught.value) == "Current password: is empty"
+    assert _actions(world, "dc.alder") == before
