@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
+from checklist_app.core.calendar import WorkingCalendar
+from checklist_app.core.deadlines import due_at
+from checklist_app.core.procedure.model import Duration, Procedure
 from checklist_app.core.procedure.risk_model import RiskBand, RiskTool, ScoringMethod
+
+# The step that keeps the assessment current (4.6): its due date is the case's next risk review.
+REVIEW_STEP = "risk.reassess"
 
 
 class Recency(StrEnum):
@@ -109,3 +116,23 @@ def score(tool: RiskTool, answers: Mapping[str, object], triggers: Iterable[str]
     if floor > band.category:
         band = band_by_category(tool, floor)
     return RiskScore(total, band.category, band, tuple(sections), fired)
+
+
+def review_interval(
+    procedure: Procedure, category: int, when: datetime, calendar: WorkingCalendar | None = None
+) -> Duration:
+    """How long after an assessment in `category` its review falls due under the case's own procedure. One
+    rule for the case header, the live score and the stored date: step 4.6's deadline, as the schedule
+    reads it (a per-category case when one matches, else the step's offset after local overrides). In
+    version 1.0 that is 3 months for every category, although its risk tool's bands say 1 month for
+    Categories 3 and 4; version 1.1 made the step follow the category. Only a procedure without that step
+    falls back to the band's period, capped by settings.risk_review_interval."""
+    step = procedure.step_map().get(REVIEW_STEP)
+    offset = procedure.effective_deadline(step) if step is not None else None
+    if step is not None and step.deadline is not None and offset is not None:
+        by = step.deadline.by
+        case = by.case_for({by.fact: category}) if by is not None and by.fact == "risk_category" else None
+        return case.offset if case is not None else offset
+    cal = calendar if calendar is not None else WorkingCalendar.default()
+    band = band_by_category(procedure.risk_tool, category)
+    return min(band.review_interval, procedure.settings.risk_review_interval, key=lambda d: due_at(when, d, cal))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from checklist_app.core.deadlines import due_at
 from checklist_app.core.procedure.risk_model import ScoringMethod
-from checklist_app.core.risk import Recency, score
+from checklist_app.core.risk import Recency, review_interval, score
 from checklist_app.core.wording import PRIORITIES
 from checklist_app.demo.sim_model import H, SimCase, between, chance
 from checklist_app.demo.sim_texts import DECISIONS, INTEL_TEXTS
@@ -88,11 +88,7 @@ def add_risk(simulator: CaseSimulator, rng: random.Random, case: SimCase) -> Non
                 if chance(rng, 0.85):
                     countersigned = when + timedelta(hours=rng.uniform(2, 48))
         band = next(b for b in tool.bands if b.category == final)
-        interval = min(
-            band.review_interval,
-            simulator.procedure.settings.risk_review_interval,
-            key=lambda d: due_at(when, d, simulator.calendar),
-        )
+        interval = review_interval(simulator.procedure, band.category, when, simulator.calendar)
         review = due_at(when, interval, simulator.calendar)
         case.risk.append(
             {

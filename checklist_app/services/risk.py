@@ -16,7 +16,14 @@ from checklist_app.core.deadlines import due_at
 from checklist_app.core.evidence import clean_evidence
 from checklist_app.core.permissions import Action, Actor, may_work_step, require
 from checklist_app.core.procedure.model import Role
-from checklist_app.core.risk import RiskAnswerError, band_by_category, normalise_answers, score
+from checklist_app.core.risk import (
+    REVIEW_STEP,
+    RiskAnswerError,
+    band_by_category,
+    normalise_answers,
+    review_interval,
+    score,
+)
 from checklist_app.core.schedule import StepSchedule, StepStatus
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
@@ -87,11 +94,7 @@ def record_assessment(ctx: ServiceContext, actor: Actor, case_id: int, form: Ris
         if problems:
             raise InvalidInput(problems)
         band = band_by_category(tool, final)
-        interval = min(
-            band.review_interval,
-            loaded.procedure.settings.risk_review_interval,
-            key=lambda d: due_at(when, d, ctx.calendar),
-        )
+        interval = review_interval(loaded.procedure, band.category, when, ctx.calendar)
         assessment = RiskAssessment(
             case_id=case_id,
             tool_id=tool.id,
@@ -131,8 +134,6 @@ def record_assessment(ctx: ServiceContext, actor: Actor, case_id: int, form: Ris
 
 # The step whose evidence a risk assessment recorded on the Risk tab is, and the evidence field that links to it.
 ASSESSMENT_STEP, ASSESSMENT_LINK_FIELD = "risk.assess", "risk_assessment_reference"
-# The step that keeps the assessment current: its due date is the case's next risk review.
-REVIEW_STEP = "risk.reassess"
 
 
 def next_review_due(schedule: Mapping[str, StepSchedule], latest: RiskAssessment | None) -> tuple[datetime | None, str]:

@@ -4,9 +4,12 @@ steps table shows it, on real widgets with the shipped procedure."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from support import open_case
 from test_workspace import _go_to, _workspace
+from world_support import build_world
 
+from checklist_app import paths
 from checklist_app.core import wording
 from checklist_app.services import risk, steps
 from checklist_app.ui.session import AppSession
@@ -16,8 +19,7 @@ pytestmark = pytest.mark.gui
 
 
 def _override_to_category_4(world, case_id: int):  # type: ignore[no-untyped-def]
-    # An override not yet countersigned: the assessment's own review date follows Category 4 (one month)
-    # while the category that counts is still the calculated one (three months for step 4.6).
+    # An override not yet countersigned: the category that counts is still the calculated one.
     return risk.record_assessment(
         world.ctx,
         world.investigator,
@@ -35,7 +37,9 @@ def test_header_next_risk_review_is_step_4_6_due_date(qtbot, shipped_world, runn
     ws = _workspace(qtbot, AppSession(world.ctx, world.investigator, runner, prefs), case.id, idle)
     step = ws.detail.step("risk.reassess")
     assert step.due_at is not None
-    assert recorded.next_review_at != step.due_at  # the two rules that used to disagree
+    # The shipped procedure is version 1.0, whose step 4.6 gives 3 months for every category: the date stored
+    # with the assessment (the history column) follows that rule too, not the band's 1 month.
+    assert recorded.next_review_at == step.due_at
     assert ws.ui.reviewChip.text() == f"Next risk review {wording.day(step.due_at)}"
     risk_tab = ws.tabs[2]
     ws.ui.sections.setCurrentWidget(risk_tab)  # a record tab is filled when first shown
@@ -59,3 +63,17 @@ def test_no_review_date_while_step_4_6_waits(qtbot, shipped_world, runner, prefs
     assert step.due_at is None and step.due_state == "awaiting"
     assert ws.ui.reviewChip.text() == "Risk review date not set yet"
     assert "Waiting for step" in ws.ui.reviewChip.toolTip()
+
+
+@pytest.mark.parametrize(("name", "words"), [("cse-sop-v1.yaml", "3 months"), ("cse-sop-v1.1.yaml", "1 month")])
+def test_live_score_review_period_follows_the_cases_procedure(qtbot, ctx, clock, runner, prefs, idle, name, words):
+    text = next(n for n in paths.shipped_sop_files() if n.name == name).read_text(encoding="utf-8")
+    world = build_world(ctx, clock, text)
+    case = open_case(world)
+    ws = _workspace(qtbot, AppSession(world.ctx, world.investigator, runner, prefs), case.id, idle)
+    risk_tab = ws.tabs[2]
+    ws.ui.sections.setCurrentWidget(risk_tab)
+    idle()
+    qtbot.mouseClick(risk_tab.form.triggers["disclosure"], Qt.MouseButton.LeftButton)
+    assert risk_tab.ui.categoryValue.text() == "Category 4"
+    assert f"Review within {words} at most." in risk_tab.ui.actionsValue.text()

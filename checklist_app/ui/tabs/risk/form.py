@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from checklist_app.core.procedure.model import Duration
 from checklist_app.core.procedure.risk_model import RiskIndicator, RiskSection, RiskTool, ScoringMethod
 from checklist_app.core.risk import Recency, RiskScore, score
 from checklist_app.ui.widgets.looks import esc
@@ -257,12 +258,15 @@ def score_html(result: RiskScore, tool: RiskTool) -> str:
     )
 
 
-def actions_html(result: RiskScore, final: int | None) -> str:
-    """What the calculated band asks for, and the override's consequences when `final` differs from it."""
+def actions_html(result: RiskScore, final: int | None, review: Duration) -> str:
+    """What the calculated band asks for, and the override's consequences when `final` differs from it.
+    `review`: the case's procedure's review period for the category recorded (core.risk.review_interval,
+    the rule the stored date and the case header follow), not the band's own period, which version 1.0
+    contradicts."""
     band = result.band
     text = (
         f"<p><b>Actions for Category {band.category}:</b> {esc(band.actions)}</p>"
-        f"<p style='color:#4a5868'>Review within {esc(band.review_interval.describe())} at most.</p>"
+        f"<p style='color:#4a5868'>Review within {esc(review.describe())} at most.</p>"
     )
     if final is not None and final != result.calculated_category:
         text += (

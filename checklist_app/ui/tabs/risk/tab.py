@@ -16,7 +16,7 @@ from checklist_app.core import wording
 from checklist_app.core.permissions import Action
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.procedure.risk_model import RiskTool
-from checklist_app.core.risk import RiskAnswerError, RiskScore
+from checklist_app.core.risk import RiskAnswerError, RiskScore, review_interval
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import risk
 from checklist_app.services.dto import CaseDetail, RiskAssessmentView
@@ -171,7 +171,12 @@ class RiskTab(CaseTab):
         """Add the chosen final category to the live summary when it overrides the calculated one."""
         if result is None:
             return
-        self.ui.actionsValue.setText(actions_html(result, self.ui.finalCategory.currentData()))
+        final = self.ui.finalCategory.currentData()
+        category = final if final is not None else result.calculated_category
+        review = result.band.review_interval
+        if self.procedure is not None:
+            review = review_interval(self.procedure, category, self.session.now())
+        self.ui.actionsValue.setText(actions_html(result, final, review))
 
     def _final_chosen(self) -> None:
         """The user picked a final category: it stays put while the score changes, unless it is the calculated one."""
