@@ -98,20 +98,27 @@ class MainWindow(QMainWindow):
             tabs.addTab(self.case_list, icon("settings"), "Administration")
         tabs.tabBar().setTabButton(0, tabs.tabBar().ButtonPosition.RightSide, None)  # the list stays
         self.dashboard = supervision_home(session)  # the supervisor's home screen, first and shown first
-        if self.dashboard is None:
+        self.intelligence_desk = self._intelligence_desk_home(session)  # the intelligence officer's in-tray
+        # The screen shown first: the supervisor's dashboard, else the intelligence officer's desk, else the list.
+        home: QWidget | None = self.dashboard if self.dashboard is not None else self.intelligence_desk
+        if home is None:
             # The list is the first screen: its rows are asked for before the other pages are made, so the
             # worker reads them while this thread builds the window, and ahead of the other pages' loads.
             self.case_list.refresh()
+        elif home is self.intelligence_desk:
+            self.intelligence_desk.refresh()  # likewise, ahead of the other pages' loads
         # The auditor's desk; remedial actions for their owners: each made when its tab is first shown.
         for make, title in audit_pages(session):
             index = tabs.addTab(_PagePlaceholder(make), icon("case"), title)
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
-        self.intelligence_desk = self._intelligence_desk_home(session)  # the intelligence officer's in-tray
         if self.intelligence_desk is not None:
             index = tabs.addTab(self.intelligence_desk, icon("intelligence"), "Intelligence desk")
             tabs.tabBar().setTabButton(index, tabs.tabBar().ButtonPosition.RightSide, None)
             self.intelligence_desk.open_case.connect(self.open_case)
-            self.intelligence_desk.refresh()
+            if home is self.intelligence_desk:
+                tabs.setCurrentWidget(self.intelligence_desk)
+            else:
+                self.intelligence_desk.refresh()
         self.district_duties = self._district_duties_home(session)  # the intelligence officer's duties
         if self.district_duties is not None:
             index = tabs.addTab(self.district_duties, icon("steps"), "District duties")
@@ -139,8 +146,8 @@ class MainWindow(QMainWindow):
         else:
             self.resize(window_fit.initial_size(self))
         window_fit.fit_to_screen(self)  # saved at another scaling or on another screen
-        if self.dashboard is not None:
-            self.case_list.refresh()  # after the dashboard's own load: the dashboard is shown first
+        if home is not None:
+            self.case_list.refresh()  # after the home page's own load: that page is shown first
 
     def _build_page(self, index: int) -> None:
         """A fixed page about to be shown for the first time is made now, in its placeholder's place, within

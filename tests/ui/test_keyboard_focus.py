@@ -53,6 +53,18 @@ def test_a_supervisor_starts_in_the_team_dashboard(qtbot, world, runner, prefs, 
     assert window.dashboard.isAncestorOf(QApplication.focusWidget())
 
 
+def test_an_intelligence_officer_starts_on_the_intelligence_desk_with_the_keyboard_in_its_table(
+    qtbot, world, runner, prefs, idle
+):
+    window = _shown(qtbot, world, world.intel, runner, prefs, idle)
+    desk = window.intelligence_desk
+    assert window.ui.caseTabs.currentWidget() is desk
+    assert QApplication.focusWidget() is desk.table
+    qtbot.waitUntil(lambda: desk.desk is not None, timeout=15000)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.ui.caseTabs.currentWidget() is window.case_list
+
+
 def test_the_shortcut_list_names_every_case_tab_key(qtbot, world, runner, prefs, idle, monkeypatch):
     """F1 said Alt+1 … Alt+6; a case has seven tabs and Alt+7 opens Supervision."""
     from PySide6.QtWidgets import QMessageBox
