@@ -1,10 +1,11 @@
 """The Intelligence desk: the intelligence officer's page beside the case list. Every item of the district
-still waiting for someone, soonest due first, with a filter; Enter or a double-click opens the case at the
-item on its Intelligence tab, where it is routed, assessed or chased."""
+still waiting for someone, soonest due first (a header click sorts by another column), with a filter; Enter
+or a double-click opens the case at the item on its Intelligence tab, where it is routed, assessed or
+chased."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from checklist_app.core import intelligence as intel
@@ -51,6 +52,18 @@ def _waiting_tip(line: DeskLine) -> str:
             f"{line.reference} can be routed or assessed."
         )
     return line.stage_text
+
+
+_PRIORITIES = tuple(intel.PRIORITY_LABELS)  # high first
+_STAGES = ("route", "assess", "action")  # the order an item goes through
+
+
+def _priority_rank(line: DeskLine) -> tuple[int, str]:
+    return (_PRIORITIES.index(line.priority) if line.priority in _PRIORITIES else len(_PRIORITIES), line.priority)
+
+
+def _stage_rank(line: DeskLine) -> tuple[int, bool, str]:
+    return (_STAGES.index(line.stage) if line.stage in _STAGES else len(_STAGES), line.case_closed, line.stage)
 
 
 def _keeps(kind: str, line: DeskLine) -> bool:
@@ -108,14 +121,16 @@ class IntelligenceDeskPage(QWidget):
                     lambda line: compact_when(line.due_at),
                     tone=lambda line: self._tone(line),
                     tooltip=lambda line: f"{when(line.due_at)} ({due_words(line.due_at, now())})",
+                    sort_key=lambda line: line.due_at,
                 ),
-                Column("Waiting for", _waiting_for, tooltip=_waiting_tip),
+                Column("Waiting for", _waiting_for, tooltip=_waiting_tip, sort_key=_stage_rank),
                 Column("Item", lambda line: line.reference),
                 Column("Case", lambda line: line.case_reference),
                 Column(
                     "Priority",
                     lambda line: PRIORITY_WORDS.get(line.priority, line.priority),
                     tooltip=lambda line: intel.PRIORITY_LABELS.get(line.priority, line.priority),
+                    sort_key=_priority_rank,
                 ),
                 Column("Grade", lambda line: line.grade_code, centre=True),
                 Column(
@@ -134,6 +149,9 @@ class IntelligenceDeskPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("deskTable")
         setup_table(self.table, self.model)
+        # Any column sorts by a header click; until then, soonest due first (the Due column, ascending).
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.empty = EmptyHint(self.table, "")
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)

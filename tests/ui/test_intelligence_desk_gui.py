@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from gui_support import choose, main_window
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from support import intelligence_form, open_case
 
 from checklist_app.services import intelligence
@@ -115,4 +115,49 @@ def test_an_item_on_a_closed_case_says_so_and_cannot_be_routed_or_assessed(qtbot
         assert button.isVisible() and not button.isEnabled()
         assert button.toolTip() == CLOSED
     assert tab.open_assess_dialog() is None and tab.open_route_dialog() is None
+    window.close()
+
+
+def _click_header(qtbot, page: IntelligenceDeskPage, column: int) -> None:  # type: ignore[no-untyped-def]
+    header = page.table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def test_the_desk_sorts_by_a_header_click_due_times_as_times(qtbot, world, runner, prefs, idle):
+    case = open_case(world)
+    # Due 03/03, 29/03 and 02/04: as text "02/04/26" would come first.
+    first = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="low"))
+    world.clock.advance(days=27)
+    second = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="high"))
+    world.clock.advance(days=4)
+    third = intelligence.submit(world.ctx, world.investigator, case.id, intelligence_form(world, priority="high"))
+    window = main_window(qtbot, world, world.intel, runner, prefs)
+    page = window.intelligence_desk
+    qtbot.waitUntil(lambda: page.desk is not None, timeout=15000)
+    idle()
+    in_time_order = [first.reference, second.reference, third.reference]
+    assert _texts(page, 2) == in_time_order  # soonest due first until a header is clicked
+    assert sorted(_texts(page, 0)) != _texts(page, 0)  # the texts alone would sort otherwise
+    page.table.selectRow(1)
+    _click_header(qtbot, page, 4)  # Priority: high before low
+    assert _texts(page, 4)[-1] == "Low"
+    _click_header(qtbot, page, 0)
+    assert _texts(page, 2) == in_time_order
+    _click_header(qtbot, page, 0)
+    assert _texts(page, 2) == in_time_order[::-1]
+    page.open_selected()  # the selection stayed on the same item through the sorts
+    qtbot.waitUntil(lambda: window.workspace_for(case.id) is not None, timeout=15000)
+    workspace = window.workspace_for(case.id)
+    qtbot.waitUntil(lambda: isinstance(workspace.ui.sections.currentWidget(), IntelligenceTab), timeout=15000)
+    tab = workspace.ui.sections.currentWidget()
+    qtbot.waitUntil(lambda: tab.selected() is not None, timeout=15000)
+    assert tab.selected().id == second.id
+    # New rows from a refresh keep the order chosen.
+    page.desk = None
+    page.refresh()
+    qtbot.waitUntil(lambda: page.desk is not None, timeout=15000)
+    idle()
+    window.ui.caseTabs.setCurrentWidget(page)
+    assert _texts(page, 2) == in_time_order[::-1]
     window.close()

@@ -23,6 +23,8 @@ class Column:
     tooltip: Callable[[Any], str] | None = None
     centre: bool = False
     stretch: bool = False  # takes the width left over (long free text, elided with the full text as tooltip)
+    # What a header click sorts by (a time as a time, a priority by rank); without it, the shown text.
+    sort_key: Callable[[Any], Any] | None = None
 
 
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -37,11 +39,38 @@ class RowsModel(QAbstractTableModel):
         self.rows: list[Any] = []
         self._bold = QFont()
         self._bold.setBold(True)
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None  # None: the order the rows came in
 
     def set_rows(self, rows: Iterable[Any]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows = self._in_order(list(rows))
         self.endResetModel()
+
+    def _in_order(self, rows: list[Any]) -> list[Any]:
+        if self._sorted_by is None:
+            return rows
+        section, order = self._sorted_by
+        column = self.columns[section]
+        key = column.sort_key if column.sort_key is not None else (lambda row: column.text(row).casefold())
+        # Stable: rows that tie keep the order they came in (the service's own order).
+        return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click (the view's sorting enabled): the selection stays on the same record."""
+        if not 0 <= column < len(self.columns):
+            return
+        self._sorted_by = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        moved = [self.rows[i.row()] if i.isValid() and i.row() < len(self.rows) else None for i in before]
+        self.rows = self._in_order(self.rows)
+        place = {id(row): i for i, row in enumerate(self.rows)}
+        after = [
+            self.index(place[id(row)], i.column()) if row is not None else QModelIndex()
+            for row, i in zip(moved, before, strict=True)
+        ]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
     def refresh(self) -> None:
         """Time has passed: texts and colours may change without new rows."""
