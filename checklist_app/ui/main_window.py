@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QWidget,
 )
 
@@ -32,30 +31,6 @@ from checklist_app.ui.supervision.pages import supervision_home
 if TYPE_CHECKING:
     from checklist_app.ui.admin.console import AdminConsole
     from checklist_app.ui.intelligence_desk import IntelligenceDeskPage
-
-SHORTCUTS = (
-    ("Ctrl+N", "New case"),
-    ("Enter", "Open the selected case (in the case list)"),
-    ("Ctrl+F", "Search the case list"),
-    ("F5", "Refresh"),
-    ("Ctrl+W", "Close the current case tab"),
-    ("Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous tab"),
-    ("Ctrl+1", "Case list"),
-    ("Ctrl+D", "Team dashboard (supervisors)"),
-    ("Alt+1 … Alt+7", "Case tabs: steps, decisions, intelligence, risk, missing, events, supervision"),
-    ("Ctrl+L", "Lock the screen"),
-    ("Up / Down", "Move between steps"),
-    ("Ctrl+Up / Ctrl+Down", "Previous / next phase"),
-    ("Enter", "From a step, go to its evidence form"),
-    ("Escape", "From the evidence form, back to the step list"),
-    ("Space", "Complete the selected step (goes to the evidence when required fields are empty)"),
-    ("Ctrl+Enter", "Complete the step from inside its evidence form"),
-    ("Ctrl+S", "Save the step's evidence as work in progress"),
-    ("Ctrl+Shift+N", "Mark the step not applicable (with a reason)"),
-    ("Ctrl+B", "Mark the step blocked (with a reason)"),
-    ("Ctrl+Shift+R", "Reopen a done or not-applicable step (supervisors)"),
-    ("F1", "This list"),
-)
 
 
 class _PagePlaceholder(QWidget):
@@ -419,8 +394,9 @@ class MainWindow(QMainWindow):
         ChangePasswordDialog(self.session, self).exec()
 
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td style='padding-left:14px'>{v}</td></tr>" for k, v in SHORTCUTS)
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+        from checklist_app.ui.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
 
     def about(self) -> None:
         from checklist_app.ui.about import AboutDialog
