@@ -89,7 +89,8 @@ class IntelligenceDeskPage(QWidget):
         heading.setProperty("role", "heading")
         layout.addWidget(heading)
         self.hint = QLabel(
-            "The district's intelligence still waiting for someone, soonest due first. Routing and assessment "
+            "The district's intelligence still waiting for someone, soonest due first (click a column heading to "
+            "sort by it). Routing and assessment "
             "are the intelligence unit's; the action taken is the investigator's, listed so it can be chased. "
             "Due times are the procedure's targets for each priority, counted from submission."
         )
