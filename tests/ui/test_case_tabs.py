@@ -480,3 +480,23 @@ def test_risk_tab_opens_on_the_latest_assessment_and_asks_before_replacing_typed
     assert asked == ["Replace your answers?"] and tab.ui.scoreValue.text() == "8"  # kept
     reload(idle, tab, make_session(world.investigator), case.id)
     assert tab.ui.scoreValue.text() == "8"  # a refresh never overwrites what was typed
+
+
+def test_missing_banner_and_detail_say_the_same_time_missing(qtbot, world, make_session, idle):
+    """The banner said '1 minute ago' (rounded up) while the detail said 'still missing after 0 min'."""
+    case = open_case(world)
+    session = make_session(world.investigator)
+    tab = build(qtbot, idle, MissingTab, session, case.id)
+    dialog = tab.open_record_dialog()
+    assert dialog is not None
+    set_time(dialog.ui.reportedAt, world.clock.now)
+    choose_data(dialog.ui.riskGrade, "high")
+    save_dialog(qtbot, idle, tab, dialog)
+    world.clock.advance(seconds=20)
+    reload(idle, tab, session, case.id)
+    assert "(less than a minute ago)" in tab.ui.dueBanner.text()
+    assert "still missing after less than a minute" in tab.ui.detail.toPlainText()
+    world.clock.advance(minutes=90)
+    reload(idle, tab, session, case.id)
+    assert "(1 h 30 min ago)" in tab.ui.dueBanner.text()
+    assert "still missing after 1 h 30 min" in tab.ui.detail.toPlainText()

@@ -224,13 +224,19 @@ class MissingTab(CaseTab):
 # --- words for an episode ---------------------------------------------------------------------------------
 
 
+def missing_for(delta: timedelta) -> str:
+    """How long a child still missing has been missing, in the banner and the episode's detail alike: exact
+    to the minute ('3 h 10 min'), and 'less than a minute' rather than '0 min' or a rounded-up '1 minute'."""
+    return elapsed(delta) if abs(delta) >= timedelta(minutes=1) else "less than a minute"
+
+
 def banner_lines(e: MissingEpisodeView, now: datetime) -> tuple[list[str], str]:
     """The one or two sentences that say what must happen next for this episode, and the banner's tone."""
     if e.found_at is None:
         return (
             [
                 f"<b>Still missing</b>: reported {esc(wording.when(e.reported_at))} "
-                f"({esc(wording.span(now - e.reported_at))} ago). Record the return as soon as the child is found."
+                f"({esc(missing_for(now - e.reported_at))} ago). Record the return as soon as the child is found."
             ],
             "overdue",
         )
@@ -288,7 +294,7 @@ def episode_html(e: MissingEpisodeView, now: datetime) -> str:
         )
     else:
         rows.append(
-            _row("Found or returned", chip_html(f"still missing after {elapsed(now - e.reported_at)}", "overdue"))
+            _row("Found or returned", chip_html(f"still missing after {missing_for(now - e.reported_at)}", "overdue"))
         )
     rows.append(_row("Missing risk grade", esc(GRADE_HELP.get(e.risk_grade, e.risk_grade))))
     rows.append(
