@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from checklist_app.core.passwords import password_problems
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.model import Role
 from checklist_app.core.text import control_problem
@@ -37,34 +38,6 @@ PRODUCTION_HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1
 HASHER = PRODUCTION_HASHER
 LOCK_AFTER = 5
 LOCK_WINDOW = timedelta(minutes=15)
-MIN_PASSWORD = 8
-MIN_DISTINCT = 4  # "aaaaaaaa", "abababab" and "abcabcab" are guessed at once
-# Printed in the README for the demo accounts: never acceptable for a real account.
-PUBLISHED_DEMO_PASSWORD = "demo-pass-2026"
-MAX_PASSWORD = 256
-
-
-# A short banned list (CJIS IA-5: check against commonly used and compromised values).
-_BANNED = {
-    "password",
-    "password1",
-    "password123",
-    "passw0rd",
-    "12345678",
-    "123456789",
-    "1234567890",
-    "qwertyuiop",
-    "qwerty123",
-    "iloveyou",
-    "letmein1",
-    "welcome1",
-    "admin123",
-    "changeme",
-    "police123",
-    "football",
-    "sunshine",
-    "abc12345",
-}
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
 FAILURE_ACTION = "user.logon_failed"
@@ -80,25 +53,6 @@ _FAILURES_RESET_BY = (
 WRONG_CREDENTIALS = "The user name or password is wrong."
 LOCKED = "This account is locked after too many failed log-on attempts. Ask an administrator to unlock it."
 DISABLED = "This account is disabled. Ask an administrator."
-
-
-def password_problems(password: str, username: str = "", *, demo_account: bool = False) -> list[str]:
-    """What makes `password` unacceptable. The published demo password is accepted only for the demo
-    generator's own accounts."""
-    problems = []
-    if len(password) < MIN_PASSWORD:
-        problems.append(f"must be at least {MIN_PASSWORD} characters")
-    if len(password) > MAX_PASSWORD:
-        problems.append(f"must be at most {MAX_PASSWORD} characters")
-    if not password.strip():
-        problems.append("must not be only spaces")
-    elif len(set(password.lower())) < MIN_DISTINCT:
-        problems.append(f"must use at least {MIN_DISTINCT} different characters")
-    if password.lower() in _BANNED or (password == PUBLISHED_DEMO_PASSWORD and not demo_account):
-        problems.append("is too common or published; choose another")
-    if username and username.lower() in password.lower():
-        problems.append("must not contain the user name")
-    return problems
 
 
 def _actor(user: User) -> Actor:
