@@ -21,6 +21,7 @@ from checklist_app.core.permissions import Action, Actor, Scope, scope_for
 from checklist_app.services import case_list, organisation
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.dto import CaseRow
+from checklist_app.ui.case_list_hint import empty_text
 from checklist_app.ui.case_list_model import (
     COL_DISTRICT,
     COL_DUE,
@@ -239,12 +240,19 @@ class CaseListPage(QWidget):
             return
         shown, total = len(self.model.visible), len(self.model.rows)
         self.ui.countLabel.setText(f"{shown:,} of {total:,} cases")
-        search = self.ui.search.text().strip()
         if shown or not total:
             self.empty_label.setVisible(False)
             return
-        hint = f" for “{search}” (searched in case references and subject references)" if search else ""
-        self.empty_label.setText(f"No cases match{hint}. Change the filters or the search to see more.")
+        ui = self.ui
+        choices = {
+            "scope": ui.scope.itemText(max(0, ui.scope.findData("district"))),
+            "status": ui.status.itemText(max(0, ui.status.findData("all"))),
+            "risk": ui.risk.itemText(max(0, ui.risk.findData(0))),
+            "overdue": ui.overdueOnly.text().replace("&", ""),
+        }
+        if ui.district.isEnabled() and ui.district.count() and ui.district.itemData(0) is None:
+            choices["district"] = ui.district.itemText(0)  # "All districts", for those who see the force
+        self.empty_label.setText(empty_text(self.model, self.filter_state(), choices))
         self.empty_label.setVisible(True)
 
     def refresh(self) -> None:

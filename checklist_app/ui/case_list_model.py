@@ -124,6 +124,11 @@ class CaseListModel(QAbstractTableModel):
         self._resort()
         self._refilter()
 
+    def count_matching(self, state: CaseFilterState) -> int:
+        """How many rows `state` would show (to say which filter hides the cases when none is shown)."""
+        test = state.predicate(self.now, self.user_id, self.team_id)
+        return sum(1 for row, hay in self._by_reference if test(row, hay))
+
     def set_filter(self, state: CaseFilterState) -> None:
         self.filter = state
         self._refilter()

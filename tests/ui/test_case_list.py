@@ -176,6 +176,28 @@ def test_search_says_why_a_case_matched_and_says_when_none_do(qtbot, world, make
     assert "ZZZ-NOTHING" in page.empty_label.text()
 
 
+def test_when_the_filters_hide_every_case_the_list_says_which_to_change(qtbot, world, make_session, idle):
+    """An investigator with no open cases of their own saw only "No cases match" under "My cases"."""
+    open_case(world, actor=world.investigator2)
+    open_case(world, actor=world.investigator2, subject_ref="SC-100200")
+    page = CaseListPage(make_session(world.investigator))
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    idle()
+    assert page.ui.scope.currentData() == "mine" and page.model.rowCount() == 0
+    text = page.empty_label.text()
+    assert page.empty_label.isVisible()
+    assert text == "No cases match the filters. To see more, choose “All I can see” in Show (2 cases)."
+    qtbot.keyClicks(page.ui.search, "SC-100200")  # the search does not hide them: the filters still do
+    assert "the filters and the search “SC-100200”" in page.empty_label.text()
+    assert "choose “All I can see” in Show (1 case)" in page.empty_label.text()
+    page.ui.scope.setCurrentIndex(page.ui.scope.findData("district"))
+    assert page.model.rowCount() == 1 and not page.empty_label.isVisible()
+    qtbot.keyClicks(page.ui.search, "9")  # now the search alone hides it
+    assert page.empty_label.text().startswith("No cases match “SC-1002009” (searched in")
+
+
 def test_scopes_offered_follow_the_role(qtbot, world, make_session, idle):
     def scopes(actor):  # type: ignore[no-untyped-def]
         page = CaseListPage(make_session(actor))
