@@ -424,9 +424,38 @@ def test_a_conditional_step_that_does_not_apply_says_so(qtbot, world, open_ws):
     tooltip = panel.step_model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
     assert "Does not apply: at least one missing episode recorded" in tooltip
     assert panel.ui.stepNotice.text() == (
-        "Does not apply to this case now. It applies only when at least one missing episode recorded."
+        "Does not apply to this case now. It applies only when at least one missing episode recorded. "
+        "If the work was done all the same, record it with Done anyway."
     )
     assert "does not hold now" in panel.ui.requirementValue.text()
+
+
+def test_a_step_that_does_not_apply_offers_no_save_and_done_only_as_a_deliberate_act(qtbot, world, open_ws, idle):
+    case = open_case(world)
+    ws = open_ws(world.investigator, case.id)
+    panel = ws.steps
+    _go_to(qtbot, ws, "2.2")
+    step = panel.current_step()
+    # No progress to save on a step that does not apply, and Ctrl+S says so rather than "saved".
+    assert not panel.ui.saveButton.isEnabled()
+    assert "does not apply to this case now" in panel.ui.saveButton.toolTip()
+    qtbot.keyClick(panel.ui.stepTable, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    idle()
+    assert "no progress to save" in _message(ws)
+    assert "saved" not in _message(ws)
+    # Done is there, but says what it does; Space in the list does not do it by accident.
+    assert panel.ui.doneButton.isEnabled()
+    assert panel.ui.doneButton.text().replace("&", "") == "Done anyway"
+    assert "counts as done" in panel.ui.doneButton.toolTip()
+    qtbot.keyClick(panel.ui.stepTable, Qt.Key.Key_Space)
+    idle()
+    assert "use Done anyway" in _message(ws)
+    view = next(s for s in ws.detail.steps if s.step_id == step.step_id)
+    assert view.status == "not_started"
+    # A step that applies keeps its plain buttons.
+    _go_to(qtbot, ws, "2.1")
+    assert panel.ui.doneButton.text().replace("&", "") == "Done"
+    assert panel.ui.saveButton.isEnabled(), panel.ui.saveButton.toolTip()
 
 
 # --- keyboard ---------------------------------------------------------------------------------------

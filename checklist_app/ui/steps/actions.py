@@ -23,6 +23,7 @@ from checklist_app.ui.errors import explain
 from checklist_app.ui.icons import icon, space_button_icon
 from checklist_app.ui.steps.common import SUPERVISOR_ACTIONS, alive
 from checklist_app.ui.steps.fields import set_invalid
+from checklist_app.ui.steps.models import does_not_apply
 from checklist_app.ui.supervision.sign_dialog import SignDialog
 
 
@@ -133,7 +134,8 @@ class StepActions:
             if name in SUPERVISOR_ACTIONS and self.session.actor.role.value != "supervisor":
                 continue
             item = menu.addAction(action.icon(), button.text())
-            item.setShortcut(QKeySequence("Space" if name == "done" else keys))
+            quick = name == "done" and not (self.current_step() and does_not_apply(self.current_step()))
+            item.setShortcut(QKeySequence("Space" if quick else keys))
             item.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # shown, not live: the panel's are
             item.setEnabled(button.isEnabled())
             item.setToolTip(button.toolTip())
@@ -169,6 +171,19 @@ class StepActions:
             evidence,
             completed_at=completed_at,
         )
+
+    def complete_from_list(self) -> None:
+        """Space in the step list: a quick Done, but not for a step that does not apply (recording that one
+        is a deliberate act, with its own button text)."""
+        step = self.current_step()
+        if step is not None and does_not_apply(step):
+            self.show_message(
+                f"Step {step.number} does not apply to this case now. To record it done all the same, "
+                "use Done anyway (Ctrl+Enter).",
+                error=True,
+            )
+            return
+        self.complete()
 
     def save_progress(self) -> None:
         step = self._refuse_if_needed("save", self.current_step())

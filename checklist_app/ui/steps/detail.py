@@ -28,6 +28,7 @@ from checklist_app.ui.steps.common import (
 )
 from checklist_app.ui.steps.fields import set_invalid
 from checklist_app.ui.steps.models import (
+    does_not_apply,
     greyed,
     requirement_text,
     settled,
@@ -144,7 +145,10 @@ class StepDetail:
             )
             tone = "info"
         elif not step.applicable and step.status != "done":
-            text = f"Does not apply to this case now. It applies only when {words}."
+            text = (
+                f"Does not apply to this case now. It applies only when {words}. If the work was done all the "
+                "same, record it with Done anyway."
+            )
             tone = "muted"
         elif not step.applicable and step.status == "done":
             text = (
@@ -260,6 +264,12 @@ class StepDetail:
             return f"Step {step.number} is already {state}. A supervisor can reopen it."
         if what == "done" and step.unmet_dependencies:
             return f"{waiting_text(step)}: it must be done, or marked not applicable, first."
+        if what == "save" and does_not_apply(step):
+            words = self.conditions.get(step.step_id, "") or condition_words(step.condition, None)
+            return (
+                f"Step {step.number} does not apply to this case now (it applies only when {words}), "
+                "so there is no progress to save."
+            )
         return None
 
     def _update_actions(self) -> None:
@@ -268,7 +278,11 @@ class StepDetail:
         self.ui.reopenButton.setVisible(is_supervisor)
         self.ui.agreeButton.setVisible(is_supervisor)
         self.ui.refuseButton.setVisible(is_supervisor)
-        done_text = "Record &again" if step is not None and step.status == "done" and step.recurring else "&Done"
+        done_text = "&Done"
+        if step is not None and step.status == "done" and step.recurring:
+            done_text = "Record &again"
+        elif step is not None and does_not_apply(step):
+            done_text = "&Done anyway"  # recording it counts the step as done although its condition does not hold
         self.ui.doneButton.setText(done_text)
         self.done_action.setText(done_text)
         for name, (button, action, keys) in self._buttons.items():
@@ -278,6 +292,8 @@ class StepDetail:
             button.setEnabled(why is None)
             label = button.text().replace("&", "").rstrip("…")
             tip = action.toolTip()
+            if name == "done" and step is not None and does_not_apply(step):
+                tip, keys = "Record the step done although it does not apply now; it then counts as done", "Ctrl+Enter"
             shown = f"{label} ({keys})" if keys else label
             button.setToolTip(f"{shown}: {tip}" if why is None else f"{label} is not available: {why}")
             button.setAccessibleDescription(button.toolTip())

@@ -50,6 +50,11 @@ _STATUS_ICONS = {
 }
 
 
+def does_not_apply(step: StepView) -> bool:
+    """Its condition does not hold and nobody has recorded it done or marked it not applicable."""
+    return not step.applicable and step.status not in ("done", "not_applicable")
+
+
 def status_text(step: StepView) -> str:
     if step.awaiting_agreement:
         return "N/A: awaiting agreement"

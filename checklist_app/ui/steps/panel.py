@@ -150,7 +150,7 @@ class StepsPanel(StepDetail, StepActions, QWidget):
             plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
             if watched is self.table and plain:
                 if key == Qt.Key.Key_Space:
-                    self.complete()
+                    self.complete_from_list()
                     return True
                 if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                     self.focus_form()
