@@ -15,7 +15,7 @@ from checklist_app.services import cases, closure, steps
 from checklist_app.ui.dialogs import ReasonDialog
 from checklist_app.ui.session import AppSession
 from checklist_app.ui.steps.fields import ChoiceBox, DateField, to_local_qdatetime
-from checklist_app.ui.steps.models import COL_STATUS
+from checklist_app.ui.steps.models import COL_DUE, COL_STATUS, COL_TITLE
 from checklist_app.ui.workspace import CaseWorkspace
 
 pytestmark = pytest.mark.gui
@@ -700,3 +700,34 @@ def test_field_blocks_are_made_ahead_while_the_user_reads_and_reused(qtbot, worl
     assert all(form.blocks[i].isVisible() for i in range(len(later.fields)))
     assert form.values() == {k: v for k, v in later.evidence.items() if v not in (None, "")}
     assert not form.dirty
+
+
+def test_a_narrow_window_keeps_the_step_titles_readable_and_the_detail_pane_unscrolled(qtbot, world, open_ws, idle):
+    """At about 1,000 pixels wide the owner, state and due columns give way (the row's tooltip keeps the due
+    time), the title keeps room for a few words a line, and the detail pane never scrolls sideways."""
+    case = open_case(world)
+    ws = open_ws(world.investigator, case.id)
+    ws.resize(960, 640)
+    idle()
+    panel = ws.steps
+    table = panel.ui.stepTable
+    dated = next(s for s in ws.detail.steps if s.fields and panel._refusal("done", s) is None)
+    _go_to(qtbot, ws, dated.number)
+    idle()
+    assert not table.isColumnHidden(COL_STATUS)
+    assert table.isColumnHidden(COL_DUE)
+    assert table.columnWidth(COL_TITLE) >= table.fontMetrics().horizontalAdvance("x") * 22
+    due = next(s for s in ws.detail.steps if s.due_at is not None and s.status not in ("not_applicable", "done"))
+    _go_to(qtbot, ws, due.number)
+    idle()
+    row = panel.step_model.row_of(due.step_id)
+    assert "Due: " in panel.step_model.index(row, COL_TITLE).data(Qt.ItemDataRole.ToolTipRole)
+    _go_to(qtbot, ws, dated.number)
+    idle()
+    scroll = panel.ui.detailScroll
+    assert scroll.widget().width() >= scroll.widget().minimumSizeHint().width()
+    assert not scroll.horizontalScrollBar().isVisible()
+    # Wide enough again, every short column comes back.
+    ws.resize(1440, 800)
+    idle()
+    assert not table.isColumnHidden(COL_DUE)

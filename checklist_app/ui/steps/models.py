@@ -139,6 +139,8 @@ def step_tooltip(step: StepView, words: str) -> str:
         lines.append(waiting)
     if step.deadline_text and not greyed(step):
         lines.append(f"Timescale: {step.deadline_text}")
+    if step.due_at is not None and not greyed(step):
+        lines.append(f"Due: {wording.when(step.due_at)}")  # a narrow table hides its Due column
     return "\n".join(lines)
 
 

@@ -8,6 +8,9 @@ is shown in words beside the form, the offending fields are outlined, and nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
@@ -20,7 +23,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QWidget
 
 from checklist_app.core.condition_words import condition_words
 from checklist_app.core.procedure.model import Procedure
@@ -53,6 +56,20 @@ from checklist_app.ui.supervision.sign_dialog import SignDialog
 
 # Field blocks made ahead of need for the selected step's phase (see steps/ahead.py): about six steps' worth.
 AHEAD_FIELDS = 24
+
+
+_widest_field: list[int] = []
+
+
+def _widest_field_width(now: Callable[[], datetime]) -> int:
+    """The minimum width of the widest evidence field, an optional date and time with 'Now' and 'Clear';
+    measured once (a throw-away field) for the process: every panel uses the same fonts and style."""
+    if not _widest_field:
+        field = DateTimeField(now, optional=True)
+        field.ensurePolished()
+        _widest_field.append(field.minimumSizeHint().width())
+        field.deleteLater()
+    return _widest_field[0]
 
 
 class StepsPanel(StepDetail, StepActions, QWidget):
@@ -168,7 +185,8 @@ class StepsPanel(StepDetail, StepActions, QWidget):
 
     def _fit_columns(self) -> None:
         """Short columns as wide as this phase's content, the rest for the title. On a narrow table the
-        owner and then the state column give way (both are in the step panel and the row's tooltip)."""
+        owner, then the state, then the due column give way (all are in the step panel and the row's
+        tooltip), so the title keeps room for a few words a line."""
         if not alive(self):
             return
         table, model = self.ui.stepTable, self.step_model
@@ -189,8 +207,11 @@ class StepsPanel(StepDetail, StepActions, QWidget):
             widths[column] = max(header, content) + pad
         room = table.viewport().width()
         title_min = fm.horizontalAdvance("x") * 22
+        self._fit_minimums(
+            pad + bold_fm.horizontalAdvance("10.10") + fm.horizontalAdvance("Not started") + icon_w + pad
+        )
         hidden: set[int] = set()
-        for column in (COL_OWNER, COL_STATE):
+        for column in (COL_OWNER, COL_STATE, COL_DUE):
             if room - sum(w for c, w in widths.items() if c not in hidden) >= title_min:
                 break
             hidden.add(column)
@@ -201,6 +222,24 @@ class StepsPanel(StepDetail, StepActions, QWidget):
         table.resizeRowsToContents()
         if table.currentIndex().isValid():
             table.scrollTo(table.currentIndex())
+
+    def _fit_minimums(self, short_columns: int) -> None:
+        """Minimum widths that keep a narrow window usable: the table keeps its number and status columns
+        and a title a few words wide; the detail pane is as wide as its widest field (a date and time with
+        its buttons), so it never scrolls sideways. Both follow the fonts, so they are set once polished."""
+        ui, table = self.ui, self.ui.stepTable
+        scroll_w = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, table)
+        title_min = table.fontMetrics().horizontalAdvance("x") * 22
+        table.setMinimumWidth(short_columns + title_min + scroll_w + 2 * table.frameWidth())
+        field = _widest_field_width(self.session.now)
+        for layout in (ui.bodyLayout, ui.evidenceLayout, ui.formHostLayout):
+            margins = layout.contentsMargins()
+            field += margins.left() + margins.right()
+        margins = ui.evidenceGroup.contentsMargins()
+        field += margins.left() + margins.right()
+        scroll = ui.detailScroll
+        scroll_w = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, scroll)
+        scroll.setMinimumWidth(max(320, field + scroll_w + 2 * scroll.frameWidth()))
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = self.step_menu()
