@@ -130,12 +130,15 @@ class StepActions:
         evidence.setEnabled(self.current_step() is not None)
         evidence.triggered.connect(self.focus_form)
         menu.addSeparator()
+        step = self.current_step()
+        space_done = step is None or not does_not_apply(step)  # Space does not record a step that does not apply
         for name, (button, action, keys) in self._buttons.items():
             if name in SUPERVISOR_ACTIONS and self.session.actor.role.value != "supervisor":
                 continue
             item = menu.addAction(action.icon(), button.text())
-            quick = name == "done" and not (self.current_step() and does_not_apply(self.current_step()))
-            item.setShortcut(QKeySequence("Space" if quick else keys))
+            if name == "done":
+                keys = "Space" if space_done else "Ctrl+Enter"
+            item.setShortcut(QKeySequence(keys))
             item.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # shown, not live: the panel's are
             item.setEnabled(button.isEnabled())
             item.setToolTip(button.toolTip())

@@ -226,7 +226,7 @@ class StepsPanel(StepDetail, StepActions, QWidget):
     def _fit_minimums(self, short_columns: int) -> None:
         """Minimum widths that keep a narrow window usable: the table keeps its number and status columns
         and a title a few words wide; the detail pane is as wide as its widest field (a date and time with
-        its buttons), so it never scrolls sideways. Both follow the fonts, so they are set once polished."""
+        its buttons), so it never scrolls sideways. Both follow the fonts: set with the columns, after polish."""
         ui, table = self.ui, self.ui.stepTable
         scroll_w = table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, table)
         title_min = table.fontMetrics().horizontalAdvance("x") * 22
