@@ -229,6 +229,7 @@ def story(data: ComplianceData) -> list[Flowable]:
     out += _assessment_times(w, f)
     for heading, intro, table_ in (
         (w("risk_heading"), w("risk_intro"), f.risk_reviews),
+        (w("review_heading"), w("review_intro", interval=f.review_interval), f.reviews),
         (w("rhi_heading"), w("rhi_intro"), f.return_interviews),
         (w("sw_heading"), "", f.safe_and_well),
     ):

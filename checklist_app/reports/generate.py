@@ -202,7 +202,8 @@ CSV_HEADINGS: dict[str, tuple[str, ...]] = {
     "audit_grades.csv": ("district", "overall_grade", "case_audits_signed"),
     "audit_grades_not_trusted.csv": ("district", "case_audits_signature_not_matching"),
     "remedial_open.csv": ("district", "open", "overdue"),
-    "supervisory_reviews.csv": ("district", "month", "in_date", "late"),
+    # Reviews falling due in the month (core.review_due): signed by the date, after it, or past it unsigned.
+    "supervisory_reviews.csv": ("district", "month", "in_date", "late", "overdue", "not_yet_due"),
 }
 CSV_NAMES = tuple(CSV_HEADINGS)
 
@@ -229,7 +230,7 @@ def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
             ]
         )
     for (district, month), t in sorted(f.reviews.items()):
-        tables["supervisory_reviews.csv"].append([district, month, t.within, t.late])
+        tables["supervisory_reviews.csv"].append([district, month, t.within, t.late, t.overdue, t.pending])
     for (district, grade), count in sorted(f.audit_grades.items()):
         tables["audit_grades.csv"].append([district, grade, count])
     for district, (open_count, overdue) in sorted(f.remedial_open.items()):

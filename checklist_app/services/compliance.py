@@ -15,7 +15,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import WorkingCalendar
-from checklist_app.core.procedure.model import Settings
+from checklist_app.core.procedure.model import Procedure, Settings
 from checklist_app.services.compliance_figures import (
     ComplianceFigures,
     OfficerLoad,
@@ -55,12 +55,13 @@ def _names(districts: tuple[tuple[int, str], ...]) -> dict[int, str]:
 
 def gather(
     session: Session,
-    settings: Settings,
+    procedure: Procedure,
     calendar: WorkingCalendar,
     period: Period,
     districts: tuple[tuple[int, str], ...],
     now: datetime,
 ) -> ComplianceFigures:
+    settings = procedure.settings
     names = _names(districts)
     figures = ComplianceFigures(period, now, tuple(names.values()), period.months())
     ids = tuple(names)
@@ -74,7 +75,7 @@ def gather(
     gather_missing(session, figures, names, ids, period, now)
     _workload(session, figures, names, ids, settings)
     _audits(session, figures, names, ids, period, now)
-    gather_reviews(session, figures, names, ids, period, settings)
+    gather_reviews(session, figures, names, ids, period, procedure, calendar, now)
     return figures
 
 

@@ -148,7 +148,7 @@ class ComplianceFigures:
     audit_grades: dict[tuple[str, str], int] = field(default_factory=dict)  # (district, overall grade), signed
     # district: signed audits whose signature no longer matches (changed outside the app), not in audit_grades
     audit_untrusted: dict[str, int] = field(default_factory=dict)
-    reviews: dict[tuple[str, str], Timed] = field(default_factory=dict)  # supervisory reviews signed, by month
+    reviews: dict[tuple[str, str], Timed] = field(default_factory=dict)  # supervisory reviews, by month falling due
     review_interval: str = ""
     remedial_open: dict[str, tuple[int, int]] = field(default_factory=dict)  # district: (open, of them overdue)
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.deadlines import due_at
-from checklist_app.core.procedure.model import Duration, DurationUnit, Settings
+from checklist_app.core.procedure.model import Duration, DurationUnit, Procedure, Settings
+from checklist_app.core.review_due import review_occasions, review_steps
 from checklist_app.services.compliance_figures import (
     ALL_DISTRICTS,
     INTEL_STAGES,
@@ -35,9 +36,10 @@ from checklist_app.store.models import (
     IntelligenceItem,
     MissingEpisode,
     RiskAssessment,
+    StepRecord,
     SupervisoryReview,
 )
-from checklist_app.store.sqlfuncs import seconds_between, year_month
+from checklist_app.store.sqlfuncs import year_month
 
 
 def gather_intelligence(
@@ -208,42 +210,75 @@ def gather_missing(
 
 
 def gather_reviews(
-    session: Session, fig: ComplianceFigures, names: dict[int, str], ids: tuple[int, ...], p: Period, settings: Settings
+    session: Session,
+    fig: ComplianceFigures,
+    names: dict[int, str],
+    ids: tuple[int, ...],
+    p: Period,
+    procedure: Procedure,
+    calendar: WorkingCalendar,
+    now: datetime,
 ) -> None:
-    """Supervisory reviews signed in each month: in date if signed within the review interval of the case's
-    previous signed review, or of the case's opening for the first."""
-    interval = settings.supervisory_review_interval
+    """Supervisory reviews falling due in each month, by the dashboard's rule (core.review_due): in date if
+    signed by the date, late if signed after it, overdue if past it unsigned while the case was open (a case
+    never reviewed included), not yet due otherwise."""
+    interval = procedure.settings.supervisory_review_interval
     fig.review_interval = str(interval)
-    if interval.unit not in (DurationUnit.HOURS, DurationUnit.DAYS):
-        return  # working days or months would need the calendar per case; not reckoned here
-    seconds = interval.amount * (3600 if interval.unit is DurationUnit.HOURS else 86400)
-    sr = SupervisoryReview
-    chain = (
-        select(
-            sr.case_id.label("case_id"),
-            sr.signed_at.label("signed_at"),
-            func.lag(sr.signed_at).over(partition_by=sr.case_id, order_by=(sr.signed_at, sr.id)).label("previous"),
-        )
-        .where(sr.status == "signed", sr.signed_at.is_not(None))
-        .subquery()
-    )
-    since = func.coalesce(chain.c.previous, Case.opened_at)
-    month = year_month(chain.c.signed_at).label("month")
-    rows = session.execute(
-        select(
-            Case.district_id,
-            month,
-            count_where(seconds_between(since, chain.c.signed_at) <= seconds),
-            count_where(seconds_between(since, chain.c.signed_at) > seconds),
-            literal(0),
-            func.count(),
-        )
-        .join(Case, Case.id == chain.c.case_id)
-        .where(
-            chain.c.signed_at >= utc_value(p.start_at),
-            chain.c.signed_at < utc_value(p.end_at),
+    cases = session.execute(
+        select(Case.id, Case.district_id, Case.opened_at, Case.closed_at).where(
             Case.district_id.in_(ids),
+            Case.opened_at < utc_value(p.end_at),
+            or_(Case.closed_at.is_(None), Case.closed_at >= utc_value(p.start_at)),
         )
-        .group_by(Case.district_id, month)
     ).all()
-    timed_rows(rows, names, fig.reviews)
+    if not cases:
+        return
+    # Only cases open in the period can have a review falling due in it; their ids go to the database
+    # through a subquery rather than a list, which could be longer than a statement allows.
+    in_scope = (
+        select(Case.id)
+        .where(
+            Case.district_id.in_(ids),
+            Case.opened_at < utc_value(p.end_at),
+            or_(Case.closed_at.is_(None), Case.closed_at >= utc_value(p.start_at)),
+        )
+        .scalar_subquery()
+    )
+    signed: dict[int, list[datetime]] = defaultdict(list)
+    for case_id, at in session.execute(
+        select(SupervisoryReview.case_id, SupervisoryReview.signed_at).where(
+            SupervisoryReview.status == "signed",
+            SupervisoryReview.signed_at.is_not(None),
+            SupervisoryReview.case_id.in_(in_scope),
+        )
+    ):
+        signed[case_id].append(at)
+    steps = review_steps(procedure)
+    step_done: dict[int, datetime] = {}
+    if steps:
+        step_done = {
+            case_id: at
+            for case_id, at in session.execute(
+                select(StepRecord.case_id, func.max(StepRecord.completed_at))
+                .where(StepRecord.step_id.in_(steps), StepRecord.case_id.in_(in_scope))
+                .group_by(StepRecord.case_id)
+            )
+            if at is not None
+        }
+    start_at, end_at = p.start_at, p.end_at
+    for case_id, district_id, opened_at, closed_at in cases:
+        for o in review_occasions(
+            opened_at, signed.get(case_id, ()), step_done.get(case_id), closed_at, interval, calendar
+        ):
+            if not start_at <= o.due < end_at:
+                continue
+            t = fig.reviews.setdefault((names[district_id], f"{o.due:%Y-%m}"), Timed())
+            if o.done_at is not None:
+                if o.done_at <= o.due:
+                    t.within += 1
+                else:
+                    t.late += 1
+            elif o.due < now:
+                t.overdue += 1
+            else:
+                t.pending += 1

@@ -21,6 +21,7 @@ from checklist_app.core.deadlines import due_at, due_soon_horizon
 from checklist_app.core.intelligence import waiting_stage
 from checklist_app.core.permissions import Action, Actor, PermissionDenied, require
 from checklist_app.core.procedure.model import Procedure, Role
+from checklist_app.core.review_due import next_review_due, review_steps
 from checklist_app.services import dashboard_followups as followups
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.procedures import find_version
@@ -186,19 +187,6 @@ def _workload(
     return tuple(sorted(loads, key=lambda o: (-o.score, o.name)))
 
 
-def _review_steps(procedure: Procedure) -> tuple[str, ...]:
-    """The steps a review completes; for a procedure without a supervisory_review section, its recurring
-    supervisor steps that recur at the supervisory review interval (11.2 in version 1.0)."""
-    if procedure.supervisory_review.completes:
-        return procedure.supervisory_review.completes
-    interval = procedure.settings.supervisory_review_interval
-    return tuple(
-        s.id
-        for s in procedure.steps
-        if s.role.value == "supervisor" and s.deadline is not None and s.deadline.recurs_every == interval
-    )
-
-
 def _reviews(
     conn: Connection,
     ctx: ServiceContext,
@@ -209,7 +197,7 @@ def _reviews(
     now: datetime,
 ) -> list[DashboardLine]:
     settings = procedure.settings
-    steps = _review_steps(procedure)
+    steps = review_steps(procedure)
     last: dict[int, datetime] = {}
     if steps:
         for case_id, at in conn.execute(
@@ -237,7 +225,7 @@ def _reviews(
         since = last.get(case_id, opened_at)
         if fixed and since + span > horizon + timedelta(days=1):
             continue
-        due = due_at(since, interval, ctx.calendar)
+        due = next_review_due(opened_at, last.get(case_id), interval, ctx.calendar)
         if due <= horizon:
             what = (
                 "Supervisory review "

@@ -350,7 +350,7 @@ def compliance(
         if version_id is None:
             raise NotFound("No procedure has been published. Publish one with `checklist-app sop publish FILE`.")
         procedure = ctx.procedure(session, version_id)
-        figures = gather(session, procedure.settings, ctx.calendar, period, districts, now)
+        figures = gather(session, procedure, ctx.calendar, period, districts, now)
         hold_back_unagreed(session, ctx, figures, districts)
         seq, head_hash = audit.head(session)
     names = ", ".join(n for _, n in districts)
