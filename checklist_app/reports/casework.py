@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from checklist_app.reports.layout import (
+    DAY_FORMAT,
     MARGIN,
     PORTRAIT,
     Furniture,
@@ -25,13 +27,27 @@ from checklist_app.services.report_data import CaseworkData
 WIDTH = PORTRAIT[0] - 2 * MARGIN
 
 
+def _moment_text(kind: str, value: str) -> str:
+    """A date or date and time evidence value (stored as ISO 8601) as the rest of the report prints them."""
+    try:
+        if kind == "datetime":
+            moment = datetime.fromisoformat(value)
+            return when(moment) if moment.tzinfo is not None else value
+        return date.fromisoformat(value).strftime(DAY_FORMAT)
+    except ValueError:  # not what the field's type says: printed as it is rather than lost
+        return value
+
+
 def _evidence_text(step: StepView) -> str:
     labels = {f.id: f.label for f in step.fields}
+    kinds = {f.id: f.type for f in step.fields}
     parts = []
     for key, value in step.evidence.items():
         if value in (None, "", [], {}):
             continue
-        if isinstance(value, bool):
+        if isinstance(value, str) and kinds.get(key) in ("datetime", "date"):
+            value = _moment_text(kinds[key], value)
+        elif isinstance(value, bool):
             value = "yes" if value else "no"
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)

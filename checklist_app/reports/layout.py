@@ -65,8 +65,11 @@ def when(moment: datetime | None) -> str:
     return moment.astimezone(LOCAL_TZ).strftime("%d %b %Y %H:%M")
 
 
+DAY_FORMAT = "%d %b %Y"
+
+
 def day(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(LOCAL_TZ).strftime("%d %b %Y")
+    return "" if moment is None else moment.astimezone(LOCAL_TZ).strftime(DAY_FORMAT)
 
 
 def styles() -> dict[str, ParagraphStyle]:

@@ -205,6 +205,9 @@ def test_casework_report(demo: ServiceContext, tmp_path: Path) -> None:
     done = sum(1 for r in records if r.status == "done" and not r.retired)
     assert len(re.findall(r"\b\d+\.\d+ [^|]*? Done\b", text)) >= 1
     assert text.count(" Done ") >= done
+    # Date-and-time evidence reads as the rest of the report (London time), not as stored (ISO 8601, UTC).
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text)
+    assert re.search(r"Date and time [^:|]*: \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d", text)
     with pytest.raises(InvalidInput, match="already exists"):
         casework_report(demo, system_actor(), reference, out)
     with pytest.raises(NotFound):
