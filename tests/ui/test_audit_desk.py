@@ -97,3 +97,26 @@ def test_a_bad_period_is_shown_in_the_dialog_and_nothing_is_created(world, qtbot
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     idle()
     assert "month must be in 1..12" in dialog.problem.text() and dialog.created is None
+
+
+def test_the_new_round_dialog_names_the_districts(world, qtbot, make_session, idle):  # type: ignore[no-untyped-def]
+    from checklist_app.services import organisation
+    from checklist_app.services.dto import DistrictInfo
+
+    dialog = NewRoundDialog(make_session(world.auditor))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.ok_button.isEnabled, timeout=15000)
+    known = organisation.list_districts(world.ctx)
+    labels = {code: box.text() for code, box in dialog.districts.items()}
+    assert labels == {d.code: d.name for d in known}  # "Sheffield", not "SHE"
+    assert dialog.districts_loading.isHidden()
+    # Two districts of one name keep their codes, so the auditor can tell which is which.
+    twins = NewRoundDialog(make_session(world.auditor))
+    qtbot.addWidget(twins)
+    qtbot.waitUntil(twins.ok_button.isEnabled, timeout=15000)
+    for box in twins.districts.values():
+        twins.district_row.removeWidget(box)
+        box.deleteLater()
+    twins.districts.clear()
+    twins._show_districts([DistrictInfo(1, "NTH", "Northfield"), DistrictInfo(2, "NTW", "Northfield")])
+    assert [b.text() for b in twins.districts.values()] == ["Northfield (NTH)", "Northfield (NTW)"]

@@ -3,12 +3,15 @@ cases set aside for independence (with the reason). Opening a sampled case opens
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +35,8 @@ from checklist_app.ui.errors import explain
 from checklist_app.ui.session import AppSession, alive
 from checklist_app.ui.widgets.looks import fit_bold
 
+DISTRICTS_PER_ROW = 3  # names are longer than codes: a force of many districts wraps rather than widens
+
 
 class NewRoundDialog(QDialog):
     """Period, districts, sample size and seed; OK creates the round and draws it at once."""
@@ -50,10 +55,10 @@ class NewRoundDialog(QDialog):
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         form.addRow("", hint)
-        self.district_row = QHBoxLayout()
+        self.district_row = QGridLayout()
         self.districts: dict[str, QCheckBox] = {}
         self.districts_loading = QLabel("Loading the districts…")
-        self.district_row.addWidget(self.districts_loading)
+        self.district_row.addWidget(self.districts_loading, 0, 0)
         form.addRow("Districts", self.district_row)
         self.size = QSpinBox()
         self.size.setRange(1, audit_rounds.MAX_SAMPLE)
@@ -86,13 +91,17 @@ class NewRoundDialog(QDialog):
         if not alive(self):
             return
         self.districts_loading.hide()
-        for district in districts:
-            box = QCheckBox(district.code)
-            box.setToolTip(district.name)
-            box.setAccessibleName(district.name)
+        self.district_row.removeWidget(self.districts_loading)
+        names = Counter(d.name for d in districts)
+        for i, district in enumerate(districts):
+            # Auditors know districts by name; the code tells apart two districts of the same name.
+            label = district.name if names[district.name] == 1 else f"{district.name} ({district.code})"
+            box = QCheckBox(label)
+            box.setToolTip(f"{district.name} ({district.code})")
+            box.setAccessibleName(label)
             box.setChecked(True)
             self.districts[district.code] = box
-            self.district_row.addWidget(box)
+            self.district_row.addWidget(box, i // DISTRICTS_PER_ROW, i % DISTRICTS_PER_ROW)
         self.ok_button.setEnabled(True)
 
     def _districts_failed(self, exc: BaseException) -> None:
