@@ -3,11 +3,19 @@ Open actions past their due time show "Overdue" in bold red; done ones keep the 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
+from PySide6.QtWidgets import QHeaderView, QStyleOptionViewItem, QTableView, QWidget
 
 from checklist_app.core import wording
 from checklist_app.services.reviews import DirectedActionView
-from checklist_app.ui.widgets.record_table import Column, RowsModel, replace_rows, selected_id, setup_table
+from checklist_app.ui.widgets.record_table import (
+    AiryDelegate,
+    Column,
+    RowsModel,
+    replace_rows,
+    selected_id,
+    setup_table,
+)
 
 
 def status_text(action: DirectedActionView) -> str:
@@ -35,6 +43,19 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+class _WrappedRowDelegate(AiryDelegate):
+    """Rows as tall as their wrapped text, and never shorter than the other tables' one-line rows."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.least = view.verticalHeader().defaultSectionSize()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        padded = size.height() + option.fontMetrics.height() // 2
+        return QSize(size.width(), max(padded, self.least))
+
+
 class ActionsTable(QTableView):
     """Directed actions, open ones first by due date (the order the services give)."""
 
@@ -58,6 +79,11 @@ class ActionsTable(QTableView):
             self,
         )
         setup_table(self, self.model_)
+        # An action is a sentence or two the owner must read whole: the text wraps within its column and the
+        # row grows to hold it (at 150 % a cut line and a tooltip were all there was).
+        self.setItemDelegate(_WrappedRowDelegate(self))
+        self.setWordWrap(True)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def show_actions(self, rows: list[DirectedActionView]) -> None:
         replace_rows(self, self.model_, rows)
