@@ -133,7 +133,8 @@ def build_database(url: str, clock: Clock):  # type: ignore[no-untyped-def]
         ctx,
         supervisor,
         second.id,
-        "Update the risk assessment after the return interview",
+        "Update the risk assessment after the return interview, then agree the safety plan with children's "
+        "social care and the school and record it on the case",
         investigator.user_id,
         clock.now + timedelta(days=12),
     )
@@ -224,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         "Spoke to DC Alder. The plan is on track and the risk assessment was updated after the return "
         "interview. The phone examination is still not booked: chase digital forensics."
     )
-    screen.action_text.setText("Book the phone examination with digital forensics")
+    screen.action_text.setText(
+        "Book the phone examination with digital forensics and record the booking reference and date on the case"
+    )
     screen.add_direction()
     pump(1.0)
     screen.action_text.setText("Speak to the school's safeguarding lead about the absences")
