@@ -252,7 +252,8 @@ def gather_reviews(
             SupervisoryReview.case_id.in_(in_scope),
         )
     ):
-        signed[case_id].append(at)
+        if at is not None:  # always, given the filter
+            signed[case_id].append(at)
     steps = review_steps(procedure)
     step_done: dict[int, datetime] = {}
     if steps:
