@@ -490,8 +490,10 @@ def refresh_summary(
     loaded: LoadedCase,
     now: datetime,
     schedule: dict[str, StepSchedule] | None = None,
+    awaiting: frozenset[str] | None = None,
 ) -> CaseSummary:
-    values = expected_summary(session, ctx, loaded, now, schedule=schedule)
+    """Bring the case's list row up to date. `schedule` and `awaiting`: as for `expected_summary`."""
+    values = expected_summary(session, ctx, loaded, now, schedule=schedule, awaiting=awaiting)
     values["last_activity_at"] = now
     summary = session.get(CaseSummary, loaded.case.id)
     if summary is None:

@@ -21,7 +21,7 @@ from checklist_app.services.dto import StepView
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
 from checklist_app.services.step_agreement import awaiting_agreement
 from checklist_app.store.audit import Operation, record
-from checklist_app.store.models import CaseEvent, StepRecord
+from checklist_app.store.models import CaseEvent, StepRecord, User
 
 MAX_REASON = 2000
 # A completion time a little ahead of the server clock is tolerated (workstation clocks drift).
@@ -112,12 +112,24 @@ def _reason(reason: str, label: str) -> str:
 def _finish(
     session: Session, ctx: ServiceContext, actor: Actor, loaded: cs.LoadedCase, step: Step, now: datetime
 ) -> StepView:
+    # Worked out once: the summary and the view share it. It may flush first: it reads back what this change
+    # wrote (an agreement's signature and its audit entry).
+    awaiting = awaiting_agreement(session, loaded)
     schedule = cs.schedule_of(ctx, loaded, now)  # once, after the change: the summary and the view share it
-    cs.refresh_summary(session, ctx, loaded, now, schedule)
     rec = loaded.records.get(step.id)
-    names = views.user_names(session, [rec.completed_by if rec else None])
-    awaiting = step.id in awaiting_agreement(session, loaded)
-    return views.step_view(loaded.procedure, step, schedule[step.id], rec, names, actor, awaiting)
+    # What is read from here on (the user's name, open directed actions, the summary row) no step change
+    # writes, so the rows still pending are flushed once, with the summary, when the transaction commits.
+    with session.no_autoflush:
+        names = _user_name(session, rec.completed_by if rec else None)
+        cs.refresh_summary(session, ctx, loaded, now, schedule, awaiting)
+    return views.step_view(loaded.procedure, step, schedule[step.id], rec, names, actor, step.id in awaiting)
+
+
+def _user_name(session: Session, user_id: int | None) -> dict[int, str]:
+    """As views.user_names for one user, from the session when it holds them (the write guard re-reads
+    the acting user in the same transaction), so that the row is read at most once."""
+    user = session.get(User, user_id) if user_id else None
+    return {user.id: user.display_name} if user is not None else {}
 
 
 def save_progress(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -61,6 +62,48 @@ def _fields(procedure: Procedure, step: Step) -> tuple[EvidenceFieldView, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _StepTexts:
+    """What a step's view shows that depends on the procedure alone, in readable words."""
+
+    purpose: str
+    guidance: str
+    provenance: str
+    deadline_basis: str
+    fields: tuple[EvidenceFieldView, ...]
+
+
+def _step_texts(procedure: Procedure, step: Step) -> tuple[_StepTexts, dict[str, str]]:
+    """The step's texts and the procedure's step numbers by id, worked out once per published procedure
+    (immutable) rather than on every view: recording a step returns one, opening a case one per step."""
+    cached = _TEXTS.get(id(procedure))
+    if cached is None or cached[0] is not procedure:
+        if len(_TEXTS) >= 64:
+            _TEXTS.clear()
+        cached = _TEXTS[id(procedure)] = (procedure, {}, {s.id: s.number for s in procedure.steps})
+    _, texts, numbers = cached
+    found = texts.get(step.id)
+    if found is None or found[0] is not step:
+        deadline = step.deadline
+        found = texts[step.id] = (
+            step,
+            _StepTexts(
+                # Procedure text in the words a user knows: titles and numbers, never internal names.
+                purpose=readable(step.purpose, procedure),
+                guidance=readable(step.guidance, procedure),
+                provenance=readable(step.provenance.describe(), procedure),
+                deadline_basis=readable(deadline.basis.describe(), procedure) if deadline else "No timescale set",
+                fields=_fields(procedure, step),
+            ),
+        )
+    return found[1], numbers
+
+
+# By the procedure object's identity, holding the object so that the id is not reused while it is kept;
+# each step's texts are kept with the step object they were made from.
+_TEXTS: dict[int, tuple[Procedure, dict[str, tuple[Step, _StepTexts]], dict[str, str]]] = {}
+
+
 def step_view(
     procedure: Procedure,
     step: Step,
@@ -70,7 +113,7 @@ def step_view(
     actor: Actor,
     awaiting_agreement: bool = False,
 ) -> StepView:
-    numbers = {s.id: s.number for s in procedure.steps}
+    texts, numbers = _step_texts(procedure, step)
     deadline = step.deadline
     return StepView(
         step_id=step.id,
@@ -79,11 +122,10 @@ def step_view(
         phase_id=step.phase_id,
         role=step.role.value,
         requirement=step.requirement.value,
-        # Procedure text in the words a user knows: titles and numbers, never internal names.
-        purpose=readable(step.purpose, procedure),
-        guidance=readable(step.guidance, procedure),
-        provenance=readable(step.provenance.describe(), procedure),
-        deadline_basis=readable(deadline.basis.describe(), procedure) if deadline else "No timescale set",
+        purpose=texts.purpose,
+        guidance=texts.guidance,
+        provenance=texts.provenance,
+        deadline_basis=texts.deadline_basis,
         condition=step.condition or "",
         applicable=sched.applicable,
         required=sched.required,
@@ -95,7 +137,7 @@ def step_view(
         unmet_dependencies=tuple(numbers.get(d, d) for d in sched.unmet_dependencies),
         reason=record.reason if record else "",
         evidence=dict(record.evidence) if record else {},
-        fields=_fields(procedure, step),
+        fields=texts.fields,
         completed_at=record.completed_at if record else None,
         completed_by=names.get(record.completed_by or 0, "") if record else "",
         updated_at=record.updated_at if record else None,
