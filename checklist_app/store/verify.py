@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from hashlib import sha256
 from typing import Any, Final
 
 from sqlalchemy import Connection, func, inspect, or_, select, type_coerce
@@ -29,7 +30,7 @@ from checklist_app.store.models import (
     object_type_of,
     table_of,
 )
-from checklist_app.store.verify_fast import Converter, fast_text, raw_rows, stream
+from checklist_app.store.verify_fast import Converter, fast_text, raw_batches, stream
 from checklist_app.store.verify_rows import CONVERSION_ERRORS, describe_value, safe_rows
 from checklist_app.store.verify_schema import check_storage_types, check_triggers
 
@@ -228,66 +229,91 @@ def _check_chain(
     position = {name: i for i, name in enumerate(names)}
     at_seq, at_prev, at_hash = position["seq"], position["prev_hash"], position["entry_hash"]
     at_type, at_object = position["object_type"], position["object_id"]
-    text_of = fast_text(columns, [position[name] for name in hashed_fields({})])  # the fields the hash covers
+    # The fields the hash covers.
+    text_of = fast_text(columns, [position[name] for name in hashed_fields({})], conn.dialect.name == "sqlite")
     convert = Converter(conn, columns)
     since = table.c.seq >= expected_seq if expected_seq > 1 else None
-    for raw in raw_rows(conn, table, columns, table.c.seq, since):
-        seq = raw[at_seq]
-        prev_hash, stored_hash, object_type, object_id = raw[at_prev], raw[at_hash], raw[at_type], raw[at_object]
-        text = text_of(raw) if text_of is not None and type(prev_hash) is str else None
-        converted: Mapping[str, Any] | None = None
-        if text is not None and sha256_hex(prev_hash + "\n" + text) == stored_hash:
-            hash_ok = True  # the shortcut held: every value is as the app wrote it
-        else:
-            converted = convert(raw, seq, bad_value)
-            hash_ok = converted is None or _hash_matches(converted)  # a bad value is reported as such
-            if converted is not None:
-                prev_hash, stored_hash = converted["prev_hash"], converted["entry_hash"]
-                object_type, object_id = converted["object_type"], converted["object_id"]
-        if seq != expected_seq:
-            report.problems.append(
-                Problem("audit_log", None, seq, f"entries {expected_seq}..{seq - 1} are missing (deleted?)")
-            )
-        if prev_hash != running:
-            report.problems.append(
-                Problem(
-                    "audit_log",
-                    None,
-                    seq,
-                    "does not link to the entry before it (entries removed or inserted?)",
-                )
-            )
-        if not hash_ok:
-            report.problems.append(
-                Problem(
-                    "audit_log",
-                    None,
-                    seq,
-                    "contents do not match the entry's hash (changed outside the app?)",
-                )
-            )
-        anchored = unmet.pop(seq, None)
-        if anchored is not None and anchored != stored_hash:
-            report.problems.append(
-                Problem(
-                    "audit_log",
-                    None,
-                    seq,
-                    f"does not match the anchor kept outside the database ({anchored[:16]}…): "
-                    "the chain up to here was rewritten",
-                )
-            )
-        # Carry on from the stored hash so later, separate tampering is reported too.
-        running, expected_seq = stored_hash, seq + 1
-        report.entries += 1
-        if report.entries % _BATCH == 0:
-            meter.tick("audit chain", _BATCH)
-        report.head_seq, report.head_hash = seq, stored_hash
-        if object_type == _VERSIONS and object_id is not None and object_id not in published:
-            # A handful of rows: who published a version and when, as values (raw if they cannot be read).
-            values = converted or convert(raw, seq, lambda *_: None) or dict(zip(names, raw, strict=True))
-            published[object_id] = _Publication(seq, values["occurred_at"], values["username"])
-    meter.tick("audit chain", report.entries % _BATCH)
+    entries = 0
+    try:
+        for batch in raw_batches(conn, table, columns, table.c.seq, since):
+            for raw in batch:
+                seq, prev_hash, stored_hash = raw[at_seq], raw[at_prev], raw[at_hash]
+                text = text_of(raw) if text_of is not None and type(prev_hash) is str else None
+                if (
+                    text is not None
+                    and seq == expected_seq
+                    and prev_hash == running
+                    and not unmet
+                    and sha256((prev_hash + "\n" + text).encode()).hexdigest() == stored_hash
+                ):
+                    # The usual entry, in place and as the app wrote it: nothing to report, nothing converted.
+                    running, expected_seq = stored_hash, seq + 1
+                    entries += 1
+                    if entries % _BATCH == 0:
+                        meter.tick("audit chain", _BATCH)
+                    if raw[at_type] == _VERSIONS and raw[at_object] is not None and raw[at_object] not in published:
+                        values = convert(raw, seq, lambda *_: None) or dict(zip(names, raw, strict=True))
+                        published[raw[at_object]] = _Publication(seq, values["occurred_at"], values["username"])
+                    continue
+                object_type, object_id = raw[at_type], raw[at_object]
+                converted: Mapping[str, Any] | None = None
+                if text is not None and sha256_hex(prev_hash + "\n" + text) == stored_hash:
+                    hash_ok = True  # the shortcut held: every value is as the app wrote it
+                else:
+                    converted = convert(raw, seq, bad_value)
+                    hash_ok = converted is None or _hash_matches(converted)  # a bad value is reported as such
+                    if converted is not None:
+                        prev_hash, stored_hash = converted["prev_hash"], converted["entry_hash"]
+                        object_type, object_id = converted["object_type"], converted["object_id"]
+                if seq != expected_seq:
+                    report.problems.append(
+                        Problem("audit_log", None, seq, f"entries {expected_seq}..{seq - 1} are missing (deleted?)")
+                    )
+                if prev_hash != running:
+                    report.problems.append(
+                        Problem(
+                            "audit_log",
+                            None,
+                            seq,
+                            "does not link to the entry before it (entries removed or inserted?)",
+                        )
+                    )
+                if not hash_ok:
+                    report.problems.append(
+                        Problem(
+                            "audit_log",
+                            None,
+                            seq,
+                            "contents do not match the entry's hash (changed outside the app?)",
+                        )
+                    )
+                anchored = unmet.pop(seq, None)
+                if anchored is not None and anchored != stored_hash:
+                    report.problems.append(
+                        Problem(
+                            "audit_log",
+                            None,
+                            seq,
+                            f"does not match the anchor kept outside the database ({anchored[:16]}…): "
+                            "the chain up to here was rewritten",
+                        )
+                    )
+                # Carry on from the stored hash so later, separate tampering is reported too.
+                running, expected_seq = stored_hash, seq + 1
+                entries += 1
+                if entries % _BATCH == 0:
+                    meter.tick("audit chain", _BATCH)
+                if object_type == _VERSIONS and object_id is not None and object_id not in published:
+                    # A handful of rows: who published a version and when, as values (raw if they cannot be read).
+                    values = converted or convert(raw, seq, lambda *_: None) or dict(zip(names, raw, strict=True))
+                    published[object_id] = _Publication(seq, values["occurred_at"], values["username"])
+    finally:
+        # Kept up to date only here: per entry it cost as much as the checks (a damaged file stops the walk
+        # with an error, and the report then says how far it got).
+        report.entries += entries
+        if entries:
+            report.head_seq, report.head_hash = expected_seq - 1, running
+    meter.tick("audit chain", entries % _BATCH)
     for seq in sorted(unmet):
         where = (
             f"the log ends at entry {report.head_seq} (entries cut off?)"
@@ -402,70 +428,87 @@ def _last_entries(conn: Connection, name: str) -> Iterator[_LastEntry]:
         yield entry
 
 
-def _check_records(conn: Connection, report: VerifyReport, meter: _Meter) -> None:
-    """Each audited table's records (by id) merged with the last entry describing each (by object id)."""
+def _check_records(conn: Connection, report: VerifyReport, meter: _Meter, skip: frozenset[str] = frozenset()) -> None:
+    """Each audited table's records (by id) merged with the last entry describing each (by object id);
+    the tables named in `skip` are left out (checked elsewhere: see `check_table`)."""
     existing_tables = set(inspect(conn).get_table_names())
     for model in AUDITED_MODELS:
         name = object_type_of(model)
-        if name not in existing_tables:
-            continue
-        table = table_of(model)
-        columns = [table.c.id, *(table.c[f] for f in model.AUDIT_FIELDS)]
-        missing: list[Problem] = []
+        if name in existing_tables and name not in skip:
+            checked, problems = check_table(conn, name, meter)
+            report.records_checked += checked
+            report.problems.extend(problems)
 
-        def bad_value(record_id: object, column: str, raw: object, name: str = name) -> None:
-            report.problems.append(
-                Problem(
-                    name, _as_int(record_id), None, f"column {column} holds {describe_value(raw)}, not a valid value"
-                )
+
+def audited_tables(conn: Connection) -> list[tuple[str, int]]:
+    """The audited tables present, in the order verify checks them, with their number of records."""
+    existing_tables = set(inspect(conn).get_table_names())
+    return [
+        (name, int(conn.execute(select(func.count()).select_from(table_of(model))).scalar() or 0))
+        for model in AUDITED_MODELS
+        if (name := object_type_of(model)) in existing_tables
+    ]
+
+
+def check_table(conn: Connection, name: str, meter: _Meter) -> tuple[int, list[Problem]]:
+    """One audited table's records (by id) merged with the last entry describing each (by object id):
+    how many records were checked, and the problems, in the order verify reports them. On its own so that
+    a table can be checked in another process (see services/summary_check.py)."""
+    model = next(m for m in AUDITED_MODELS if object_type_of(m) == name)
+    table = table_of(model)
+    columns = [table.c.id, *(table.c[f] for f in model.AUDIT_FIELDS)]
+    problems: list[Problem] = []
+    missing: list[Problem] = []
+
+    def bad_value(record_id: object, column: str, raw: object) -> None:
+        problems.append(
+            Problem(name, _as_int(record_id), None, f"column {column} holds {describe_value(raw)}, not a valid value")
+        )
+
+    def gone(entry: _LastEntry) -> None:
+        if entry[_OPERATION] != "erasure":
+            missing.append(
+                Problem(name, entry[0], entry[_SEQ], "is missing but its audit entry says it exists (deleted?)")
             )
 
-        def gone(entry: _LastEntry, name: str = name, missing: list[Problem] = missing) -> None:
-            if entry[_OPERATION] != "erasure":
-                missing.append(
-                    Problem(name, entry[0], entry[_SEQ], "is missing but its audit entry says it exists (deleted?)")
-                )
-
-        described = _last_entries(conn, name)
-        pending = next(described, None)
-        checked = 0
-        text_of = fast_text(columns, range(1, len(columns)))
-        convert = Converter(conn, columns)
-        for raw in raw_rows(conn, table, columns, table.c.id):
+    described = _last_entries(conn, name)
+    pending = next(described, None)
+    checked = 0
+    text_of = fast_text(columns, range(1, len(columns)), conn.dialect.name == "sqlite")
+    convert = Converter(conn, columns)
+    for batch in raw_batches(conn, table, columns, table.c.id):
+        for raw in batch:
             record_id = raw[0]
-            # Entries for ids below this record describe records that are gone; an object id that is not a
-            # whole number (written with another tool) can describe no record.
-            while pending is not None and (not isinstance(pending[0], int) or pending[0] < record_id):
-                gone(pending)
+            if pending is not None and pending[0] == record_id and type(pending[0]) is int:
+                entry: _LastEntry | None = pending  # the usual case: the record's own last entry is next
                 pending = next(described, None)
-            entry: _LastEntry | None = None
-            if pending is not None and pending[0] == record_id:
-                entry = pending
-                pending = next(described, None)
-            report.records_checked += 1
+            else:
+                # Entries for ids below this record describe records that are gone; an object id that is not
+                # a whole number (written with another tool) can describe no record.
+                while pending is not None and (not isinstance(pending[0], int) or pending[0] < record_id):
+                    gone(pending)
+                    pending = next(described, None)
+                entry = None
+                if pending is not None and pending[0] == record_id:
+                    entry = pending
+                    pending = next(described, None)
             checked += 1
             if checked % _BATCH == 0:
                 meter.tick(name, _BATCH)
-            text = text_of(raw) if text_of is not None else None
-            if (
-                text is not None
-                and entry is not None
-                and entry[_OPERATION] != "erasure"
-                and sha256_hex(text) == entry[_STATE_HASH]
-            ):
-                continue  # the shortcut held: the record is as its last entry says
+            if text_of is not None and entry is not None and entry[_OPERATION] != "erasure":
+                text = text_of(raw)
+                if text is not None and sha256(text.encode()).hexdigest() == entry[_STATE_HASH]:
+                    continue  # the shortcut held: the record is as its last entry says
             row = convert(raw, record_id, bad_value)
             if entry is None:
-                report.problems.append(Problem(name, record_id, None, "has no audit entry (inserted outside the app?)"))
+                problems.append(Problem(name, record_id, None, "has no audit entry (inserted outside the app?)"))
                 continue
             if entry[_OPERATION] == "erasure":
-                report.problems.append(
-                    Problem(name, record_id, entry[_SEQ], "was recorded as erased but is present again")
-                )
+                problems.append(Problem(name, record_id, entry[_SEQ], "was recorded as erased but is present again"))
             elif row is None:
                 continue  # reported by bad_value
             elif _state_digest(row, model.AUDIT_FIELDS) != entry[_STATE_HASH]:
-                report.problems.append(
+                problems.append(
                     Problem(
                         name,
                         record_id,
@@ -473,8 +516,8 @@ def _check_records(conn: Connection, report: VerifyReport, meter: _Meter) -> Non
                         "differs from its last audit entry (changed outside the app?)",
                     )
                 )
-        meter.tick(name, checked % _BATCH)
-        while pending is not None:
-            gone(pending)
-            pending = next(described, None)
-        report.problems.extend(missing)
+    meter.tick(name, checked % _BATCH)
+    while pending is not None:
+        gone(pending)
+        pending = next(described, None)
+    return checked, problems + missing

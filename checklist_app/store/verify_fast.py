@@ -42,59 +42,53 @@ from sqlalchemy.types import NullType, TypeEngine
 from checklist_app.store.types import CanonicalJSON, StoredDate, UTCDateTime
 from checklist_app.store.verify_rows import BATCH, CONVERSION_ERRORS, BadValue
 
+# Each encoder gives a raw value's canonical text, or raises TypeError when the value is not in the form
+# the app writes: the row then takes the slow path.
 
-def _timestamp(raw: Any) -> str | None:
+
+def _timestamp(raw: Any) -> str:
     kind = type(raw)
     if kind is str:  # SQLite: "YYYY-MM-DD HH:MM:SS.ffffff", naive UTC, as SQLAlchemy writes it
+        # Not parsed here: the text has a fixed width, so a hash match proves it is the very text of a real
+        # moment (see the module's docstring); a text that is not one fails the hash and takes the slow path.
         if len(raw) != 26 or raw[10] != " " or raw[19] != ".":
-            return None
-        try:
-            datetime.fromisoformat(raw)
-        except ValueError:
-            return None
+            raise TypeError
         return f'"{raw[:10]}T{raw[11:]}Z"'
     if kind is datetime and raw.tzinfo is None:  # PostgreSQL: a naive UTC datetime
         return f'"{raw.isoformat(timespec="microseconds")}Z"'
-    return None
+    raise TypeError
 
 
-def _date(raw: Any) -> str | None:
+def _date(raw: Any) -> str:
     kind = type(raw)
-    if kind is str and len(raw) == 10:
-        try:
-            date.fromisoformat(raw)
-        except ValueError:
-            return None
+    if kind is str and len(raw) == 10:  # fixed width, as a timestamp: a hash match proves it a real date
         return f'"{raw}"'
     if kind is date:
         return f'"{raw.isoformat()}"'
-    return None
+    raise TypeError
 
 
 # The C scanner under json.loads, without its whitespace skipping: a third of the time per value.
 _scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
-def _json(raw: Any) -> str | None:
+def _json(raw: Any) -> str:
     """The text as it is if it is one JSON value and nothing else: readable, as the slow path would need
     it (stricter than json.loads, which also allows whitespace around it: such a text takes the slow path)."""
     if type(raw) is not str:
-        return None
+        raise TypeError
     try:
         end = _scan_json(raw, 0)[1]
     except (ValueError, RecursionError, StopIteration):
-        return None
-    return raw if end == len(raw) else None
-
-
-def _boolean(raw: Any) -> str | None:
-    if type(raw) is bool or (type(raw) is int and raw in (0, 1)):
-        return "true" if raw else "false"
-    return None
+        raise TypeError from None
+    if end != len(raw):
+        raise TypeError
+    return raw
 
 
 # Per column type, the name of its encoder in the generated function. A whole number and a string need no
-# function of ours: int.__repr__ and the JSON string escaper are C and raise TypeError on anything else.
+# function of ours: int.__repr__ and the JSON string escaper are C and raise TypeError on anything else;
+# a boolean is looked up (0.0 and 1.0 find false and true, as the slow path reads them too).
 # Decorated types come first: UTCDateTime is a DateTime underneath, CanonicalJSON a Text.
 _ENCODERS: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
     (UTCDateTime, "timestamp"),
@@ -107,9 +101,13 @@ _ENCODERS: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
     (Text, "string"),
 )
 _FUNCTIONS: dict[str, Any] = {
+    "NULL": "null",
+    "Q": '"',
+    "T": "T",
+    "ZQ": 'Z"',
+    "BOOLEANS": {False: "false", True: "true"},  # 0 and 1 too: the same keys
     "timestamp": _timestamp,
     "json_text": _json,
-    "boolean": _boolean,
     "date": _date,
     "integer": int.__repr__,
     "string": encode_basestring,
@@ -118,31 +116,46 @@ _FUNCTIONS: dict[str, Any] = {
 RowText = Callable[[Sequence[Any]], str | None]
 
 
-def fast_text(columns: Sequence[Column[Any]], positions: Iterable[int]) -> RowText | None:
+def fast_text(
+    columns: Sequence[Column[Any]], positions: Iterable[int], text_timestamps: bool = False
+) -> RowText | None:
     """A function giving the canonical JSON text of a dict of some of a raw row's columns (by position),
     keyed by column name, or None when some raw value is not in the form the app writes; None instead of
-    the function if a column has a type the fast path does not know.
+    the function if a column has a type the fast path does not know. `text_timestamps`: the driver gives
+    timestamps as text (SQLite), so they are rearranged in line rather than by a function per value.
 
-    The function is generated as one expression per table (as dataclasses and namedtuple generate their
-    methods): a loop over the columns cost more than the encoding itself. An encoder's None, or its
-    TypeError, makes the concatenation fail, which means "not the usual form"."""
-    terms = []
+    The function is generated as one f-string per table (as dataclasses and namedtuple generate their
+    methods): a loop over the columns cost more than the encoding itself. An encoder's TypeError (ours,
+    or that of int.__repr__ and the string escaper on a value of another type), a boolean that is not
+    one (KeyError) or a failed check of a timestamp's text means "not the usual form"."""
+    parts, checks = [], []
     for n, position in enumerate(sorted(positions, key=lambda p: columns[p].name)):  # canonical JSON sorts keys
         column = columns[position]
         encoder = next((name for kind, name in _ENCODERS if isinstance(column.type, kind)), None)
         if encoder is None:
             return None
         value = f"row[{position}]"
-        text = f"{encoder}({value})"
+        if encoder == "timestamp" and text_timestamps:
+            # The one character replaced must be the separator; the rest is proven by the hash (fixed width).
+            check = f'(type({value}) is str and len({value}) == 26 and {value}[10] == " ")'
+            checks.append(f"({value} is None or {check})" if column.nullable else check)
+            text = f"Q + {value}[:10] + T + {value}[11:] + ZQ"
+        elif encoder == "boolean":
+            text = f"BOOLEANS[{value}]"
+        else:
+            text = f"{encoder}({value})"
         if column.nullable:
-            text = f'("null" if {value} is None else {text})'
-        terms.append(f"{(',' if n else '{') + encode_basestring(column.name) + ':'!r} + {text}")
-    terms.append("'}'")
+            text = f"NULL if {value} is None else {text}"
+        key = (("," if n else "{") + encode_basestring(column.name) + ":").replace("{", "{{").replace("}", "}}")
+        parts.append(f"{key}{{{text}}}")
+    parts.append("}}")
+    # One f-string: built in one go, where a chain of `+` made a new string per column.
     source = (
         "def row_text(row):\n"
         "    try:\n"
-        f"        return {' + '.join(terms)}\n"
-        "    except TypeError:\n"
+        + (f"        if not ({' and '.join(checks)}):\n            return None\n" if checks else "")
+        + f"        return f{''.join(parts)!r}\n"
+        "    except (TypeError, KeyError):\n"
         "        return None\n"
     )
     namespace = dict(_FUNCTIONS)
@@ -160,12 +173,31 @@ def raw_rows(
 ) -> Iterator[Sequence[Any]]:
     """The columns' raw driver values, row by row ordered by `key` (only those `where` allows, if given),
     streamed in batches."""
+    for batch in raw_batches(conn, table, columns, key, where):
+        yield from batch
+
+
+def raw_batches(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[Column[Any]],
+    key: Column[Any],
+    where: ColumnElement[bool] | None = None,
+) -> Iterator[Sequence[Sequence[Any]]]:
+    """`raw_rows` a batch at a time: the long walks loop over each batch themselves, as a generator
+    handing out millions of rows one by one cost a second of its own."""
     query = select(*(type_coerce(c, NullType()).label(c.name) for c in columns)).select_from(table)
-    return stream(conn, (query.where(where) if where is not None else query).order_by(key))
+    return batches(conn, (query.where(where) if where is not None else query).order_by(key))
 
 
 def stream(conn: Connection, query: Select[*tuple[Any, ...]]) -> Iterator[Sequence[Any]]:
-    """The rows of `query` as the driver gives them, streamed in batches. On SQLite straight from the
+    """The rows of `query` as the driver gives them, streamed in batches (see `batches`)."""
+    for batch in batches(conn, query):
+        yield from batch
+
+
+def batches(conn: Connection, query: Select[*tuple[Any, ...]]) -> Iterator[Sequence[Sequence[Any]]]:
+    """The rows of `query` as the driver gives them, a batch at a time. On SQLite straight from the
     driver's cursor on the same connection (so the same transaction), as plain tuples; elsewhere through
     SQLAlchemy's streaming (a server-side cursor, so memory stays flat)."""
     if conn.dialect.name == "sqlite":
@@ -174,12 +206,11 @@ def stream(conn: Connection, query: Select[*tuple[Any, ...]]) -> Iterator[Sequen
         try:
             cursor.execute(sql)
             while batch := cursor.fetchmany(BATCH):
-                yield from batch
+                yield batch
         finally:
             cursor.close()
         return
-    for part in conn.execution_options(yield_per=BATCH).execute(query).partitions():
-        yield from part
+    yield from conn.execution_options(yield_per=BATCH).execute(query).partitions()
 
 
 class Converter:
