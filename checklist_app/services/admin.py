@@ -87,9 +87,11 @@ def verify(
     witness = witness_for(ctx.db.url)
     held = read_witness(witness) if witness is not None and witness.is_file() else None
     from_witness = witness_anchors(held, witness) if held is not None else ((), [])
-    summaries = SummaryCheck(ctx)  # in a worker beside the store checks on a large database
+    # On a large database a worker checks the largest table's records, then case summaries, beside the store
+    # checks here.
+    summaries = SummaryCheck(ctx)
     try:
-        report = verify_database(ctx.db, anchors + from_witness[0], progress)
+        report = verify_database(ctx.db, anchors + from_witness[0], progress, summaries.elsewhere)
         report.problems.extend(from_witness[1])
         if not any(p.table == "(database)" for p in report.problems):
             report.problems.extend(summaries.problems(progress))

@@ -29,7 +29,7 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.step_agreement import awaiting_agreement_many
 from checklist_app.store.db import Database
 from checklist_app.store.models import Case, CaseSummary
-from checklist_app.store.verify import Problem
+from checklist_app.store.verify import Problem, audited_tables, check_table, meter
 
 # What the case list shows, sorts and filters by; computed_at and last_activity_at are bookkeeping.
 COMPARED = (
@@ -99,35 +99,70 @@ def _check(session: Session, ctx: ServiceContext, chunk: list[int]) -> list[Prob
 
 class SummaryCheck:
     """The summary check, started before verify's store checks and collected after them. On a large
-    database a worker process recomputes chunks of cases meanwhile: the two are independent reads (the
+    database a worker process checks, meanwhile, first the largest audited table's records (the store
+    check verify would otherwise do alone: see `tables`), then chunks of cases: independent reads (the
     store checks hash every row; this recomputes every case's schedule). When the store checks are done,
     this process takes back the chunks the worker has not started, from the last one down, and checks
     them while the worker finishes its own, so on two cores both stay busy to the end and verify takes
     about half their sum. Spawned, not forked, as the demo's workers (a forked copy of a process running
-    Qt is not safe); a chunk the worker cannot check is checked here."""
+    Qt is not safe); a table or chunk the worker cannot check is checked here.
+
+    It is verify's `Elsewhere` (store/verify.py) for the table the worker checks."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
         self._pool: ProcessPoolExecutor | None = None
         self._plan: tuple[list[Problem], list[list[int]]] | None = None
         self._futures: list[Future[list[Problem]]] = []
+        self._tables: dict[str, Future[tuple[int, list[Problem]] | None]] = {}
+        self._rows: Any = None  # the worker's count of records checked, in shared memory
         try:
             self._plan = _plan(ctx)
+            largest = _largest_table(ctx)
         except Exception:  # a damaged file: the store checks report it, and then this check is not run
             return
         chunks = self._plan[1]
         if sum(len(c) for c in chunks) < PARALLEL_FROM:
             return
         try:
+            spawn = multiprocessing.get_context("spawn")
+            self._rows = spawn.Value("q", 0, lock=False)
             self._pool = ProcessPoolExecutor(
                 max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=spawn,
                 initializer=_open_worker,
-                initargs=(ctx.db.url, ctx.calendar),
+                initargs=(ctx.db.url, ctx.calendar, self._rows),
             )
+            if largest is not None:  # first: the longest single piece of work
+                self._tables[largest] = self._pool.submit(_worker_table, largest)
             self._futures = [self._pool.submit(_worker_chunk, chunk) for chunk in chunks]
         except OSError:  # no process could be started: checked here when collected
             self.close()
+
+    @property
+    def tables(self) -> frozenset[str]:
+        """The audited tables whose records the worker checks."""
+        return frozenset(self._tables)
+
+    def rows_done(self) -> int:
+        return int(self._rows.value) if self._rows is not None else 0
+
+    def table_result(self, name: str, waiting: Callable[[], None]) -> tuple[int, list[Problem]] | None:
+        future = self._tables.pop(name, None)
+        if future is None or future.cancel():  # not started yet: quicker checked here
+            return None
+        while True:
+            try:
+                return future.result(timeout=_WAIT)
+            except TimeoutError:
+                waiting()
+            except Exception:  # the worker failed (killed, out of memory): checked here instead
+                return None
+
+    @property
+    def elsewhere(self) -> SummaryCheck | None:
+        """This, if the worker checks a table for verify's store checks."""
+        return self if self._tables else None
 
     def problems(self, progress: Tick | None = None) -> list[Problem]:
         """The summary problems: the worker's chunks and the ones checked here (all of them if there is no
@@ -175,16 +210,42 @@ class SummaryCheck:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-        self._pool, self._futures = None, []
+        self._pool, self._futures, self._tables = None, [], {}
+
+
+_WAIT = 0.25  # seconds between progress ticks while waiting for the worker's table
+
+
+def _largest_table(ctx: ServiceContext) -> str | None:
+    with ctx.db.engine.connect() as conn:
+        sizes = audited_tables(conn)
+    return max(sizes, key=lambda size: size[1])[0] if sizes else None
 
 
 _worker_ctx: ServiceContext | None = None
+_worker_rows: Any = None
 
 
-def _open_worker(url: str, calendar: WorkingCalendar) -> None:
+def _open_worker(url: str, calendar: WorkingCalendar, rows: Any) -> None:
     """In the worker process: one read-only context for all its chunks (procedures parsed once)."""
-    global _worker_ctx
+    global _worker_ctx, _worker_rows
     _worker_ctx = ServiceContext(Database(url, read_only=True), calendar=calendar)
+    _worker_rows = rows
+
+
+def _worker_table(name: str) -> tuple[int, list[Problem]] | None:
+    """An audited table's store check, as verify does it; None if it could not be done here (a damaged
+    file: verify's own process then checks the table and reports what it finds)."""
+    assert _worker_ctx is not None  # set by the pool's initializer
+
+    def count(_stage: str, done: int, _total: int) -> None:
+        _worker_rows.value = done
+
+    try:
+        with _worker_ctx.db.engine.connect() as conn:
+            return check_table(conn, name, meter(count))
+    except Exception:
+        return None
 
 
 def _worker_chunk(chunk: list[int]) -> list[Problem]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from hashlib import sha256
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from sqlalchemy import Connection, func, inspect, or_, select, type_coerce
 from sqlalchemy.exc import DBAPIError
@@ -103,11 +104,33 @@ _OPERATION: Final = 2
 _STATE_HASH: Final = 3
 
 
-def verify_database(db: Database, anchors: tuple[Anchor, ...] = (), progress: Progress | None = None) -> VerifyReport:
+class Elsewhere(Protocol):
+    """Audited tables checked by `check_table` in another process meanwhile (see services/summary_check.py),
+    so that verify keeps two cores busy."""
+
+    @property
+    def tables(self) -> frozenset[str]: ...
+
+    def rows_done(self) -> int:
+        """Records checked there so far, for the progress count."""
+        ...
+
+    def table_result(self, name: str, waiting: Callable[[], None]) -> tuple[int, list[Problem]] | None:
+        """The table's check, once done there (`waiting` is called now and then meanwhile); None if it was
+        not done there after all (the worker failed or had not started it), so it is checked here."""
+        ...
+
+
+def verify_database(
+    db: Database,
+    anchors: tuple[Anchor, ...] = (),
+    progress: Progress | None = None,
+    elsewhere: Elsewhere | None = None,
+) -> VerifyReport:
     report = VerifyReport()
     try:
         with db.engine.connect() as conn:
-            meter = _Meter(progress, _row_total(conn) if progress else 0)
+            meter = _Meter(progress, _row_total(conn) if progress else 0, elsewhere)
             meter.tick("database file", 0)
             if db.is_sqlite:
                 report.problems.extend(_sqlite_checks(conn))
@@ -116,7 +139,7 @@ def verify_database(db: Database, anchors: tuple[Anchor, ...] = (), progress: Pr
             published: dict[int, _Publication] = {}
             _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors}, meter, published)
             _check_head(conn, report)
-            _check_records(conn, report, meter)
+            _check_records(conn, report, meter, elsewhere)
             _check_publications(conn, published, report)
             from checklist_app.store.verify_signatures import check_signatures  # it imports Problem from here
 
@@ -171,15 +194,22 @@ def verify_recent(db: Database, after: int, limit: int) -> RecentCheck:
 
 
 class _Meter:
-    """Counts rows checked and tells `progress` every batch."""
+    """Counts rows checked (here, and in another process if some tables are checked there) and tells
+    `progress` every batch."""
 
-    def __init__(self, progress: Progress | None, total: int) -> None:
-        self.progress, self.total, self.done = progress, total, 0
+    def __init__(self, progress: Progress | None, total: int, elsewhere: Elsewhere | None = None) -> None:
+        self.progress, self.total, self.done, self.elsewhere = progress, total, 0, elsewhere
 
     def tick(self, stage: str, rows: int) -> None:
         self.done += rows
         if self.progress is not None:
-            self.progress(stage, min(self.done, self.total), self.total)
+            done = self.done + (self.elsewhere.rows_done() if self.elsewhere is not None else 0)
+            self.progress(stage, min(done, self.total), self.total)
+
+
+def meter(progress: Progress) -> _Meter:
+    """A meter for `check_table` run on its own: `progress` hears the records checked so far."""
+    return _Meter(progress, 1 << 62)
 
 
 def _row_total(conn: Connection) -> int:
@@ -428,16 +458,23 @@ def _last_entries(conn: Connection, name: str) -> Iterator[_LastEntry]:
         yield entry
 
 
-def _check_records(conn: Connection, report: VerifyReport, meter: _Meter, skip: frozenset[str] = frozenset()) -> None:
-    """Each audited table's records (by id) merged with the last entry describing each (by object id);
-    the tables named in `skip` are left out (checked elsewhere: see `check_table`)."""
+def _check_records(conn: Connection, report: VerifyReport, meter: _Meter, elsewhere: Elsewhere | None) -> None:
+    """Each audited table's records, in turn; those checked elsewhere are collected once the rest are done,
+    and their problems reported in their place, as if checked here."""
     existing_tables = set(inspect(conn).get_table_names())
+    away = elsewhere.tables if elsewhere is not None else frozenset()
+    checks: list[tuple[int, list[Problem]] | str] = []
     for model in AUDITED_MODELS:
         name = object_type_of(model)
-        if name in existing_tables and name not in skip:
-            checked, problems = check_table(conn, name, meter)
-            report.records_checked += checked
-            report.problems.extend(problems)
+        if name in existing_tables:
+            checks.append(name if name in away else check_table(conn, name, meter))
+    for check in checks:
+        if isinstance(check, str):
+            name = check
+            done = elsewhere.table_result(name, partial(meter.tick, name, 0)) if elsewhere is not None else None
+            check = done if done is not None else check_table(conn, name, meter)
+        report.records_checked += check[0]
+        report.problems.extend(check[1])
 
 
 def audited_tables(conn: Connection) -> list[tuple[str, int]]:

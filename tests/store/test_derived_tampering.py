@@ -171,3 +171,46 @@ def test_summaries_shared_between_the_worker_and_this_process_name_the_same_rows
     found = check.problems(lambda _stage, done, total: ticks.append((done, total)))
     assert [str(p) for p in found] == here
     assert sorted(ticks) == [(n, len(cases)) for n in range(1, len(cases) + 1)]
+
+
+def test_records_checked_in_the_worker_process_name_the_same_problems(world, monkeypatch):
+    """On a large database the worker checks the largest audited table's records while this process walks
+    the chain and the rest: the problems, their order and the counts are those of checking it all here."""
+    from checklist_app.services import summary_check
+    from checklist_app.store.verify import verify_database
+
+    for _ in range(2):
+        _populate(world)
+    _tamper(
+        world,
+        "UPDATE step_records SET reason = 'edited' WHERE id = (SELECT min(id) FROM step_records)",
+        "UPDATE step_records SET updated_at = 'not a date' WHERE id = (SELECT max(id) FROM step_records)",
+        "DELETE FROM step_records WHERE id = (SELECT max(id) - 1 FROM step_records)",
+        "UPDATE cases SET circumstances = 'edited' WHERE id = (SELECT min(id) FROM cases)",
+    )
+    here = verify_database(world.ctx.db)
+    assert sum(p.table == "step_records" for p in here.problems) == 3, here.problems
+    monkeypatch.setattr(summary_check, "PARALLEL_FROM", 0)
+    # The largest table on a demo database; here (a few cases) users outnumber step records.
+    assert summary_check._largest_table(world.ctx) == "users"
+    monkeypatch.setattr(summary_check, "_largest_table", lambda _ctx: "step_records")
+    check = summary_check.SummaryCheck(world.ctx)
+    try:
+        assert check.tables == {"step_records"}
+        collected = []
+        table_result = check.table_result
+
+        def spy(name, waiting):  # type: ignore[no-untyped-def]
+            collected.append(table_result(name, waiting))
+            return collected[-1]
+
+        monkeypatch.setattr(check, "table_result", spy)
+        ticks: list[int] = []
+        there = verify_database(world.ctx.db, (), lambda _stage, done, _total: ticks.append(done), check.elsewhere)
+        assert check.rows_done() > 0  # counted there, for the progress bar here
+        assert len(collected) == 1 and collected[0] is not None  # checked there, not here again
+    finally:
+        check.close()
+    assert there.problems == here.problems
+    assert (there.records_checked, there.entries) == (here.records_checked, here.entries)
+    assert ticks == sorted(ticks) and ticks[-1] == here.entries + here.records_checked
