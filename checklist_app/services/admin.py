@@ -95,6 +95,11 @@ def verify(
         report.problems.extend(from_witness[1])
         if not any(p.table == "(database)" for p in report.problems):
             report.problems.extend(summaries.problems(progress))
+    except BaseException:
+        # Cancelled (the progress callback raised) or failed: do not wait for the worker to finish the table
+        # it is checking; it ends on its own.
+        summaries.close(wait=False)
+        raise
     finally:
         summaries.close()
     if held is not None and witness is not None:

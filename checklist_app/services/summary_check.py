@@ -207,9 +207,10 @@ class SummaryCheck:
     def in_worker(self) -> bool:
         return bool(self._futures)
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Stop the worker once its current table or chunk is done; with `wait`, wait for that."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
         self._pool, self._futures, self._tables = None, [], {}
 
 

@@ -217,3 +217,24 @@ def test_records_checked_in_the_worker_process_name_the_same_problems(world, mon
     assert there.problems == here.problems
     assert (there.records_checked, there.entries) == (here.records_checked, here.entries)
     assert ticks == sorted(ticks) and ticks[-1] == here.entries + here.records_checked
+
+
+def test_verify_stopped_while_the_worker_checks_a_table_stops(world, monkeypatch):
+    """Cancelling (the progress callback raises) while the worker checks a table ends verify with that
+    error; the worker is not waited for and no result is made up."""
+    from checklist_app.services import summary_check
+
+    _populate(world)
+    monkeypatch.setattr(summary_check, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(summary_check, "_largest_table", lambda _ctx: "step_records")
+
+    class Stop(Exception):
+        pass
+
+    def progress(stage: str, _done: int, _total: int) -> None:
+        if stage == "audit chain":
+            raise Stop
+
+    with pytest.raises(Stop):
+        admin.verify(world.ctx, world.admin, progress=progress)
+    assert _problems(world) == []  # and the next verify runs as usual
