@@ -29,7 +29,8 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.services.step_agreement import awaiting_agreement_many
 from checklist_app.store.db import Database
 from checklist_app.store.models import Case, CaseSummary
-from checklist_app.store.verify import Problem, audited_tables, check_table, meter
+from checklist_app.store.verify import Problem, meter
+from checklist_app.store.verify_records import audited_tables, check_table
 
 # What the case list shows, sorts and filters by; computed_at and last_activity_at are bookkeeping.
 COMPARED = (

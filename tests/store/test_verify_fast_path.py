@@ -69,11 +69,12 @@ def test_same_value_written_differently_still_verifies(db_file: Path, statement:
 def test_shortcut_gives_the_verdict_of_the_slow_path(
     db_file: Path, statement: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from checklist_app.store import verify
+    from checklist_app.store import verify, verify_records
 
     run_sql(db_file, statement)
     fast = _verify(db_file)
-    monkeypatch.setattr(verify, "fast_text", lambda *_: None)  # every row converted, as before the shortcut
+    for walk in (verify, verify_records):  # the chain walk and the record walk
+        monkeypatch.setattr(walk, "fast_text", lambda *_: None)  # every row converted, as before the shortcut
     assert _verify(db_file) == fast
 
 
