@@ -10,9 +10,12 @@ way, or with a raw value not in the expected form, is converted value by value a
 (`convert_row`), and reported exactly as before.
 
 Why a match proves what the slow path would: the hash matches only if the text put together is the very
-text that was hashed when the row was written, which was the canonical form of values the app held;
-every raw value is also checked to be readable (a timestamp parses, a JSON text loads), so the slow path
-could not have reported a bad value either.
+text that was hashed when the row was written, which was the canonical form of values the app held.
+Each value's text also lines up with the original's: a string's escaped text and a JSON text (checked
+to be exactly one JSON value) end where they must, and a timestamp's or date's text has a fixed width
+(checked, with the one separator replaced), so a match proves that every raw value is the text of the
+value the app held: readable, so the slow path could not have reported a bad value either. That is why
+a timestamp's text is not parsed here.
 """
 
 from __future__ import annotations
