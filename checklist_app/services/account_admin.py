@@ -11,6 +11,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checklist_app.core.passwords import password_problems
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, organisation
@@ -32,7 +33,7 @@ def one_time_password(username: str = "") -> str:
         password = "-".join(
             "".join(secrets.choice(_OTP_ALPHABET) for _ in range(_OTP_GROUP_LENGTH)) for _ in range(_OTP_GROUPS)
         )
-        if not accounts.password_problems(password, username.strip().lower()):
+        if not password_problems(password, username.strip().lower()):
             return password
 
 
