@@ -95,6 +95,11 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def parse_anchor(value: str) -> Anchor:
     from checklist_app.store.verify import Anchor  # verify's code: loaded by the commands that use it
 
+    if value.lstrip().startswith("-"):
+        raise argparse.ArgumentTypeError(
+            f"{value[:80]!r}: an entry number cannot be negative; write the anchor as SEQ:HASH with SEQ "
+            "from 1, as verify and backup print it"
+        )
     try:
         return Anchor.parse(value)
     except ValueError as exc:

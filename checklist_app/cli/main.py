@@ -14,6 +14,7 @@ from typing import TextIO
 
 from checklist_app import __version__
 from checklist_app.cli import audit_commands, commands, report_commands, sop_commands
+from checklist_app.cli.dash_values import attach_dash_values
 from checklist_app.cli.errors import run_guarded
 from checklist_app.cli.terminal import SafeTerminal
 from checklist_app.store.files import private_umask
@@ -111,7 +112,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     private_umask()  # databases, backups, logs and exports: owner-only
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(attach_dash_values(parser, sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:  # argparse prints its own usage message
         return int(exc.code or 0)
     unreadable = _argument_not_text(args)
