@@ -214,6 +214,20 @@ def translate_error(exc: BaseException, url: str) -> StoreError | None:
         return DatabaseUnreadable(
             f"{where} is not a readable checklist database (damaged, encrypted or another kind of file)."
         )
+    if "database or disk is full" in message or "no space left on device" in message:
+        return DatabaseMissing(
+            f"{where}: the disk is full (or the database has reached its size limit). "
+            "Nothing was saved; free some space and try again."
+        )
+    if "readonly database" in message or "read-only transaction" in message:
+        return DatabaseMissing(
+            f"{where} is read-only (the file, its folder or the disk cannot be written to). Nothing was saved."
+        )
+    if "disk i/o error" in message or "could not write to file" in message:
+        return DatabaseMissing(
+            f"{where}: the disk reported a read or write error. Nothing was saved; check the disk "
+            "(or the network share) and run `checklist-app verify`."
+        )
     if "unable to open database file" in message:
         return DatabaseMissing(f"{where} cannot be opened: the folder is missing or not writable.")
     if isinstance(exc, OperationalError) and ("could not connect" in message or "connection" in message):
