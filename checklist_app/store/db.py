@@ -172,6 +172,33 @@ def read_only_uri(path: Path) -> str:
     return f"{path.absolute().as_uri()}?{mode}"
 
 
+def _wal_files(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _wal_files_present(path: Path) -> bool:
+    return any(os.path.lexists(name) for name in _wal_files(path))
+
+
+def remove_reader_files(path: Path) -> None:
+    """Remove the -wal and -shm files a read-only connection left beside `path` (which had none before it
+    opened), so `verify` leaves the folder as it found it. Deleting them by hand could pull them from under
+    another program that opened the database meanwhile; instead one ordinary connection reads the schema
+    and closes, and SQLite removes them itself only if no other connection has the database open. Only an
+    empty -wal is tidied: there is then nothing to checkpoint, so the database file is not written."""
+    wal, _shm = _wal_files(path)
+    try:
+        if not wal.is_file() or wal.stat().st_size:
+            return
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=0)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except (OSError, ValueError, sqlite3.Error):
+        return  # best effort: the files are harmless, and SQLite removes them at the next ordinary close
+
+
 def make_engine(url: str, *, foreign_keys: bool = True, echo: bool = False, read_only: bool = False) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -247,6 +274,8 @@ class Database:
         self.witness = witness
         self._witnessed_seq: int | None = None
         self.engine = make_engine(url, echo=echo, read_only=read_only)
+        # A reader of a WAL file creates its -wal and -shm but, unable to write, never removes them.
+        self._tidy = self.path if read_only and self.path is not None and not _wal_files_present(self.path) else None
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
@@ -345,3 +374,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._tidy is not None:
+            remove_reader_files(self._tidy)
