@@ -28,7 +28,7 @@ from checklist_app.store.backup import (
     safe_backup,
     single_file,
 )
-from checklist_app.store.db import Database, resolve_url, sqlite_path, witness_for
+from checklist_app.store.db import Database, resolve_url, sqlite_path, sqlite_url, witness_for
 from checklist_app.store.errors import StoreError
 from checklist_app.store.files import create_private_file
 from checklist_app.store.verify import Anchor, Progress, VerifyReport, verify_database
@@ -192,7 +192,7 @@ def check_copy(path: Path) -> tuple[list[str], VerifyReport]:
     """What is wrong with a database copy: SQLite's integrity and foreign-key checks, then the full chain
     and record verification. Opening it switches it to WAL; callers make it one file again."""
     problems = integrity_problems(path)
-    copy = Database(f"sqlite:///{path}")
+    copy = Database(sqlite_url(path))
     try:
         report = verify_database(copy)
     finally:
@@ -230,7 +230,7 @@ def restore_backup(backup: Path, location: str | None) -> Path:
 def _retire_witness(target: Path) -> None:
     """A restored database is older than its witness: the witness's newer anchors would (rightly) say
     entries were cut off. The restore is deliberate, so the old witness is kept aside, not checked."""
-    witness = witness_for(f"sqlite:///{target}")
+    witness = witness_for(sqlite_url(target))
     if witness is not None and witness.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         witness.rename(witness.with_name(f"{witness.name}.before-restore-{stamp}"))

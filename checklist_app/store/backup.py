@@ -53,7 +53,7 @@ def sqlite_backup(source: Path, target: Path) -> None:
     if target.exists():
         raise FileExistsError(str(target))
     create_private_file(target)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(f"{Path(source).absolute().as_uri()}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(str(target))
         try:
@@ -112,7 +112,7 @@ def single_file(path: Path) -> None:
 def integrity_problems(path: Path) -> list[str]:
     """SQLite's own checks: `integrity_check` plus `foreign_key_check` (which the former misses). A file
     so damaged that the checks cannot finish is reported as a problem, not raised."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
         for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):

@@ -70,7 +70,7 @@ def resolve_url(location: str | None = None) -> str:
     if not value:
         path = default_database_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+        return sqlite_url(path)
     if "://" in value:
         shown = mask_url(value)
         try:
@@ -85,6 +85,8 @@ def resolve_url(location: str | None = None) -> str:
             raise BadDatabaseLocation(
                 f"Cannot use {shown}: its database driver is not installed ({type(exc).__name__}). {SUPPORTED}"
             ) from None
+        if backend == "sqlite":
+            _refuse_sqlite_url_options(value, shown)
         named = sqlite_path(value)
         if named is not None:
             _require_database_file(named)
@@ -99,7 +101,30 @@ def resolve_url(location: str | None = None) -> str:
     except (OSError, RuntimeError) as exc:  # a name too long, a loop of symbolic links
         raise BadDatabaseLocation(f"{value} cannot be used as a database: {_reason(exc)}.") from None
     _require_database_file(path)
-    return f"sqlite:///{path}"
+    return sqlite_url(path)
+
+
+def sqlite_url(path: Path | str) -> str:
+    """The SQLAlchemy URL of a SQLite file. '%', '?' and '#' are escaped: the URL parser would read a
+    name like `force?mode=ro.db` as the file `force` with options, and `p%41.db` as `pA.db`."""
+    quoted = str(path).replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+    return f"sqlite:///{quoted}"
+
+
+def _refuse_sqlite_url_options(value: str, shown: str) -> None:
+    """Options after '?' change how SQLite opens the file (`mode=ro`, `uri=true`, `immutable=1`) or were
+    silently ignored and made part of a new file's name; a database in memory is gone when the program
+    ends. Neither is a database to keep casework in."""
+    parsed = make_url(value)
+    if parsed.query:
+        raise BadDatabaseLocation(
+            f"{shown}: a SQLite URL takes no options after '?'. Give the file as sqlite:///PATH or as a plain "
+            "path (write %3F for a '?' that is part of the file name)."
+        )
+    if not parsed.database or parsed.database == ":memory:":
+        raise BadDatabaseLocation(
+            f"{shown} is a database in memory, lost when the program ends: give the database file to use."
+        )
 
 
 def _reason(exc: BaseException) -> str:
