@@ -16,7 +16,7 @@ from checklist_app import __version__
 from checklist_app.cli import audit_commands, commands, report_commands, sop_commands
 from checklist_app.cli.dash_values import attach_dash_values
 from checklist_app.cli.errors import run_guarded
-from checklist_app.cli.terminal import SafeTerminal
+from checklist_app.cli.terminal import SafeTerminal, diagnostics_to
 from checklist_app.store.files import private_umask
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -119,10 +119,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     if unreadable:
         err.write(f"error: the {unreadable} given is not valid UTF-8 text; type it again in plain characters.\n")
         return EXIT_USAGE
-    if args.self_check:
-        return run_guarded(lambda: commands.self_check(out, err), err)
-    func: Callable[..., int] = getattr(args, "func", commands.cmd_gui)
-    return run_guarded(lambda: func(args, out, err), err)
+    with diagnostics_to(err):
+        if args.self_check:
+            return run_guarded(lambda: commands.self_check(out, err), err)
+        func: Callable[..., int] = getattr(args, "func", commands.cmd_gui)
+        return run_guarded(lambda: func(args, out, err), err)
 
 
 if __name__ == "__main__":

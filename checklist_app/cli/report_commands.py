@@ -46,10 +46,8 @@ def add_parser(sub: Any) -> None:
 
 
 def _done(out: TextIO, result: Any) -> int:
-    out.write(
-        f"{result.path}: report {result.report_id}, {result.pages} pages, sha256 {result.sha256}\n"
-        f"chain head printed: {result.chain_head}\n"
-    )
+    out.write(f"{result.path}: report {result.report_id}, {result.pages} pages, sha256 {result.sha256}\n")
+    out.write(f"chain head printed: {result.chain_head}\n")
     return 0
 
 

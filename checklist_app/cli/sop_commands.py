@@ -78,7 +78,8 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from checklist_app.core.procedure.diff import diff_procedures  # only `sop diff` needs it
 
     diff = diff_procedures(old, new)
-    out.write(f"--- {old.label}\n+++ {new.label}\n")
+    out.write(f"--- {old.label}\n")
+    out.write(f"+++ {new.label}\n")
     lines = diff.lines()
     for line in lines:
         out.write(line + "\n")

@@ -1,10 +1,15 @@
 """Every line the command line prints goes through here: control characters in the text (escape codes,
 carriage returns, bidi overrides) are shown escaped, so a name or identifier read from a file or the
 database cannot clear the screen, move the cursor or forge a line. The commands' own newlines and tabs
-pass; values that might hold newlines are escaped field by field with `field`."""
+pass, one line per write; `field` escapes a value's tabs too."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 from checklist_app.core.text import terminal_safe
@@ -16,13 +21,18 @@ def field(value: object) -> str:
 
 
 class SafeTerminal:
-    """A text stream that escapes control characters other than newline and tab."""
+    """A text stream that escapes control characters other than tab and a write's closing newline.
+
+    Each write is at most one line: a newline inside the text (a file name, case reference or database
+    location typed with one, quoted in a message) is shown escaped, so it cannot forge a second line such
+    as "OK" under an error."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        return self._stream.write(terminal_safe(text, keep="\n\t"))
+        body, end = (text[:-1], "\n") if text.endswith("\n") else (text, "")
+        return self._stream.write(terminal_safe(body, keep="\t") + end)
 
     def flush(self) -> None:
         self._stream.flush()
@@ -32,3 +42,32 @@ class SafeTerminal:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
+
+
+class _LineHandler(logging.Handler):
+    def __init__(self, err: TextIO) -> None:
+        super().__init__(logging.WARNING)
+        self._err = err
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # A warning that cannot be shown must not become a traceback (handleError prints one).
+        with contextlib.suppress(Exception):
+            self._err.write(f"warning: {record.getMessage()}\n")
+
+
+@contextmanager
+def diagnostics_to(err: TextIO) -> Iterator[None]:
+    """Log records (warning and above) and library warnings reach the terminal through `err`, one escaped
+    line each. Without this Python printed them itself, unescaped: a witness folder named with a newline
+    forged a line, and a library warning came with its file, line number and source."""
+    handler = _LineHandler(err)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = lambda message, category, *_args, **_kw: err.write(  # type: ignore[assignment]
+                f"warning: {message}\n"
+            )
+            yield
+    finally:
+        root.removeHandler(handler)
