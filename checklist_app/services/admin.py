@@ -31,6 +31,7 @@ from checklist_app.store.backup import (
 from checklist_app.store.db import Database, resolve_url, sqlite_path, sqlite_url, witness_for
 from checklist_app.store.errors import StoreError
 from checklist_app.store.files import create_private_file
+from checklist_app.store.schema_drift import schema_problems
 from checklist_app.store.verify import Anchor, Progress, VerifyReport, verify_database
 from checklist_app.store.witness import note_verified, read_witness
 
@@ -94,6 +95,8 @@ def verify(
         report = verify_database(ctx.db, anchors + from_witness[0], progress, summaries.elsewhere)
         report.problems.extend(from_witness[1])
         if not any(p.table == "(database)" for p in report.problems):
+            with ctx.db.engine.connect() as conn:
+                report.problems.extend(schema_problems(conn))
             report.problems.extend(summaries.problems(progress))
     except BaseException:
         # Cancelled (the progress callback raised) or failed: do not wait for the worker to finish the table
