@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from checklist_app.cli.stdin_text import read_stdin_line, stdin_is_terminal
 from checklist_app.core.permissions import Actor
 from checklist_app.services import accounts
 from checklist_app.services.context import ServiceContext
@@ -78,8 +78,8 @@ def _log_on(ctx: ServiceContext, args: argparse.Namespace) -> Actor:
     username = args.user or os.environ.get(USER_ENV, "")
     if not username:
         raise InvalidInput(f"Say which auditor you are: --user NAME or ${USER_ENV}.")
-    if args.password_stdin or not sys.stdin.isatty():
-        password = sys.stdin.readline().rstrip("\r\n")
+    if args.password_stdin or not stdin_is_terminal():
+        password = read_stdin_line("password")
         if not password:
             raise InvalidInput("No password on standard input.")
     else:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from checklist_app.cli.stdin_text import read_stdin_line, stdin_is_terminal
 from checklist_app.cli.terminal import field
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, organisation
@@ -26,15 +26,8 @@ def cmd_gui(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _read_password(err: TextIO, *, from_stdin: bool, given: str | None, what: str) -> str:
     if given is not None:
         return given
-    if from_stdin or not sys.stdin.isatty():
-        try:
-            line = sys.stdin.readline()
-            line.encode("utf-8")  # a C locale decodes bad bytes to lone surrogates instead of failing
-        except UnicodeError:
-            raise InvalidInput(f"The {what} on standard input is not valid UTF-8 text.") from None
-        if not line:
-            raise InvalidInput(f"No {what} on standard input.")
-        return line.rstrip("\r\n")
+    if from_stdin or not stdin_is_terminal():
+        return read_stdin_line(what)
     first = getpass.getpass(f"{what.capitalize()}: ")
     if getpass.getpass(f"Repeat the {what}: ") != first:
         raise InvalidInput("The two passwords do not match.")
@@ -66,11 +59,11 @@ def cmd_init(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _create_first_admin(ctx: ServiceContext, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     username = args.admin_user
     if not username:
-        if not sys.stdin.isatty():
+        if not stdin_is_terminal():
             out.write("no users yet: run init again with --admin-user and a password to create an administrator\n")
             return
         username = input("First administrator's user name: ").strip()
-    name = args.admin_name or (input("Display name: ").strip() if sys.stdin.isatty() else "") or username
+    name = args.admin_name or (input("Display name: ").strip() if stdin_is_terminal() else "") or username
     password = _read_password(err, from_stdin=args.admin_password_stdin, given=args.admin_password, what="password")
     user = accounts.create_user(
         ctx, system_actor(), username=username, display_name=name, role=Role.ADMINISTRATOR.value, password=password

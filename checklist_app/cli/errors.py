@@ -44,6 +44,9 @@ def run_guarded(action: Callable[[], int], err: TextIO) -> int:
     except (ServiceError, StoreError, PermissionDenied) as exc:
         err.write(f"error: {_brief(str(exc))}\n")
         return EXIT_FAILED
+    except EOFError:  # Ctrl-D (Ctrl-Z on Windows) at a prompt, or its input ended
+        err.write("error: the input ended before an answer was given; nothing was entered.\n")
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         err.write("interrupted\n")
         return 130
