@@ -42,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType, TypeEngine
 
-from checklist_app.store.types import CanonicalJSON, StoredDate, UTCDateTime
+from checklist_app.store.types import CanonicalJSON, StoredDate, UTCDateTime, Vocabulary
 from checklist_app.store.verify_rows import BATCH, CONVERSION_ERRORS, BadValue
 
 # Each encoder gives a raw value's canonical text, or raises TypeError when the value is not in the form
@@ -97,6 +97,7 @@ _ENCODERS: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
     (UTCDateTime, "timestamp"),
     (CanonicalJSON, "json_text"),
     (StoredDate, "date"),
+    (Vocabulary, "string"),  # a value outside its vocabulary is named by the column type on the slow path
     (Boolean, "boolean"),
     (Date, "date"),
     (Integer, "integer"),

@@ -67,7 +67,7 @@ def test_tampered_audit_sign_off_is_named_by_verify(world, sql: str, table: str,
         ("UPDATE supervisory_reviews SET findings = 'All fine.'", "signatures", "has changed"),
         ("UPDATE directed_actions SET description = 'Nothing'", "signatures", "has changed"),
         ("DELETE FROM signatures", "signatures", "deleted?"),
-        ("UPDATE signatures SET meaning = 'closed'", "signatures", "changed outside the app?"),
+        ("UPDATE signatures SET meaning = 'closed'", "signatures", "column meaning holds 'closed', not a valid value"),
     ],
 )
 def test_tampered_supervisory_review_is_named_by_verify(world, sql: str, table: str, words: str) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from checklist_app.store.models.base import Audited, Base
+from checklist_app.store.types import MeaningText, RoleText
 
 
 class Signature(Base, Audited):
@@ -35,13 +36,13 @@ class Signature(Base, Audited):
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[int] = mapped_column(Integer)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    meaning: Mapped[str] = mapped_column(String(32))
+    meaning: Mapped[str] = mapped_column(MeaningText(32))
     content_hash: Mapped[str] = mapped_column(String(64))
     content_format: Mapped[int] = mapped_column(Integer)
     signer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Snapshots: the printed name and role as they were when signing, whatever the account becomes later.
     signer_name: Mapped[str] = mapped_column(String(120))
-    signer_role: Mapped[str] = mapped_column(String(32))
+    signer_role: Mapped[str] = mapped_column(RoleText(32))
     signed_at: Mapped[datetime]
     comment: Mapped[str] = mapped_column(Text, default="")
 

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from checklist_app.store.models.base import Audited, Base
-from checklist_app.store.types import StoredDate
+from checklist_app.store.types import StepStatusText, StoredDate
 
 
 class ProcedureVersion(Base, Audited):
@@ -124,7 +124,7 @@ class StepRecord(Base, Audited):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     step_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(StepStatusText(16))
     reason: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
     started_at: Mapped[datetime | None]

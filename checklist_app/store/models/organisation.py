@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from checklist_app.store.models.base import Audited, Base
+from checklist_app.store.types import RoleText
 
 
 class District(Base, Audited):
@@ -49,7 +50,7 @@ class User(Base, Audited):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(RoleText(32))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -1,0 +1,57 @@
+"""A stored value outside the program's vocabularies (a role, a step's status, a signature's meaning),
+written with another tool: log-on failed with "'god' is not a valid Role" and opening the case with
+"'bogus' is not a valid StepStatus" (unexpected errors). The column types now refuse such a value with
+the store's own message naming table, column and row, as they do for dates and JSON."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from db_support import server_url
+from support import open_case
+from world_support import PASSWORD
+
+from checklist_app.core.procedure.model import Role
+from checklist_app.core.schedule import StepStatus
+from checklist_app.core.signatures import Meaning
+from checklist_app.services import accounts, cases, steps
+from checklist_app.store.errors import UnreadableValue
+from checklist_app.store.types import MeaningText, RoleText, StepStatusText
+from tests.cli.cli_support import assert_refused, cli
+
+
+def _tamper(world, sql: str) -> None:  # type: ignore[no-untyped-def]
+    if server_url():
+        pytest.skip("tampering with the sqlite3 tool")
+    conn = sqlite3.connect(Path(world.ctx.db.path), isolation_level=None)
+    conn.execute(sql)
+    conn.close()
+
+
+def test_a_role_outside_the_vocabulary_is_named_at_log_on_and_in_the_user_list(world) -> None:  # type: ignore[no-untyped-def]
+    _tamper(world, f"UPDATE users SET role = 'superuser' WHERE id = {world.supervisor.user_id}")
+    where = f"(table users, column role, row {world.supervisor.user_id}): 'superuser' is not a role this program knows"
+    with pytest.raises(UnreadableValue, match=re.escape(f"{where}. It was changed outside the app")):
+        accounts.log_on(world.ctx, world.supervisor.username, PASSWORD)
+    url = world.ctx.db.engine.url.render_as_string(hide_password=False)
+    assert_refused(cli("--db", url, "user", "list"), where, code=3)
+    run = cli("--db", url, "verify")
+    assert run.code == 1 and f"users, id {world.supervisor.user_id}: column role holds 'superuser'" in run.out
+
+
+def test_a_step_status_outside_the_vocabulary_is_named_when_the_case_opens(world) -> None:  # type: ignore[no-untyped-def]
+    case = open_case(world)
+    steps.mark_not_applicable(world.ctx, world.investigator, case.id, "referral.record-details", "Came by phone")
+    _tamper(world, f"UPDATE step_records SET status = 'bogus' WHERE case_id = {case.id}")
+    with pytest.raises(UnreadableValue, match=r"table step_records, column status, row \d+.*'bogus' is not a step"):
+        cases.case_detail(world.ctx, world.investigator, case.id)
+
+
+@pytest.mark.parametrize(
+    ("column_type", "enum"), [(RoleText, Role), (StepStatusText, StepStatus), (MeaningText, Meaning)]
+)
+def test_the_store_vocabularies_are_core_s(column_type, enum) -> None:  # type: ignore[no-untyped-def]
+    assert column_type.choices == frozenset(member.value for member in enum)
