@@ -17,7 +17,7 @@ from checklist_app.services import guards  # noqa: F401  (installs the rules eve
 from checklist_app.store import migrate
 from checklist_app.store.audit import Who
 from checklist_app.store.db import Database, resolve_url, sqlite_path, witness_for
-from checklist_app.store.errors import DatabaseMissing
+from checklist_app.store.errors import DatabaseMissing, UnreadableValue
 from checklist_app.store.models import ProcedureVersion
 
 
@@ -67,12 +67,26 @@ class ServiceContext:
         if cached is not None:
             return cached
         row = session.get(ProcedureVersion, version_id)
-        if row is None:
-            raise LookupError(f"procedure version {version_id} is missing")
+        if row is None:  # the foreign key holds it in the app; another tool can switch the check off
+            raise UnreadableValue(
+                f"procedure version {version_id} is not in the database",
+                where="cases.procedure_version_id",
+                value=version_id,
+            )
         # The parser (YAML and the procedure checks) loads with the first case opened, not at start-up.
         from checklist_app.core.procedure.loader import load_procedure_text
+        from checklist_app.core.procedure.sop_error import SopValidationError
 
-        procedure = load_procedure_text(row.source_text, f"{row.procedure_id} v{row.version}")
+        label = f"{row.procedure_id} v{row.version}"
+        try:
+            procedure = load_procedure_text(row.source_text, label)
+        except SopValidationError as exc:  # published text is fixed: it validated when it was stored
+            first = exc.problems[0] if exc.problems else "no text"
+            raise UnreadableValue(
+                f"the stored procedure {label} no longer reads as a procedure ({first})",
+                where="procedure_versions.source_text",
+                value=row.source_text,
+            ) from None
         with self._lock:
             self._procedures[version_id] = procedure
         return procedure

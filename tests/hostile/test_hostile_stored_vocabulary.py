@@ -18,6 +18,7 @@ from checklist_app.core.procedure.model import Role
 from checklist_app.core.schedule import StepStatus
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import accounts, cases, steps
+from checklist_app.services.context import ServiceContext
 from checklist_app.store.errors import UnreadableValue
 from checklist_app.store.types import MeaningText, RoleText, StepStatusText
 from tests.cli.cli_support import assert_refused, cli
@@ -55,3 +56,29 @@ def test_a_step_status_outside_the_vocabulary_is_named_when_the_case_opens(world
 )
 def test_the_store_vocabularies_are_core_s(column_type, enum) -> None:  # type: ignore[no-untyped-def]
     assert column_type.choices == frozenset(member.value for member in enum)
+
+
+def test_a_case_pinned_to_a_missing_procedure_version_is_named(world) -> None:  # type: ignore[no-untyped-def]
+    """The foreign key holds it in the app; the sqlite3 tool runs with foreign keys off (was LookupError)."""
+    case = open_case(world)
+    _tamper(world, f"UPDATE cases SET procedure_version_id = 999 WHERE id = {case.id}")
+    fresh = ServiceContext.open(world.ctx.db.url)  # a procedure already parsed is cached per context
+    try:
+        expected = rf"table cases, column procedure_version_id, row {case.id}\): procedure version 999 is not in"
+        with pytest.raises(UnreadableValue, match=expected):
+            cases.case_detail(fresh, world.investigator, case.id)
+    finally:
+        fresh.close()
+
+
+def test_a_stored_procedure_text_that_no_longer_parses_is_named(world) -> None:  # type: ignore[no-untyped-def]
+    """Was the loader's SopValidationError, which the screens do not expect from a published version."""
+    case = open_case(world)
+    _tamper(world, "UPDATE procedure_versions SET source_text = 'phases: [' WHERE id = 1")
+    fresh = ServiceContext.open(world.ctx.db.url)
+    try:
+        expected = r"table procedure_versions, column source_text, row 1\): the stored procedure .* no longer reads"
+        with pytest.raises(UnreadableValue, match=expected):
+            cases.case_detail(fresh, world.investigator, case.id)
+    finally:
+        fresh.close()
