@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,15 +211,21 @@ def restore_backup(backup: Path, location: str | None) -> Path:
     target = sqlite_path(resolve_url(location))
     if target is None:
         raise StoreError("Backups can only be restored into a database file, not a server database.")
+    _require_backup_file(backup)
     staging = target.with_name(f"{target.name}.restoring")
-    for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
-        leftover.unlink(missing_ok=True)
-    create_private_file(staging)
-    shutil.copyfile(backup, staging)
-    problems, _report = check_copy(staging)
+    _remove_staging(staging)
+    try:
+        create_private_file(staging)
+        shutil.copyfile(backup, staging)
+        problems, _report = check_copy(staging)
+    except OSError as exc:  # the disk filled, the file went away, no permission
+        _remove_staging(staging)
+        raise StoreError(f"Could not copy {backup}: {exc.strerror or exc}. Nothing was restored.") from None
+    except BaseException:
+        _remove_staging(staging)  # nothing half-restored is left under the database's name or beside it
+        raise
     if problems:
-        for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
-            leftover.unlink(missing_ok=True)
+        _remove_staging(staging)
         raise StoreError("The backup failed its checks: " + "; ".join(problems[:5]))
     single_file(staging)
     if target.exists():
@@ -228,6 +236,34 @@ def restore_backup(backup: Path, location: str | None) -> Path:
     staging.rename(target)
     _retire_witness(target)
     return target
+
+
+def _remove_staging(staging: Path) -> None:
+    for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm"), Path(f"{staging}-journal")):
+        leftover.unlink(missing_ok=True)
+
+
+def _require_backup_file(backup: Path) -> None:
+    """The chosen backup must be an ordinary, whole file: copying /dev/zero never ends (it fills the disk),
+    a named pipe waits for a writer, a folder cannot be copied, and a database with a -wal file beside it
+    is a live one whose latest changes are in that file, which a plain copy would leave out."""
+    try:
+        mode = os.stat(backup).st_mode
+    except FileNotFoundError:
+        raise StoreError(f"There is no backup at {backup}.") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StoreError(f"{backup} cannot be read: {reason}.") from None
+    if stat.S_ISDIR(mode):
+        raise StoreError(f"{backup} is a folder; choose the backup file.")
+    if not stat.S_ISREG(mode):
+        raise StoreError(f"{backup} is not an ordinary file (a device, pipe or socket); choose the backup file.")
+    wal = Path(f"{backup}-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        raise StoreError(
+            f"{backup} is a database in use (its latest changes are in {wal.name} beside it), not a backup. "
+            "Make a backup of it with `checklist-app backup` and restore that."
+        )
 
 
 def _retire_witness(target: Path) -> None:
