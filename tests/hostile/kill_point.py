@@ -7,7 +7,8 @@ SPEC is `sql:N` (just before the N-th SQL statement any SQLite connection of the
 each INSERT, COMMIT, the backup's and the checks' pragmas), `after-commit:N` (just before the statement
 that follows the N-th COMMIT, i.e. between two transactions), `replace:N` (just before the N-th rename of a
 finished file into place) or `count:PATH` (run to the end and write the number of statements and renames
-to PATH as `SQL REPLACES`).
+to PATH as `SQL REPLACES`). With `--script FILE ARGS...` instead of a command line it runs that Python file
+(the desktop app's service calls, gui_writes.py).
 """
 
 from __future__ import annotations
@@ -60,9 +61,19 @@ def main() -> int:
 
     os.replace = replace  # type: ignore[assignment]
 
-    from checklist_app.cli.main import main as cli_main
+    if argv[:1] == ["--script"]:  # a driver of the service calls the desktop app makes (gui_writes.py)
+        import runpy
 
-    code = cli_main(argv)
+        sys.argv = argv[1:]
+        try:
+            runpy.run_path(argv[1], run_name="__main__")
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    else:
+        from checklist_app.cli.main import main as cli_main
+
+        code = cli_main(argv)
     if kind == "count":
         with open(value, "w", encoding="utf-8") as handle:
             handle.write(f"{counts['sql']} {counts['replace']}\n")
