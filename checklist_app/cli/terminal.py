@@ -29,10 +29,18 @@ class SafeTerminal:
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        # A terminal or file in another encoding (PYTHONIOENCODING=ascii, a C locale, a Windows code
+        # page) cannot take every name: such characters are written as escapes, not a UnicodeEncodeError.
+        self._narrow = None if encoding.lower().replace("-", "").replace("_", "") == "utf8" else encoding
 
     def write(self, text: str) -> int:
         body, end = (text[:-1], "\n") if text.endswith("\n") else (text, "")
-        return self._stream.write(terminal_safe(body, keep="\t") + end)
+        line = terminal_safe(body, keep="\t") + end
+        if self._narrow is not None:
+            with contextlib.suppress(LookupError):  # an encoding Python does not know: the stream copes
+                line = line.encode(self._narrow, "backslashreplace").decode(self._narrow)
+        return self._stream.write(line)
 
     def flush(self) -> None:
         self._stream.flush()

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -61,3 +64,21 @@ def test_library_warnings_and_log_records_come_as_one_line_each() -> None:
     assert not any(
         isinstance(h, logging.Handler) and h.__class__.__name__ == "_LineHandler" for h in logging.getLogger().handlers
     )
+
+
+def test_a_name_the_terminal_cannot_encode_is_written_escaped(world, db: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """PYTHONIOENCODING=ascii, a C locale without UTF-8, a Windows code page: printing 'Équipe' or '…'
+    was an 'unexpected failure (UnicodeEncodeError)' after the work was done."""
+    assert cli("--db", db, "team", "add", "Équipe Ω …", "--district", "SHE").code == 0
+    env = {k: v for k, v in os.environ.items() if k != "CHECKLIST_APP_DB"}
+    for encoding in ("ascii", "cp1252", "latin-1"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "checklist_app", "--db", db, "team", "list"],
+            capture_output=True,
+            env={**env, "PYTHONIOENCODING": encoding},
+            cwd=tmp_path,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr.decode(encoding, "replace")
+        listed = proc.stdout.decode(encoding)
+        assert "\\u03a9" in listed and ("Équipe" in listed or "\\xc9quipe" in listed), listed
