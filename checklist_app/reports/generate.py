@@ -40,10 +40,20 @@ class ReportResult:
     stamp: report_data.ReportStamp  # what each page prints; the app records saving and printing against it
 
 
+def _resolved(path: Path, what: str) -> Path:
+    """`path` made absolute. A loop of symbolic links or an unknown `~user` raised RuntimeError here (an
+    "unexpected failure"); said in words instead."""
+    try:
+        return path.expanduser().resolve()
+    except (OSError, RuntimeError) as exc:
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+        raise InvalidInput(f"{path} cannot be used {what}: {reason.rstrip('.')}.") from None
+
+
 def check_destination(path: Path, overwrite: bool) -> Path:
     if "\x00" in str(path):
         raise InvalidInput("The report's file name contains a NUL character; give an ordinary file name.")
-    path = path.expanduser().resolve()
+    path = _resolved(path, "for the report")
     if special := not_an_ordinary_file(path):
         raise InvalidInput(special)
     if path.is_dir():
@@ -149,7 +159,7 @@ def compliance_report(
     marking = protective_marking(marking)
     path = check_destination(destination, overwrite)
     if csv_dir is not None:
-        csv_dir = csv_dir.expanduser().resolve()
+        csv_dir = _resolved(csv_dir, "for --csv")
         if not csv_dir.is_dir() or not os.access(csv_dir, os.W_OK):
             raise InvalidInput(f"{csv_dir} is not a folder that can be written to (for --csv).")
         check_csv_targets(csv_dir, overwrite)  # before the PDF: a refusal then leaves no half-done report
