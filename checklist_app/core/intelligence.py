@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -129,3 +130,42 @@ def timeliness(target: datetime, done_at: datetime | None, now: datetime) -> Tim
     if done_at is not None:
         return Timeliness.WITHIN if done_at <= target else Timeliness.LATE
     return Timeliness.OVERDUE if now > target else Timeliness.PENDING
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTimes:
+    """When one intelligence item was submitted and passed each stage (None: not yet)."""
+
+    submitted_at: datetime
+    routed_at: datetime | None = None
+    assessed_at: datetime | None = None
+    actioned_at: datetime | None = None
+
+
+# The events derived from a case's intelligence items, by the stage a step counts from (procedure 1.2 on:
+# 5.4, 5.5 and 5.7 count from these instead of from the completion of 5.1). Declared `source: system`.
+STAGE_EVENTS: dict[str, str] = {
+    "route": "intelligence_to_route",
+    "assess": "intelligence_to_assess",
+    "action": "intelligence_to_action",
+}
+
+
+def stage_events(items: Iterable[ItemTimes]) -> dict[str, tuple[datetime, ...]]:
+    """One occurrence per stage event: the submission of the item that has waited longest at that stage
+    (the earliest submitted of those not yet through it), so a step counting from it is late exactly when
+    that item is; when every item is through the stage, the latest submission, so a step completed before
+    a later item arrived stays on time. No items: no occurrences (the steps wait for an item)."""
+    listed = list(items)
+    if not listed:
+        return {}
+    latest = max(i.submitted_at for i in listed)
+    events: dict[str, tuple[datetime, ...]] = {}
+    for stage, event_id in STAGE_EVENTS.items():
+        waiting = [i.submitted_at for i in listed if _stage_time(i, stage) is None]
+        events[event_id] = (min(waiting) if waiting else latest,)
+    return events
+
+
+def _stage_time(item: ItemTimes, stage: str) -> datetime | None:
+    return item.routed_at if stage == "route" else item.assessed_at if stage == "assess" else item.actioned_at

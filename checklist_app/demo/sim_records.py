@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from checklist_app.core.deadlines import due_at
+from checklist_app.core.intelligence import ItemTimes, stage_events
 from checklist_app.core.procedure.risk_model import ScoringMethod
 from checklist_app.core.risk import Recency, review_interval, score
 from checklist_app.core.wording import PRIORITIES
@@ -156,6 +157,14 @@ def add_intelligence(simulator: CaseSimulator, rng: random.Random, case: SimCase
                     item["action_taken"] = "Vehicle and location flagged; patrols briefed."
         case.intel.append(item)
     case.intel.sort(key=lambda i: i["submitted_at"])  # type: ignore[arg-type,return-value]
+    # The intelligence steps of procedure 1.2 on count from the items' submissions (ignored by older versions).
+    times = [
+        ItemTimes(i["submitted_at"], i["routed_at"], i["assessed_at"], i["actioned_at"])  # type: ignore[arg-type]
+        for i in case.intel
+    ]
+    for event_id, occurrences in stage_events(times).items():
+        for when in occurrences:
+            simulator.add_event(case, event_id, when)
 
 
 def add_decisions(simulator: CaseSimulator, rng: random.Random, case: SimCase) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.agreement import open_due, schedule_counting_awaiting
 from checklist_app.core.facts import derive_facts
+from checklist_app.core.intelligence import ItemTimes
 from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionDenied, require
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.schedule import (
@@ -31,13 +32,13 @@ from checklist_app.core.schedule import (
 )
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, NotFound
+from checklist_app.services.intel_items import items_of, stage_event_times
 from checklist_app.store.audit import Operation, append
 from checklist_app.store.models import (
     Case,
     CaseEvent,
     CaseSummary,
     DirectedAction,
-    IntelligenceItem,
     MissingEpisode,
     RiskAssessment,
     StepRecord,
@@ -53,6 +54,7 @@ class LoadedCase:
     missing: list[MissingEpisode]
     risk: list[RiskAssessment]
     intelligence_priorities: list[str]  # one per intelligence item linked to the case
+    intelligence_times: list[ItemTimes] = field(default_factory=list)  # the same items' stage times
 
     @property
     def intelligence_count(self) -> int:
@@ -120,9 +122,9 @@ def load_for(session: Session, ctx: ServiceContext, case: Case) -> LoadedCase:
             .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
         )
     )
-    priorities = list(session.scalars(select(IntelligenceItem.priority).where(IntelligenceItem.case_id == case.id)))
+    priorities, times = items_of(session, [case.id])[case.id]
     return LoadedCase(
-        case, ctx.procedure(session, case.procedure_version_id), records, events, missing, risk, priorities
+        case, ctx.procedure(session, case.procedure_version_id), records, events, missing, risk, priorities, times
     )
 
 
@@ -193,7 +195,7 @@ def load_many(session: Session, ctx: ServiceContext, cases: list[Case]) -> list[
         .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
     ):
         risk[assessment.case_id].append(assessment)
-    return _assemble(session, ctx, cases, records, events, missing, risk, _priorities(session, ids))
+    return _assemble(session, ctx, cases, records, events, missing, risk, items_of(session, ids))
 
 
 def load_rows(session: Session, ctx: ServiceContext, case_ids: list[int]) -> list[LoadedCase]:
@@ -229,17 +231,7 @@ def load_rows(session: Session, ctx: ServiceContext, case_ids: list[int]) -> lis
         .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
     ):
         risk[assessment.case_id].append(assessment)  # type: ignore[arg-type]  # same attributes, read-only
-    return _assemble(session, ctx, cases, records, events, missing, risk, _priorities(session, case_ids))
-
-
-def _priorities(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    priorities: dict[int, list[str]] = defaultdict(list)
-    for case_id, priority in session.connection().execute(
-        select(IntelligenceItem.case_id, IntelligenceItem.priority).where(IntelligenceItem.case_id.in_(ids))
-    ):
-        if case_id is not None:  # always, given the filter; says so to the type checker
-            priorities[case_id].append(priority)
-    return priorities
+    return _assemble(session, ctx, cases, records, events, missing, risk, items_of(session, case_ids))
 
 
 def _assemble(
@@ -250,7 +242,7 @@ def _assemble(
     events: dict[int, list[CaseEvent]],
     missing: dict[int, list[MissingEpisode]],
     risk: dict[int, list[RiskAssessment]],
-    priorities: dict[int, list[str]],
+    items: dict[int, tuple[list[str], list[ItemTimes]]],
 ) -> list[LoadedCase]:
     return [
         LoadedCase(
@@ -260,7 +252,7 @@ def _assemble(
             events[c.id],
             missing[c.id],
             risk[c.id],
-            priorities[c.id],
+            *items[c.id],
         )
         for c in cases
     ]
@@ -314,7 +306,8 @@ def event_times(loaded: LoadedCase) -> dict[str, tuple[datetime, ...]]:
     else:
         for event in events:
             times[event.event_type].append(event.occurred_at)
-    return {key: tuple(value) for key, value in times.items()}
+    derived = stage_event_times(loaded.procedure, loaded.intelligence_times)  # procedure 1.2 on
+    return {**{key: tuple(value) for key, value in times.items()}, **derived}
 
 
 def derived_facts(loaded: LoadedCase) -> dict[str, object]:

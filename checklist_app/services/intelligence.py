@@ -18,6 +18,7 @@ from checklist_app.services import views
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import IntelligenceView
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from checklist_app.services.intel_items import uses_stage_events
 from checklist_app.services.validation import check_moment, required_text
 from checklist_app.store.audit import Operation, record
 from checklist_app.store.models import IntelligenceItem, User
@@ -114,8 +115,17 @@ def submit(ctx: ServiceContext, actor: Actor, case_id: int, form: NewIntelligenc
             details={"priority": form.priority},
         )
         loaded.intelligence_priorities.append(form.priority)
+        loaded.intelligence_times.append(intel.ItemTimes(now))
         cs.refresh_summary(session, ctx, loaded, now)
         return _view(session, ctx, loaded, item, now)
+
+
+def _refresh_stage_deadlines(session: Session, ctx: ServiceContext, loaded: cs.LoadedCase, now: datetime) -> None:
+    """An item passing a stage moves the deadlines of the steps that count from the items still waiting
+    there (procedure 1.2 on), so the case list's figures are worked out again; older versions do not count
+    from items, so their figures cannot have changed."""
+    if uses_stage_events(loaded.procedure):
+        cs.refresh_summary(session, ctx, cs.load_for(session, ctx, loaded.case), now)
 
 
 def _view(
@@ -160,6 +170,7 @@ def route(ctx: ServiceContext, actor: Actor, item_id: int, assessor_id: int) -> 
             case_id=item.case_id,
             details={"to": assessor.username},
         )
+        _refresh_stage_deadlines(session, ctx, loaded, now)
         return _view(session, ctx, loaded, item, now)
 
 
@@ -197,6 +208,7 @@ def assess(
             case_id=item.case_id,
             details={"outcome": outcome},
         )
+        _refresh_stage_deadlines(session, ctx, loaded, now)
         return _view(session, ctx, loaded, item, now)
 
 
@@ -223,6 +235,7 @@ def record_action(ctx: ServiceContext, actor: Actor, item_id: int, action_taken:
             at=now,
             case_id=item.case_id,
         )
+        _refresh_stage_deadlines(session, ctx, loaded, now)
         return _view(session, ctx, loaded, item, now)
 
 

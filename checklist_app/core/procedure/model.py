@@ -453,5 +453,16 @@ DERIVED_FACT_CHOICES: dict[str, tuple[str, ...]] = {
 
 # Events the application records itself; a procedure may declare these (and only these) as `system`.
 SYSTEM_EVENTS: frozenset[str] = frozenset(
-    {"referral_received", "case_opened", "child_reported_missing", "child_returned", "risk_assessed", "case_closed"}
+    {
+        "referral_received",
+        "case_opened",
+        "child_reported_missing",
+        "child_returned",
+        "risk_assessed",
+        "case_closed",
+        # Derived from the case's intelligence items (core.intelligence.stage_events).
+        "intelligence_to_route",
+        "intelligence_to_assess",
+        "intelligence_to_action",
+    }
 )
