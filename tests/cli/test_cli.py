@@ -108,6 +108,7 @@ def test_init_creates_the_database_and_the_first_administrator_from_flags(tmp_pa
         f"schema: new -> {migrate.head_revision()}",
         "published cse-sop v1.0: 12 phases, 93 steps",
         "published cse-sop v1.1: 12 phases, 101 steps",
+        "published cse-sop v1.2: 12 phases, 101 steps",
         "created administrator admin.one",
     ]
     actor = _log_on(str(db), "admin.one", PASSWORD)

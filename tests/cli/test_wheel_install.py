@@ -92,5 +92,6 @@ def test_wheel_installs_into_a_fresh_venv_and_works(tmp_path: Path) -> None:
     created = _run([app, "--db", database, "init", "--no-admin"], cwd=elsewhere)
     assert "schema: new -> " in created.stdout and "published cse-sop v1.0: 12 phases, 93 steps" in created.stdout
     assert "published cse-sop v1.1: 12 phases, 101 steps" in created.stdout
+    assert "published cse-sop v1.2: 12 phases, 101 steps" in created.stdout
     verified = _run([app, "--db", database, "verify"], cwd=elsewhere)
     assert verified.stdout.startswith("OK ")

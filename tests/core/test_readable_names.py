@@ -54,7 +54,7 @@ def shown_texts(procedure: Procedure) -> Iterator[tuple[str, str]]:
             yield f"risk section {section.title}", f"{section.title} {r(section.description)}"
 
 
-@pytest.fixture(scope="module", params=["cse-sop-v1.yaml", "cse-sop-v1.1.yaml"])
+@pytest.fixture(scope="module", params=["cse-sop-v1.yaml", "cse-sop-v1.1.yaml", "cse-sop-v1.2.yaml"])
 def shipped(request: pytest.FixtureRequest) -> Procedure:
     return load_procedure_file(paths.sop_dir() / request.param)
 

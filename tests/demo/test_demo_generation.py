@@ -60,8 +60,9 @@ def test_demo_rows_verify_and_list(initialised):
 
 
 def test_new_cases_open_on_the_newest_version_and_older_ones_stay_on_the_previous(initialised):
-    """The demo opens recent cases on procedure 1.1 and keeps older ones on 1.0, so a supervisor can try the
-    move to the newer version; every 1.0 case opened before the cutover, every 1.1 case after it."""
+    """The demo opens recent cases on procedure 1.2 and keeps older ones on the version before it (1.1), so a
+    supervisor can try the move to the newer version; every 1.1 case opened before the cutover, every 1.2
+    case after it."""
     from checklist_app.store.models import ProcedureVersion
 
     demo.generate(initialised, system_actor(), cases=40, seed=5, as_of=AS_OF)
@@ -73,8 +74,8 @@ def test_new_cases_open_on_the_newest_version_and_older_ones_stay_on_the_previou
             )
         ).all()
     versions = {version for version, _ in rows}
-    assert versions == {"1.0", "1.1"}
+    assert versions == {"1.1", "1.2"}
     for version, opened in rows:
         opened = opened if opened.tzinfo else opened.replace(tzinfo=UTC)
-        assert (opened >= cutover) == (version == "1.1"), (version, opened)
+        assert (opened >= cutover) == (version == "1.2"), (version, opened)
     assert verify_database(initialised.db).ok

@@ -12,7 +12,7 @@ from checklist_app.core.procedure.loader import load_procedure_file
 from checklist_app.services.audit_view import item_labels
 
 
-@pytest.mark.parametrize("name", ["cse-sop-v1.yaml", "cse-sop-v1.1.yaml"])
+@pytest.mark.parametrize("name", ["cse-sop-v1.yaml", "cse-sop-v1.1.yaml", "cse-sop-v1.2.yaml"])
 def test_every_shipped_audit_item_has_a_readable_label(name: str) -> None:
     path = paths.default_sop().parent / name
     procedure = load_procedure_file(path)

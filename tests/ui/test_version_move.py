@@ -107,3 +107,41 @@ def test_the_move_dialog_shows_its_question_whole_with_a_long_list_of_changes(qt
     assert seen["reason_lines"] >= 3, "the reason box is squeezed"
     assert seen["question"] == "Why is the case being moved? The reason is logged."
     assert all(c in str(seen["details"]) for c in changes)  # every change, scrolling in its own box
+
+
+def test_a_case_on_the_shipped_1_1_moves_to_1_2(qtbot, ctx, clock, runner, prefs, idle, monkeypatch):  # type: ignore[no-untyped-def]
+    """The shipped procedures: a 1.1 case's supervisor sees "Move to v1.2…", the prompt lists 1.2's changes
+    (among them the intelligence steps' new anchor), and the case then follows 1.2."""
+    from world_support import build_world
+
+    from checklist_app import paths
+    from checklist_app.ui.session import AppSession
+
+    world = build_world(ctx, clock, (paths.sop_dir() / "cse-sop-v1.1.yaml").read_text(encoding="utf-8"))
+    case = open_case(world)
+    procedures.publish(ctx, system_actor(), (paths.sop_dir() / "cse-sop-v1.2.yaml").read_text(encoding="utf-8"), "v1.2")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        ReasonDialog,
+        "ask",
+        classmethod(
+            lambda cls, parent, title, prompt, **kw: (
+                asked.append(f"{prompt}\n{kw.get('details', '')}") or "Force adopted procedure 1.2"
+            )
+        ),
+    )
+    workspace = CaseWorkspace(AppSession(ctx, world.supervisor, runner, prefs), case.id)
+    qtbot.addWidget(workspace)
+    workspace.resize(1300, 850)
+    workspace.show()
+    idle()
+    button = workspace.ui.moveVersionButton
+    assert button.isVisible() and button.text() == "Move to v1.2…"
+    with qtbot.waitSignal(workspace.session.case_changed, timeout=15000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    idle()
+    assert "from cse-sop v1.1 to cse-sop v1.2" in asked[0]
+    assert "1.3 referral.record-details: provenance changed" in asked[0]
+    assert "deadline from step:intelligence.submit -> event:intelligence_to_assess" in asked[0]
+    assert cases.case_detail(ctx, world.supervisor, case.id).procedure_label == "cse-sop v1.2"
+    assert workspace.ui.procedureLabel.text() == "Procedure cse-sop v1.2"
