@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core import intelligence as intel
 from checklist_app.core.permissions import Actor, may_work_step
-from checklist_app.core.procedure.model import Procedure, Step
+from checklist_app.core.procedure.model import Procedure, Provenance, Step
 from checklist_app.core.readable import readable
 from checklist_app.core.schedule import StepSchedule, phase_progress
 from checklist_app.core.signatures import Meaning
@@ -91,12 +91,21 @@ def _step_texts(procedure: Procedure, step: Step) -> tuple[_StepTexts, dict[str,
                 # Procedure text in the words a user knows: titles and numbers, never internal names.
                 purpose=readable(step.purpose, procedure),
                 guidance=readable(step.guidance, procedure),
-                provenance=readable(step.provenance.describe(), procedure),
+                provenance=_with_note(step.provenance, procedure),
                 deadline_basis=readable(deadline.basis.describe(), procedure) if deadline else "No timescale set",
                 fields=_fields(procedure, step),
             ),
         )
     return found[1], numbers
+
+
+def _with_note(source: Provenance, procedure: Procedure) -> str:
+    """The source in words, then its note on a line of its own: the note is where the procedure says which
+    part is national and which local, or which statute a local step applies. Shown with the step's source
+    line, at the foot of the pane; the deadline's basis keeps its one line beside the timescale, where a
+    note would push the step's evidence down."""
+    text = readable(source.describe(), procedure)
+    return f"{text}\nNote: {readable(source.note, procedure)}" if source.note else text
 
 
 # By the procedure object's identity, holding the object so that the id is not reused while it is kept;

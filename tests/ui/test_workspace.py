@@ -735,3 +735,20 @@ def test_a_narrow_window_keeps_the_step_titles_readable_and_the_detail_pane_unsc
     ws.resize(1440, 800)
     idle()
     assert not table.isColumnHidden(COL_DUE)
+
+
+def test_the_source_shows_the_procedures_note_on_what_is_national_and_what_local(
+    qtbot, shipped_world, runner, prefs, idle
+):
+    # 1.5 cites Working Together for the social care decision; its note says the police referral time is
+    # local, which the source line alone did not.
+    world = shipped_world
+    case = open_case(world)
+    ws = _workspace(qtbot, AppSession(world.ctx, world.investigator, runner, prefs), case.id, idle)
+    _go_to(qtbot, ws, "1.5")
+    source = ws.steps.ui.provenanceText.text()
+    assert source.startswith("Source: National: Working Together to Safeguard Children")
+    assert "\nNote: The one-working-day social care decision is national" in source
+    assert "the same-day police referral is a local standard" in source
+    _go_to(qtbot, ws, "1.6")  # a step whose source has no note: no empty note line
+    assert "Note:" not in ws.steps.ui.provenanceText.text()
