@@ -320,8 +320,14 @@ class Driver:
         self._watch.timeout.connect(self._watch_for_boxes)
         self._watch.start()
         try:
-            if not self.controller.start():
-                return fail(f"the app did not start on {self.args.db}")
+            try:
+                started = self.controller.start()
+            except Exception:
+                if self.error:  # the watchdog closed a message box and stopped the start: say which box
+                    return fail(self.error)
+                raise
+            if not started:
+                return fail(self.error or f"the app did not start on {self.args.db}")
             QTimer.singleShot(0, self._steps)
             self.app.exec()
         finally:

@@ -67,7 +67,15 @@ def wait_for(runner: TaskRunner, work: Callable[[], T], text: str, parent: QWidg
     progress.close()
     if "error" in outcome:
         raise outcome["error"]
+    if "result" not in outcome:
+        # The loop was ended from outside (the application told to exit while it was starting): the work
+        # may still be running, and there is no answer to go on with.
+        raise StartUpInterrupted(text)
     return outcome["result"]  # type: ignore[no-any-return]
+
+
+class StartUpInterrupted(Exception):
+    """The application was told to exit while waiting for start-up work; it stops without an error."""
 
 
 class AppController:
@@ -254,7 +262,10 @@ def run(location: str | None = None, *, smoke_test: bool = False) -> int:
     app.setQuitOnLastWindowClosed(False)
     controller = AppController(location)
     try:
-        if not controller.start():
+        try:
+            if not controller.start():
+                return 1
+        except StartUpInterrupted:
             return 1
         if smoke_test:
             QTimer.singleShot(500, lambda: _smoke_report(controller))

@@ -215,3 +215,20 @@ def test_demo_progress_moves_and_cancel_stops_it(qtbot, initialised, runner, mon
     assert cancel.text() == "Continue to log-on"
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert dialog.result() == 1 and dialog.demo_loaded
+
+
+def test_a_start_up_wait_ended_from_outside_stops_quietly_instead_of_failing(runner, qtbot, monkeypatch):
+    # The wait's event loop ended before the work answered (the application told to exit while starting):
+    # it said "KeyError: 'result'"; now a named interruption the app's run() turns into a quiet exit.
+    from PySide6.QtCore import QEventLoop
+
+    from checklist_app.ui import app as app_module
+
+    class EndedFromOutside(QEventLoop):
+        def exec(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return 0
+
+    monkeypatch.setattr(app_module, "QEventLoop", EndedFromOutside)
+    with pytest.raises(app_module.StartUpInterrupted):
+        app_module.wait_for(runner, lambda: 42, "Checking accounts…")
+    qtbot.waitUntil(lambda: runner.idle, timeout=5000)  # the work still finishes; its answer goes nowhere
