@@ -3,42 +3,18 @@ reason, every action with its shortcut in its tooltip."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QToolBar
 
 from checklist_app.core import wording
 from checklist_app.core.permissions import Action
-from checklist_app.ui.icons import icon
+from checklist_app.ui.widgets.actions import add_action
 
 if TYPE_CHECKING:
     from checklist_app.ui.main_window import MainWindow
-
-
-def add_action(
-    window: MainWindow,
-    text: str,
-    slot: Callable[[], None],
-    shortcut: str | QKeySequence.StandardKey | None = None,
-    icon_name: str | None = None,
-    tip: str = "",
-) -> QAction:
-    action = QAction(text, window)
-    if icon_name:
-        action.setIcon(icon(icon_name))
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    label = text.replace("&", "").rstrip("…")
-    keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-    action.setToolTip(f"{tip or label} ({keys})" if keys else (tip or label))
-    action.setStatusTip(tip or label)
-    action.triggered.connect(slot)
-    window.addAction(action)
-    return action
 
 
 def build_actions(window: MainWindow) -> None:

@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from checklist_app.services import report_data
-from checklist_app.ui.icons import app_icon, icon
+from checklist_app.ui.icons import app_icon
 from checklist_app.ui.reports.dialogs import in_words
 from checklist_app.ui.reports.files import copy_atomically, why_not_writable, with_pdf_suffix
 from checklist_app.ui.reports.job import ReportOutput
 from checklist_app.ui.reports.render import PdfPages, print_pages
 from checklist_app.ui.session import AppSession
+from checklist_app.ui.widgets.actions import add_action
 
 ZOOMS = ("Fit width", "50 %", "75 %", "100 %", "125 %", "150 %", "200 %")
 PAGE_GAP = 14
@@ -91,27 +92,14 @@ class ReportPreview(QMainWindow):
 
     # --- toolbar -------------------------------------------------------------------------------------
 
-    def _act(self, text: str, slot, keys: QKeySequence | str | None = None, icon_name: str = "") -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(text, self)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        if keys is not None:
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            native = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{text.rstrip('…').replace('&', '')} ({native})")
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_toolbar(self) -> None:
         bar = QToolBar("Report", self)
         bar.setObjectName("reportToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(bar)
-        self.prev_action = self._act("Previous page", lambda: self.go_to(self._page - 1), "PgUp", "chevron-up")
-        self.next_action = self._act("Next page", lambda: self.go_to(self._page + 1), "PgDown", "chevron-down")
+        self.prev_action = add_action(self, "Previous page", lambda: self.go_to(self._page - 1), "PgUp", "chevron-up")
+        self.next_action = add_action(self, "Next page", lambda: self.go_to(self._page + 1), "PgDown", "chevron-down")
         bar.addAction(self.prev_action)
         bar.addAction(self.next_action)
         self.page_label = QLabel()
@@ -123,19 +111,19 @@ class ReportPreview(QMainWindow):
         self.zoom.setAccessibleName("Zoom")
         self.zoom.currentIndexChanged.connect(lambda _i: self._lay_out_pages())
         bar.addWidget(self.zoom)
-        self._act("Zoom in", lambda: self._step_zoom(1), QKeySequence.StandardKey.ZoomIn)
-        self._act("Zoom out", lambda: self._step_zoom(-1), QKeySequence.StandardKey.ZoomOut)
+        add_action(self, "Zoom in", lambda: self._step_zoom(1), QKeySequence.StandardKey.ZoomIn)
+        add_action(self, "Zoom out", lambda: self._step_zoom(-1), QKeySequence.StandardKey.ZoomOut)
         bar.addSeparator()
-        self.save_action = self._act("&Save PDF…", self.save_pdf, "Ctrl+S", "save")
-        self.print_action = self._act("&Print…", self.print_report, "Ctrl+P")
+        self.save_action = add_action(self, "&Save PDF…", self.save_pdf, "Ctrl+S", "save")
+        self.print_action = add_action(self, "&Print…", self.print_report, "Ctrl+P")
         bar.addAction(self.save_action)
         bar.addAction(self.print_action)
-        self.csv_action = self._act("&Export CSV…", self.export_csv, "Ctrl+E")
+        self.csv_action = add_action(self, "&Export CSV…", self.export_csv, "Ctrl+E")
         self.csv_action.setVisible(self.output.csv_dir is not None)
         if self.output.csv_dir is not None:
             bar.addAction(self.csv_action)
         bar.addSeparator()
-        self.close_action = self._act("&Close", self.close, "Ctrl+W")
+        self.close_action = add_action(self, "&Close", self.close, "Ctrl+W")
         bar.addAction(self.close_action)
 
     # --- pages ---------------------------------------------------------------------------------------
