@@ -29,6 +29,11 @@ if [ -z "${TABLE_ONLY:-}" ]; then  # TABLE_ONLY=1: print the table again from th
     "$python" -m compileall -q "$here/../checklist_app" >/dev/null
     run services "$here/bench_services.py" --db "$db" --samples "${SAMPLES:-50}"
     run gui "$here/bench_gui.py" --db "$db" --rounds "${ROUNDS:-5}"
+    # One start-up is one sample of a noisy figure (a few hundred ms against a ~0.2 s baseline): the table
+    # takes the median ratio of STARTUPS fresh start-ups, each against its own baseline measured in the same run.
+    for i in $(seq 1 "${STARTUPS:-5}"); do
+        run "startup-$i" "$here/bench_gui.py" --db "$db" --startup-only
+    done
     run dashboard "$here/bench_dashboard.py" --db "$db" --rounds "${ROUNDS:-5}"
     run reports "$here/bench_reports.py" --db "$db" --rounds 1
     run verify "$here/bench_verify.py" --db "$db"
@@ -85,7 +90,7 @@ def add(
 gui, verify = result("gui"), result("verify")
 add("case list sort, median", gui.get("sort_median_ms"), "ms", 100)
 add("open case to drawn workspace, median", gui.get("open_case_median_ms"), "ms", 300)
-add("step selection in a case, p95", gui.get("step_p95_ms"), "ms", 20)
+add("step selection in a case, p95 (our aim, not issue 13's)", gui.get("step_p95_ms"), "ms", 20)
 add("record step (service, committed), p95", find("services", r"^record step \(commit \+ audit\)\s+\d+\s+[\d.]+\s+([\d.]+)"), "ms", 20)
 add("team dashboard, median", find("dashboard", r"median (\d+) ms"), "ms", 1000)
 add(
@@ -105,18 +110,25 @@ add(
 )
 add("verify vs plain read-and-hash loop", verify.get("verify_s"), "s", 1.5, verify.get("baseline_s"))
 add("verify peak memory", verify.get("verify_peak_mb"), "MB", 300)
-add(
-    "start-up to populated case list vs bare window + raw list query",
-    gui.get("startup_ms"),
-    "ms",
-    3,
-    gui.get("startup_baseline_ms"),
+startups = sorted(
+    (r["startup_ms"] / r["startup_baseline_ms"], r["startup_ms"], r["startup_baseline_ms"])
+    for r in (result(p.stem) for p in logs.glob("startup-*.log"))
+    if r.get("startup_ms") and r.get("startup_baseline_ms")
 )
+if startups:
+    _, startup_ms, startup_base = startups[len(startups) // 2]
+    measure = f"start-up to populated case list vs bare window + raw list query, median of {len(startups)}"
+else:  # logs of an older run: the full GUI run's single start-up
+    startup_ms, startup_base = gui.get("startup_ms"), gui.get("startup_baseline_ms")
+    measure = "start-up to populated case list vs bare window + raw list query"
+add(measure, startup_ms, "ms", 3, startup_base)
 add("app peak memory, whole list and five cases open", gui.get("peak_rss_mb"), "MB", 300)
 
 widths = [max(len(str(r[i])) for r in [("measure", "figure", "baseline", "ratio", "aim", "")] + rows) for i in range(6)]
 header = ("measure", "figure", "baseline", "ratio", "aim", "")
 for row in [header, tuple("-" * w for w in widths), *rows]:
     print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+if startups:
+    print("\nstart-up ratios, each against its own baseline: " + ", ".join(f"{r[0]:.2f}x" for r in startups))
 print(f"\nlogs: {logs}")
 EOF
