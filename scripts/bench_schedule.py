@@ -66,10 +66,15 @@ def _utc(value: object) -> object:
 def _run_all(ctx: object, work: list[tuple[object, object]]) -> list[object]:
     from checklist_app.services import case_state as cs
 
+    try:
+        from checklist_app.services.case_summary import summary_values
+    except ImportError:  # --against a revision from before the list's figures moved out of case_state
+        summary_values = cs.summary_values  # type: ignore[attr-defined]
+
     results = []
     for loaded, now in work:
         schedule = cs.schedule_of(ctx, loaded, now)  # type: ignore[arg-type]
-        values = cs.summary_values(
+        values = summary_values(
             loaded.procedure,  # type: ignore[attr-defined]
             schedule,
             cs.current_risk_category(loaded),  # type: ignore[arg-type]

@@ -23,7 +23,7 @@ from checklist_app.core.procedure.loader import load_procedure_text
 from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStatus
 from checklist_app.demo.agreements import awaiting_in_demo
 from checklist_app.demo.simulation import CaseSimulator, SimCase
-from checklist_app.services.case_state import summary_values
+from checklist_app.services.case_summary import summary_values
 from checklist_app.store.audit import Who
 from checklist_app.store.bulk import ReadyRow, ready_row
 from checklist_app.store.models import (

@@ -14,6 +14,7 @@ from checklist_app.core.procedure.model import FactSource, FactType, Procedure, 
 from checklist_app.core.subjects import normalise_subject_ref, subject_ref_problem
 from checklist_app.core.wording import PRIORITIES, REFERRAL_SOURCES
 from checklist_app.services import case_state as cs
+from checklist_app.services.case_summary import refresh_summary
 from checklist_app.services.case_view import detail_of
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail
@@ -93,7 +94,7 @@ def open_case(ctx: ServiceContext, actor: Actor, form: NewCase) -> CaseDetail:
             details={"procedure": procedure.label},
         )
         loaded = cs.load_for(session, ctx, case)
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         return detail_of(session, ctx, loaded, actor, now)
 
 

@@ -1,7 +1,8 @@
-"""Loading a case with everything its schedule depends on, and keeping its list summary current.
+"""Loading a case with everything its schedule depends on, and working out its situation for the schedule.
 
 Shared by the case use cases; not a use case itself. System events (referral received, child returned,
-...) are derived from the rows they describe rather than stored twice, so they cannot drift apart.
+...) are derived from the rows they describe rather than stored twice, so they cannot drift apart. The case
+list's row for a case (its figures and keeping them current) is case_summary's job.
 """
 
 from __future__ import annotations
@@ -16,33 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from checklist_app.core.agreement import open_due, schedule_counting_awaiting
 from checklist_app.core.facts import derive_facts
 from checklist_app.core.intelligence import ItemTimes
 from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionDenied, require
 from checklist_app.core.procedure.model import Procedure
-from checklist_app.core.schedule import (
-    CaseSituation,
-    StepRecordState,
-    StepSchedule,
-    StepStatus,
-    compute_schedule,
-    next_due,
-    phase_progress,
-)
+from checklist_app.core.schedule import CaseSituation, StepRecordState, StepSchedule, StepStatus, compute_schedule
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, NotFound
 from checklist_app.services.intel_items import items_of, stage_event_times
 from checklist_app.store.audit import Operation, append
-from checklist_app.store.models import (
-    Case,
-    CaseEvent,
-    CaseSummary,
-    DirectedAction,
-    MissingEpisode,
-    RiskAssessment,
-    StepRecord,
-)
+from checklist_app.store.models import Case, CaseEvent, MissingEpisode, RiskAssessment, StepRecord
 
 
 @dataclass
@@ -258,18 +242,6 @@ def _assemble(
     ]
 
 
-def open_actions(session: Session, case_ids: list[int]) -> dict[int, list[tuple[datetime, str]]]:
-    """Open directed actions of the cases, soonest first: (due at, description) per case."""
-    found: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
-    for case_id, due_at, description in session.execute(
-        select(DirectedAction.case_id, DirectedAction.due_at, DirectedAction.description)
-        .where(DirectedAction.case_id.in_(case_ids), DirectedAction.status == "open")
-        .order_by(DirectedAction.due_at)
-    ):
-        found[case_id].append((due_at, description))
-    return found
-
-
 def require_open(case: Case) -> None:
     if case.status != "open":
         raise Conflict(f"Case {case.reference} is closed. A supervisor must reopen it before it can change.")
@@ -399,114 +371,3 @@ def situation(loaded: LoadedCase) -> CaseSituation:
 
 def schedule_of(ctx: ServiceContext, loaded: LoadedCase, now: datetime) -> dict[str, StepSchedule]:
     return compute_schedule(loaded.procedure, situation(loaded), now, ctx.calendar)
-
-
-def summary_values(
-    procedure: Procedure,
-    schedule: dict[str, StepSchedule],
-    risk_category: int | None,
-    now: datetime,
-    *,
-    closed: bool = False,
-) -> dict[str, object]:
-    """The case list's figures for one case. Pure, so the demo generator computes them the same way.
-    A closed case has nothing due."""
-    progress = phase_progress(procedure, schedule)
-    current = next((p for p in progress if not p.complete), progress[-1])
-    upcoming = None if closed else next_due(schedule)
-    step = procedure.step(upcoming.step_id) if upcoming else None
-    due_times = [] if closed else [due for due, _ in open_due(schedule)]
-    return {
-        "phase_number": current.number,
-        "phase_title": current.title[:120],  # column widths: a procedure's titles are not length-limited
-        "next_due_step": step.number if step else "",
-        "next_due_title": step.title[:200] if step else "",
-        "next_due_at": upcoming.due_at if upcoming else None,
-        "open_due": [d.timestamp() for d in due_times],
-        "steps_required": sum(p.required for p in progress),
-        "steps_done": sum(p.done for p in progress),
-        "risk_category": risk_category or 0,
-        "computed_at": now,
-    }
-
-
-def expected_summary(
-    session: Session,
-    ctx: ServiceContext,
-    loaded: LoadedCase,
-    now: datetime,
-    actions: list[tuple[datetime, str]] | None = None,
-    schedule: dict[str, StepSchedule] | None = None,
-    awaiting: frozenset[str] | None = None,
-) -> dict[str, object]:
-    """The case list's row for the case as of `now`; `verify` recomputes it to catch edited summaries.
-    `actions`: the case's open directed actions when already loaded (see `open_actions`); `schedule`: the
-    case's schedule as of `now` when the caller has just computed it (it is most of the cost); `awaiting`:
-    the case's steps awaiting agreement when already worked out (see `awaiting_agreement_many`)."""
-    # Imported here: step_agreement reads signatures, which build on this module.
-    from checklist_app.services.step_agreement import awaiting_agreement
-
-    # A mandatory step marked not applicable counts as open in the list's figures until it is agreed. A closed
-    # case has none awaiting (closure needs every agreement, and a closed case's steps cannot change), so its
-    # signatures are not hashed again here: `verify` over 20,000 cases would otherwise re-hash most of them.
-    open_case = loaded.case.status == "open"
-    if not open_case:
-        awaiting = frozenset()
-    elif awaiting is None:
-        awaiting = awaiting_agreement(session, loaded)
-    # Only the list's figures are taken from the schedule, so done steps' dates are not reckoned (see
-    # compute_schedule's `figures_only`); a whole schedule the caller passes gives the same figures.
-    if awaiting:
-        schedule = schedule_counting_awaiting(
-            loaded.procedure, situation(loaded), now, ctx.calendar, awaiting, figures_only=True
-        )
-    elif schedule is None:
-        schedule = compute_schedule(loaded.procedure, situation(loaded), now, ctx.calendar, figures_only=True)
-    values = summary_values(
-        loaded.procedure,
-        schedule,
-        current_risk_category(loaded),
-        now,
-        closed=not open_case,
-    )
-    if open_case:
-        if actions is None:
-            actions = open_actions(session, [loaded.case.id]).get(loaded.case.id, [])
-        _add_directed_actions(values, actions)
-    values["complex_case"] = bool(loaded.case.facts.get("complex", False))
-    return values
-
-
-def refresh_summary(
-    session: Session,
-    ctx: ServiceContext,
-    loaded: LoadedCase,
-    now: datetime,
-    schedule: dict[str, StepSchedule] | None = None,
-    awaiting: frozenset[str] | None = None,
-) -> CaseSummary:
-    """Bring the case's list row up to date. `schedule` and `awaiting`: as for `expected_summary`."""
-    values = expected_summary(session, ctx, loaded, now, schedule=schedule, awaiting=awaiting)
-    values["last_activity_at"] = now
-    summary = session.get(CaseSummary, loaded.case.id)
-    if summary is None:
-        summary = CaseSummary(case_id=loaded.case.id, **values)
-        session.add(summary)
-    else:
-        for key, value in values.items():
-            setattr(summary, key, value)
-    return summary
-
-
-def _add_directed_actions(values: dict[str, object], actions: list[tuple[datetime, str]]) -> None:
-    """Open directed actions count in the case list's next-due and overdue figures like open steps."""
-    if not actions:
-        return
-    # `values` holds the summary's columns of mixed types; these two are a list of floats and a datetime.
-    values["open_due"] = sorted([*values["open_due"], *(due.timestamp() for due, _ in actions)])  # type: ignore[misc]
-    first_due, description = actions[0]
-    current = values["next_due_at"]
-    if current is None or first_due < current:  # type: ignore[operator]
-        values["next_due_step"] = "Action"
-        values["next_due_title"] = f"Directed action: {description}"[:200]
-        values["next_due_at"] = first_due

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from checklist_app.core.permissions import Action, Actor
 from checklist_app.core.procedure.diff import diff_procedures
 from checklist_app.services import case_state as cs
+from checklist_app.services.case_summary import refresh_summary
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import VersionMove
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput
@@ -112,5 +113,5 @@ def move_to_version(ctx: ServiceContext, actor: Actor, case_id: int, version: st
             },
         )
         loaded.procedure = new
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         return move

@@ -14,6 +14,7 @@ from checklist_app.core.procedure.model import Procedure, Role
 from checklist_app.core.readable import readable_procedure
 from checklist_app.services import case_state as cs
 from checklist_app.services.case_opening import fact_problems
+from checklist_app.services.case_summary import refresh_summary
 from checklist_app.services.case_view import detail_of
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import CaseDetail
@@ -67,7 +68,7 @@ def update_facts(ctx: ServiceContext, actor: Actor, case_id: int, facts: dict[st
             case_id=case_id,
             details={"changed": sorted(facts)},
         )
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
 
 
 def reassign(
@@ -140,7 +141,7 @@ def record_event(
         session.add(row)
         record(session, who(actor), row, operation=Operation.COLLECTION, action="event.record", at=now, case_id=case_id)
         loaded.events.append(row)
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
 
 
 def _check_time(moment: datetime, now: datetime, referral_at: datetime, label: str) -> None:

@@ -19,6 +19,7 @@ from checklist_app.core.procedure.model import Role
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
 from checklist_app.services import signatures
+from checklist_app.services.case_summary import refresh_summary
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput
 from checklist_app.services.step_agreement import awaiting_agreement
@@ -109,7 +110,7 @@ def close_case(
         signature = signatures.add_signature(
             session, actor, now, case, Meaning.APPROVED_FOR_CLOSURE, case_id=case_id, comment=text
         )
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         return signature
 
     return signatures.signed_change(ctx, actor, password, "sign case closure", change)
@@ -136,7 +137,7 @@ def reopen_case(ctx: ServiceContext, actor: Actor, case_id: int, reason: str) ->
             case_id=case_id,
             details={"reason": text},
         )
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
 
 
 def reassign_officer(ctx: ServiceContext, actor: Actor, case_id: int, officer_id: int, reason: str) -> None:

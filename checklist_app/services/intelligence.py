@@ -15,6 +15,7 @@ from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import case_state as cs
 from checklist_app.services import views
+from checklist_app.services.case_summary import refresh_summary
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import IntelligenceView
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -116,7 +117,7 @@ def submit(ctx: ServiceContext, actor: Actor, case_id: int, form: NewIntelligenc
         )
         loaded.intelligence_priorities.append(form.priority)
         loaded.intelligence_times.append(intel.ItemTimes(now))
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         return _view(session, ctx, loaded, item, now)
 
 
@@ -125,7 +126,7 @@ def _refresh_stage_deadlines(session: Session, ctx: ServiceContext, loaded: cs.L
     there (procedure 1.2 on), so the case list's figures are worked out again; older versions do not count
     from items, so their figures cannot have changed."""
     if uses_stage_events(loaded.procedure):
-        cs.refresh_summary(session, ctx, cs.load_for(session, ctx, loaded.case), now)
+        refresh_summary(session, ctx, cs.load_for(session, ctx, loaded.case), now)
 
 
 def _view(

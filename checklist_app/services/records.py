@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from checklist_app.core.permissions import Action, Actor
 from checklist_app.services import case_state as cs
+from checklist_app.services.case_summary import refresh_summary
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from checklist_app.services.validation import check_moment
@@ -125,7 +126,7 @@ def record_missing_episode(
             case_id=case_id,
         )
         loaded.missing.insert(0, episode)
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         return episode.id
 
 
@@ -148,7 +149,7 @@ def update_missing_episode(ctx: ServiceContext, actor: Actor, episode_id: int, u
             at=now,
             case_id=episode.case_id,
         )
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
 
 
 def _apply(episode: MissingEpisode, update: MissingUpdate, actor: Actor, now: datetime) -> None:

@@ -21,6 +21,7 @@ from checklist_app.core.schedule import StepStatus
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
 from checklist_app.services import signatures, views
+from checklist_app.services.case_summary import refresh_summary
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from checklist_app.services.steps import _write as write_step
@@ -236,7 +237,7 @@ def direct_action(
             at=now,
             case_id=review.case_id,
         )
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         return _action_views(session, [action], now)[0]
 
 
@@ -272,7 +273,7 @@ def sign_review(ctx: ServiceContext, actor: Actor, review_id: int, password: str
         )
         _complete_review_steps(session, ctx, actor, loaded, review, now)
         signatures.add_signature(session, actor, now, review, Meaning.REVIEWED, case_id=review.case_id, comment=comment)
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         return _view(session, ctx, review, now)
 
     return signatures.signed_change(ctx, actor, password, "sign supervisory review", change)
@@ -336,7 +337,7 @@ def complete_action(ctx: ServiceContext, actor: Actor, action_id: int, note: str
             at=now,
             case_id=action.case_id,
         )
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         return _action_views(session, [action], now)[0]
 
 

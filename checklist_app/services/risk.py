@@ -28,6 +28,7 @@ from checklist_app.core.schedule import StepSchedule, StepStatus
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
 from checklist_app.services import signatures, views
+from checklist_app.services.case_summary import refresh_summary
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import RiskAssessmentView
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -127,7 +128,7 @@ def record_assessment(ctx: ServiceContext, actor: Actor, case_id: int, form: Ris
         loaded.risk.insert(0, assessment)
         session.flush()  # the assessment's id is the link the step records
         link_assessment_to_step(session, ctx, actor, loaded, assessment, now)
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         names = views.user_names(session, [actor.user_id])
         return views.risk_view(loaded.procedure, assessment, names)
 
@@ -238,7 +239,7 @@ def countersign_override(
         signatures.add_signature(
             session, actor, now, assessment, Meaning.COUNTERSIGNED, case_id=assessment.case_id, comment=comment
         )
-        cs.refresh_summary(session, ctx, loaded, now)
+        refresh_summary(session, ctx, loaded, now)
         names = views.user_names(session, [assessment.assessor_id, actor.user_id])
         signed = signatures.signatures_on(session, object_type_of(assessment), [assessment.id])
         return views.risk_view(loaded.procedure, assessment, names, signed.get(assessment.id, []))

@@ -16,6 +16,7 @@ from checklist_app.core.schedule import StepSchedule, StepStatus
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import case_state as cs
 from checklist_app.services import signatures, views
+from checklist_app.services.case_summary import refresh_summary
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import StepView
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
@@ -121,7 +122,7 @@ def _finish(
     # writes, so the rows still pending are flushed once, with the summary, when the transaction commits.
     with session.no_autoflush:
         names = _user_name(session, rec.completed_by if rec else None)
-        cs.refresh_summary(session, ctx, loaded, now, schedule, awaiting)
+        refresh_summary(session, ctx, loaded, now, schedule, awaiting)
     return views.step_view(loaded.procedure, step, schedule[step.id], rec, names, actor, step.id in awaiting)
 
 

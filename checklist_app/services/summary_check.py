@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.services import case_state as cs
+from checklist_app.services.case_summary import expected_summary, open_actions
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.step_agreement import awaiting_agreement_many
 from checklist_app.store.db import Database
@@ -274,7 +275,7 @@ def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> di
             )
         }
         loaded = cs.load_rows(session, ctx, case_ids)
-        actions = cs.open_actions(session, case_ids)
+        actions = open_actions(session, case_ids)
     except Exception:  # a wrong-type value somewhere: read each case alone, which names the row
         # Not a rollback: that would end the read transaction every later case is read in.
         session.expunge_all()
@@ -289,7 +290,7 @@ def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> di
     for one in loaded:
         summary = summaries[one.case.id]
         try:
-            values = cs.expected_summary(
+            values = expected_summary(
                 session,
                 ctx,
                 one,
@@ -322,7 +323,7 @@ def _compare(session: Session, ctx: ServiceContext, case_id: int, known: _Known 
         try:
             summary = session.get_one(CaseSummary, case_id)
             loaded = cs.load_for(session, ctx, session.get_one(Case, case_id))
-            known = (summary, cs.expected_summary(session, ctx, loaded, _utc(summary.computed_at)))
+            known = (summary, expected_summary(session, ctx, loaded, _utc(summary.computed_at)))
         except Exception as exc:  # wrong-type values or a damaged procedure version, which the record
             # checks report already; say why this row could not be checked and go on.
             session.expunge_all()
@@ -365,7 +366,7 @@ def rebuild_summaries_in(session: Session, ctx: ServiceContext) -> int:
         summary = session.get(CaseSummary, case.id)
         moment = _utc(summary.computed_at) if summary is not None else ctx.clock()
         loaded = cs.load_for(session, ctx, case)
-        expected = cs.expected_summary(session, ctx, loaded, moment)
+        expected = expected_summary(session, ctx, loaded, moment)
         if summary is None:
             session.add(CaseSummary(case_id=case.id, last_activity_at=moment, **expected))
         elif all(_same(getattr(summary, name), expected[name]) for name in COMPARED):

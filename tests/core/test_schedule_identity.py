@@ -145,7 +145,7 @@ def test_schedules_counting_steps_awaiting_agreement_are_identical(procedure: Pr
 
 
 def _figures(procedure: Procedure, schedule: dict[str, StepSchedule]) -> tuple[object, ...]:
-    """What the case list keeps of a schedule (see case_state.summary_values)."""
+    """What the case list keeps of a schedule (see case_summary.summary_values)."""
     upcoming = next_due(schedule)
     return (
         phase_progress(procedure, schedule),

@@ -7,6 +7,7 @@ from support import open_case
 
 from checklist_app.services import case_state as cs
 from checklist_app.services import cases, step_agreement, steps
+from checklist_app.services.case_summary import expected_summary
 from checklist_app.store.models import Case, CaseSummary
 
 FLAG = {"cse_flag_reference": "CSE/2026/0001", "referral_source": "school"}
@@ -48,7 +49,7 @@ def test_completing_a_step_works_out_the_awaiting_steps_once_and_the_list_row_ma
     assert next(s for s in detail.steps if s.step_id == marked).awaiting_agreement
     with world.ctx.db.read() as session:
         loaded = cs.load_for(session, world.ctx, session.get_one(Case, case.id))
-        fresh = cs.expected_summary(session, world.ctx, loaded, world.clock.now)
+        fresh = expected_summary(session, world.ctx, loaded, world.clock.now)
         row = session.get_one(CaseSummary, case.id)
         assert {k: getattr(row, k) for k in FIGURES} == {k: fresh[k] for k in FIGURES}
     # The step awaiting agreement counts as open in the list's figures: one fewer done than marked.

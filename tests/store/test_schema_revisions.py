@@ -38,9 +38,9 @@ def test_upgrade_from_the_first_schema_keeps_data_and_the_chain(tmp_path, monkey
     from world_support import MINIMAL_SOP
 
     # Today's services write the first schema's data; that schema has no directed actions to count yet.
-    from checklist_app.services import case_state
+    from checklist_app.services import case_summary
 
-    monkeypatch.setattr(case_state, "open_actions", lambda *_args: {})
+    monkeypatch.setattr(case_summary, "open_actions", lambda *_args: {})
     world = build_world(ctx, clock, MINIMAL_SOP.read_text(encoding="utf-8"))
     case = open_case(world)
     intelligence.submit(
