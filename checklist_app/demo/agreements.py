@@ -56,7 +56,7 @@ def sign_demo_agreements(ctx: ServiceContext, names: dict[int, str], usernames: 
             for v in versions
         }
     signed = 0
-    with ctx.db.engine.begin() as conn:
+    with ctx.db.bulk_write() as conn:
         rows = (
             conn.execute(
                 select(

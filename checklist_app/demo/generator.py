@@ -104,8 +104,10 @@ def generate(
     references: dict[tuple[str, int], int] = {}
     done = 0
     for prepared_batch in _prepared(batches, versions, as_of, writing, _worker_count(cases, workers)):
-        with ctx.db.engine.begin() as conn:
+        with ctx.db.bulk_write() as conn:
             writer = BulkWriter(conn)
+            if writer.next_id("cases") != prepared_batch[0].plan.case_id:
+                raise Conflict(_interrupted(done))
             for prepared in prepared_batch:
                 _write_case(writer, staff, prepared, references, report)
             writer.flush()
@@ -115,6 +117,16 @@ def generate(
     say(f"demo: {report.agreements} not-applicable agreements signed")
     report.seconds = time.monotonic() - started
     return report
+
+
+def _interrupted(done: int) -> str:
+    """The demo numbers its cases before writing them: a case added meanwhile (another demo, a user)
+    takes a number it planned, so it stops, between two whole batches."""
+    return (
+        "Another program or user added cases to the database while the demo data was being written, so the "
+        f"demo stopped after {done} whole case(s). Fill an empty database with demo data while nobody else "
+        "uses it."
+    )
 
 
 def _plans(

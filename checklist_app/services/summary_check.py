@@ -57,7 +57,7 @@ Tick = Callable[[str, int, int], None]
 
 def summary_problems(ctx: ServiceContext, progress: Tick | None = None) -> list[Problem]:
     problems, chunks = _plan(ctx)
-    with ctx.db.read() as session:
+    with ctx.db.read(snapshot=True) as session:
         for done, chunk in enumerate(chunks, start=1):
             problems.extend(_check_chunk(session, ctx, chunk))
             if progress is not None:
@@ -68,7 +68,7 @@ def summary_problems(ctx: ServiceContext, progress: Tick | None = None) -> list[
 def _plan(ctx: ServiceContext) -> tuple[list[Problem], list[list[int]]]:
     """Rows without a case and cases without a row, and the cases to recompute in chunks (by id)."""
     problems: list[Problem] = []
-    with ctx.db.read() as session:
+    with ctx.db.read(snapshot=True) as session:
         case_ids = list(session.scalars(select(Case.id).order_by(Case.id)))
         summary_ids = set(session.scalars(select(CaseSummary.case_id)))
     for orphan in sorted(summary_ids - set(case_ids)):
@@ -182,7 +182,7 @@ class SummaryCheck:
                     progress("case list summaries", done, len(chunks))
 
             here: list[list[int]] = []
-            with self._ctx.db.read() as session:
+            with self._ctx.db.read(snapshot=True) as session:
                 # Take back unstarted chunks from the end while the worker works from the start.
                 for chunk, future in zip(reversed(chunks), reversed(futures), strict=True):
                     if future is not None and not future.cancel():
@@ -245,7 +245,7 @@ def _worker_table(name: str) -> tuple[int, list[Problem]] | None:
         _worker_rows.value = done
 
     try:
-        with _worker_ctx.db.engine.connect() as conn:
+        with _worker_ctx.db.snapshot() as conn:
             return check_table(conn, name, meter(count))
     except Exception:
         return None
@@ -253,7 +253,7 @@ def _worker_table(name: str) -> tuple[int, list[Problem]] | None:
 
 def _worker_chunk(chunk: list[int]) -> list[Problem]:
     assert _worker_ctx is not None  # set by the pool's initializer
-    with _worker_ctx.db.read() as session:
+    with _worker_ctx.db.read(snapshot=True) as session:
         return _check_chunk(session, _worker_ctx, chunk)
 
 

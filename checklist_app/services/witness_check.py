@@ -56,7 +56,7 @@ def check_witness(ctx: ServiceContext, limit: int = RECENT_LIMIT) -> WitnessChec
     if len(unsound) > SHOWN:
         problems.append(f"… and {len(unsound) - SHOWN} more problem(s) in the witness file.")
     expected = {a.seq: a.entry_hash for a in anchors}
-    with ctx.db.read() as session:
+    with ctx.db.read(snapshot=True) as session:
         head_seq, _ = head(session)
         stored: dict[int, str] = {}
         wanted = sorted(seq for seq in expected if seq <= head_seq)

@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from checklist_app.store.errors import (
     BadDatabaseLocation,
+    ConnectionLost,
     DatabaseBusy,
     DatabaseMissing,
     DatabaseUnreadable,
@@ -69,7 +70,13 @@ def resolve_url(location: str | None = None) -> str:
     value = location or os.environ.get(ENV_VAR) or ""
     if not value:
         path = default_database_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # $XDG_DATA_HOME naming a file, a read-only or missing home folder
+            raise BadDatabaseLocation(
+                f"The default database folder {path.parent} cannot be used: {_reason(exc)}. "
+                f"Give the database with --db or ${ENV_VAR}, or check the home folder and $XDG_DATA_HOME."
+            ) from None
         return sqlite_url(path)
     if "://" in value:
         shown = mask_url(value)
@@ -259,7 +266,7 @@ def translate_error(exc: BaseException, url: str) -> StoreError | None:
     if not isinstance(exc, DBAPIError):
         return None
     message = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    where = sqlite_path(url) or make_url(url).render_as_string(hide_password=True)
+    where = sqlite_path(url) or mask_url(make_url(url).render_as_string(hide_password=True))
     if "database is locked" in message or "database table is locked" in message or "busy" in message:
         return DatabaseBusy()
     if "file is not a database" in message or "malformed" in message:
@@ -282,9 +289,47 @@ def translate_error(exc: BaseException, url: str) -> StoreError | None:
         )
     if "unable to open database file" in message:
         return DatabaseMissing(f"{where} cannot be opened: the folder is missing or not writable.")
-    if isinstance(exc, OperationalError) and ("could not connect" in message or "connection" in message):
-        return DatabaseMissing(f"Cannot connect to {where}: {' '.join(str(exc.orig).split())}")
+    reason = _without_secrets(" ".join(str(exc.orig if exc.orig is not None else exc).split()), url)
+    if any(words in message for words in _CONNECTION_LOST):
+        return ConnectionLost(str(where), reason)
+    connecting = isinstance(exc, OperationalError | ProgrammingError) and exc.statement is None
+    if connecting or (isinstance(exc, OperationalError) and "connection" in message):
+        # No statement: the connection itself failed (refused, bad password, an unknown URL option; the
+        # driver calls the last one a programming error). A failed COMMIT has no statement either, but is
+        # neither of these kinds unless the connection went (above).
+        return DatabaseMissing(f"Cannot connect to {where}: {reason}")
     return None
+
+
+# A server connection that went away mid-transaction: the transaction is rolled back by the server.
+_CONNECTION_LOST = (
+    "terminating connection",
+    "server closed the connection",
+    "connection is lost",
+    "connection already closed",
+    "the connection is closed",
+    "consuming input failed",
+    "ssl connection has been closed",
+)
+
+
+def _without_secrets(text_: str, url: str) -> str:
+    """A driver's message with the URL's password (after the user name or as a query option) masked."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # resolve_url has already refused URLs that do not parse
+        return text_
+    secrets = [parsed.password] + [
+        value for key, value in parsed.query.items() if "password" in key.lower() and isinstance(value, str)
+    ]
+    for secret in secrets:
+        if secret:
+            text_ = text_.replace(str(secret), "***")
+    return text_
+
+
+# Read-only, repeatable read: one snapshot for the whole transaction, and nothing can be written in it.
+_PG_SNAPSHOT: dict[str, Any] = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
 
 
 class Database:
@@ -303,6 +348,8 @@ class Database:
         self._tidy = self.path if read_only and self.path is not None and not _wal_files_present(self.path) else None
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._snapshot_engine = self.engine if self.is_sqlite else self.engine.execution_options(**_PG_SNAPSHOT)
+        self._snapshot_sessions = sessionmaker(self._snapshot_engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._writer, expire_on_commit=False)
 
     @property
@@ -314,7 +361,7 @@ class Database:
         return sqlite_path(self.url)
 
     def describe(self) -> str:
-        return str(self.path) if self.path else make_url(self.url).render_as_string(hide_password=True)
+        return str(self.path) if self.path else mask_url(make_url(self.url).render_as_string(hide_password=True))
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -327,7 +374,7 @@ class Database:
                     try:
                         yield session
                         head = self._chain_head(session) if self.witness is not None else None
-                        session.commit()
+                        self._commit(session)
                     except BaseException:
                         session.rollback()
                         raise
@@ -337,6 +384,27 @@ class Database:
         except Exception as exc:
             self._name_bad_rows(exc)
             self._after_rollback(exc)
+            raise
+
+    @contextmanager
+    def bulk_write(self) -> Iterator[Connection]:
+        """A plain connection in a write transaction that holds the write lock before it reads anything, as
+        `write` does: for the bulk writer (demo data), which reads the chain head and the next ids and then
+        writes after them. Begun as an ordinary (deferred) transaction, another writer could commit in between:
+        SQLite then refused the write, and on PostgreSQL two writers numbered the same audit entries."""
+        with self._translated(), self._writer.begin() as conn:  # BEGIN IMMEDIATE on SQLite
+            if not self.is_sqlite:
+                conn.execute(text("SELECT seq FROM chain_state WHERE id = 1 FOR UPDATE"))
+            yield conn
+
+    def _commit(self, session: Session) -> None:
+        try:
+            session.commit()
+        except DBAPIError as exc:
+            lost = translate_error(exc, self.url)
+            if isinstance(lost, ConnectionLost):
+                # The COMMIT may have reached the server before the connection went: say so, not "not saved".
+                raise ConnectionLost(self.describe(), lost.reason, while_committing=True) from exc
             raise
 
     def _chain_head(self, session: Session) -> tuple[int, str] | None:
@@ -364,9 +432,21 @@ class Database:
         raise AssertionError("unreachable")  # the loop returns or raises
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def snapshot(self) -> Iterator[Connection]:
+        """A connection whose reads all see one state of the database, whatever others commit meanwhile: for
+        checks that compare what several statements read (verify). SQLite's read transaction is such a
+        snapshot already; PostgreSQL's default (read committed) gives each statement the latest commits, so
+        a write landing between two of verify's statements looked like tampering (a chain head past the
+        last entry walked, a record newer than its audit entry)."""
+        with self._snapshot_engine.connect() as conn:  # driver errors reach the caller as they are
+            yield conn
+
+    @contextmanager
+    def read(self, *, snapshot: bool = False) -> Iterator[Session]:
+        """A read transaction; with `snapshot`, all its statements see one state (see `snapshot`)."""
+        sessions = self._snapshot_sessions if snapshot else self._read_sessions
         try:
-            with self._translated(), self._read_sessions() as session, session.begin():
+            with self._translated(), sessions() as session, session.begin():
                 yield session
         except Exception as exc:
             self._name_bad_rows(exc)

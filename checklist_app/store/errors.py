@@ -19,6 +19,20 @@ class DatabaseMissing(StoreError):
     pass
 
 
+class ConnectionLost(DatabaseMissing):
+    """A server connection that went away mid-transaction (server restarted, connection killed)."""
+
+    def __init__(self, where: str, reason: str, *, while_committing: bool = False) -> None:
+        outcome = (
+            "It went while the change was being committed, so it may or may not have been saved: look again "
+            "before repeating it."
+            if while_committing
+            else "What was being saved was not saved (the server undoes an unfinished transaction); try again."
+        )
+        self.reason = reason
+        super().__init__(f"The connection to {where} was lost ({reason}). {outcome}")
+
+
 class DatabaseUnreadable(StoreError):
     pass
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from checklist_app import paths
 from checklist_app.store.db import make_engine, sqlite_path, translate_error
 from checklist_app.store.errors import DatabaseNotInitialised, DatabaseTooNew, DatabaseUnreadable, StoreError
+from checklist_app.store.redact import mask_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -130,7 +131,7 @@ def _refuse_another_programs_tables(engine: Engine) -> None:
 
 def _where(engine: Engine) -> str:
     path = sqlite_path(engine.url)
-    return str(path) if path is not None else engine.url.render_as_string(hide_password=True)
+    return str(path) if path is not None else mask_url(engine.url.render_as_string(hide_password=True))
 
 
 def upgrade(url: str, then: Callable[[Connection, str | None, str], None] | None = None) -> MigrationResult:

@@ -15,12 +15,15 @@ from sqlalchemy.exc import StatementError
 _FIRST_WORD = re.compile(r"^\s*(\w+)")
 _TABLE = re.compile(r"\b(?:INTO|UPDATE|FROM|TABLE)\s+\"?(\w+)", re.IGNORECASE)
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@\s]*:)[^@\s]*(@)")
+# libpq also takes the password as a query option (`?password=`, `&sslpassword=`), which SQLAlchemy passes on.
+_PASSWORD_IN_QUERY = re.compile(r"([?&][^=&#\s]*password[^=&#\s]*=)[^&#\s]*", re.IGNORECASE)
 MAX_MESSAGE = 300
 
 
 def mask_url(value: str) -> str:
-    """A database URL with any password replaced by ***, even when the URL does not parse."""
-    return _PASSWORD_IN_URL.sub(r"\1***\2", value)
+    """A database URL with any password replaced by ***, even when the URL does not parse: the one after
+    the user name and any given as a query option."""
+    return _PASSWORD_IN_QUERY.sub(r"\1***", _PASSWORD_IN_URL.sub(r"\1***\2", value))
 
 
 def printable(value: str, limit: int = MAX_MESSAGE) -> str:

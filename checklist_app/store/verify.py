@@ -120,7 +120,7 @@ def verify_database(
 ) -> VerifyReport:
     report = VerifyReport()
     try:
-        with db.engine.connect() as conn:
+        with db.snapshot() as conn:
             meter = _Meter(progress, _row_total(conn) if progress else 0, elsewhere)
             meter.tick("database file", 0)
             if db.is_sqlite:
@@ -167,7 +167,7 @@ def verify_recent(db: Database, after: int, limit: int) -> RecentCheck:
     each links to the one before: an entry changed in place since then is found in a fraction of a second,
     without reading the records or the rest of the log. Only the newest `limit` are re-hashed, so the check
     stays quick however long ago the last full verify was; `verify` is the whole proof."""
-    with db.engine.connect() as conn:
+    with db.snapshot() as conn:
         head_seq = int(conn.execute(select(func.max(AuditEntry.seq))).scalar() or 0)
         first = max(after + 1, head_seq - limit + 1, 1)
         if first > head_seq:
