@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from checklist_app.cli.terminal import field
+from checklist_app.cli.terminal import OutputLost, field
 from checklist_app.core.permissions import PermissionDenied
 from checklist_app.core.procedure.sop_error import SopValidationError
 from checklist_app.core.text import shorten
@@ -43,6 +43,9 @@ def run_guarded(action: Callable[[], int], err: TextIO) -> int:
         return EXIT_PROBLEMS
     except (ServiceError, StoreError, PermissionDenied) as exc:
         err.write(f"error: {_brief(str(exc))}\n")
+        return EXIT_FAILED
+    except OutputLost as exc:
+        err.write(f"error: {exc}\n")
         return EXIT_FAILED
     except EOFError:  # Ctrl-D (Ctrl-Z on Windows) at a prompt, or its input ended
         err.write("error: the input ended before an answer was given; nothing was entered.\n")

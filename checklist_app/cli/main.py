@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
@@ -105,10 +106,28 @@ def _argument_not_text(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _fill_closed_standard_descriptors() -> None:
+    """Started with standard input, output or error closed (`>&-`), the next file the program opens (a
+    backup's temporary copy, a report, the witness file) would get that descriptor, and anything written
+    to "standard error" (by a library, a spawned worker, the interpreter) would land in it. The null
+    device takes each closed one first; what the command prints there is discarded, as with `>/dev/null`."""
+    if os.name != "posix":
+        return
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: this one
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    _fill_closed_standard_descriptors()
     # A windowed program on Windows (the installer's `checklist-app.exe`) has no standard streams at all.
     out = SafeTerminal(out or sys.stdout or io.StringIO())  # type: ignore[assignment]
-    err = SafeTerminal(err or sys.stderr or io.StringIO())  # type: ignore[assignment]
+    err = SafeTerminal(err or sys.stderr or io.StringIO(), diagnostics=True)  # type: ignore[assignment]
     private_umask()  # databases, backups, logs and exports: owner-only
     parser = build_parser()
     try:
@@ -121,9 +140,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_USAGE
     with diagnostics_to(err):
         if args.self_check:
-            return run_guarded(lambda: commands.self_check(out, err), err)
+            return run_guarded(lambda: _flushed(commands.self_check(out, err), out), err)
         func: Callable[..., int] = getattr(args, "func", commands.cmd_gui)
-        return run_guarded(lambda: func(args, out, err), err)
+        return run_guarded(lambda: _flushed(func(args, out, err), out), err)
+
+
+def _flushed(code: int, out: TextIO) -> int:
+    """Results still buffered are written now, inside the guard: a full disk or a closed descriptor met
+    only at the interpreter's final flush would be a traceback after an exit status of success."""
+    out.flush()
+    return code
 
 
 if __name__ == "__main__":
