@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from checklist_app.cli.stop_signals import Stopped
 from checklist_app.cli.terminal import OutputLost, field
 from checklist_app.core.permissions import PermissionDenied
 from checklist_app.core.procedure.sop_error import SopValidationError
@@ -50,6 +51,9 @@ def run_guarded(action: Callable[[], int], err: TextIO) -> int:
     except EOFError:  # Ctrl-D (Ctrl-Z on Windows) at a prompt, or its input ended
         err.write("error: the input ended before an answer was given; nothing was entered.\n")
         return EXIT_PROBLEMS
+    except Stopped as exc:
+        err.write(f"stopped ({exc}) before finishing: nothing was half-saved (a change in progress was undone)\n")
+        return 128 + exc.signum
     except KeyboardInterrupt:
         err.write("interrupted\n")
         return 130

@@ -17,6 +17,7 @@ from checklist_app import __version__
 from checklist_app.cli import audit_commands, commands, report_commands, sop_commands
 from checklist_app.cli.dash_values import attach_dash_values
 from checklist_app.cli.errors import run_guarded
+from checklist_app.cli.stop_signals import stopping_politely
 from checklist_app.cli.terminal import SafeTerminal, diagnostics_to
 from checklist_app.store.files import private_umask
 
@@ -142,7 +143,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if args.self_check:
             return run_guarded(lambda: _flushed(commands.self_check(out, err), out), err)
         func: Callable[..., int] = getattr(args, "func", commands.cmd_gui)
-        return run_guarded(lambda: _flushed(func(args, out, err), out), err)
+        if func is commands.cmd_gui:  # the desktop app: Qt's event loop, its own shutdown
+            return run_guarded(lambda: _flushed(func(args, out, err), out), err)
+        with stopping_politely():
+            return run_guarded(lambda: _flushed(func(args, out, err), out), err)
 
 
 def _flushed(code: int, out: TextIO) -> int:

@@ -21,8 +21,12 @@ import sys
 counts = {"sql": 0, "replace": 0, "after-commit": 0}
 
 
+# KILL_POINT_SIGNAL=TERM (or HUP) sends that signal instead: a polite stop, which the program may unwind.
+SIGNAL = getattr(signal, "SIG" + os.environ.get("KILL_POINT_SIGNAL", "KILL"))
+
+
 def _die() -> None:
-    os.kill(os.getpid(), signal.SIGKILL)
+    os.kill(os.getpid(), SIGNAL)
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ a separate program, so what reaches the terminal (and the exit status) is what a
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,24 @@ def test_a_password_given_in_a_database_url_is_never_shown(tmp_path: Path, url: 
     assert "Sekr3t" not in run.text and "***" in run.err, run.err
     logged = "".join(p.read_text() for p in state.rglob("*.log")) if state.exists() else ""
     assert "Sekr3t" not in logged
+
+
+@pytest.mark.parametrize("name", ["TERM", "HUP"])
+def test_a_stop_signal_during_a_backup_unwinds_and_leaves_no_copy(database: Path, tmp_path: Path, name: str) -> None:
+    """SIGTERM (`kill`, a service manager) or SIGHUP (the terminal closed) just before the checked copy is
+    renamed into place: it used to end the process there, leaving a hidden unfinished copy; now it unwinds
+    as Ctrl-C does, removes the copy and says so in one line."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("kill_point.py")), "replace:1", "--db", str(database),
+         "backup", str(folder / "force-backup.db")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, env={**os.environ, "KILL_POINT_SIGNAL": name},
+    )  # fmt: skip
+    assert done.returncode == 128 + getattr(signal, f"SIG{name}"), done
+    assert (
+        done.stderr
+        == f"stopped (SIG{name}) before finishing: nothing was half-saved (a change in progress was undone)\n"
+    )
+    assert list(folder.iterdir()) == []
+    assert cli("--db", database, "verify").code == 0
