@@ -14,11 +14,17 @@ from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.model import Procedure, Role
 from checklist_app.services import guards  # noqa: F401  (installs the rules every write obeys)
+from checklist_app.services.errors import ClockWrong
 from checklist_app.store import migrate
 from checklist_app.store.audit import Who
 from checklist_app.store.db import Database, resolve_url, sqlite_path, witness_for
 from checklist_app.store.errors import DatabaseMissing, UnreadableValue
 from checklist_app.store.models import ProcedureVersion
+
+# A clock outside these is wrong, not early or late: the bounds procedure dates are held to (1900-2200),
+# narrowed to years this program can have been running in, with room for ten-year deadlines before 2200.
+CLOCK_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+CLOCK_LATEST = datetime(2190, 1, 1, tzinfo=UTC)
 
 
 def utcnow() -> datetime:
@@ -58,7 +64,14 @@ class ServiceContext:
         moment = self.clock()
         if moment.tzinfo is None:
             raise ValueError("the service clock must return aware UTC datetimes")
-        return moment.astimezone(UTC)
+        moment = moment.astimezone(UTC)
+        if not CLOCK_EARLIEST <= moment < CLOCK_LATEST:
+            raise ClockWrong(
+                f"The computer's clock says {moment:%d/%m/%Y %H:%M} UTC, which cannot be the time now (this program "
+                f"works between {CLOCK_EARLIEST.year} and {CLOCK_LATEST.year - 1}). Nothing was saved: set the "
+                "computer's date and time, then try again."
+            )
+        return moment
 
     def procedure(self, session: Session, version_id: int) -> Procedure:
         """The published procedure a case is pinned to, parsed once per process (versions are immutable)."""

@@ -17,6 +17,7 @@ from checklist_app.store.errors import (
 # The store's errors a caller may meet are named here too, so the layers above never import the store.
 __all__ = [
     "AuthenticationFailed",
+    "ClockWrong",
     "Conflict",
     "DatabaseBusy",
     "DatabaseMissing",
@@ -62,6 +63,12 @@ class NotFound(ServiceError):
 
 class Conflict(ServiceError):
     """The request does not fit the record's current state (e.g. completing a step twice)."""
+
+
+class ClockWrong(ServiceError):
+    """The computer's clock is set to a time that cannot be now (a flat clock battery back at 1970, a typo
+    in the year): every record, deadline and audit entry would carry it, and time arithmetic near the
+    year 9999 fails outright. Nothing is saved until the clock is set."""
 
 
 class AuthenticationFailed(ServiceError):
