@@ -27,6 +27,7 @@ from checklist_app.store.backup import (
     clash_with_database,
     companions,
     integrity_problems,
+    open_elsewhere,
     safe_backup,
     single_file,
 )
@@ -228,6 +229,13 @@ def restore_backup(backup: Path, location: str | None) -> Path:
         _remove_staging(staging)
         raise StoreError("The backup failed its checks: " + "; ".join(problems[:5]))
     single_file(staging)
+    if open_elsewhere(target):
+        # Moved aside under it, the other program would go on writing into the file kept as `.damaged`.
+        _remove_staging(staging)
+        raise StoreError(
+            f"{target} is open in another program (another copy of this app, or a newer version using it). "
+            "Nothing was restored: close it there, then restore again."
+        )
     if target.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         for name in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):

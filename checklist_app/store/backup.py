@@ -69,6 +69,35 @@ def sqlite_backup(source: Path, target: Path) -> None:
         src.close()
 
 
+def open_elsewhere(database: Path) -> bool:
+    """Whether another process has the SQLite database at `database` open. In WAL mode every connection
+    holds a shared lock on one byte of the -shm file for as long as it is open (SQLite's "DMS" lock, byte
+    128 on Unix): if an exclusive lock on that byte cannot be had, someone holds it. POSIX only; False when
+    it cannot be told (no -shm file, no fcntl, a file that cannot be opened for writing). This process must
+    hold no connection to the database itself: closing this probe's descriptor would drop that one's locks."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return False
+    shm = Path(f"{database}-shm")
+    try:
+        fd = os.open(shm, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE)
+        return False
+    finally:
+        os.close(fd)
+
+
+_SHM_DMS_BYTE = 128  # os_unix.c: UNIX_SHM_DMS = (22 + SQLITE_SHM_NLOCK) * 4 + SQLITE_SHM_NLOCK
+
+
 def remove_copy(path: Path) -> None:
     """Delete a copy this program made (never the live database) and its companion files."""
     for leftover in companions(path):

@@ -86,3 +86,44 @@ def test_a_copy_that_fails_or_a_check_that_raises_leaves_nothing(
     with pytest.raises(RuntimeError):
         admin.restore_backup(backup, str(live))
     _untouched(live)
+
+
+def test_a_database_another_program_has_open_is_not_replaced_under_it(tmp_path: Path) -> None:
+    """The start-up screen offers a restore when this copy cannot open the database, e.g. because a newer
+    version upgraded it and still has it open. The restore moved the file aside under that program, which
+    went on writing into the copy kept as `.damaged`: its users' work silently left the database."""
+    import subprocess
+    import sys
+
+    good = tmp_path / "good.db"
+    ctx, _ = admin.initialise(str(good), system_actor())
+    backup = tmp_path / "backup.db"
+    admin.backup(ctx, system_actor(), backup)
+    ctx.close()
+    live = tmp_path / "live.db"
+    ctx, _ = admin.initialise(str(live), system_actor())
+    ctx.close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys\n"
+            f"conn = sqlite3.connect({str(live)!r})\n"
+            "conn.execute('SELECT count(*) FROM audit_log').fetchone()\n"
+            "print('open', flush=True)\n"
+            "sys.stdin.read()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        before = live.read_bytes()
+        with pytest.raises(StoreError, match=r"is open in another program .* Nothing was restored"):
+            admin.restore_backup(backup, str(live))
+        assert live.read_bytes() == before
+        assert not [p.name for p in tmp_path.iterdir() if "damaged" in p.name or "restoring" in p.name]
+    finally:
+        holder.communicate("", timeout=60)
+    assert admin.restore_backup(backup, str(live)) == live  # closed there: the restore goes ahead
