@@ -11,6 +11,7 @@ from checklist_app.core.permissions import Actor
 from checklist_app.core.procedure.model import Role
 from checklist_app.services import accounts, organisation
 from checklist_app.services.context import ServiceContext
+from checklist_app.services.errors import Conflict
 from checklist_app.store.models import District, Team, User
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -162,4 +163,18 @@ def _load_staff(ctx: ServiceContext) -> Staff:
                 staff.intel.setdefault(district_codes[user.district_id], []).append(user.id)
             elif user.role == Role.AUDITOR.value:
                 staff.auditors.append(user.id)
+    # A team someone else made under a demo-like name, or whose demo accounts an administrator disabled, has
+    # nobody to give a case to: use only teams with an investigator and a supervisor, and say so in words
+    # when a district is left without one (a bare KeyError reached the user before).
+    for code, ids in staff.teams.items():
+        staff.teams[code] = [t for t in ids if staff.investigators.get(t) and staff.supervisors.get(t)]
+    lacking = [
+        DISTRICT_NAMES[code] for code in DISTRICT_NAMES if not staff.teams.get(code) or not staff.intel.get(code)
+    ]
+    if lacking:
+        raise Conflict(
+            "Demo data needs, in every district, a CSE team with an active investigator and supervisor and an "
+            f"active intelligence officer; missing in: {', '.join(lacking)}. Enable the demo accounts again "
+            "(`checklist-app user enable`) or load demo data into a new database."
+        )
     return staff
