@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from checklist_app import __version__
+from checklist_app import __version__, gc_pause
 from checklist_app.cli import audit_commands, commands, report_commands, sop_commands
 from checklist_app.cli.dash_values import attach_dash_values
 from checklist_app.cli.errors import run_guarded
@@ -139,10 +139,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     if unreadable:
         err.write(f"error: the {unreadable} given is not valid UTF-8 text; type it again in plain characters.\n")
         return EXIT_USAGE
+    func: Callable[..., int] = getattr(args, "func", commands.cmd_gui)
+    if args.self_check or func is not commands.cmd_gui:
+        gc_pause.end()  # the desktop app's own collector ends the pause once Qt is up (ui/gc_guard.py)
     with diagnostics_to(err):
         if args.self_check:
             return run_guarded(lambda: _flushed(commands.self_check(out, err), out), err)
-        func: Callable[..., int] = getattr(args, "func", commands.cmd_gui)
         if func is commands.cmd_gui:  # the desktop app: Qt's event loop, its own shutdown
             return run_guarded(lambda: _flushed(func(args, out, err), out), err)
         with stopping_politely():

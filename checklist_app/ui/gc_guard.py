@@ -13,6 +13,8 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
+from checklist_app import gc_pause
+
 _INTERVAL_MS = 1000
 
 
@@ -22,6 +24,7 @@ class GarbageCollector(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._threshold = gc.get_threshold()
+        gc_pause.end(collect=False)  # what start-up made is frozen: the timer's collections skip it
         gc.disable()
         self._timer = QTimer(self)
         self._timer.setInterval(_INTERVAL_MS)
