@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -34,8 +33,44 @@ from checklist_app.services.organisation import district_by_code, team_by_name_o
 from checklist_app.store.audit import Operation, Who, append, record
 from checklist_app.store.models import AuditEntry, District, Team, User
 
-PRODUCTION_HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-HASHER = PRODUCTION_HASHER
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+    PRODUCTION_HASHER: PasswordHasher
+    HASHER: PasswordHasher
+
+
+def __getattr__(name: str) -> object:
+    """`HASHER` (what the services hash with; tests put a cheaper one in its place) and `PRODUCTION_HASHER`,
+    made on first use: argon2-cffi takes about 40 ms to import, and the desktop app's start does not need it
+    before the log-on screen is up (the screen loads it on the worker while the user types: `load_hasher`)."""
+    if name in ("HASHER", "PRODUCTION_HASHER"):
+        from argon2 import PasswordHasher
+
+        production = globals().setdefault(
+            "PRODUCTION_HASHER", PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+        )
+        return globals().setdefault("HASHER", production) if name == "HASHER" else production
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def load_hasher() -> None:
+    """Import argon2-cffi and make the hasher now, ahead of the first password to check."""
+    _hasher()
+
+
+def _hasher() -> PasswordHasher:
+    hasher = globals().get("HASHER")
+    return hasher if hasher is not None else __getattr__("HASHER")  # type: ignore[return-value]
+
+
+def _mismatch() -> tuple[type[Exception], ...]:
+    """What argon2-cffi raises for a password that does not match or a hash it cannot read."""
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+    return (VerifyMismatchError, VerificationError, InvalidHashError)
+
+
 LOCK_AFTER = 5
 LOCK_WINDOW = timedelta(minutes=15)
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
@@ -114,8 +149,8 @@ def log_on(ctx: ServiceContext, username: str, password: str) -> Actor:
 
 def _password_matches(password_hash: str, password: str) -> bool:
     try:
-        return bool(HASHER.verify(password_hash, password))
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return bool(_hasher().verify(password_hash, password))
+    except _mismatch():
         return False
 
 
@@ -124,9 +159,9 @@ _DUMMY: dict[int, str] = {}
 
 def _dummy_hash() -> str:
     """A hash with the current parameters, of a random secret nobody knows, for unknown user names."""
-    key = id(HASHER)
+    key = id(_hasher())
     if key not in _DUMMY:
-        _DUMMY[key] = HASHER.hash(secrets.token_urlsafe(24))
+        _DUMMY[key] = _hasher().hash(secrets.token_urlsafe(24))
     return _DUMMY[key]
 
 
@@ -158,8 +193,8 @@ def _check_user(
         return AuthenticationFailed(LOCKED, locked=True)
     if not password_ok:
         return _record_failure(session, user, now)
-    if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = HASHER.hash(password)
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
     user.failed_logons = 0
     user.first_failed_at = None
     user.last_logon_at = now
@@ -227,8 +262,8 @@ def reauthenticate(
     if user.locked_at is not None:
         return AuthenticationFailed(LOCKED, locked=True)
     try:
-        HASHER.verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        _hasher().verify(user.password_hash, password)
+    except _mismatch():
         return _record_failure(session, user, now)
     user.failed_logons, user.first_failed_at = 0, None
     record(
@@ -284,7 +319,7 @@ def create_user(
             role=role,
             team_id=team_row.id if team_row else None,
             district_id=district_id,
-            password_hash=HASHER.hash(password),
+            password_hash=_hasher().hash(password),
             active=True,
             failed_logons=0,
             must_change_password=must_change_password,
@@ -406,7 +441,7 @@ def reset_password(ctx: ServiceContext, actor: Actor, username: str, password: s
         problems = password_problems(password, user.username)
         if problems:
             raise InvalidInput([FieldProblem("password", "Password", p) for p in problems])
-        user.password_hash = HASHER.hash(password)
+        user.password_hash = _hasher().hash(password)
         user.must_change_password = True
         user.locked_at, user.failed_logons, user.first_failed_at = None, 0, None
         record(session, who(actor), user, operation=Operation.ALTERATION, action="user.reset_password", at=now)
@@ -430,15 +465,15 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
         if user.locked_at is not None:
             raise AuthenticationFailed(LOCKED, locked=True)
         try:
-            HASHER.verify(user.password_hash, old)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            _hasher().verify(user.password_hash, old)
+        except _mismatch():
             failed = _record_failure(session, user, now, purpose="change password")
             refusal = failed if failed.locked else InvalidInput([FieldProblem("old", "Current password", _wrong(user))])
         else:
             problems = password_problems(new, user.username)
             if problems:
                 raise InvalidInput([FieldProblem("new", "New password", p) for p in problems])
-            user.password_hash = HASHER.hash(new)
+            user.password_hash = _hasher().hash(new)
             user.must_change_password = False
             user.failed_logons, user.first_failed_at = 0, None
             record(session, who(actor), user, operation=Operation.ALTERATION, action="user.change_password", at=now)

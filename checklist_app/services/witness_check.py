@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -18,8 +19,10 @@ from checklist_app.services.context import ServiceContext
 from checklist_app.store.audit import head
 from checklist_app.store.db import witness_for
 from checklist_app.store.models import AuditEntry
-from checklist_app.store.verify import Anchor, Problem, RecentCheck, verify_recent
 from checklist_app.store.witness import WitnessContents, read_witness
+
+if TYPE_CHECKING:
+    from checklist_app.store.verify import Anchor, Problem, RecentCheck
 
 _CHUNK = 500  # anchors looked up per query (well under every engine's parameter limit)
 # Entries re-hashed at start-up at most: about 0.3 s on the build machine (5-6 microseconds each), so the check
@@ -43,6 +46,9 @@ class WitnessCheck:
 
 
 def check_witness(ctx: ServiceContext, limit: int = RECENT_LIMIT) -> WitnessCheck:
+    # The desktop app runs this on its worker: the verifier's code loads there, not before the first screen.
+    from checklist_app.store.verify import verify_recent
+
     witness = witness_for(ctx.db.url)
     if witness is None or not witness.is_file():
         recent = verify_recent(ctx.db, 0, limit)
@@ -97,6 +103,8 @@ def _recent_problems(recent: RecentCheck) -> tuple[str, ...]:
 def witness_anchors(held: WitnessContents, witness: Path | None) -> tuple[tuple[Anchor, ...], list[Problem]]:
     """The witness's anchors, and problems for lines that cannot be read or that give one entry two
     hashes (the witness itself was edited, or the database was replaced without `restore`)."""
+    from checklist_app.store.verify import Anchor, Problem
+
     problems = [
         Problem("(witness)", None, None, f"line {number} of {witness} cannot be read")
         for number in held.unreadable_lines

@@ -43,6 +43,9 @@ class LoginDialog(QDialog):
         self.ui.username.setText(prefs.last_username)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.reject)
         self._fit(600)
+        # The password hasher's library loads on the worker while the user reads the banner and types, not
+        # before this screen shows nor after they press Log on; if it cannot load, the log-on says so.
+        runner.run(accounts.load_hasher, None, lambda _exc: None)
 
     def _fit(self, width: int) -> None:
         """As tall as the banner and fields need at `width` (the text wraps), with room for a two-line message

@@ -91,7 +91,9 @@ def test_audit_pages_are_made_when_first_shown(qtbot, world, runner, prefs, idle
 
 def test_start_up_loads_no_code_the_first_screen_does_not_need():
     """What `checklist-app gui` imports before the case list shows (command line, services, Qt and the
-    screens): not the procedure parser and PyYAML, the administration services, or the case tabs."""
+    screens): not the procedure parser and PyYAML, the administration services, the case tabs, the password
+    hasher (loaded on the worker once the log-on screen is up) or the verifier (loaded on the worker by the
+    start-up check)."""
     code = (
         "import sys\n"
         "import checklist_app.cli.main\n"
@@ -111,8 +113,29 @@ def test_start_up_loads_no_code_the_first_screen_does_not_need():
         "checklist_app.ui.tabs",
         "checklist_app.ui.audit.desk",
         "checklist_app.ui.dialogs",
+        "argon2",
+        "checklist_app.store.verify",
+        "alembic",
+        "reportlab",
+        "jinja2",
     }
     assert loaded & unwanted == set()
+
+
+def test_the_app_ends_the_start_up_pause_of_garbage_collection_and_freezes_what_start_up_made():
+    """`checklist-app` pauses the collector before importing (checklist_app/gc_pause.py); the app's own
+    collector, installed with the application, ends the pause and keeps collecting from its timer."""
+    code = (
+        "import gc, sys\n"
+        "from checklist_app import gc_pause\n"
+        "gc_pause.pause()\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from checklist_app.ui.app import configure\n"
+        "configure(QApplication(sys.argv))\n"
+        "print(gc_pause.paused(), gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.split()[-3:] == ["False", "False", "True"]
 
 
 def test_a_procedure_file_error_is_still_explained():
