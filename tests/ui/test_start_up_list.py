@@ -145,3 +145,23 @@ def test_a_procedure_file_error_is_still_explained():
     with pytest.raises(SopValidationError) as raised:
         load_procedure_text("a: [")
     assert explain(raised.value).title == "Procedure file has problems"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process's memory map (/proc)")
+def test_loading_a_form_loads_no_designer_plugin_and_icons_still_draw():
+    """QUiLoader would load Qt Designer's widget plugins (Qt Quick and WebEngine views); our forms need none.
+    Hiding the library paths while it is made must leave the image plugins the SVG icons need in place."""
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication, QWidget\n"
+        "from checklist_app.ui.forms import load_into\n"
+        "from checklist_app.ui.icons import icon\n"
+        "app = QApplication(sys.argv)\n"
+        "host = QWidget()\n"
+        "form = load_into(host, 'main_window.ui')\n"
+        "maps = open('/proc/self/maps').read()\n"
+        "print(form.caseTabs.objectName(), 'designer' in maps, 'Quick' in maps,\n"
+        "      icon('case').pixmap(16, 16).isNull())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.split()[-4:] == ["caseTabs", "False", "False", "False"]
