@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from checklist_app.cli.stdin_text import read_stdin_line, stdin_is_terminal
 from checklist_app.cli.terminal import field
-from checklist_app.core.procedure.model import Role
+from checklist_app.core.procedure.roles import Role
 from checklist_app.services import accounts, organisation
 from checklist_app.services.context import ServiceContext, system_actor
 from checklist_app.services.errors import InvalidInput

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.procedure.sop_error import SopValidationError
 from checklist_app.services.context import ServiceContext, system_actor
+
+if TYPE_CHECKING:  # the model loads with the parser, when a command reads a procedure
+    from checklist_app.core.procedure.model import Procedure
 
 
 def add_parser(sub: Any) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from checklist_app.core.procedure.model import Role, StepRole
+from checklist_app.core.procedure.roles import Role, StepRole
 
 
 class Action(StrEnum):

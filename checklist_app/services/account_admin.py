@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from checklist_app.core.passwords import password_problems
 from checklist_app.core.permissions import Action, Actor, require
-from checklist_app.core.procedure.model import Role
+from checklist_app.core.procedure.roles import Role
 from checklist_app.services import accounts, organisation
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import UserInfo

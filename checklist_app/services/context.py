@@ -7,12 +7,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from checklist_app.core.calendar import WorkingCalendar
 from checklist_app.core.permissions import Actor
-from checklist_app.core.procedure.model import Procedure, Role
+from checklist_app.core.procedure.roles import Role
 from checklist_app.services import guards  # noqa: F401  (installs the rules every write obeys)
 from checklist_app.services.errors import ClockWrong
 from checklist_app.store import migrate
@@ -20,6 +21,9 @@ from checklist_app.store.audit import Who
 from checklist_app.store.db import Database, resolve_url, sqlite_path, witness_for
 from checklist_app.store.errors import DatabaseMissing, UnreadableValue
 from checklist_app.store.models import ProcedureVersion
+
+if TYPE_CHECKING:  # the model loads with the parser, when the first case is opened
+    from checklist_app.core.procedure.model import Procedure
 
 # A clock outside these is wrong, not early or late: the bounds procedure dates are held to (1900-2200),
 # narrowed to years this program can have been running in, with room for ten-year deadlines before 2200.

@@ -91,9 +91,9 @@ def test_audit_pages_are_made_when_first_shown(qtbot, world, runner, prefs, idle
 
 def test_start_up_loads_no_code_the_first_screen_does_not_need():
     """What `checklist-app gui` imports before the case list shows (command line, services, Qt and the
-    screens): not the procedure parser and PyYAML, the administration services, the case tabs, the password
-    hasher (loaded on the worker once the log-on screen is up) or the verifier (loaded on the worker by the
-    start-up check)."""
+    screens): not the procedure model (permissions need only its roles), parser and PyYAML, the administration
+    services, the case tabs, the password hasher (loaded on the worker once the log-on screen is up) or the
+    verifier (loaded on the worker by the start-up check)."""
     code = (
         "import sys\n"
         "import checklist_app.cli.main\n"
@@ -109,6 +109,7 @@ def test_start_up_loads_no_code_the_first_screen_does_not_need():
     unwanted = {
         "yaml",
         "checklist_app.core.procedure.loader",
+        "checklist_app.core.procedure.model",
         "checklist_app.services.admin",
         "checklist_app.ui.tabs",
         "checklist_app.ui.audit.desk",

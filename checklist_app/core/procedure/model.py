@@ -16,34 +16,12 @@ from typing import TYPE_CHECKING
 
 from checklist_app.core.procedure.fact_deadlines import DeadlineBy
 from checklist_app.core.procedure.limits import MAX_DURATION, MAX_DURATION_TEXT, shown
+from checklist_app.core.procedure.roles import Role as Role  # re-exported: imported from here all over
+from checklist_app.core.procedure.roles import StepRole as StepRole
 from checklist_app.core.wording import sentence_case
 
 if TYPE_CHECKING:  # risk_model builds on Duration and Provenance from here
     from checklist_app.core.procedure.risk_model import RiskTool
-
-
-class Role(StrEnum):
-    """User roles. A user holds exactly one."""
-
-    INVESTIGATOR = "investigator"
-    SUPERVISOR = "supervisor"
-    INTELLIGENCE_OFFICER = "intelligence_officer"
-    AUDITOR = "auditor"
-    ADMINISTRATOR = "administrator"
-
-
-class StepRole(StrEnum):
-    """Who owns a step. `either` means an investigator or a supervisor (the brief's "Either")."""
-
-    INVESTIGATOR = "investigator"
-    SUPERVISOR = "supervisor"
-    INTELLIGENCE_OFFICER = "intelligence_officer"
-    EITHER = "either"
-
-    def roles(self) -> frozenset[Role]:
-        if self is StepRole.EITHER:
-            return frozenset({Role.INVESTIGATOR, Role.SUPERVISOR})
-        return frozenset({Role(self.value)})
 
 
 class Requirement(StrEnum):
