@@ -80,13 +80,15 @@ class StepDetail:
         # changed, or when the user has not typed anything; otherwise what they typed stays.
         stamp = step_stamp(step)
         fresh = step.step_id != self._shown_step or self._rebuild_next or stamp != self._shown_stamp
+        editable = self._editable(step)
         focus = QApplication.focusWidget()
         if fresh and focus is not None and self.form.isAncestorOf(focus):
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)  # its editor is about to be replaced
         if fresh or not self.form.dirty:
             draft = None if self._rebuild_next else self._drafts.get(step.step_id)
             use_draft = draft is not None and draft[0] == stamp
-            self.form.build(step.fields, draft[1] if draft is not None and use_draft else dict(step.evidence))
+            values = draft[1] if draft is not None and use_draft else dict(step.evidence)
+            self.form.build(step.fields, values, read_only=not editable)
             self.form.dirty = use_draft
             if fresh:
                 self._reset_completed(step)
@@ -99,7 +101,6 @@ class StepDetail:
         self._shown_step, self._shown_stamp = step.step_id, stamp
         ui.noEvidence.setVisible(not step.fields)
         ui.formHost.setVisible(bool(step.fields))
-        editable = self._editable(step)
         self.form.set_read_only(not editable)
         show_completed = editable and self._refusal("done", step) is None
         ui.completedRule.setVisible(show_completed and bool(step.fields))

@@ -34,6 +34,7 @@ from checklist_app.ui.steps.fields import (
     parse_datetime,
     set_invalid,
 )
+from checklist_app.ui.steps.reading import ReadValue
 
 # How many field blocks a form keeps for reuse (a step has a handful; a procedure a few hundred).
 _KEPT_BLOCKS = 60
@@ -54,9 +55,12 @@ class EvidenceForm(QWidget):
         self.dirty = False
         self._loading = False
         self._read_only = False
+        self._reading = False  # the blocks shown are for reading (ReadValue), not editors
+        self._values: dict[str, object] = {}  # what the reading blocks show
         self.blocks: list[QWidget] = []
-        # Blocks made so far, shown or not, by field (see build); the least recently used first.
-        self._made: dict[EvidenceFieldView, tuple[QWidget, QWidget, QLabel]] = {}
+        # Blocks made so far, shown or not, by field and kind (for reading or editing: see build); the least
+        # recently used first.
+        self._made: dict[tuple[EvidenceFieldView, bool], tuple[QWidget, QWidget, QLabel]] = {}
         self._marked: set[QWidget] = set()  # fields marked invalid by mark_invalid and not cleared since
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
@@ -64,19 +68,27 @@ class EvidenceForm(QWidget):
 
     # --- building ------------------------------------------------------------------------------------
 
-    def build(self, fields: tuple[EvidenceFieldView, ...], values: dict[str, object]) -> None:
+    def build(
+        self, fields: tuple[EvidenceFieldView, ...], values: dict[str, object], read_only: bool | None = None
+    ) -> None:
         """Show editors for `fields`, filled with `values` (saved evidence or a draft). Each field is a block:
         its label (" *" when required), the editor, and its help in small print. A block made for the same
         field earlier is shown again rather than made anew: making the widgets was most of the time it took
-        to select another step. Its value, marks and read-only state are set afresh, as a new block's are."""
+        to select another step. Its value, marks and read-only state are set afresh, as a new block's are.
+        `read_only` (default: as the form was last set): the values are shown for reading (steps/reading.py),
+        with no editor made; `set_read_only(False)` makes the editors when the step becomes editable."""
+        if read_only is not None:
+            self._read_only = read_only
+        reading = self._reading = self._read_only
         for block in self.blocks:
             self.layout_.removeWidget(block)
             block.hide()
         self.blocks = []
         self.fields, self.editors, self.labels = fields, {}, {}
         for spec in fields:
-            made = self._made.pop(spec, None) or self._block(spec)
-            self._made[spec] = made  # the most recently used last
+            key = (spec, reading)
+            made = self._made.pop(key, None) or self._block(spec, reading)
+            self._made[key] = made  # the most recently used last
             block, editor, label = made
             self.layout_.addWidget(block)
             block.show()
@@ -85,7 +97,7 @@ class EvidenceForm(QWidget):
             self.labels[spec.id] = label
         while len(self._made) > _KEPT_BLOCKS:
             oldest = next(iter(self._made))
-            if oldest in fields:
+            if oldest[0] in fields:
                 break
             block, editor, _label = self._made.pop(oldest)
             self._marked.discard(editor.edit if isinstance(editor, DateTimeField | DateField) else editor)
@@ -94,8 +106,9 @@ class EvidenceForm(QWidget):
         self.set_read_only(self._read_only)
 
     def wants_block(self, spec: EvidenceFieldView) -> bool:
-        """Whether a block made ahead for `spec` would be kept (not made yet, and room left)."""
-        return spec not in self._made and len(self._made) < _KEPT_BLOCKS
+        """Whether a block made ahead for `spec` would be kept (not made yet, and room left). It is made for
+        reading or editing as the step shown now is: the next steps are most likely the same to this user."""
+        return (spec, self._read_only) not in self._made and len(self._made) < _KEPT_BLOCKS
 
     def make_ahead(self, spec: EvidenceFieldView) -> None:
         """Make `spec`'s block before a step needs it (in idle time: see steps/ahead.py), hidden and styled,
@@ -103,17 +116,17 @@ class EvidenceForm(QWidget):
         reuse order: blocks made ahead and never shown give way before blocks the user has seen."""
         if not self.wants_block(spec):
             return
-        made = self._block(spec)
+        made = self._block(spec, self._read_only)
         made[0].hide()
         made[0].ensurePolished()  # the block and its children, against the application's style sheet
-        self._made = {spec: made, **self._made}
+        self._made = {(spec, self._read_only): made, **self._made}
 
-    def _block(self, spec: EvidenceFieldView) -> tuple[QWidget, QWidget, QLabel]:
+    def _block(self, spec: EvidenceFieldView, reading: bool) -> tuple[QWidget, QWidget, QLabel]:
         block = QWidget(self)
         column = QVBoxLayout(block)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
-        editor = self._editor(spec, block)
+        editor = ReadValue(spec, block) if reading else self._editor(spec, block)
         editor.setObjectName(f"evidence_{spec.id}")
         label = QLabel(f"{spec.label} *" if spec.required else spec.label, block)
         label.setProperty("role", "field")
@@ -123,7 +136,8 @@ class EvidenceForm(QWidget):
         accessible = f"{spec.label}{' (required)' if spec.required else ''}"
         target = editor.edit if isinstance(editor, DateTimeField | DateField) else editor
         target.setAccessibleName(accessible)
-        target.setProperty("invalid", False)  # not styled yet: no re-polish needed (see mark_invalid)
+        if not reading:
+            target.setProperty("invalid", False)  # not styled yet: no re-polish needed (see mark_invalid)
         column.addWidget(label)
         column.addWidget(editor)
         if spec.help:
@@ -177,6 +191,14 @@ class EvidenceForm(QWidget):
     # --- values --------------------------------------------------------------------------------------
 
     def set_values(self, values: dict[str, object]) -> None:
+        if self._reading:
+            self._values = {spec.id: values.get(spec.id) for spec in self.fields}
+            for spec in self.fields:
+                shown = self.editors[spec.id]
+                if isinstance(shown, ReadValue):
+                    shown.show_value(describe_value(spec, values.get(spec.id)))
+            self.dirty = False
+            return
         self._loading = True
         try:
             for spec in self.fields:
@@ -200,6 +222,8 @@ class EvidenceForm(QWidget):
 
     def value_of(self, field_id: str) -> object:
         editor = self.editors[field_id]
+        if isinstance(editor, ReadValue):
+            return _typed(editor.spec, self._values.get(field_id))
         if isinstance(editor, DateTimeField | DateField):
             return editor.value()
         if isinstance(editor, ChoiceBox):
@@ -249,6 +273,8 @@ class EvidenceForm(QWidget):
 
     def mark_invalid(self, field_ids: set[str]) -> None:
         for field_id, editor in self.editors.items():
+            if isinstance(editor, ReadValue):
+                continue  # nothing to correct in a value shown for reading
             target = editor.edit if isinstance(editor, DateTimeField | DateField) else editor
             invalid = field_id in field_ids
             # Re-styling a field is slow: only those marked now or before (a mark is only ever set here).
@@ -263,6 +289,10 @@ class EvidenceForm(QWidget):
         self.mark_invalid(set())
 
     def set_read_only(self, read_only: bool) -> None:
+        if self._reading and not read_only:
+            # The step became editable: its editors, filled with what was shown (build sets the flags).
+            self.build(self.fields, dict(self._values), read_only=False)
+            return
         self._read_only = read_only
         for editor in self.editors.values():
             if isinstance(editor, DateTimeField | DateField):
@@ -281,6 +311,20 @@ def _plain_number(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _typed(spec: EvidenceFieldView, value: object) -> object:
+    """A saved value as the field's editor would give it back (None when empty)."""
+    if value is None or value == "":
+        return None
+    if spec.type == "datetime":
+        return parse_datetime(value)
+    if spec.type == "date":
+        return parse_date(value)
+    if spec.type in ("choice", "yesno"):
+        return value
+    text = _plain_number(value) if spec.type != "longtext" else str(value)
+    return text.strip() or None
 
 
 def describe_value(spec: EvidenceFieldView, value: object) -> str:
