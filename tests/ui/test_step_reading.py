@@ -13,7 +13,7 @@ from support import open_case
 
 from checklist_app.services import steps
 from checklist_app.services.dto import EvidenceFieldView
-from checklist_app.ui.steps.evidence_form import EvidenceForm
+from checklist_app.ui.steps.evidence_form import READERS_AHEAD, EvidenceForm, describe_value
 from checklist_app.ui.steps.fields import ChoiceBox, DateTimeField
 from checklist_app.ui.steps.reading import EMPTY_TEXT, ReadValue
 from checklist_app.ui.workspace import CaseWorkspace
@@ -172,22 +172,41 @@ def test_values_shown_for_reading_become_the_same_editors_when_the_step_becomes_
     assert form.editors["ref"].property("invalid") is True
 
 
-def test_blocks_made_ahead_for_a_reader_are_for_reading_and_reused(qtbot, world, open_ws, idle, monkeypatch):
+def test_blocks_for_reading_serve_any_field_and_are_made_ahead(qtbot, world, open_ws, idle, monkeypatch):
+    """A reader's blocks are filled for whichever step is shown, by place: once made (in a pause, or by the
+    steps shown), showing another read-only step makes no widget, and every name and value is that step's."""
     from checklist_app.ui.steps import ahead
 
     monkeypatch.setattr(ahead, "QUIET_MS", 60_000)
     case = open_case(world)
+    steps.complete_step(world.ctx, world.investigator, case.id, "referral.record-details", FLAG)
     ws = open_ws(world.other_team_investigator, case.id)
     panel, form = ws.steps, ws.steps.form
     wanted = panel._fields_ahead()  # the neighbours of the step the case opened on
-    assert wanted and all(form.wants_block(spec) for spec in wanted)
+    before = len(form._readers)
+    assert wanted and before < READERS_AHEAD and all(form.wants_block(spec) for spec in wanted)
     monkeypatch.setattr(ahead, "QUIET_MS", 0)
     panel.ahead.restart()
-    qtbot.waitUntil(lambda: not any(form.wants_block(spec) for spec in wanted), timeout=10000)
-    made = {spec: form._made[(spec, True)][1] for spec in wanted}
-    assert all(isinstance(value, ReadValue) and not value.isVisible() for value in made.values())
-    later = next(s for s in panel.step_model.steps if s.fields and all(spec in made for spec in s.fields))
-    _select(qtbot, ws, later.step_id, idle)
-    assert [form.editors[spec.id] for spec in later.fields] == [made[spec] for spec in later.fields]
-    assert all(form.editors[spec.id].isVisible() for spec in later.fields)
-    assert _editors_shown(form) == []
+    qtbot.waitUntil(lambda: len(form._readers) == READERS_AHEAD, timeout=10000)  # one a pass, then no more
+    assert not any(form.wants_block(spec) for spec in wanted)
+    assert not any(reader.isVisible() for reader in form._readers[len(form.fields) :])
+
+    made = list(form._readers)
+    seen: set[str] = set()
+    for step in (s for s in ws.detail.steps if s.fields and len(s.fields) <= len(made)):
+        _select(qtbot, ws, step.step_id, idle)
+        assert form._readers == made  # nothing new made
+        for place, spec in enumerate(step.fields):
+            value = form.editors[spec.id]
+            assert value is made[place].value and value.isVisible() and isinstance(value, ReadValue)
+            assert form.labels[spec.id].text() == (f"{spec.label} *" if spec.required else spec.label)
+            assert value.accessibleName().startswith(spec.label)
+            assert form.value_of(spec.id) == (step.evidence.get(spec.id) or None)
+            shown = describe_value(spec, step.evidence.get(spec.id))  # refilled, never left over from before
+            assert value.accessibleDescription() == (shown or EMPTY_TEXT)
+            hint = made[place].hint
+            assert hint.isVisible() == bool(spec.help) and (not spec.help or hint.text() == spec.help)
+        assert not any(reader.isVisible() for reader in made[len(step.fields) :])
+        assert _editors_shown(form) == []
+        seen.add(step.step_id)
+    assert {"referral.record-details", "risk.seraf-assessment"} <= seen

@@ -696,11 +696,11 @@ def test_field_blocks_are_made_ahead_while_the_user_reads_and_reused(qtbot, worl
     monkeypatch.setattr(ahead, "QUIET_MS", 0)  # now left alone: the blocks are made, one per pass
     panel.ahead.restart()
     qtbot.waitUntil(lambda: not any(form.wants_block(spec) for spec in wanted), timeout=10000)
-    made = {spec: block for (spec, reading), block in form._made.items() if not reading}  # editors: the owner's
+    made = dict(form._made)
     assert all(not made[spec][0].isVisible() for spec in wanted if spec not in form.fields)
     later = next(s for s in panel.step_model.steps[panel.table.currentIndex().row() + 1 :] if s.fields)
     _go_to(qtbot, ws, later.number)
-    assert [form._made[(spec, False)][0] for spec in later.fields] == [made[spec][0] for spec in later.fields]
+    assert [form._made[spec][0] for spec in later.fields] == [made[spec][0] for spec in later.fields]
     assert all(form.blocks[i].isVisible() for i in range(len(later.fields)))
     assert form.values() == {k: v for k, v in later.evidence.items() if v not in (None, "")}
     assert not form.dirty

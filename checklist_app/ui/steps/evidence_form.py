@@ -34,10 +34,13 @@ from checklist_app.ui.steps.fields import (
     parse_datetime,
     set_invalid,
 )
-from checklist_app.ui.steps.reading import ReadValue
+from checklist_app.ui.steps.reading import ReadingBlock, ReadValue
 
 # How many field blocks a form keeps for reuse (a step has a handful; a procedure a few hundred).
 _KEPT_BLOCKS = 60
+# Blocks for reading made ahead: as many as the shipped procedure's largest step has fields (more are made
+# when a step needs them).
+READERS_AHEAD = 6
 
 
 class EvidenceForm(QWidget):
@@ -58,9 +61,9 @@ class EvidenceForm(QWidget):
         self._reading = False  # the blocks shown are for reading (ReadValue), not editors
         self._values: dict[str, object] = {}  # what the reading blocks show
         self.blocks: list[QWidget] = []
-        # Blocks made so far, shown or not, by field and kind (for reading or editing: see build); the least
-        # recently used first.
-        self._made: dict[tuple[EvidenceFieldView, bool], tuple[QWidget, QWidget, QLabel]] = {}
+        # Editor blocks made so far, shown or not, by field (see build); the least recently used first.
+        self._made: dict[EvidenceFieldView, tuple[QWidget, QWidget, QLabel]] = {}
+        self._readers: list[ReadingBlock] = []  # blocks for reading, filled for any field by position
         self._marked: set[QWidget] = set()  # fields marked invalid by mark_invalid and not cleared since
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 0, 0, 0)
@@ -79,25 +82,33 @@ class EvidenceForm(QWidget):
         with no editor made; `set_read_only(False)` makes the editors when the step becomes editable."""
         if read_only is not None:
             self._read_only = read_only
-        reading = self._reading = self._read_only
-        for block in self.blocks:
+        reading = self._read_only
+        # Blocks for reading shown before stay where they are for the fields at the same places.
+        keep = min(len(self.blocks), len(fields)) if reading and self._reading else 0
+        self._reading = reading
+        for block in self.blocks[keep:]:
             self.layout_.removeWidget(block)
             block.hide()
-        self.blocks = []
+        self.blocks = self.blocks[:keep]
         self.fields, self.editors, self.labels = fields, {}, {}
-        for spec in fields:
-            key = (spec, reading)
-            made = self._made.pop(key, None) or self._block(spec, reading)
-            self._made[key] = made  # the most recently used last
-            block, editor, label = made
-            self.layout_.addWidget(block)
-            block.show()
-            self.blocks.append(block)
+        for place, spec in enumerate(fields):
+            if reading:
+                reader = self._reader(place)
+                reader.fill(spec)
+                block, editor, label = reader, reader.value, reader.label
+            else:
+                made = self._made.pop(spec, None) or self._block(spec)
+                self._made[spec] = made  # the most recently used last
+                block, editor, label = made
+            if place >= keep:
+                self.layout_.addWidget(block)
+                block.show()
+                self.blocks.append(block)
             self.editors[spec.id] = editor
             self.labels[spec.id] = label
         while len(self._made) > _KEPT_BLOCKS:
             oldest = next(iter(self._made))
-            if oldest[0] in fields:
+            if oldest in fields:
                 break
             block, editor, _label = self._made.pop(oldest)
             self._marked.discard(editor.edit if isinstance(editor, DateTimeField | DateField) else editor)
@@ -106,9 +117,12 @@ class EvidenceForm(QWidget):
         self.set_read_only(self._read_only)
 
     def wants_block(self, spec: EvidenceFieldView) -> bool:
-        """Whether a block made ahead for `spec` would be kept (not made yet, and room left). It is made for
-        reading or editing as the step shown now is: the next steps are most likely the same to this user."""
-        return (spec, self._read_only) not in self._made and len(self._made) < _KEPT_BLOCKS
+        """Whether a block made ahead for `spec` would be kept (not made yet, and room left). It is for
+        reading or editing as the step shown now is (the next steps are most likely the same to this user);
+        blocks for reading serve any field, so only their number counts."""
+        if self._read_only:
+            return len(self._readers) < READERS_AHEAD
+        return spec not in self._made and len(self._made) < _KEPT_BLOCKS
 
     def make_ahead(self, spec: EvidenceFieldView) -> None:
         """Make `spec`'s block before a step needs it (in idle time: see steps/ahead.py), hidden and styled,
@@ -116,17 +130,28 @@ class EvidenceForm(QWidget):
         reuse order: blocks made ahead and never shown give way before blocks the user has seen."""
         if not self.wants_block(spec):
             return
-        made = self._block(spec, self._read_only)
+        if self._read_only:
+            self._reader(len(self._readers))
+            return
+        made = self._block(spec)
         made[0].hide()
         made[0].ensurePolished()  # the block and its children, against the application's style sheet
-        self._made = {(spec, self._read_only): made, **self._made}
+        self._made = {spec: made, **self._made}
 
-    def _block(self, spec: EvidenceFieldView, reading: bool) -> tuple[QWidget, QWidget, QLabel]:
+    def _reader(self, place: int) -> ReadingBlock:
+        while len(self._readers) <= place:
+            reader = ReadingBlock(self)
+            reader.hide()
+            reader.ensurePolished()
+            self._readers.append(reader)
+        return self._readers[place]
+
+    def _block(self, spec: EvidenceFieldView) -> tuple[QWidget, QWidget, QLabel]:
         block = QWidget(self)
         column = QVBoxLayout(block)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(4)
-        editor = ReadValue(spec, block) if reading else self._editor(spec, block)
+        editor = self._editor(spec, block)
         editor.setObjectName(f"evidence_{spec.id}")
         label = QLabel(f"{spec.label} *" if spec.required else spec.label, block)
         label.setProperty("role", "field")
@@ -136,8 +161,7 @@ class EvidenceForm(QWidget):
         accessible = f"{spec.label}{' (required)' if spec.required else ''}"
         target = editor.edit if isinstance(editor, DateTimeField | DateField) else editor
         target.setAccessibleName(accessible)
-        if not reading:
-            target.setProperty("invalid", False)  # not styled yet: no re-polish needed (see mark_invalid)
+        target.setProperty("invalid", False)  # not styled yet: no re-polish needed (see mark_invalid)
         column.addWidget(label)
         column.addWidget(editor)
         if spec.help:
@@ -223,7 +247,7 @@ class EvidenceForm(QWidget):
     def value_of(self, field_id: str) -> object:
         editor = self.editors[field_id]
         if isinstance(editor, ReadValue):
-            return _typed(editor.spec, self._values.get(field_id))
+            return _typed(editor.spec, self._values.get(field_id)) if editor.spec else None
         if isinstance(editor, DateTimeField | DateField):
             return editor.value()
         if isinstance(editor, ChoiceBox):
