@@ -20,8 +20,8 @@ echo "== full suite on SQLite"
 env -u CHECKLIST_APP_TEST_DB "${PYTEST[@]}" "$@"
 
 if [ -n "${CHECKLIST_APP_TEST_DB:-}" ]; then
-    echo "== store, service and command-line tests on ${CHECKLIST_APP_TEST_DB%%:*}"
-    "${PYTEST[@]}" tests/store tests/services tests/cli "$@"
+    echo "== store, service, command-line and hostile-input tests on ${CHECKLIST_APP_TEST_DB%%:*}"
+    "${PYTEST[@]}" tests/store tests/services tests/cli tests/hostile "$@"
 fi
 .venv/bin/python -m ruff check .
 .venv/bin/python -m mypy
