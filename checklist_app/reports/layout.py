@@ -96,21 +96,16 @@ def para(text: str, style: str = "body") -> Paragraph:
     return Paragraph(text, STYLES[style])
 
 
-def escaped(text: object) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape(str(text)).replace("\n", "<br/>")
-
-
 PAD = 3  # left and right padding of a table cell, points
 # Table cells repeat the same words (dates, names, statuses), so their widths are measured once.
 _width = lru_cache(maxsize=16384)(stringWidth)
 _CELL_FONTS = {"cell": ("Helvetica", 7.5, 9.0), "cellb": ("Helvetica-Bold", 7.5, 9.0)}
 
 
-def _wrapped(text: str, font: str, size: float, room: float) -> str | None:
+def _wrapped(text: str, font: str, size: float, room: float) -> list[str]:
     """Plain text broken into lines that fit `room` points at word boundaries, as a paragraph would break it;
-    None when a single word is wider than the column (a paragraph splits the word)."""
+    a word wider than the column (a pasted link, a reference typed without spaces) is broken between
+    characters, as a paragraph splits such a word."""
     lines: list[str] = []
     space = _width(" ", font, size)
     shrink = space * rl_config.spaceShrinkage  # a paragraph lets each space shrink this much to fit a line
@@ -124,20 +119,47 @@ def _wrapped(text: str, font: str, size: float, room: float) -> str | None:
         for word in line.split(" "):
             width = _width(word, font, size)
             if width > room:
-                return None
-            if current and used + space + width - shrink * len(current) > room:
+                if current:
+                    lines.append(" ".join(current))
+                *whole, word = _broken_word(word, font, size, room)
+                lines += whole
+                current, used = [], -space
+                width = _width(word, font, size)
+            elif current and used + space + width - shrink * len(current) > room:
                 lines.append(" ".join(current))
                 current, used = [], -space
             current.append(word)
             used += space + width
         lines.append(" ".join(current))
-    return "\n".join(lines)
+    return lines
 
 
-def _cell(value: object, style: str, width: float, *, heading: bool = False) -> Any:
+def _broken_word(word: str, font: str, size: float, room: float) -> list[str]:
+    """`word` cut between characters into pieces that each fit `room` (at least one character a piece)."""
+    pieces: list[str] = []
+    start, used = 0, 0.0
+    for i, char in enumerate(word):
+        width = _width(char, font, size)
+        if i > start and used + width > room:
+            pieces.append(word[start:i])
+            start, used = i, 0.0
+        used += width
+    pieces.append(word[start:])
+    return pieces
+
+
+# A row of plain text taller than this many lines is continued in further rows: a table row cannot be split
+# across pages, so one long note (a pasted page, half a megabyte stored by an older version, a word of
+# thousands of letters) made ReportLab give up with LayoutError and no report of the case could be made. The
+# bound fits the shorter (landscape) page's frame with room for a heading row of three lines.
+_SHORTEST_FRAME = LANDSCAPE[1] - (HEADER + 2 * mm) - (FOOTER + 1 * mm) - 12  # the frame's own padding
+MAX_ROW_LINES = int((_SHORTEST_FRAME - 3 * 9.0 - 8) // 9.0)
+
+
+def _cell(value: object, style: str, width: float, *, heading: bool = False) -> Paragraph | list[str]:
     """A cell's value as ReportLab draws it fastest: plain text, broken into lines here, which the table draws
     line by line. A paragraph for every cell made laying out a report several times slower; paragraphs are
-    left for template markup and for words too long for their column."""
+    left for template markup."""
     if isinstance(value, Markup):
         return Paragraph(str(value), STYLES[style])
     text = "" if value is None else str(value)
@@ -146,8 +168,22 @@ def _cell(value: object, style: str, width: float, *, heading: bool = False) -> 
             return Paragraph(text, STYLES[style])
         text = html.unescape(text)
     font, size, _ = _CELL_FONTS[style]
-    lines = _wrapped(text, font, size, width - 2 * PAD)
-    return Paragraph(escaped(text), STYLES[style]) if lines is None else lines
+    return _wrapped(text, font, size, width - 2 * PAD)
+
+
+def _pieces(cells: Sequence[Paragraph | list[str]]) -> list[list[Any]]:
+    """One row of cells as one or more table rows of at most MAX_ROW_LINES lines each; a paragraph (short
+    template markup) stays in the first."""
+    tallest = max((len(c) for c in cells if isinstance(c, list)), default=1)
+    rows: list[list[Any]] = []
+    for start in range(0, max(tallest, 1), MAX_ROW_LINES):
+        rows.append(
+            [
+                "\n".join(c[start : start + MAX_ROW_LINES]) if isinstance(c, list) else (c if start == 0 else "")
+                for c in cells
+            ]
+        )
+    return rows
 
 
 def _row_height(cells: Sequence[Any], widths: Sequence[float]) -> float:
@@ -176,10 +212,18 @@ def table(
     scale = total_width / sum(widths)
     col_widths = [w * scale for w in widths]
 
-    data: list[list[Any]] = [[_cell(h, "cellb", w, heading=True) for h, w in zip(headings, col_widths, strict=True)]]
+    heading_cells = [_cell(h, "cellb", w, heading=True) for h, w in zip(headings, col_widths, strict=True)]
+    data: list[list[Any]] = [[c if isinstance(c, Paragraph) else "\n".join(c) for c in heading_cells]]
+    shade: list[int] = []  # data rows (after the heading) drawn on the grey of every other row
+    bold_from = None
     for i, row in enumerate(rows):
         style = "cellb" if bold_last_row and i == len(rows) - 1 else "cell"
-        data.append([_cell(v, style, w) for v, w in zip(row, col_widths, strict=True)])
+        if style == "cellb":
+            bold_from = len(data)
+        pieces = _pieces([_cell(v, style, w) for v, w in zip(row, col_widths, strict=True)])
+        if i % 2 == 1:
+            shade += range(len(data), len(data) + len(pieces))
+        data += pieces
     heights = [_row_height(cells, col_widths) for cells in data]
     t = Table(data, colWidths=col_widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
@@ -193,11 +237,10 @@ def table(
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
-    if bold_last_row and rows:
-        commands.append(("FONT", (0, -1), (-1, -1), *_CELL_FONTS["cellb"]))
-    for i in range(1, len(data)):
-        if i % 2 == 0:
-            commands.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F2F2F2")))
+    if bold_from is not None:
+        commands.append(("FONT", (0, bold_from), (-1, -1), *_CELL_FONTS["cellb"]))
+    for i in shade:
+        commands.append(("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F2F2F2")))
     t.setStyle(TableStyle(commands))
     return t
 

@@ -54,12 +54,16 @@ def test_line_breaks_in_values_are_kept_and_each_line_wraps_on_its_own() -> None
     assert lines[2].startswith("Decision: Child ") and len(lines) > 4  # other white space is one space
 
 
-def test_a_word_wider_than_its_column_and_template_markup_stay_paragraphs() -> None:
+def test_a_word_wider_than_its_column_is_broken_between_characters_and_template_markup_stays_a_paragraph() -> None:
     word = "Reference:" + "X" * 60
     markup = Markup("<b>Signed</b> by DS Lapwing 46")
-    t = table(["Item", "Detail"], [[word, markup]], (1, 1), total_width=200)
+    t = table(["Item", "Detail"], [[f"See {word} now", markup]], (1, 1), total_width=200)
     value, marked = cells(t)[1]
-    assert isinstance(value, Paragraph) and isinstance(marked, Paragraph)
+    assert isinstance(value, str) and isinstance(marked, Paragraph)
+    lines = value.split("\n")
+    assert len(lines) > 2 and lines[0] == "See" and lines[-1].endswith(" now")
+    assert "".join(lines[1:]).removesuffix(" now") == word  # every character kept, in order
+    assert all(stringWidth(line, "Helvetica", 7.5) <= 100 - 2 * PAD for line in lines)
     assert "<b>Signed</b>" in marked.text
 
 
