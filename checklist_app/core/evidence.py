@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from checklist_app.core.procedure.model import EvidenceField, FieldType, Step
+from checklist_app.core.text import control_problem, record_text_problem
 
 MAX_TEXT = 4000
 MAX_LONGTEXT = 20000
@@ -43,6 +44,11 @@ def _convert(spec: EvidenceField, value: object) -> object:
             raise ValueError(f"is too long ({len(text)} characters; at most {limit})")
         if spec.type is FieldType.REFERENCE and "\n" in text:
             raise ValueError("a reference must be on one line")
+        # A reference is matched and quoted: an invisible character in it (zero-width space, override)
+        # would make two references that look the same differ, or one read as another.
+        problem = control_problem(text) if spec.type is FieldType.REFERENCE else record_text_problem(text)
+        if problem is not None:
+            raise ValueError(problem)
         return text
     if spec.type is FieldType.YESNO:
         if isinstance(value, bool):

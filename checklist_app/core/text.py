@@ -4,6 +4,7 @@ line of output."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Categories Cc (C0, DEL, C1), Cf (format: bidi overrides, zero-width), Cs (lone surrogates), Co, Cn.
@@ -19,6 +20,35 @@ def unsafe_characters(value: str) -> list[str]:
             if escaped not in found:
                 found.append(escaped)
     return found
+
+
+# Embeddings, overrides and isolates reorder the text around them, so a stored value can read differently from
+# what it holds ("Trojan Source": 'pay \u202eTXT.exe' shows as 'pay exe.TXT'). Right-to-left writing never
+# needs them: the bidirectional algorithm orders Arabic and Hebrew by itself (marks such as U+200F are allowed).
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Text no database can hold or look up: NUL (PostgreSQL refuses it) and lone surrogates (not characters at
+# all: no UTF-8 encoder accepts them). Checked on every statement's parameters (store/db.py).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# What the write guard refuses in any text a record holds: the above, other control characters (escape
+# codes, DEL, C1) but the white space ones (tab, line breaks; a text pasted from a word processor may hold a
+# vertical tab or form feed), and the bidirectional controls.
+_UNSAFE_IN_RECORDS = re.compile(f"[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f\\ud800-\\udfff{BIDI_CONTROLS}]")
+
+
+def record_text_problem(value: str) -> str | None:
+    """Why `value` may not be stored in a record (first offending character, escaped), or None."""
+    found = _UNSAFE_IN_RECORDS.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    shown = escape_char(char)
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        return f"holds a lone surrogate ({shown}), which is not a character; type or paste the text again"
+    if char in BIDI_CONTROLS:
+        return (
+            f"holds a bidirectional override ({shown}), which makes text read differently from what it holds; remove it"
+        )
+    return f"holds a control character ({shown}); remove it"
 
 
 def escape_char(char: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from checklist_app.core.passwords import password_problems
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.roles import Role
-from checklist_app.core.text import control_problem
+from checklist_app.core.text import control_problem, terminal_safe
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import UserInfo
 from checklist_app.services.errors import (
@@ -129,7 +129,8 @@ def log_on(ctx: ServiceContext, username: str, password: str) -> Actor:
         if user is None:
             append(
                 session,
-                Who(None, username.strip()[:64] or "(blank)"),
+                # As typed, but escaped: an escape code or override in it is evidence, not text to store raw.
+                Who(None, terminal_safe(username.strip())[:64] or "(blank)"),
                 operation=Operation.CONSULTATION,
                 action="user.logon_failed",
                 at=now,

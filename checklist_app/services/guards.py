@@ -10,7 +10,11 @@ everything the transaction is about to write, so no service can forget them.
   written *about* such accounts, so those actions are exempt.
 - No text is longer than its column: SQLite would store it whole (and PostgreSQL refuse it with a database
   error), so a pasted page in a name from any screen or command is refused in words, whichever service
-  forgot to measure it.
+  forgot to measure it. A column of unbounded text holds at most MAX_TEXT characters (a megabyte pasted
+  into a decision was stored, and made the case's report hundreds of pages).
+- No text holds a character it cannot be stored, shown or printed with: NUL (PostgreSQL refuses it, SQLite
+  stored it), lone surrogates (no encoder accepts them), escape codes and other control characters, and the
+  bidirectional overrides that make a note or name read differently from what it holds.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Mapper, Session
 
+from checklist_app.core.text import record_text_problem
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, SessionEnded
 from checklist_app.store.models import (
     AuditAddendum,
@@ -28,6 +33,7 @@ from checklist_app.store.models import (
     AuditModeration,
     Case,
     CaseAudit,
+    ProcedureVersion,
     RemedialAction,
     Signature,
     User,
@@ -104,31 +110,45 @@ def _check_accounts(session: Session) -> None:
             raise SessionEnded(LOCKED, locked=True)
 
 
-_TEXT_LIMITS: dict[Mapper[Any], tuple[tuple[str, int], ...]] = {}
+# The longest text any screen or command takes (guidance, findings, rationales); services say so first.
+MAX_TEXT = 20_000
+# Unbounded columns the program fills itself: a procedure's published text, an audit entry's JSON details.
+_SYSTEM_TEXT = frozenset({(ProcedureVersion.__tablename__, "source_text"), (AuditEntry.__tablename__, "details")})
+_TEXT_LIMITS: dict[Mapper[Any], tuple[tuple[str, int | None], ...]] = {}
 
 
-def _text_limits(mapper: Mapper[Any]) -> tuple[tuple[str, int], ...]:
+def _text_limits(mapper: Mapper[Any]) -> tuple[tuple[str, int | None], ...]:
+    """Every text column of a mapped class, with its length (None for the program's own unbounded text)."""
     limits = _TEXT_LIMITS.get(mapper)
     if limits is None:
+        table = mapper.local_table.name
         limits = tuple(
-            (attr.key, column.type.length)
+            (attr.key, column.type.length or (None if (table, column.name) in _SYSTEM_TEXT else MAX_TEXT))
             for attr in mapper.column_attrs
             for column in attr.columns[:1]
-            if isinstance(column.type, String) and column.type.length
+            if isinstance(column.type, String)
         )
         _TEXT_LIMITS[mapper] = limits
     return limits
 
 
-def _check_text_lengths(session: Session) -> None:
-    for obj in [*session.new, *session.dirty]:
-        for key, length in _text_limits(inspect(obj).mapper):
+def _check_texts(session: Session) -> None:
+    # Audit entries last: their details repeat the values of the rows beside them, which name the field.
+    objects = [*session.new, *session.dirty]
+    objects.sort(key=lambda o: isinstance(o, AuditEntry))
+    for obj in objects:
+        state = inspect(obj)
+        for key, length in _text_limits(state.mapper):
             value = getattr(obj, key, None)
-            if isinstance(value, str) and len(value) > length:
-                label = key.replace("_", " ").capitalize()
+            if not isinstance(value, str) or (state.persistent and not state.attrs[key].history.has_changes()):
+                continue
+            label = key.replace("_", " ").capitalize()
+            if length is not None and len(value) > length:
                 raise InvalidInput(
-                    [FieldProblem(key, label, f"is {len(value):,} characters long; at most {length} fit")]
+                    [FieldProblem(key, label, f"is {len(value):,} characters long; at most {length:,} fit")]
                 )
+            if (problem := record_text_problem(value)) is not None:
+                raise InvalidInput([FieldProblem(key, label, problem)])
 
 
 @event.listens_for(Session, "before_flush")
@@ -137,7 +157,7 @@ def _guard(session: Session, _context: object, _instances: object) -> None:
         _remember_status_changes(session)
         _check_closed_cases(session)
         _check_accounts(session)
-        _check_text_lengths(session)
+        _check_texts(session)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -49,6 +49,18 @@ class BadDatabaseLocation(StoreError):
     pass
 
 
+class UnstorableText(StoreError):
+    """Text given to the database holds a character no database can hold or look up."""
+
+    def __init__(self, char: str) -> None:
+        what = (
+            "a NUL character (\\x00)"
+            if char == "\x00"
+            else f"a lone surrogate (\\u{ord(char):04x}), which is not a character"
+        )
+        super().__init__(f"The text given holds {what}; remove it and try again. Nothing was saved.")
+
+
 class UnreadableValue(StoreError, ValueError):
     """A stored value that is not what the app writes (bad JSON, a list where a mapping belongs, text or a
     number where a date belongs): it was changed outside the app. A ValueError too, so `verify`'s record

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from checklist_app.core.text import BIDI_CONTROLS
+
 # YAML values (mappings, lists, scalars) in the file as written, and as read with aliases expanded.
 MAX_NODES = 50_000
 MAX_EXPANDED_NODES = 100_000
@@ -71,7 +73,9 @@ def check_lines(text: str) -> None:
 
 def bad_character(text: str, single_line: bool = False) -> str | None:
     """A description of the first character not allowed in procedure text, or None when all are fine.
-    Tabs and line breaks are allowed in running text, never in names, ids, titles or versions."""
+    Tabs and line breaks are allowed in running text, never in names, ids, titles or versions; invisible
+    format characters (zero-width space, byte order mark) never in those either, and the bidirectional
+    overrides nowhere (a title could read differently from what it holds, on screen and in every case)."""
     for char in text:
         code = ord(char)
         if 0xD800 <= code <= 0xDFFF:
@@ -80,8 +84,13 @@ def bad_character(text: str, single_line: bool = False) -> str | None:
             if single_line:
                 return "a line break or tab; write it on one line"
             continue
-        if unicodedata.category(char) == "Cc":
+        category = unicodedata.category(char)
+        if category == "Cc":
             return f"a control character (U+{code:04X}); remove it"
+        if char in BIDI_CONTROLS:
+            return f"a bidirectional override (U+{code:04X}), which makes text read differently; remove it"
+        if single_line and category == "Cf":
+            return f"an invisible character (U+{code:04X}); remove it"
     return None
 
 
