@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -283,6 +284,20 @@ def csv_tables(f: ComplianceFigures) -> dict[str, list[list[object]]]:
     return tables
 
 
+# A cell a spreadsheet would take for a formula: '=HYPERLINK(...)' typed as a not-applicable reason, or a
+# name starting with '+', '-', '@' (or a tab or carriage return before one), ran when the CSV was opened.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell that opens as the text it holds: text a spreadsheet would run as a formula gets a leading
+    apostrophe (the OWASP advice); numbers, and text that is just a number, are left as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def check_csv_targets(folder: Path, overwrite: bool) -> None:
     for name in CSV_NAMES:
         target = folder / name
@@ -305,7 +320,7 @@ def write_csv(f: ComplianceFigures, folder: Path, *, overwrite: bool = False) ->
             fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
             temps.append((temp, folder / name))
             with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
-                csv.writer(out).writerows(rows)
+                csv.writer(out).writerows([spreadsheet_safe(v) for v in row] for row in rows)
         for temp, target in temps:
             os.replace(temp, target)
     except OSError as exc:
