@@ -109,6 +109,12 @@ def witness_anchors(held: WitnessContents, witness: Path | None) -> tuple[tuple[
         Problem("(witness)", None, None, f"line {number} of {witness} cannot be read")
         for number in held.unreadable_lines
     ]
+    if held.more_unreadable:
+        problems.append(
+            Problem("(witness)", None, None, f"{held.more_unreadable:,} more lines of {witness} cannot be read")
+        )
+    if held.failure is not None:
+        problems.append(Problem("(witness)", None, None, f"{witness} cannot be read: {held.failure}"))
     by_seq: dict[int, str] = {}
     for anchor in held.anchors:
         known = by_seq.setdefault(anchor.seq, anchor.head_hash)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import platformdirs
 
@@ -71,24 +73,69 @@ class WitnessContents:
     unreadable_lines: list[int]
     last_verified: str | None  # "entry N at TIME"
     last_verified_seq: int | None = None  # N: the head the last full verify that passed proved
+    more_unreadable: int = 0  # unreadable lines beyond the first MAX_LISTED, counted only
+    failure: str | None = None  # why the file could not be read at all (permissions, a disk error)
+
+
+# Lines of a damaged witness listed by number; the rest are counted (a file of garbage may have millions).
+MAX_LISTED = 100
+
+
+# A witness line is about 90 bytes; anything far longer was not written by the app, and is not read whole
+# (a file of one line of gigabytes must not be loaded into memory).
+MAX_LINE_BYTES = 256
+# Audit entry numbers are 64-bit integers in the database; a longer "number" is not one of its entries.
+_MAX_SEQ_DIGITS = 18
 
 
 def read_witness(path: Path) -> WitnessContents:
+    """The anchors in the witness file. Lines the app did not write (edited, damaged, binary, too long,
+    numbers in other scripts or of thousands of digits) are listed by number, never raised."""
     contents = WitnessContents([], [], None)
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, 1):
-            parts = line.split()
-            if not parts:
-                continue
-            if line.startswith(_VERIFIED) and len(parts) >= 4:
-                contents.last_verified = f"entry {parts[2]} at {parts[3]}"
-                contents.last_verified_seq = int(parts[2]) if parts[2].isdigit() else None
-                continue
-            if len(parts) == 3 and parts[0].isdigit() and _is_hash(parts[1]):
-                contents.anchors.append(WitnessAnchor(int(parts[0]), parts[1], parts[2]))
-            else:
-                contents.unreadable_lines.append(number)
+    try:
+        _read_into(path, contents)
+    except OSError as exc:
+        contents.failure = exc.strerror or str(exc)
     return contents
+
+
+def _read_into(path: Path, contents: WitnessContents) -> None:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(_lines(handle), 1):
+            line = raw.decode("utf-8", "replace") if raw is not None else ""
+            parts = line.split()
+            if raw is not None and not parts:
+                continue
+            verified = line.startswith(_VERIFIED) and len(parts) >= 4
+            seq = _entry_number(parts[2] if verified else parts[0]) if verified or len(parts) == 3 else None
+            if verified and seq is not None:
+                contents.last_verified = f"entry {seq} at {parts[3][:40]}"
+                contents.last_verified_seq = seq
+            elif not verified and seq is not None and _is_hash(parts[1]):
+                contents.anchors.append(WitnessAnchor(seq, parts[1], parts[2][:40]))
+            elif len(contents.unreadable_lines) < MAX_LISTED:
+                contents.unreadable_lines.append(number)
+            else:
+                contents.more_unreadable += 1
+
+
+def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """Each line's bytes, or None for a line longer than MAX_LINE_BYTES (read past, never held whole)."""
+    while raw := handle.readline(MAX_LINE_BYTES):
+        if len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := handle.readline(1 << 16)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield raw
+
+
+def _entry_number(text: str) -> int | None:
+    """`text` as an audit entry number: ASCII digits only ('²' and '٣' are digits to str.isdigit, and int()
+    refuses the first), and few enough of them to be one."""
+    if text.isascii() and text.isdigit() and len(text) <= _MAX_SEQ_DIGITS:
+        return int(text)
+    return None
 
 
 def _is_hash(text: str) -> bool:
