@@ -73,7 +73,7 @@ def _mismatch() -> tuple[type[Exception], ...]:
 
 LOCK_AFTER = 5
 LOCK_WINDOW = timedelta(minutes=15)
-_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
 FAILURE_ACTION = "user.logon_failed"
 _FAILURES_RESET_BY = (
@@ -338,7 +338,7 @@ def _user_problems(
     username: str, display_name: str, role: str, password: str, *, demo_account: bool = False
 ) -> list[FieldProblem]:
     problems = []
-    if not _USERNAME.fullmatch(username):
+    if not USERNAME.fullmatch(username):
         problems.append(
             FieldProblem(
                 "username", "User name", "use 2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from checklist_app.services.accounts import USERNAME
+
 LOCK_DEFAULT_MINUTES = 15
 # The security brief: session lock after no more than 30 minutes of inactivity (CJIS AC-11).
 LOCK_MAX_MINUTES = 30
@@ -29,7 +31,10 @@ class Preferences:
 
     @property
     def last_username(self) -> str:
-        return str(self.settings.value("logon/last_username", "") or "")
+        """The name last signed in with, if the settings file still holds one (it is the user's to edit: a
+        list, escape codes or a pasted page there were put into the log-on box as they were)."""
+        value = self.settings.value("logon/last_username", "")
+        return value if isinstance(value, str) and USERNAME.fullmatch(value) else ""
 
     @last_username.setter
     def last_username(self, name: str) -> None:
