@@ -51,6 +51,11 @@ class Component:
     licence: str
 
 
+# Files shipped inside the package that no distribution describes: the reports' fallback font.
+FONTS = Component("DejaVu Sans fonts (reports)", "2.37", "Bitstream Vera Fonts licence")
+FONTS_LICENCE = ("resources", "fonts", "DejaVu-LICENSE.txt")
+
+
 def _licence_of(dist: metadata.Distribution) -> str:
     meta = dist.metadata
     expression = meta.get("License-Expression")
@@ -100,7 +105,7 @@ def installed_components(all_installed: bool = False) -> list[Component]:
         for d in dists
         if d.metadata["Name"] and _normal(d.metadata["Name"]) not in _BUILD_ONLY
     }
-    return [found[k] for k in sorted(found)]
+    return [*(found[k] for k in sorted(found)), FONTS]
 
 
 def bundle_dir() -> Path | None:
@@ -129,6 +134,12 @@ def _licence_texts(dist: metadata.Distribution) -> list[tuple[str, str]]:
     return texts
 
 
+def _fonts_licence() -> list[tuple[str, str]]:
+    from checklist_app.paths import resource
+
+    return [("/".join(FONTS_LICENCE), resource(*FONTS_LICENCE[1:]).read_text(encoding="utf-8"))]
+
+
 def write_notices(target_dir: Path) -> list[Component]:
     """Write `third-party.json` and `THIRD_PARTY_LICENSES.txt` for every distribution in this environment."""
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -143,9 +154,8 @@ def write_notices(target_dir: Path) -> list[Component]:
     for comp in comps:
         parts.append(f"{comp.name} {comp.version}: {comp.licence}\n")
     for comp in comps:
-        dist = by_name[_normal(comp.name)]
         parts.append("\n" + "=" * 72 + f"\n{comp.name} {comp.version} ({comp.licence})\n" + "=" * 72 + "\n")
-        texts = _licence_texts(dist)
+        texts = _fonts_licence() if comp is FONTS else _licence_texts(by_name[_normal(comp.name)])
         if not texts:
             parts.append("(no licence file in the distribution; licence as stated above)\n")
         for path, text in texts:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -21,11 +22,12 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
 from checklist_app.core.calendar import LOCAL_TZ
+from checklist_app.reports import fonts
 from checklist_app.services.report_data import ReportStamp
 
 PORTRAIT = A4
@@ -93,12 +95,12 @@ STYLES = styles()
 
 def para(text: str, style: str = "body") -> Paragraph:
     """A paragraph of report markup (already escaped by the templates)."""
-    return Paragraph(text, STYLES[style])
+    return Paragraph(fonts.marked(text, STYLES[style].fontName), STYLES[style])
 
 
 PAD = 3  # left and right padding of a table cell, points
 # Table cells repeat the same words (dates, names, statuses), so their widths are measured once.
-_width = lru_cache(maxsize=16384)(stringWidth)
+_width = lru_cache(maxsize=16384)(fonts.width)  # runs Helvetica cannot show are measured in the fallback
 _CELL_FONTS = {"cell": ("Helvetica", 7.5, 9.0), "cellb": ("Helvetica-Bold", 7.5, 9.0)}
 
 
@@ -161,17 +163,17 @@ def _cell(value: object, style: str, width: float, *, heading: bool = False) -> 
     line by line. A paragraph for every cell made laying out a report several times slower; paragraphs are
     left for template markup."""
     if isinstance(value, Markup):
-        return Paragraph(str(value), STYLES[style])
+        return Paragraph(fonts.marked(str(value), STYLES[style].fontName), STYLES[style])
     text = "" if value is None else str(value)
     if heading:  # template wording, already escaped for paragraph markup
         if "<" in text:
-            return Paragraph(text, STYLES[style])
+            return Paragraph(fonts.marked(text, STYLES[style].fontName), STYLES[style])
         text = html.unescape(text)
     font, size, _ = _CELL_FONTS[style]
     return _wrapped(text, font, size, width - 2 * PAD)
 
 
-def _pieces(cells: Sequence[Paragraph | list[str]]) -> list[list[Any]]:
+def _pieces(cells: Sequence[Paragraph | list[str]], style: str) -> list[list[Any]]:
     """One row of cells as one or more table rows of at most MAX_ROW_LINES lines each; a paragraph (short
     template markup) stays in the first."""
     tallest = max((len(c) for c in cells if isinstance(c, list)), default=1)
@@ -179,11 +181,21 @@ def _pieces(cells: Sequence[Paragraph | list[str]]) -> list[list[Any]]:
     for start in range(0, max(tallest, 1), MAX_ROW_LINES):
         rows.append(
             [
-                "\n".join(c[start : start + MAX_ROW_LINES]) if isinstance(c, list) else (c if start == 0 else "")
+                _plain(c[start : start + MAX_ROW_LINES], style) if isinstance(c, list) else (c if start == 0 else "")
                 for c in cells
             ]
         )
     return rows
+
+
+def _plain(lines: list[str], style: str) -> str | Paragraph:
+    """Lines of plain text as the table draws them: as text, or, holding characters Helvetica cannot show, as
+    a paragraph of the same lines with those runs in the fallback font (the lines were measured so)."""
+    text = "\n".join(lines)
+    if not fonts.needs_fallback(text):
+        return text
+    markup = "<br/>".join(xml_escape(line) for line in lines)
+    return Paragraph(fonts.marked(markup, STYLES[style].fontName), STYLES[style])
 
 
 def _row_height(cells: Sequence[Any], widths: Sequence[float]) -> float:
@@ -213,14 +225,14 @@ def table(
     col_widths = [w * scale for w in widths]
 
     heading_cells = [_cell(h, "cellb", w, heading=True) for h, w in zip(headings, col_widths, strict=True)]
-    data: list[list[Any]] = [[c if isinstance(c, Paragraph) else "\n".join(c) for c in heading_cells]]
+    data: list[list[Any]] = [[c if isinstance(c, Paragraph) else _plain(c, "cellb") for c in heading_cells]]
     shade: list[int] = []  # data rows (after the heading) drawn on the grey of every other row
     bold_from = None
     for i, row in enumerate(rows):
         style = "cellb" if bold_last_row and i == len(rows) - 1 else "cell"
         if style == "cellb":
             bold_from = len(data)
-        pieces = _pieces([_cell(v, style, w) for v, w in zip(row, col_widths, strict=True)])
+        pieces = _pieces([_cell(v, style, w) for v, w in zip(row, col_widths, strict=True)], style)
         if i % 2 == 1:
             shade += range(len(data), len(data) + len(pieces))
         data += pieces
@@ -289,21 +301,31 @@ def _draw_furniture(c: rl_canvas.Canvas, f: Furniture, page: int, total: int) ->
     c.setFont("Helvetica", 7.5)
     left = f"{s.title}: {s.subject}"
     room = width / 2 - MARGIN - c.stringWidth(f.marking, "Helvetica-Bold", 10) / 2 - 4 * mm
-    while c.stringWidth(left, "Helvetica", 7.5) > room and len(left) > 4:
+    while _width(left, "Helvetica", 7.5) > room and len(left) > 4:
         left = left[:-2].rstrip() + "…"
         left = left.replace("……", "…")
-    c.drawString(MARGIN, height - 9 * mm, left)
+    _draw_text(c, MARGIN, height - 9 * mm, left, "Helvetica", 7.5)
     c.drawRightString(width - MARGIN, height - 9 * mm, f"Report {s.report_id}")
     c.setLineWidth(0.5)
     c.line(MARGIN, height - HEADER + 2 * mm, width - MARGIN, height - HEADER + 2 * mm)
     c.line(MARGIN, FOOTER - 2 * mm, width - MARGIN, FOOTER - 2 * mm)
-    c.drawString(MARGIN, FOOTER - 7 * mm, f"Generated by {s.generated_by} at {when(s.generated_at)} (UK time)")
+    generated = f"Generated by {s.generated_by} at {when(s.generated_at)} (UK time)"
+    _draw_text(c, MARGIN, FOOTER - 7 * mm, generated, "Helvetica", 7.5)
     c.drawRightString(width - MARGIN, FOOTER - 7 * mm, f"Page {page} of {total}")
     c.setFont("Courier", 6.5)
     c.drawString(MARGIN, FOOTER - 11 * mm, f"Audit chain head: {s.chain_head}")
     c.setFont("Helvetica-Bold", 10)
     c.drawCentredString(width / 2, 4.5 * mm, f.marking)
     c.restoreState()
+
+
+def _draw_text(c: rl_canvas.Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
+    """`text` drawn from (x, y), runs Helvetica cannot show (a user's name in another script) in the fallback."""
+    for piece, name in fonts.runs(text, font):
+        c.setFont(name, size)
+        c.drawString(x, y, piece)
+        x += pdfmetrics.stringWidth(piece, name, size)
+    c.setFont(font, size)
 
 
 class ReportDocument(BaseDocTemplate):

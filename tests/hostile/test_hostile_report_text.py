@@ -85,3 +85,30 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text(tmp_p
         rows = list(csv.reader(handle))[1:]
     assert [r[1] for r in rows] == [*("'" + h for h in hostile), "-5", "Child moved away"]
     assert [r[2] for r in rows] == ["1"] * 5 + ["2", "3"]
+
+
+def _fonts(data: bytes) -> set[str]:
+    names: set[str] = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        resources = page["/Resources"]
+        for font in (resources.get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def test_letters_helvetica_cannot_show_are_printed_in_the_fallback_font(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # They were black boxes: the paper copy lost names and words in Polish, Czech, Greek, Russian.
+    case = open_case(world)
+    plain = tmp_path / "plain.pdf"
+    casework_report(world.ctx, world.supervisor, case.reference, plain)
+    assert not any("DejaVu" in name for name in _fonts(plain.read_bytes()))  # an ordinary report is unchanged
+    words = "Spoke to Łukasz Wiśniewski and Zoë in Třebíč; Ελληνικά; Русский текст"
+    records.add_decision(world.ctx, world.investigator, case.id, decision=words, rationale="Ω " * 400)
+    out = tmp_path / "case.pdf"
+    casework_report(world.ctx, world.supervisor, case.reference, out)
+    data = out.read_bytes()
+    assert any("DejaVuSans" in name for name in _fonts(data))
+    printed = _pdf_text(data)
+    for word in words.split():
+        assert word.strip(";") in printed, word
+    assert printed.count("Ω") == 400
