@@ -89,7 +89,7 @@ def verify(
     in the chain with the same hash. `progress(stage, done, total)` hears every few thousand rows."""
     require(actor, Action.SYSTEM_VERIFY)
     witness = witness_for(ctx.db.url)
-    held = read_witness(witness) if witness is not None and witness.is_file() else None
+    held = read_witness(witness) if witness is not None and witness.exists() else None
     from_witness = witness_anchors(held, witness) if held is not None else ((), [])
     # On a large database a worker checks the largest table's records, then case summaries, beside the store
     # checks here.

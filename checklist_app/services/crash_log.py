@@ -9,7 +9,7 @@ from pathlib import Path
 
 import platformdirs
 
-from checklist_app.store.files import OWNER_ONLY
+from checklist_app.store.files import OWNER_ONLY, open_ordinary
 from checklist_app.store.redact import describe, redacted_traceback
 
 __all__ = ["describe", "log_path", "log_unexpected"]  # describe: a failure in words without its values
@@ -26,7 +26,7 @@ def log_unexpected(exc: BaseException) -> Path | None:
     try:
         path = log_path()
         # Owner-only: even redacted, the log says what the user was doing.
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, OWNER_ONLY)
+        fd = open_ordinary(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, OWNER_ONLY)  # never waits on a pipe
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(f"\n--- {datetime.now(UTC).isoformat()} ---\n")
             handle.write(redacted_traceback(exc))

@@ -50,7 +50,7 @@ def check_witness(ctx: ServiceContext, limit: int = RECENT_LIMIT) -> WitnessChec
     from checklist_app.store.verify import verify_recent
 
     witness = witness_for(ctx.db.url)
-    if witness is None or not witness.is_file():
+    if witness is None or not witness.exists():  # a pipe or folder in its place is read, and named
         recent = verify_recent(ctx.db, 0, limit)
         return WitnessCheck(None, 0, None, _recent_problems(recent), recent.entries, 0)
     held = read_witness(witness)

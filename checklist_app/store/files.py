@@ -8,7 +8,9 @@ control list decides (see README, "File permissions").
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from pathlib import Path
 
 OWNER_ONLY = 0o600
@@ -41,3 +43,24 @@ def fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+NOT_ORDINARY = "not an ordinary file (a pipe, device or folder is in its place)"
+
+
+def open_ordinary(path: Path, flags: int, mode: int = OWNER_ONLY) -> int:
+    """`os.open` for a file the program keeps by a fixed name (the witness, the log): it never waits on a named
+    pipe put in the file's place (opening one for writing waited for a reader for ever, after every write
+    transaction), and anything but an ordinary file (a pipe, a device, a folder) is an OSError."""
+    if path.exists() and not path.is_file():
+        raise OSError(errno.EINVAL, NOT_ORDINARY, str(path))
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0), mode)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # put in place since the check above
+            raise OSError(errno.EINVAL, NOT_ORDINARY, str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd

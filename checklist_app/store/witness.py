@@ -10,6 +10,7 @@ it to `off`. A witness in the same account's reach proves less: say so when read
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -21,7 +22,7 @@ from typing import BinaryIO
 
 import platformdirs
 
-from checklist_app.store.files import create_private_file
+from checklist_app.store.files import OWNER_ONLY, open_ordinary
 
 ENV_VAR = "CHECKLIST_APP_WITNESS"
 _APP_NAME = "checklist-app"
@@ -100,7 +101,7 @@ def read_witness(path: Path) -> WitnessContents:
 
 
 def _read_into(path: Path, contents: WitnessContents) -> None:
-    with path.open("rb") as handle:
+    with os.fdopen(open_ordinary(path, os.O_RDONLY), "rb") as handle:
         for number, raw in enumerate(_lines(handle), 1):
             line = raw.decode("utf-8", "replace") if raw is not None else ""
             parts = line.split()
@@ -144,10 +145,12 @@ def _is_hash(text: str) -> bool:
 
 def _append(path: Path, line: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        create_private_file(path)
-    with path.open("a", encoding="utf-8") as handle:
+    created = not path.exists()
+    with os.fdopen(open_ordinary(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT), "a", encoding="utf-8") as handle:
         handle.write(line)
+    if created:
+        with contextlib.suppress(OSError):
+            path.chmod(OWNER_ONLY)  # the umask may have removed bits, never added; make it exact
 
 
 def _now() -> str:

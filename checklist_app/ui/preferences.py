@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 from checklist_app.services.accounts import USERNAME
 
@@ -12,9 +17,33 @@ LOCK_MAX_MINUTES = 30
 LOCK_MIN_MINUTES = 1
 
 
+log = logging.getLogger(__name__)
+
+
+def _user_settings() -> QSettings:
+    """The user's settings; when a pipe, device or folder stands in the settings file's place, settings kept
+    in a private file for this session only (Qt waited for ever reading a pipe: the app never started)."""
+    path = _settings_file()
+    if path is None or not path.exists() or path.is_file():
+        return QSettings("checklist-app", "checklist-app")
+    log.warning("settings file %s is not an ordinary file; preferences are not kept after this session", path)
+    folder = Path(tempfile.mkdtemp(prefix="checklist-app-settings-"))
+    return QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def _settings_file() -> Path | None:
+    """Where Qt keeps the native settings file (None on Windows, where they are in the registry)."""
+    if sys.platform == "win32":
+        return None
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Preferences" / "com.checklist-app.checklist-app.plist"
+    config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    return Path(config) / "checklist-app" / "checklist-app.conf"
+
+
 class Preferences:
     def __init__(self, settings: QSettings | None = None) -> None:
-        self.settings = settings or QSettings("checklist-app", "checklist-app")
+        self.settings = settings or _user_settings()
 
     @property
     def lock_minutes(self) -> int:

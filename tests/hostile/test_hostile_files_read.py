@@ -2,10 +2,13 @@
 text would read differently from what it holds. A witness line numbered with '²²' (str.isdigit says digit,
 int() refuses it) or with 5,000 digits stopped `verify`, `verify --recent` and the desktop app's start-up
 check with 'unexpected failure (ValueError ...)'; a line of gigabytes was read whole. Each is now a located
-problem ('line N of FILE cannot be read'), the rest of the file is still held."""
+problem ('line N of FILE cannot be read'), the rest of the file is still held. A named pipe in the witness's
+place hung every write after its COMMIT (opening a pipe to write waits for a reader), and in the log's place
+the report of an unexpected failure: both are now refused at once as not ordinary files."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -13,9 +16,10 @@ import pytest
 from db_support import server_url
 from support import witnessed_copy
 
+from checklist_app.services import crash_log
 from checklist_app.store import witness as witness_module
 from checklist_app.store.db import witness_for
-from tests.cli.cli_support import cli
+from tests.cli.cli_support import cli, cli_process
 
 pytestmark = pytest.mark.skipif(bool(server_url()), reason="the witness of a SQLite file copy")
 
@@ -110,3 +114,32 @@ def test_a_procedure_reading_differently_from_what_it_holds_is_refused(
     assert run.code == 1, run.text
     assert re.search(expected, run.text), run.text
     assert "\u202e" not in run.text and "\u2066" not in run.text
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_in_place_of_the_witness_neither_hangs_a_write_nor_passes_unnoticed(
+    witnessed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # Opening a pipe for writing waits for a reader: every write transaction hung after its COMMIT.
+    db, witness = witnessed
+    witness.unlink()
+    os.mkfifo(witness)
+    run = cli_process("--db", db, "team", "add", "Team Q", "--district", "SHE", cwd=tmp_path, timeout=60)
+    assert run.code == 0 and "created team Team Q" in run.out, run.text
+    assert "could not be written: not an ordinary file" in run.err, run.text
+    for argv in (["verify", "--recent"], ["verify"]):
+        run = cli("--db", db, *argv)
+        assert run.code == 1 and f"{witness} cannot be read: not an ordinary file" in run.out, run.text
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_or_folder_in_place_of_the_log_does_not_hang_the_report_of_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipe = tmp_path / "checklist-app.log"
+    os.mkfifo(pipe)
+    monkeypatch.setattr(crash_log, "log_path", lambda: pipe)
+    assert crash_log.log_unexpected(RuntimeError("boom")) is None
+    pipe.unlink()
+    pipe.mkdir()
+    assert crash_log.log_unexpected(RuntimeError("boom")) is None

@@ -1,11 +1,15 @@
 """Hostile settings file and hostile text at the log-on screen (third pass). The settings file is the user's to
 edit: a user name there written as a list ('a, b' in an INI file), with escape codes or as a pasted page was
 put into the log-on box as it was ("['a', 'b']"); values of the wrong type, garbage and a folder in the
-file's place must leave the app starting with its defaults. A user name holding NUL typed at log-on made
-PostgreSQL fail with a database error; it is now a sentence under the log-on box."""
+file's place must leave the app starting with its defaults (a named pipe there made Qt wait for ever). A user
+name holding NUL typed at log-on made PostgreSQL fail with a database error; it is now a sentence under the
+log-on box."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +88,23 @@ def test_a_user_name_holding_nul_is_a_sentence_at_log_on(qtbot, world, runner, p
     message = dialog.ui.message.text()
     assert dialog.actor is None
     assert "holds a NUL character" in message and "unexpected" not in message.lower(), message
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG settings file of Linux")
+@pytest.mark.parametrize("kind", ["pipe", "folder"])
+def test_a_pipe_or_folder_in_place_of_the_settings_file_does_not_stop_the_app(tmp_path: Path, kind: str) -> None:
+    # Qt's settings reader waited for ever on a named pipe, before any window: the app never started.
+    settings = tmp_path / "config" / "checklist-app" / "checklist-app.conf"
+    settings.parent.mkdir(parents=True)
+    os.mkfifo(settings) if kind == "pipe" else settings.mkdir()
+    code = (
+        "from checklist_app.ui.preferences import Preferences\n"
+        "p = Preferences(); p.lock_minutes = 5; p.last_username = 'dc.alder'\n"
+        "print(p.lock_minutes, p.last_username, p.settings.fileName())\n"
+    )
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    minutes, name, used = proc.stdout.split()
+    assert (minutes, name) == ("5", "dc.alder") and used != str(settings)
+    assert "is not an ordinary file; preferences are not kept after this session" in proc.stderr
