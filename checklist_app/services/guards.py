@@ -121,7 +121,7 @@ def _text_limits(mapper: Mapper[Any]) -> tuple[tuple[str, int | None], ...]:
     """Every text column of a mapped class, with its length (None for the program's own unbounded text)."""
     limits = _TEXT_LIMITS.get(mapper)
     if limits is None:
-        table = mapper.local_table.name
+        table = getattr(mapper.class_, "__tablename__", "")
         limits = tuple(
             (attr.key, column.type.length or (None if (table, column.name) in _SYSTEM_TEXT else MAX_TEXT))
             for attr in mapper.column_attrs
