@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from checklist_app.core.procedure.model import EvidenceField, FieldType, Step
-from checklist_app.core.text import control_problem, record_text_problem
+from checklist_app.core.text import name_problem, record_text_problem
 
 MAX_TEXT = 4000
 MAX_LONGTEXT = 20000
@@ -44,9 +44,9 @@ def _convert(spec: EvidenceField, value: object) -> object:
             raise ValueError(f"is too long ({len(text)} characters; at most {limit})")
         if spec.type is FieldType.REFERENCE and "\n" in text:
             raise ValueError("a reference must be on one line")
-        # A reference is matched and quoted: an invisible character in it (zero-width space, override)
-        # would make two references that look the same differ, or one read as another.
-        problem = control_problem(text) if spec.type is FieldType.REFERENCE else record_text_problem(text)
+        # A reference is matched and quoted: an invisible character in it (zero-width space, override) or a
+        # look-alike letter ('С' Cyrillic in 'CR/...') would make two references that look the same differ.
+        problem = name_problem(text) if spec.type is FieldType.REFERENCE else record_text_problem(text)
         if problem is not None:
             raise ValueError(problem)
         return text

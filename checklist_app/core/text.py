@@ -68,6 +68,39 @@ def control_problem(value: str) -> str | None:
     return f"must not contain control or invisible characters (found {', '.join(found[:5])})"
 
 
+# Alphabets whose letters look alike ('А' Cyrillic, 'A' Latin, 'Α' Greek): a name mixing them can imitate
+# another ('Team А' beside 'Team A'). Scripts written together by design (Japanese kanji and kana) are not here.
+_LOOKALIKE_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE", "COPTIC"})
+
+
+def name_problem(value: str) -> str | None:
+    """A message when a name or identifier people read and match (a team, a person, a reference) holds control
+    or invisible characters or mixes letters of look-alike alphabets, else None."""
+    if (problem := control_problem(value)) is not None:
+        return problem
+    scripts = {
+        script
+        for char in value
+        if unicodedata.category(char).startswith("L")
+        and (script := unicodedata.name(char, "").split(" ")[0]) in _LOOKALIKE_SCRIPTS
+    }
+    if len(scripts) > 1:
+        mixed = " and ".join(sorted(s.capitalize() for s in scripts))
+        return f"mixes letters of different alphabets ({mixed}), which can imitate another name; use one alphabet"
+    return None
+
+
+def normal_name(value: str) -> str:
+    """A name as stored: trimmed, in composed form (so 'e' + combining diaeresis and 'ë' are the same)."""
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def name_key(value: str) -> str:
+    """What makes two names the same name: letter case, compatibility forms (full-width letters) and runs of
+    spaces aside."""
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
 def terminal_safe(value: str, *, keep: str = "") -> str:
     """`value` with every control or invisible character escaped, except those in `keep` (e.g. the
     newline and tab a command writes itself)."""

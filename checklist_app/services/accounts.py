@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from checklist_app.core.passwords import password_problems
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.roles import Role
-from checklist_app.core.text import control_problem, terminal_safe
+from checklist_app.core.text import name_problem, normal_name, terminal_safe
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import UserInfo
 from checklist_app.services.errors import (
@@ -316,7 +316,7 @@ def create_user(
             raise InvalidInput([FieldProblem("district", "District", "is required for an intelligence officer")])
         user = User(
             username=username,
-            display_name=display_name.strip(),
+            display_name=normal_name(display_name),
             role=role,
             team_id=team_row.id if team_row else None,
             district_id=district_id,
@@ -346,8 +346,8 @@ def _user_problems(
         )
     if not display_name.strip():
         problems.append(FieldProblem("display_name", "Display name", "is required"))
-    elif (control := control_problem(display_name)) is not None:
-        problems.append(FieldProblem("display_name", "Display name", control))
+    elif (problem := name_problem(display_name)) is not None:
+        problems.append(FieldProblem("display_name", "Display name", problem))
     elif len(display_name.strip()) > DISPLAY_NAME_MAX:
         problems.append(FieldProblem("display_name", "Display name", f"must be at most {DISPLAY_NAME_MAX} characters"))
     if role not in {r.value for r in Role}:

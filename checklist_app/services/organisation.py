@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.permissions import Action, Actor, require
-from checklist_app.core.text import control_problem
+from checklist_app.core.text import name_key, name_problem, normal_name
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import DistrictInfo, TeamInfo
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -47,18 +47,20 @@ TEAM_NAME_MAX = 120  # teams.name
 
 def create_team(ctx: ServiceContext, actor: Actor, name: str, district_code: str) -> TeamInfo:
     require(actor, Action.USER_MANAGE)
-    name = name.strip()
+    name = normal_name(name)
     if not name:
         raise InvalidInput([FieldProblem("name", "Team name", "is required")])
-    if (control := control_problem(name)) is not None:
-        raise InvalidInput([FieldProblem("name", "Team name", control)])
+    if (problem := name_problem(name)) is not None:
+        raise InvalidInput([FieldProblem("name", "Team name", problem)])
     if len(name) > TEAM_NAME_MAX:
         raise InvalidInput([FieldProblem("name", "Team name", f"must be at most {TEAM_NAME_MAX} characters")])
     now = ctx.now()
     with ctx.db.write() as session:
         district = district_by_code(session, district_code)
-        if session.scalar(select(Team).where(Team.name == name)) is not None:
-            raise Conflict(f"A team called {name!r} already exists.")
+        # The same name in another letter case, spacing or form is the same team to the people choosing it.
+        same = next((t for t in session.scalars(select(Team.name)) if name_key(t) == name_key(name)), None)
+        if same is not None:
+            raise Conflict(f"A team called {same!r} already exists.")
         team = Team(name=name, district_id=district.id)
         session.add(team)
         record(session, who(actor), team, operation=Operation.COLLECTION, action="team.create", at=now)

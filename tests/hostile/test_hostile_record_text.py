@@ -2,7 +2,8 @@
 and pasted megabytes in free text, and invisible characters in references. NUL was stored by SQLite and made
 PostgreSQL fail with a database error; a lone surrogate failed both drivers' encoding ('unexpected failure'),
 in writes and in look-ups (a user name at log-on); 'pay \\u202eTXT.exe' was stored and shown reversed; a
-megabyte decision was stored whole. The write guard (services/guards.py) refuses each in words naming the
+megabyte decision was stored whole; a team name with a Cyrillic letter, in other letter case or form made a
+second team looking like the first. The write guard (services/guards.py) refuses each in words naming the
 field, whichever service forgot; the engine (store/db.py) refuses NUL and lone surrogates in any statement.
 Runs on PostgreSQL too with CHECKLIST_APP_TEST_DB."""
 
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 import pytest
 from support import open_case
+from world_support import PASSWORD
 
-from checklist_app.services import accounts, case_opening, cases, records, steps
-from checklist_app.services.errors import AuthenticationFailed, InvalidInput
+from checklist_app.services import accounts, case_opening, cases, organisation, records, steps
+from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput
 from checklist_app.store.audit import head
 from checklist_app.store.errors import UnstorableText
 from checklist_app.store.models import AuditEntry
@@ -126,3 +128,42 @@ def test_a_case_form_with_a_lone_surrogate_is_refused_by_the_service(world) -> N
     )
     with pytest.raises(InvalidInput, match=r"Circumstances: holds a lone surrogate \(\\udcff\)"):
         case_opening.open_case(world.ctx, world.investigator, form)
+
+
+def test_a_team_name_that_imitates_or_repeats_another_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    # 'Sheffield CSE Team 1' with a Cyrillic 'С', in other letter case, with a decomposed letter or full-width
+    # letters made a second team that looks like the first in every list a user picks a team from.
+    with pytest.raises(InvalidInput, match=r"Team name: mixes letters of different alphabets \(Cyrillic and Latin\)"):
+        organisation.create_team(world.ctx, world.admin, "Sheffield \u0421SE Team 1", "SHE")
+    for same in ("sheffield cse team 1", "Sheffield  CSE Team 1", "Ｓｈｅｆｆｉｅｌｄ CSE Team 1"):
+        with pytest.raises(Conflict, match=r"A team called 'Sheffield CSE Team 1' already exists"):
+            organisation.create_team(world.ctx, world.admin, same, "SHE")
+    organisation.create_team(world.ctx, world.admin, "Rotherham Zoe\u0308 Team", "ROT")
+    with pytest.raises(Conflict, match="already exists"):
+        organisation.create_team(world.ctx, world.admin, "Rotherham Zoë Team", "ROT")
+    names = [t.name for t in organisation.list_teams(world.ctx)]
+    assert "Rotherham Zoë Team" in names  # stored composed
+
+
+def test_a_display_name_mixing_look_alike_alphabets_is_refused_and_one_alphabet_is_kept(world) -> None:  # type: ignore[no-untyped-def]
+    def add(username: str, name: str):  # type: ignore[no-untyped-def]
+        return accounts.create_user(
+            world.ctx, world.admin, username=username, display_name=name, role="auditor", password=PASSWORD + "-x"
+        )
+
+    with pytest.raises(InvalidInput, match=r"Display name: mixes letters of different alphabets \(Greek and Latin\)"):
+        add("aud.alpha", "Aud \u0391lder")  # Greek capital alpha
+    for username, name in (("aud.greek", "Ελένη Παπαδοπούλου"), ("aud.polish", "Łucja Wiśniewska")):
+        assert add(username, name).display_name == name
+
+
+def test_a_reference_with_a_look_alike_letter_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    case = open_case(world)
+    with pytest.raises(InvalidInput, match=r"CSE flag reference: mixes letters of different alphabets"):
+        steps.complete_step(
+            world.ctx,
+            world.investigator,
+            case.id,
+            "referral.record-details",
+            {"cse_flag_reference": "\u0421R/2026/0001", "referral_source": "school"},
+        )
