@@ -75,18 +75,23 @@ _LOOKALIKE_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHERO
 
 def name_problem(value: str) -> str | None:
     """A message when a name or identifier people read and match (a team, a person, a reference) holds control
-    or invisible characters or mixes letters of look-alike alphabets, else None."""
+    or invisible characters or a word mixing letters of look-alike alphabets ('СSE' with a Cyrillic 'С'), else
+    None. Words wholly in one alphabet may sit side by side ('Équipe Ω')."""
     if (problem := control_problem(value)) is not None:
         return problem
-    scripts = {
-        script
-        for char in value
-        if unicodedata.category(char).startswith("L")
-        and (script := unicodedata.name(char, "").split(" ")[0]) in _LOOKALIKE_SCRIPTS
-    }
-    if len(scripts) > 1:
-        mixed = " and ".join(sorted(s.capitalize() for s in scripts))
-        return f"mixes letters of different alphabets ({mixed}), which can imitate another name; use one alphabet"
+    for word in value.split():
+        scripts = {
+            script
+            for char in word
+            if unicodedata.category(char).startswith("L")
+            and (script := unicodedata.name(char, "").split(" ")[0]) in _LOOKALIKE_SCRIPTS
+        }
+        if len(scripts) > 1:
+            mixed = " and ".join(sorted(s.capitalize() for s in scripts))
+            return (
+                f"mixes letters of different alphabets ({mixed}) in '{word[:40]}', which can imitate another name; "
+                "write each word in one alphabet"
+            )
     return None
 
 
@@ -95,10 +100,18 @@ def normal_name(value: str) -> str:
     return unicodedata.normalize("NFC", value.strip())
 
 
+# Cyrillic and Greek letters drawn like Latin ones: a name_key compares them as those Latin letters, so a
+# team 'Team А' (Cyrillic) is the existing 'Team A'. Lower-case forms follow from casefold().
+_LOOKALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеорсухіјѕԁһӏΑΒΕΖΗΙΚΜΝΟΡΤΥΧοντ",
+    "ABESIJKMHOPCTXYaeopcyxijsdhlABEZHIKMNOPTYXovt",
+)
+
+
 def name_key(value: str) -> str:
-    """What makes two names the same name: letter case, compatibility forms (full-width letters) and runs of
-    spaces aside."""
-    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+    """What makes two names the same name: letter case, compatibility forms (full-width letters), runs of
+    spaces and look-alike Cyrillic or Greek letters aside."""
+    return " ".join(unicodedata.normalize("NFKC", value).translate(_LOOKALIKES).casefold().split())
 
 
 def terminal_safe(value: str, *, keep: str = "") -> str:

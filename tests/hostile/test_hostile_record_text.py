@@ -135,7 +135,13 @@ def test_a_team_name_that_imitates_or_repeats_another_is_refused(world) -> None:
     # letters made a second team that looks like the first in every list a user picks a team from.
     with pytest.raises(InvalidInput, match=r"Team name: mixes letters of different alphabets \(Cyrillic and Latin\)"):
         organisation.create_team(world.ctx, world.admin, "Sheffield \u0421SE Team 1", "SHE")
-    for same in ("sheffield cse team 1", "Sheffield  CSE Team 1", "Ｓｈｅｆｆｉｅｌｄ CSE Team 1"):
+    others = (
+        "sheffield cse team 1",
+        "Sheffield  CSE Team 1",
+        "Ｓｈｅｆｆｉｅｌｄ CSE Team 1",
+        "Sheffield \u0421\u0405\u0415 Team 1",
+    )
+    for same in others:  # other case, spacing, full-width letters, a whole word of Cyrillic look-alikes
         with pytest.raises(Conflict, match=r"A team called 'Sheffield CSE Team 1' already exists"):
             organisation.create_team(world.ctx, world.admin, same, "SHE")
     organisation.create_team(world.ctx, world.admin, "Rotherham Zoe\u0308 Team", "ROT")
