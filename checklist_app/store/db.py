@@ -24,7 +24,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from checklist_app.core.text import UNSTORABLE
 from checklist_app.store.errors import (
     BadDatabaseLocation,
     ConnectionLost,
@@ -33,11 +32,11 @@ from checklist_app.store.errors import (
     DatabaseUnreadable,
     StoreError,
     UnreadableValue,
-    UnstorableText,
 )
 from checklist_app.store.files import create_private_file
 from checklist_app.store.redact import mask_url
 from checklist_app.store.types import locate_rows
+from checklist_app.store.unstorable import refusing_unstorable_text
 from checklist_app.store.witness import append_head, witness_path
 
 ENV_VAR = "CHECKLIST_APP_DB"
@@ -237,7 +236,7 @@ def make_engine(url: str, *, foreign_keys: bool = True, echo: bool = False, read
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         # hide_parameters: a failed statement's error text must never carry case content or hashes.
-        return _refusing_unstorable_text(create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True))
+        return refusing_unstorable_text(create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True))
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
     path = sqlite_path(parsed)
     if path is None:
@@ -260,26 +259,7 @@ def make_engine(url: str, *, foreign_keys: bool = True, echo: bool = False, read
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
 
-    return _refusing_unstorable_text(engine)
-
-
-def _refusing_unstorable_text(engine: Engine) -> Engine:
-    """Every statement's text parameters checked for NUL and lone surrogates before the driver sees them:
-    PostgreSQL failed on NUL with a database error and SQLite stored it, and both drivers failed to encode a
-    lone surrogate, in writes and in look-ups alike (a user name typed at log-on, a reference searched for).
-    The services' write guard names the field first; this covers every statement, on both engines the same.
-    Statements of many rows at once (bulk loading of generated data) are not checked."""
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _check(_conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, executemany: bool) -> None:
-        if executemany or not parameters:
-            return
-        values = parameters.values() if isinstance(parameters, dict) else parameters
-        for value in values:
-            if isinstance(value, str) and (found := UNSTORABLE.search(value)) is not None:
-                raise UnstorableText(found.group())
-
-    return engine
+    return refusing_unstorable_text(engine)
 
 
 def translate_error(exc: BaseException, url: str) -> StoreError | None:
