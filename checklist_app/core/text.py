@@ -27,7 +27,7 @@ def unsafe_characters(value: str) -> list[str]:
 # needs them: the bidirectional algorithm orders Arabic and Hebrew by itself (marks such as U+200F are allowed).
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # Text no database can hold or look up: NUL (PostgreSQL refuses it) and lone surrogates (not characters at
-# all: no UTF-8 encoder accepts them). Checked on every statement's parameters (store/db.py).
+# all: no UTF-8 encoder accepts them). Checked on every statement's parameters (store/unstorable.py).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # What the write guard refuses in any text a record holds: the above, other control characters (escape
 # codes, DEL, C1) but the white space ones (tab, line breaks; a text pasted from a word processor may hold a

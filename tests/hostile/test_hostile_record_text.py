@@ -4,7 +4,7 @@ PostgreSQL fail with a database error; a lone surrogate failed both drivers' enc
 in writes and in look-ups (a user name at log-on); 'pay \\u202eTXT.exe' was stored and shown reversed; a
 megabyte decision was stored whole; a team name with a Cyrillic letter, in other letter case or form made a
 second team looking like the first. The write guard (services/guards.py) refuses each in words naming the
-field, whichever service forgot; the engine (store/db.py) refuses NUL and lone surrogates in any statement.
+field, whichever service forgot; the engine (store/unstorable.py) refuses NUL and lone surrogates in any statement.
 Runs on PostgreSQL too with CHECKLIST_APP_TEST_DB."""
 
 from __future__ import annotations
