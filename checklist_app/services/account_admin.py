@@ -18,6 +18,7 @@ from checklist_app.services import accounts, organisation
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import UserInfo
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from checklist_app.services.tamper_check import refuse_changed_account
 from checklist_app.store.audit import Operation, record
 from checklist_app.store.models import District, Team, User
 
@@ -72,6 +73,7 @@ def change_role(
     now = ctx.now()
     with ctx.db.write() as session:
         user = accounts._user_by_name(session, username)
+        refuse_changed_account(session, who(actor), user, now)
         team_row = organisation.team_by_name_or_id(session, team) if team else None
         district_id = team_row.district_id if team_row else None
         if district_code and team_row is None:

@@ -30,6 +30,11 @@ from checklist_app.services.errors import (
     ServiceError,
 )
 from checklist_app.services.organisation import district_by_code, team_by_name_or_id
+from checklist_app.services.tamper_check import (
+    refuse_changed_account,
+    refuse_changed_logon,
+    refuse_changed_signed_in,
+)
 from checklist_app.store.audit import Operation, Who, append, record
 from checklist_app.store.models import AuditEntry, District, Team, User
 
@@ -140,6 +145,7 @@ def log_on(ctx: ServiceContext, username: str, password: str) -> Actor:
             )
             refusal = AuthenticationFailed(WRONG_CREDENTIALS)
         else:
+            refuse_changed_logon(session, user, now)
             refusal = _check_user(session, user, password, password_ok, now)
         actor = _actor(user) if user is not None else None
     if refusal is not None:
@@ -260,6 +266,7 @@ def reauthenticate(
     user = session.get(User, actor.user_id)
     if user is None or not user.active:
         return AuthenticationFailed(DISABLED)
+    refuse_changed_signed_in(session, who(actor), user, now)
     if user.locked_at is not None:
         return AuthenticationFailed(LOCKED, locked=True)
     try:
@@ -406,6 +413,7 @@ def set_active(ctx: ServiceContext, actor: Actor, username: str, active: bool) -
     now = ctx.now()
     with ctx.db.write() as session:
         user = _user_by_name(session, username)
+        refuse_changed_account(session, who(actor), user, now)
         if user.id == actor.user_id and not active:
             raise Conflict("You cannot disable your own account.")
         if not active:
@@ -427,6 +435,7 @@ def unlock(ctx: ServiceContext, actor: Actor, username: str) -> UserInfo:
     now = ctx.now()
     with ctx.db.write() as session:
         user = _user_by_name(session, username)
+        refuse_changed_account(session, who(actor), user, now)
         if user.locked_at is None and user.failed_logons == 0:
             raise Conflict(f"{user.username} is not locked.")
         user.locked_at, user.failed_logons, user.first_failed_at = None, 0, None
@@ -439,6 +448,7 @@ def reset_password(ctx: ServiceContext, actor: Actor, username: str, password: s
     now = ctx.now()
     with ctx.db.write() as session:
         user = _user_by_name(session, username)
+        refuse_changed_account(session, who(actor), user, now)
         problems = password_problems(password, user.username)
         if problems:
             raise InvalidInput([FieldProblem("password", "Password", p) for p in problems])
@@ -461,6 +471,7 @@ def change_own_password(ctx: ServiceContext, actor: Actor, old: str, new: str) -
         user = session.get(User, actor.user_id)
         if user is None:
             raise NotFound("Your account no longer exists.")
+        refuse_changed_signed_in(session, who(actor), user, now)
         if not user.active:
             raise AuthenticationFailed(DISABLED)
         if user.locked_at is not None:

@@ -23,8 +23,9 @@ from checklist_app.core.permissions import Action, Actor, CaseScope, PermissionD
 from checklist_app.core.procedure.model import Procedure
 from checklist_app.core.schedule import CaseSituation, StepRecordState, StepSchedule, StepStatus, compute_schedule
 from checklist_app.services.context import ServiceContext, who
-from checklist_app.services.errors import Conflict, NotFound
+from checklist_app.services.errors import Conflict, NotFound, RecordChanged
 from checklist_app.services.intel_items import items_of, stage_event_times
+from checklist_app.services.tamper_check import CASE_CHANGED, refuse_if_changed
 from checklist_app.store.audit import Operation, append
 from checklist_app.store.models import Case, CaseEvent, MissingEpisode, RiskAssessment, StepRecord
 
@@ -49,16 +50,33 @@ def scope_of(case: Case) -> CaseScope:
     return CaseScope(case.district_id, case.team_id, case.officer_id, case.supervisor_id)
 
 
-def get_case(session: Session, case_id: int) -> Case:
+def get_case(session: Session, case_id: int, *, ctx: ServiceContext, actor: Actor) -> Case:
+    """The case, once its stored row is known to be the one its audit entries describe (see checked)."""
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(f"Case {case_id} does not exist.")
+    return checked(session, ctx, actor, case)
+
+
+def checked(session: Session, ctx: ServiceContext, actor: Actor, case: Case) -> Case:
+    """`case`, if its stored row matches its last audit entry. Its officer, supervisor, team and district
+    decide who may open it, so a row edited outside the app (an officer moved to gain access) is refused
+    before anyone is let in, and the refusal is audited (store/record_check.py, services/tamper_check.py)."""
+    refuse_if_changed(
+        session,
+        case,
+        RecordChanged(CASE_CHANGED),
+        who(actor),
+        action="case.access_refused",
+        at=ctx.now(),
+        case_id=case.id,
+    )
     return case
 
 
 def load_case(session: Session, ctx: ServiceContext, case_id: int, actor: Actor, action: Action) -> LoadedCase:
     """Load a case after checking the actor may perform `action` on it."""
-    case = get_case(session, case_id)
+    case = get_case(session, case_id, ctx=ctx, actor=actor)
     authorise(session, ctx, actor, action, case)
     return load_for(session, ctx, case)
 

@@ -84,7 +84,7 @@ def reassign(
     if not reason.strip():
         raise InvalidInput([FieldProblem("reason", "Reason", "is required to reassign a case")])
     with ctx.db.write() as session:
-        case = cs.get_case(session, case_id)
+        case = cs.get_case(session, case_id, ctx=ctx, actor=actor)
         require(actor, Action.CASE_REASSIGN, cs.scope_of(case))
         cs.require_open(case)
         for user_id, role in ((officer_id, Role.INVESTIGATOR), (supervisor_id, Role.SUPERVISOR)):
@@ -158,6 +158,7 @@ def case_id_by_reference(ctx: ServiceContext, actor: Actor, reference: str) -> i
         case = session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
         if case is None:
             raise NotFound(f"No case {reference.strip()[:40]!r}.")
+        cs.checked(session, ctx, actor, case)
         cs.authorise(session, ctx, actor, Action.CASE_VIEW, case)
         record(
             session, who(actor), case, operation=Operation.CONSULTATION, action="case.lookup", at=now, case_id=case.id
@@ -176,6 +177,6 @@ def case_procedure(ctx: ServiceContext, actor: Actor, case_id: int) -> Procedure
     """The procedure version a case is pinned to (plain, immutable data: steps, risk tool, facts), worded
     for display: its texts name events, facts and settings by title, never by internal id."""
     with ctx.db.read() as session:
-        case = cs.get_case(session, case_id)
+        case = cs.get_case(session, case_id, ctx=ctx, actor=actor)
         cs.authorise(session, ctx, actor, Action.CASE_VIEW, case)
         return readable_procedure(ctx.procedure(session, case.procedure_version_id))

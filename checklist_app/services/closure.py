@@ -147,7 +147,7 @@ def reassign_officer(ctx: ServiceContext, actor: Actor, case_id: int, officer_id
     if not text:
         raise InvalidInput([FieldProblem("reason", "Reason", "is required to reassign a case")])
     with ctx.db.write() as session:
-        case = cs.get_case(session, case_id)
+        case = cs.get_case(session, case_id, ctx=ctx, actor=actor)
         require(actor, Action.CASE_REASSIGN, cs.scope_of(case))
         cs.require_open(case)
         officer = session.get(User, officer_id)
@@ -184,7 +184,7 @@ def officers_for(ctx: ServiceContext, actor: Actor, case_id: int) -> list[tuple[
     """Who the case could be reassigned to: active investigators and supervisors of its district, the case's
     own team first; officers of another team are labelled with it ("Dc Elm, Sheffield CSE Team 2")."""
     with ctx.db.read() as session:
-        case = cs.get_case(session, case_id)
+        case = cs.get_case(session, case_id, ctx=ctx, actor=actor)
         require(actor, Action.CASE_REASSIGN, cs.scope_of(case))
         rows = session.execute(
             select(User.id, User.display_name, User.team_id, Team.name)

@@ -28,6 +28,7 @@ __all__ = [
     "InvalidInput",
     "NotFound",
     "PermissionDenied",
+    "RecordChanged",
     "ServiceError",
     "StoreError",
 ]
@@ -82,3 +83,8 @@ class AuthenticationFailed(ServiceError):
 class SessionEnded(AuthenticationFailed):
     """The signed-in account was disabled or locked since it signed in: nothing was done, and the app
     must return to the log-on screen."""
+
+
+class RecordChanged(ServiceError):
+    """A record the app was about to act on (an account, a case) differs from its last audit entry: it
+    was changed outside the app. Nothing was done; the refusal itself is audited."""

@@ -41,7 +41,9 @@ from checklist_app.store.models import (
 )
 
 # Written on behalf of an account that is, or is becoming, unable to sign in.
-ACCOUNT_REFUSAL_ACTIONS = frozenset({"user.logon_failed", "user.logon_refused", "user.locked"})
+ACCOUNT_REFUSAL_ACTIONS = frozenset(
+    {"user.logon_failed", "user.logon_refused", "user.locked", "user.reauthenticate_refused"}
+)
 DISABLED = "Your account has been disabled since you signed in. Nothing was saved; ask an administrator."
 LOCKED = "Your account has been locked since you signed in. Nothing was saved; ask an administrator to unlock it."
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checklist_app.core.permissions import Action, Actor, CaseScope, require
+from checklist_app.services import case_state as cs
 from checklist_app.services.audit_dto import RemedialView
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.errors import Conflict, FieldProblem, InvalidInput, NotFound
@@ -64,9 +65,7 @@ def case_remedial_actions(ctx: ServiceContext, actor: Actor, case_id: int) -> li
     they work; only each action's owner can complete it. Oldest due first."""
     now = ctx.now()
     with ctx.db.write() as session:
-        case = session.get(Case, case_id)
-        if case is None:
-            raise NotFound(f"There is no case {case_id}.")
+        case = cs.get_case(session, case_id, ctx=ctx, actor=actor)
         require(actor, Action.REMEDIAL_VIEW, _scope(case))
         rows = list(
             session.scalars(
@@ -102,6 +101,7 @@ def complete_remedial_action(ctx: ServiceContext, actor: Actor, action_id: int, 
         raise InvalidInput([FieldProblem("note", "Note", f"is too long (at most {MAX_NOTE} characters)")])
     with ctx.db.write() as session:
         action, case = _load_signed(session, action_id)
+        cs.checked(session, ctx, actor, case)
         require(actor, Action.REMEDIAL_COMPLETE, _scope(case))
         if action.owner_id != actor.user_id:
             raise Conflict("Only the action's owner can complete it.")
@@ -132,6 +132,7 @@ def follow_up_remedial_action(
         raise InvalidInput([FieldProblem("note", "Note", "say what the follow-up found")])
     with ctx.db.write() as session:
         action, case = _load_signed(session, action_id)
+        cs.checked(session, ctx, actor, case)
         require(actor, Action.REMEDIAL_FOLLOW_UP, _scope(case))
         if action.owner_id == actor.user_id:
             raise Conflict("An action's owner cannot follow up their own action.")

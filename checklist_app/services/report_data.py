@@ -114,7 +114,7 @@ def casework(ctx: ServiceContext, actor: Actor, reference: str) -> CaseworkData:
         case_id = session.scalar(select(Case.id).where(Case.reference == reference))
         if case_id is None:
             raise NotFound(f"There is no case with reference {reference}.")
-        case = cs.get_case(session, case_id)
+        case = cs.get_case(session, case_id, ctx=ctx, actor=actor)
         if not is_command_line(actor):
             require(actor, Action.REPORT_CASEWORK, cs.scope_of(case))
         loaded = cs.load_for(session, ctx, case)
@@ -270,7 +270,7 @@ def record_release(
             if case_id is None:
                 raise NotFound(f"There is no case with reference {stamp.subject}.")
             if not is_command_line(actor):
-                require(actor, action, cs.scope_of(cs.get_case(session, case_id)))
+                require(actor, action, cs.scope_of(cs.get_case(session, case_id, ctx=ctx, actor=actor)))
         elif not is_command_line(actor):
             require(actor, action)
         audit.append(

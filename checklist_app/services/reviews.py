@@ -345,7 +345,7 @@ def case_reviews(ctx: ServiceContext, actor: Actor, case_id: int) -> list[Review
     """The case's reviews, newest first, with directions and signatures ("valid" or "superseded")."""
     now = ctx.now()
     with ctx.db.write() as session:
-        case = cs.get_case(session, case_id)
+        case = cs.get_case(session, case_id, ctx=ctx, actor=actor)
         require(actor, Action.CASE_VIEW, cs.scope_of(case))
         rows = list(
             session.scalars(
@@ -371,7 +371,7 @@ def case_actions(ctx: ServiceContext, actor: Actor, case_id: int) -> list[Direct
     """Every directed action on the case, open ones first by due date."""
     now = ctx.now()
     with ctx.db.write() as session:
-        case = cs.get_case(session, case_id)
+        case = cs.get_case(session, case_id, ctx=ctx, actor=actor)
         require(actor, Action.CASE_VIEW, cs.scope_of(case))
         rows = list(session.scalars(select(DirectedAction).where(DirectedAction.case_id == case_id)))
         rows.sort(key=lambda a: (a.status != "open", a.due_at, a.id))

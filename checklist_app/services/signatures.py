@@ -186,7 +186,7 @@ def case_signatures(ctx: ServiceContext, actor: Actor, case_id: int) -> list[Sig
     Reading them is a consultation of the case and is audited."""
     now = ctx.now()
     with ctx.db.write() as session:
-        case = cs.get_case(session, case_id)
+        case = cs.get_case(session, case_id, ctx=ctx, actor=actor)
         require(actor, Action.CASE_VIEW, cs.scope_of(case))
         rows = list(
             session.scalars(

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from hashlib import sha256
 from typing import Any, Final
 
-from sqlalchemy import Connection, func, inspect, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Connection, Table, func, inspect, or_, select, type_coerce
 from sqlalchemy.types import NullType
 
 from checklist_app.core.canonical import state_hash
@@ -26,21 +26,27 @@ _OPERATION: Final = 2
 _STATE_HASH: Final = 3
 
 
-def _state_digest(row: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
+def record_digest(row: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
+    """The hash of a record's audited fields, as its audit entries record it; None when a value cannot be
+    hashed. The one record hasher: verify's walk and the point-of-use check (store/record_check.py) both
+    use it."""
     try:
         return state_hash({f: row[f] for f in fields})
     except CONVERSION_ERRORS:
         return None
 
 
+def describes_record(table: Table) -> ColumnElement[bool]:
+    """Which audit entries describe a record's columns: those that record a state (or an erasure). A
+    consultation or disclosure that names a record it read (a team's dashboard, a case's report) says
+    nothing about its columns, and counting it as the last word made every such read look like tampering."""
+    return or_(table.c.state_hash.is_not(None), table.c.operation == "erasure")
+
+
 def _last_entries(conn: Connection, name: str) -> Iterator[_LastEntry]:
     """The last audit entry describing each record of table `name`, by record (object) id.
     Read in index order (object type, object id, seq) and collapsed here, so memory stays flat however
-    long the log is: nothing per record is kept.
-
-    Only entries that record a state (or an erasure) describe a record: a consultation or disclosure that
-    names a record it read (a team's dashboard, a case's report) says nothing about its columns, and counting
-    it as the last word made every such read look like tampering."""
+    long the log is: nothing per record is kept. Only entries that `describes_record` count."""
     table = table_of(AuditEntry)
     columns = [table.c.object_id, table.c.seq, table.c.operation, table.c.state_hash]
     query = (
@@ -48,7 +54,7 @@ def _last_entries(conn: Connection, name: str) -> Iterator[_LastEntry]:
         .where(
             table.c.object_type == name,
             table.c.object_id.is_not(None),
-            or_(table.c.state_hash.is_not(None), table.c.operation == "erasure"),
+            describes_record(table),
         )
         .order_by(table.c.object_id, table.c.seq)
     )
@@ -128,7 +134,7 @@ def check_table(conn: Connection, name: str, meter: _Meter) -> tuple[int, list[P
                 problems.append(Problem(name, record_id, entry[_SEQ], "was recorded as erased but is present again"))
             elif row is None:
                 continue  # reported by bad_value
-            elif _state_digest(row, model.AUDIT_FIELDS) != entry[_STATE_HASH]:
+            elif record_digest(row, model.AUDIT_FIELDS) != entry[_STATE_HASH]:
                 problems.append(
                     Problem(
                         name,

@@ -15,7 +15,7 @@ from world_support import PASSWORD
 from checklist_app.cli.main import main
 from checklist_app.core.signatures import Meaning, SignatureState
 from checklist_app.services import accounts, cases, closure, signatures
-from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput
+from checklist_app.services.errors import AuthenticationFailed, Conflict, InvalidInput, RecordChanged
 from checklist_app.store.db import sqlite_path
 from checklist_app.store.models import AuditEntry, Signature, User
 from checklist_app.store.verify import verify_database
@@ -119,7 +119,9 @@ def test_closing_again_gives_a_new_valid_signature_beside_the_superseded_one(wor
 
 @pytest.mark.skipif(bool(server_url()), reason="edits a SQLite file with the sqlite3 tool")
 @pytest.mark.skipif(shutil.which("sqlite3") is None, reason="needs the sqlite3 command-line tool")
-def test_change_with_the_sqlite3_tool_supersedes_and_verify_fails_naming_it(world, closed):
+def test_change_with_the_sqlite3_tool_refuses_the_case_and_verify_fails_naming_it(world, closed):
+    """The edited case row no longer matches its audit entry, so the case itself is refused where it is
+    used (services/tamper_check.py) and the signature on it is never shown as holding."""
     case, signed = closed
     path = sqlite_path(world.ctx.db.url)
     world.ctx.db.dispose()
@@ -127,8 +129,8 @@ def test_change_with_the_sqlite3_tool_supersedes_and_verify_fails_naming_it(worl
         ["sqlite3", str(path), f"UPDATE cases SET closure_reason = 'Closed: all done' WHERE id = {case.id};"],
         check=True,
     )
-    listed = closure_signatures(world, case.id)
-    assert listed[0].state is SignatureState.SUPERSEDED
+    with pytest.raises(RecordChanged, match="This case's stored record has been changed outside the app"):
+        closure_signatures(world, case.id)
     report = verify_database(world.ctx.db)
     named = [str(p) for p in report.problems if p.table == "signatures"]
     assert named == [
