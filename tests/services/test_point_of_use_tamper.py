@@ -149,6 +149,18 @@ def test_the_screen_unlock_of_an_edited_account_signs_out(world):
         accounts.change_own_password(world.ctx, world.investigator, PASSWORD, "a-brand-new-pass-19")
 
 
+def test_signing_as_an_edited_account_signs_out_and_signs_nothing(world):
+    """A signature records the signer's role from their row: an edited row signs nothing."""
+    from support import settle_for_closure
+
+    case = open_case(world)
+    settle_for_closure(world, case.id)
+    tamper(world, "UPDATE users SET display_name = 'Someone Else' WHERE username = 'ds.cedar'")
+    with pytest.raises(SessionEnded, match="changed outside the app"):
+        closure.close_case(world.ctx, world.supervisor, case.id, "No further action", PASSWORD)
+    assert cases.case_detail(world.ctx, world.investigator, case.id).status == "open"
+
+
 ADMIN_CHANGES = {
     "unlock": lambda w: accounts.unlock(w.ctx, w.admin, "dc.alder"),
     "disable": lambda w: accounts.set_active(w.ctx, w.admin, "dc.alder", False),
@@ -297,3 +309,33 @@ def test_raw_edits_reach_the_database(world):
     assert name == "Edited"
     with pytest.raises(AuthenticationFailed, match="changed outside the app"):
         accounts.log_on(world.ctx, "io.gorse", PASSWORD)
+
+
+@pytest.mark.skipif(bool(server_url()), reason="upgrades the release's SQLite file")
+def test_a_database_upgraded_from_the_release_passes_the_check(tmp_path):
+    """The 0.1.0 release's demo database after `init` upgrades it: every account and case row matches its
+    last audit entry, and log-on meets no tamper refusal (a migration that changed those rows without
+    recording them would lock everyone out)."""
+    import shutil
+    from pathlib import Path
+
+    from checklist_app.cli.main import main
+    from checklist_app.demo.people import DEMO_PASSWORD
+    from checklist_app.services.context import ServiceContext
+    from checklist_app.store.models import Case
+    from checklist_app.store.record_check import matches_last_entry
+
+    db = tmp_path / "force.db"
+    shutil.copyfile(Path(__file__).parents[1] / "fixtures" / "upgrade" / "v0.1.0-demo.db", db)
+    out = io.StringIO()
+    assert main(["--db", str(db), "init", "--no-admin"], out=out, err=out) == 0, out.getvalue()
+    with ServiceContext.open(str(db)) as ctx:
+        with ctx.db.read() as session:
+            rows = [*session.scalars(select(User)), *session.scalars(select(Case))]
+            assert rows and all(matches_last_entry(session, row) for row in rows)
+            names = [row.username for row in rows if isinstance(row, User)]
+        for name in names:
+            try:
+                accounts.log_on(ctx, name, DEMO_PASSWORD)
+            except AuthenticationFailed as refused:
+                assert "changed outside the app" not in str(refused)
