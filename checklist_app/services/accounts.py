@@ -7,7 +7,6 @@ administrator unlocks it. Every log-on, failure, lock and unlock is audited.
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from checklist_app.core.passwords import password_problems
 from checklist_app.core.permissions import Action, Actor, require
 from checklist_app.core.procedure.roles import Role
-from checklist_app.core.text import name_problem, normal_name, terminal_safe
+from checklist_app.core.text import normal_name, terminal_safe
 from checklist_app.services.context import ServiceContext, who
 from checklist_app.services.dto import UserInfo
 from checklist_app.services.errors import (
@@ -30,11 +29,8 @@ from checklist_app.services.errors import (
     ServiceError,
 )
 from checklist_app.services.organisation import district_by_code, team_by_name_or_id
-from checklist_app.services.tamper_check import (
-    refuse_changed_account,
-    refuse_changed_logon,
-    refuse_changed_signed_in,
-)
+from checklist_app.services.tamper_check import refuse_changed_account, refuse_changed_logon, refuse_changed_signed_in
+from checklist_app.services.validation import user_problems
 from checklist_app.store.audit import Operation, Who, append, record
 from checklist_app.store.models import AuditEntry, District, Team, User
 
@@ -78,7 +74,6 @@ def _mismatch() -> tuple[type[Exception], ...]:
 
 LOCK_AFTER = 5
 LOCK_WINDOW = timedelta(minutes=15)
-USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 
 FAILURE_ACTION = "user.logon_failed"
 _FAILURES_RESET_BY = (
@@ -305,7 +300,7 @@ def create_user(
     """`demo_account`: the demo generator's accounts, the only ones that may use the published password."""
     require(actor, Action.USER_MANAGE)
     username = username.strip().lower()
-    problems = _user_problems(username, display_name, role, password, demo_account=demo_account)
+    problems = user_problems(username, display_name, role, password, demo_account=demo_account)
     if problems:
         raise InvalidInput(problems)
     now = ctx.now()
@@ -336,34 +331,6 @@ def create_user(
         session.add(user)
         record(session, who(actor), user, operation=Operation.COLLECTION, action="user.create", at=now)
         return _user_info(session, user)
-
-
-DISPLAY_NAME_MAX = 120  # users.display_name
-
-
-def _user_problems(
-    username: str, display_name: str, role: str, password: str, *, demo_account: bool = False
-) -> list[FieldProblem]:
-    problems = []
-    if not USERNAME.fullmatch(username):
-        problems.append(
-            FieldProblem(
-                "username", "User name", "use 2-64 lower-case letters, digits, '.', '_' or '-', starting with a letter"
-            )
-        )
-    if not display_name.strip():
-        problems.append(FieldProblem("display_name", "Display name", "is required"))
-    elif (problem := name_problem(display_name)) is not None:
-        problems.append(FieldProblem("display_name", "Display name", problem))
-    elif len(display_name.strip()) > DISPLAY_NAME_MAX:
-        problems.append(FieldProblem("display_name", "Display name", f"must be at most {DISPLAY_NAME_MAX} characters"))
-    if role not in {r.value for r in Role}:
-        problems.append(FieldProblem("role", "Role", f"must be one of: {', '.join(r.value for r in Role)}"))
-    problems.extend(
-        FieldProblem("password", "Password", p)
-        for p in password_problems(password, username, demo_account=demo_account)
-    )
-    return problems
 
 
 def list_users(ctx: ServiceContext, actor: Actor) -> list[UserInfo]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
-from checklist_app.services.accounts import USERNAME
+from checklist_app.services.validation import USERNAME
 
 LOCK_DEFAULT_MINUTES = 15
 # The security brief: session lock after no more than 30 minutes of inactivity (CJIS AC-11).
