@@ -50,10 +50,7 @@ def _one_by_one(monkeypatch, world) -> tuple[list[str], list[str]]:  # type: ign
 def _signed_step_record(world, case_id: int, nth: int = 0) -> int:  # type: ignore[no-untyped-def]
     with world.ctx.db.engine.connect() as conn:
         ids = conn.execute(
-            text(
-                "SELECT object_id FROM signatures WHERE object_type = 'step_records' AND case_id = :case "
-                "ORDER BY id"
-            ),
+            text("SELECT object_id FROM signatures WHERE object_type = 'step_records' AND case_id = :case ORDER BY id"),
             {"case": case_id},
         ).scalars()
         return int(list(ids)[nth])
