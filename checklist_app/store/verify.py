@@ -32,7 +32,13 @@ from checklist_app.store.models import (
 )
 from checklist_app.store.verify_fast import Converter, fast_text, raw_batches
 from checklist_app.store.verify_rows import CONVERSION_ERRORS, describe_value, safe_rows
-from checklist_app.store.verify_schema import check_storage_types, check_triggers
+from checklist_app.store.verify_schema import (
+    WRONG_TYPES_SHOWN,
+    check_storage_types,
+    check_triggers,
+    storage_faults,
+    wrong_type,
+)
 
 _BATCH = 5000
 
@@ -126,17 +132,19 @@ def verify_database(
             if db.is_sqlite:
                 report.problems.extend(_sqlite_checks(conn))
             report.problems.extend(check_triggers(conn))
-            report.problems.extend(check_storage_types(conn))
+            report.problems.extend(check_storage_types(conn, leave=frozenset({"audit_log"})))
+            # The log's values of the wrong type are found by the chain walk and named where the storage
+            # checks would have named them: after the other tables', before the chain's problems.
+            wrong_types: list[Problem] = []
+            at = len(report.problems)
             published: dict[int, _Publication] = {}
-            _check_chain(conn, report, {a.seq: a.entry_hash for a in anchors}, meter, published)
+            try:
+                anchored = {a.seq: a.entry_hash for a in anchors}
+                _check_chain(conn, report, anchored, meter, published, wrong_types=wrong_types)
+            finally:
+                report.problems[at:at] = wrong_types
             _check_head(conn, report)
-            _check_records(conn, report, meter, elsewhere)
-            _check_publications(conn, published, report)
-            from checklist_app.store.verify_signatures import check_signatures  # it imports Problem from here
-
-            broken, superseded = check_signatures(conn)
-            report.problems.extend(broken)
-            report.notices.extend(superseded)
+            _check_rest(conn, report, meter, published, elsewhere)
             meter.tick("done", 0)
     except DBAPIError as exc:
         # A damaged file can make the checks themselves fail (e.g. integrity_check on a malformed page):
@@ -232,10 +240,13 @@ def _check_chain(
     meter: _Meter,
     published: dict[int, _Publication],
     start: tuple[int, str] = (1, GENESIS_HASH),
+    wrong_types: list[Problem] | None = None,
 ) -> None:
     """Walk the chain once, in constant memory (beyond `published`: the entry that created each procedure
     version, which says who published it and when; a handful of rows). `start`: the first entry to walk and
-    the hash it must link to (the whole chain unless given)."""
+    the hash it must link to (the whole chain unless given). `wrong_types`, on SQLite: where to put the
+    entries holding a value of the wrong storage class, as `check_storage_types` names them (it leaves the
+    log to this walk, which reads every value anyway)."""
     unmet = dict(anchors)
     expected_seq, running = start
     table = table_of(AuditEntry)
@@ -250,35 +261,40 @@ def _check_chain(
     position = {name: i for i, name in enumerate(names)}
     at_seq, at_prev, at_hash = position["seq"], position["prev_hash"], position["entry_hash"]
     at_type, at_object = position["object_type"], position["object_id"]
-    # The fields the hash covers.
-    text_of = fast_text(columns, [position[name] for name in hashed_fields({})], conn.dialect.name == "sqlite")
+    sqlite = conn.dialect.name == "sqlite"
+    # The text the entry's hash covers: the previous hash, a newline and the canonical hashed fields.
+    hashed_text = fast_text(columns, [position[name] for name in hashed_fields({})], sqlite, chained=at_prev)
+    faults = storage_faults(columns, table.c.seq) if sqlite and wrong_types is not None else None
     convert = Converter(conn, columns)
     since = table.c.seq >= expected_seq if expected_seq > 1 else None
     entries = 0
     try:
         for batch in raw_batches(conn, table, columns, table.c.seq, since):
             for raw in batch:
-                seq, prev_hash, stored_hash = raw[at_seq], raw[at_prev], raw[at_hash]
-                text = text_of(raw) if text_of is not None and type(prev_hash) is str else None
+                seq, stored_hash = raw[at_seq], raw[at_hash]
+                text = hashed_text(raw) if hashed_text is not None else None
                 if (
                     text is not None
                     and seq == expected_seq
-                    and prev_hash == running
-                    and not unmet
-                    and sha256((prev_hash + "\n" + text).encode()).hexdigest() == stored_hash
+                    and raw[at_prev] == running
+                    and seq not in unmet
+                    and sha256(text.encode()).hexdigest() == stored_hash
                 ):
-                    # The usual entry, in place and as the app wrote it: nothing to report, nothing converted.
+                    # The usual entry, in place and as the app wrote it: nothing to report, nothing converted;
+                    # every value has the storage class its column's text was built from.
                     running, expected_seq = stored_hash, seq + 1
                     entries += 1
-                    if entries % _BATCH == 0:
-                        meter.tick("audit chain", _BATCH)
                     if raw[at_type] == _VERSIONS and raw[at_object] is not None and raw[at_object] not in published:
                         read = convert(raw, seq, lambda *_: None) or dict(zip(names, raw, strict=True))
                         published[raw[at_object]] = _Publication(seq, read["occurred_at"], read["username"])
                     continue
-                object_type, object_id = raw[at_type], raw[at_object]
+                if faults is not None and wrong_types is not None and len(wrong_types) < WRONG_TYPES_SHOWN:
+                    bad = faults(raw)
+                    if bad:
+                        wrong_types.append(wrong_type("audit_log", None, seq, bad))
+                prev_hash, object_type, object_id = raw[at_prev], raw[at_type], raw[at_object]
                 converted: Mapping[str, Any] | None = None
-                if text is not None and sha256_hex(prev_hash + "\n" + text) == stored_hash:
+                if text is not None and sha256_hex(text) == stored_hash:
                     hash_ok = True  # the shortcut held: every value is as the app wrote it
                 else:
                     converted = convert(raw, seq, bad_value)
@@ -322,19 +338,18 @@ def _check_chain(
                 # Carry on from the stored hash so later, separate tampering is reported too.
                 running, expected_seq = stored_hash, seq + 1
                 entries += 1
-                if entries % _BATCH == 0:
-                    meter.tick("audit chain", _BATCH)
                 if object_type == _VERSIONS and object_id is not None and object_id not in published:
                     # A handful of rows: who published a version and when, as values (raw if they cannot be read).
                     values = converted or convert(raw, seq, lambda *_: None) or dict(zip(names, raw, strict=True))
                     published[object_id] = _Publication(seq, values["occurred_at"], values["username"])
+            # Counted per batch: per entry it cost as much as the checks.
+            meter.tick("audit chain", len(batch))
     finally:
-        # Kept up to date only here: per entry it cost as much as the checks (a damaged file stops the walk
-        # with an error, and the report then says how far it got).
+        # Kept up to date only here, for the same reason (a damaged file stops the walk with an error, and
+        # the report then says how far it got).
         report.entries += entries
         if entries:
             report.head_seq, report.head_hash = expected_seq - 1, running
-    meter.tick("audit chain", entries % _BATCH)
     for seq in sorted(unmet):
         where = (
             f"the log ends at entry {report.head_seq} (entries cut off?)"
@@ -349,7 +364,7 @@ def _check_chain(
 _VERSIONS = "procedure_versions"
 
 
-def _check_publications(conn: Connection, published: dict[int, _Publication], report: VerifyReport) -> None:
+def _check_publications(conn: Connection, published: dict[int, _Publication], problems: list[Problem]) -> None:
     """Who published a procedure version and when are not in its state hash (older databases hashed it
     without them), but the chained entry that created it records both: they must agree."""
     if _VERSIONS not in set(inspect(conn).get_table_names()):
@@ -366,7 +381,7 @@ def _check_publications(conn: Connection, published: dict[int, _Publication], re
         if not _same_moment(row["published_at"], entry.occurred_at):
             wrong.append(f"published_at says {describe_value(str(row['published_at']))}")
         if wrong:
-            report.problems.append(
+            problems.append(
                 Problem(
                     _VERSIONS,
                     record_id,
@@ -414,18 +429,57 @@ def _check_head(conn: Connection, report: VerifyReport) -> None:
         )
 
 
-def _check_records(conn: Connection, report: VerifyReport, meter: _Meter, elsewhere: Elsewhere | None) -> None:
-    """Each audited table's records, in turn; those checked elsewhere are collected once the rest are done,
-    and their problems reported in their place, as if checked here."""
+def _check_rest(
+    conn: Connection,
+    report: VerifyReport,
+    meter: _Meter,
+    published: dict[int, _Publication],
+    elsewhere: Elsewhere | None,
+) -> None:
+    """The audited records, the publications and the signatures, reported in that order. The tables checked
+    elsewhere are collected last, so that this process is not left waiting for them while it has work."""
+    from checklist_app.store.verify_signatures import check_signatures  # it imports Problem from here
+
+    checks = _check_records(conn, meter, elsewhere)
+    publications: list[Problem] = []
+    try:
+        _check_publications(conn, published, publications)
+        broken, superseded = check_signatures(conn)
+    except DBAPIError:  # a damaged file: what the record checks found is reported first, as ever
+        _collect_records(conn, report, checks, meter, elsewhere)
+        report.problems.extend(publications)
+        raise
+    _collect_records(conn, report, checks, meter, elsewhere)
+    report.problems.extend(publications)
+    report.problems.extend(broken)
+    report.notices.extend(superseded)
+
+
+# An audited table's check: (records checked, problems), or its name while another process checks it.
+_TableCheck = tuple[int, list[Problem]] | str
+
+
+def _check_records(conn: Connection, meter: _Meter, elsewhere: Elsewhere | None) -> list[_TableCheck]:
+    """Each audited table's records, in turn, but those checked elsewhere (see `_collect_records`)."""
     from checklist_app.store.verify_records import check_table  # it imports Problem from here
 
     existing_tables = set(inspect(conn).get_table_names())
     away = elsewhere.tables if elsewhere is not None else frozenset()
-    checks: list[tuple[int, list[Problem]] | str] = []
+    checks: list[_TableCheck] = []
     for model in AUDITED_MODELS:
         name = object_type_of(model)
         if name in existing_tables:
             checks.append(name if name in away else check_table(conn, name, meter))
+    return checks
+
+
+def _collect_records(
+    conn: Connection, report: VerifyReport, checks: list[_TableCheck], meter: _Meter, elsewhere: Elsewhere | None
+) -> None:
+    """The tables' checks into the report, in table order: those checked elsewhere once done there (or
+    checked here if they were not), their problems reported in their place, as if checked here."""
+    from checklist_app.store.verify_records import check_table
+
     for check in checks:
         if isinstance(check, str):
             name = check

@@ -121,12 +121,18 @@ RowText = Callable[[Sequence[Any]], str | None]
 
 
 def fast_text(
-    columns: Sequence[Column[Any]], positions: Iterable[int], text_timestamps: bool = False
+    columns: Sequence[Column[Any]],
+    positions: Iterable[int],
+    text_timestamps: bool = False,
+    chained: int | None = None,
 ) -> RowText | None:
     """A function giving the canonical JSON text of a dict of some of a raw row's columns (by position),
     keyed by column name, or None when some raw value is not in the form the app writes; None instead of
     the function if a column has a type the fast path does not know. `text_timestamps`: the driver gives
     timestamps as text (SQLite), so they are rearranged in line rather than by a function per value.
+    `chained`: the position of a text column (an audit entry's previous hash) that the text starts with,
+    followed by a newline, as an entry's hash covers it (None if that value is not text), so the hashed
+    text is built in one go rather than joined per row.
 
     The function is generated as one f-string per table (as dataclasses and namedtuple generate their
     methods): a loop over the columns cost more than the encoding itself. An encoder's TypeError (ours,
@@ -153,6 +159,9 @@ def fast_text(
         key = (("," if n else "{") + encode_basestring(column.name) + ":").replace("{", "{{").replace("}", "}}")
         parts.append(f"{key}{{{text}}}")
     parts.append("}}")
+    if chained is not None:
+        checks.insert(0, f"type(row[{chained}]) is str")
+        parts.insert(0, f"{{row[{chained}]}}\n")
     # One f-string: built in one go, where a chain of `+` made a new string per column.
     source = (
         "def row_text(row):\n"

@@ -5,7 +5,7 @@ another table is reported), and, on SQLite, values stored with the wrong storage
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Column, Connection, Integer, inspect, text
@@ -84,11 +84,14 @@ def _check_pg_function(conn: Connection) -> Iterator[Problem]:
         yield Problem("audit_log", None, None, f"triggers are switched off for this account ({role})")
 
 
-def check_storage_types(conn: Connection) -> Iterator[Problem]:
-    """SQLite keeps whatever a tool writes: report values of the wrong storage class (text in a number
-    column, numbers or bytes in a text or date column, a flag other than 0 or 1), naming row and column."""
-    from checklist_app.store.verify import Problem
+# Rows named per table; past that the table is badly damaged anyway.
+WRONG_TYPES_SHOWN = 1000
 
+
+def check_storage_types(conn: Connection, leave: frozenset[str] = frozenset()) -> Iterator[Problem]:
+    """SQLite keeps whatever a tool writes: report values of the wrong storage class (text in a number
+    column, numbers or bytes in a text or date column, a flag other than 0 or 1), naming row and column.
+    Tables in `leave` are checked by a walk that reads their rows anyway (see `storage_faults`)."""
     if conn.dialect.name != "sqlite":
         return  # PostgreSQL refuses wrong types itself
     existing = set(inspect(conn).get_table_names())
@@ -96,24 +99,69 @@ def check_storage_types(conn: Connection) -> Iterator[Problem]:
     for model in models:
         table = table_of(model)
         name = str(table.name)
-        if name not in existing:
+        if name not in existing or name in leave:
             continue
         key = table.c.seq if name == "audit_log" else table.c.id
         tests = {column.name: _storage_test(column) for column in table.c if column is not key}
         where = " OR ".join(f"NOT ({sql})" for sql in tests.values())
         columns = ", ".join(f"({sql}) AS ok_{col}" for col, sql in tests.items())
-        query = f"SELECT {key.name}, {columns} FROM {name} WHERE {where} ORDER BY {key.name} LIMIT 1000"
+        query = f"SELECT {key.name}, {columns} FROM {name} WHERE {where} ORDER BY {key.name} LIMIT {WRONG_TYPES_SHOWN}"
         for row in conn.exec_driver_sql(query):
             bad = [col for col, ok in zip(tests, row[1:], strict=True) if not ok]
-            record = None if name == "audit_log" else row[0]
-            entry = row[0] if name == "audit_log" else None
-            yield Problem(
-                object_type_of(model) if name != "audit_log" else name,
-                record,
-                entry,
-                (f"column {bad[0]} holds a value" if len(bad) == 1 else f"columns {', '.join(bad)} hold values")
-                + " of the wrong type (written outside the app?)",
-            )
+            if name == "audit_log":
+                yield wrong_type(name, None, row[0], bad)
+            else:
+                yield wrong_type(object_type_of(model), row[0], None, bad)
+
+
+def wrong_type(table: str, record: Any, entry: Any, bad: list[str]) -> Problem:
+    from checklist_app.store.verify import Problem
+
+    return Problem(
+        table,
+        record,
+        entry,
+        (f"column {bad[0]} holds a value" if len(bad) == 1 else f"columns {', '.join(bad)} hold values")
+        + " of the wrong type (written outside the app?)",
+    )
+
+
+def storage_faults(columns: Sequence[Column[Any]], key: Column[Any]) -> Callable[[Sequence[Any]], list[str]]:
+    """`_storage_test` for a row already read raw from SQLite (columns in table order, as the query reads
+    them): the names of the columns, other than `key`, whose value has the wrong storage class. The driver
+    gives each storage class as one Python type: NULL None, INTEGER int, REAL float, TEXT str, BLOB bytes."""
+    tests: list[tuple[int, str, bool, Callable[[Any], bool]]] = []
+    for position, column in enumerate(columns):
+        if column is key:
+            continue
+        if isinstance(column.type, Boolean):
+            allowed: Callable[[Any], bool] = _is_flag
+        elif isinstance(column.type, Integer):
+            allowed = _is_int
+        else:  # text, dates and times (ISO text), canonical JSON text
+            allowed = _is_text
+        tests.append((position, column.name, bool(column.nullable), allowed))
+
+    def faults(raw: Sequence[Any]) -> list[str]:
+        return [
+            name
+            for position, name, nullable, allowed in tests
+            if not ((nullable and raw[position] is None) or allowed(raw[position]))
+        ]
+
+    return faults
+
+
+def _is_flag(value: Any) -> bool:
+    return type(value) is int and value in (0, 1)
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int
+
+
+def _is_text(value: Any) -> bool:
+    return type(value) is str
 
 
 def _storage_test(column: Column[Any]) -> str:
