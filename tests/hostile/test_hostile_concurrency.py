@@ -103,9 +103,9 @@ def test_verify_while_another_user_writes_sees_one_state_of_the_database(world, 
         write_meanwhile()
         return real_head(conn, report)
 
-    def records_after_a_write(conn, report, meter, elsewhere):  # type: ignore[no-untyped-def]
+    def records_after_a_write(*args):  # type: ignore[no-untyped-def]
         write_meanwhile()
-        return real_table(conn, report, meter, elsewhere)
+        return real_table(*args)
 
     monkeypatch.setattr(verify_module, "_check_head", head_after_a_write)
     monkeypatch.setattr(verify_module, "_check_records", records_after_a_write)
