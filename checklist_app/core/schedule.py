@@ -331,6 +331,8 @@ class _Context:
         record = records.get(step_id, _NOT_STARTED)
         status = record.status
         applicable = self.applicable[step_id]
+        if status is StepStatus.DONE and self.figures_only and (sp.recurs_every is None or not applicable):
+            return self._done_figures_row(sp, applicable)
         # A dependency that does not apply to this case must not block the steps after it.
         depends_on = sp.depends_on
         if not depends_on:
@@ -379,6 +381,23 @@ class _Context:
             overdue_by,
         )
         if key is not None:
+            self.undated[key] = row
+        return row
+
+    def _done_figures_row(self, sp: StepPlan, applicable: bool) -> StepSchedule:
+        """The list's figures only: a done step that does not fall due again has no dates that they read,
+        and waits for nothing (it is settled), so its dependencies are not looked at either. Its row is the
+        one such a step has when its dependencies are met, shared as undated rows are: most of a case's steps
+        are done, and verify schedules every case."""
+        step_id = sp.step.id
+        key = (step_id, StepStatus.DONE, applicable, ())
+        row = self.undated.get(key)
+        if row is None:
+            required = sp.mandatory or (sp.condition is not None and applicable)
+            due, state, waiting, overdue_by = _DUE_NONE
+            row = StepSchedule(
+                step_id, StepStatus.DONE, applicable, required, (), due, state, waiting, sp.deadline_text, overdue_by
+            )
             self.undated[key] = row
         return row
 
