@@ -23,11 +23,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checklist_app.core.agreement import schedule_counting_awaiting
 from checklist_app.core.calendar import WorkingCalendar
+from checklist_app.core.procedure.model import Procedure
+from checklist_app.core.schedule import compute_schedule
 from checklist_app.services import case_state as cs
+from checklist_app.services import summary_rows
 from checklist_app.services.case_summary import expected_summary, open_actions
 from checklist_app.services.context import ServiceContext
-from checklist_app.services.step_agreement import awaiting_agreement_many
+from checklist_app.services.step_agreement import awaiting_agreement, awaiting_agreement_many
+from checklist_app.services.summary_rows import ChunkCase, load_chunk
 from checklist_app.store.db import Database
 from checklist_app.store.models import Case, CaseSummary
 from checklist_app.store.verify import Problem, meter
@@ -137,6 +142,9 @@ class SummaryCheck:
             )
             if largest is not None:  # first: the longest single piece of work
                 self._tables[largest] = self._pool.submit(_worker_table, largest)
+            procedures = _procedures(ctx)
+            if procedures:  # parsed here (where the chunks taken back need them anyway), not again there
+                self._pool.submit(_worker_procedures, procedures)
             self._futures = [self._pool.submit(_worker_chunk, chunk) for chunk in chunks]
         except OSError:  # no process could be started: checked here when collected
             self.close()
@@ -236,6 +244,26 @@ def _open_worker(url: str, calendar: WorkingCalendar, rows: Any) -> None:
     _worker_rows = rows
 
 
+def _procedures(ctx: ServiceContext) -> dict[int, Procedure]:
+    """The cases' procedure versions, parsed (and kept in `ctx`); {} if one cannot be read (the worker then
+    meets it with its chunks, as it would have)."""
+    try:
+        with ctx.db.read() as session:
+            versions = list(session.scalars(select(Case.procedure_version_id).distinct()))
+            return {version: ctx.procedure(session, version) for version in versions}
+    except Exception:
+        return {}
+
+
+def _worker_procedures(procedures: dict[int, Procedure]) -> None:
+    """In the worker process: the procedures parsed by verify's process (a pickled copy costs a hundredth
+    of parsing the text again), before its first chunk."""
+    global _worker_ctx
+    assert _worker_ctx is not None  # set by the pool's initializer
+    ctx = _worker_ctx
+    _worker_ctx = ServiceContext(ctx.db, calendar=ctx.calendar, _procedures={**ctx._procedures, **procedures})
+
+
 def _worker_table(name: str) -> tuple[int, list[Problem]] | None:
     """An audited table's store check, as verify does it; None if it could not be done here (a damaged
     file: verify's own process then checks the table and reports what it finds)."""
@@ -264,8 +292,8 @@ _Known = tuple[Any, dict[str, object]]
 
 def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> dict[int, Problem | _Known]:
     """Expected summary values per case, loading the chunk's records in a few queries as plain rows (see
-    `load_rows`); {} when the chunk cannot be read in one go (a wrong-type value somewhere), so each case is
-    then read alone."""
+    `load_chunk`, and `load_rows` when a step record holds a value its type would refuse); {} when the chunk
+    cannot be read in one go (a wrong-type value somewhere), so each case is then read alone."""
     try:
         # Every column of the summaries: one of the wrong type is named here, as the ORM would.
         summaries = {
@@ -274,35 +302,61 @@ def _recompute(session: Session, ctx: ServiceContext, case_ids: list[int]) -> di
                 select(*CaseSummary.__table__.c).where(CaseSummary.case_id.in_(case_ids))
             )
         }
-        loaded = cs.load_rows(session, ctx, case_ids)
+        fast = load_chunk(session, ctx, case_ids)
+        loaded = [one.loaded for one in fast] if fast is not None else cs.load_rows(session, ctx, case_ids)
         actions = open_actions(session, case_ids)
     except Exception:  # a wrong-type value somewhere: read each case alone, which names the row
         # Not a rollback: that would end the read transaction every later case is read in.
         session.expunge_all()
         return {}
     try:
-        awaiting: dict[int, frozenset[str]] = awaiting_agreement_many(
+        awaiting: dict[int, frozenset[str]] | None = awaiting_agreement_many(
             session, [one for one in loaded if one.case.status == "open"]
         )
     except Exception:  # a signature that cannot be read: worked out case by case, which names the case
-        awaiting = {}
+        awaiting = None
+    read = {one.loaded.case.id: one for one in fast} if fast is not None else {}
     expected: dict[int, Problem | _Known] = {}
     for one in loaded:
         summary = summaries[one.case.id]
         try:
-            values = expected_summary(
-                session,
-                ctx,
-                one,
-                _utc(summary.computed_at),
-                actions.get(one.case.id, []),
-                awaiting=awaiting.get(one.case.id),
-            )
+            moment = _utc(summary.computed_at)
+            case_actions = actions.get(one.case.id, [])
+            chunk_case = read.get(one.case.id)
+            if chunk_case is not None:
+                values = _figures(session, ctx, chunk_case, moment, case_actions, awaiting)
+            else:
+                marked = awaiting.get(one.case.id) if awaiting is not None else None
+                values = expected_summary(session, ctx, one, moment, case_actions, awaiting=marked)
         except Exception as exc:  # as in _compare
             expected[one.case.id] = _unreadable(one.case.id, exc)
             continue
         expected[one.case.id] = (summary, values)
     return expected
+
+
+def _figures(
+    session: Session,
+    ctx: ServiceContext,
+    one: ChunkCase,
+    now: datetime,
+    actions: list[tuple[datetime, str]],
+    awaiting: dict[int, frozenset[str]] | None,
+) -> dict[str, object]:
+    """`expected_summary` of a case read by `load_chunk`: its schedule from the states read with its records
+    (not built again from them), counting the steps awaiting agreement, handed to `expected_summary` whole."""
+    loaded = one.loaded
+    marked: frozenset[str] = frozenset()
+    if loaded.case.status == "open":  # a closed case has none awaiting (see expected_summary)
+        found = awaiting.get(loaded.case.id) if awaiting is not None else None
+        marked = found if found is not None else awaiting_agreement(session, loaded)
+    situation = summary_rows.situation(one)
+    if marked:
+        schedule = schedule_counting_awaiting(loaded.procedure, situation, now, ctx.calendar, marked, figures_only=True)
+    else:
+        schedule = compute_schedule(loaded.procedure, situation, now, ctx.calendar, figures_only=True)
+    # The schedule already counts the steps awaiting agreement: none are left for expected_summary to count.
+    return expected_summary(session, ctx, loaded, now, actions, schedule=schedule, awaiting=frozenset())
 
 
 @contextmanager

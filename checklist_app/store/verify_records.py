@@ -15,7 +15,7 @@ from sqlalchemy.types import NullType
 from checklist_app.core.canonical import state_hash
 from checklist_app.store.models import AUDITED_MODELS, AuditEntry, object_type_of, table_of
 from checklist_app.store.verify import _BATCH, Problem, _as_int, _Meter
-from checklist_app.store.verify_fast import Converter, fast_text, raw_batches, stream
+from checklist_app.store.verify_fast import Converter, batches, fast_text, raw_batches
 from checklist_app.store.verify_rows import CONVERSION_ERRORS, describe_value
 
 # The last audit entry describing a record, as the driver gives it: (object id, seq, operation, state hash).
@@ -59,10 +59,12 @@ def _last_entries(conn: Connection, name: str) -> Iterator[_LastEntry]:
         .order_by(table.c.object_id, table.c.seq)
     )
     entry: Any = None
-    for row in stream(conn, query):
-        if entry is not None and row[0] != entry[0]:
-            yield entry
-        entry = row
+    # A batch at a time (not through `stream`): one generator fewer between a record and its entry.
+    for batch in batches(conn, query):
+        for row in batch:
+            if entry is not None and row[0] != entry[0]:
+                yield entry
+            entry = row
     if entry is not None:
         yield entry
 
