@@ -118,6 +118,9 @@ class StepPlan:
     deadline_text: str
     waiting_text: str  # shown while the anchor has not happened
     test: Test | None = None  # the condition, compiled
+    # A done step's row for the list's figures only (see `_Context.schedule`), as it applies to the case and
+    # as it does not: the same for every case.
+    done_rows: tuple[StepSchedule, StepSchedule] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +194,10 @@ def _build_plan(procedure: Procedure) -> _Plan:
                 deadline_text=text,
                 waiting_text=waiting,
                 test=compile_condition(condition) if condition is not None else None,
+                done_rows=(
+                    _done_row(step.id, step.requirement is Requirement.MANDATORY, text),
+                    _done_row(step.id, step.requirement is Requirement.MANDATORY or condition is not None, text, True),
+                ),
             )
         )
     phase_steps = tuple((phase, tuple(s.id for s in phase.steps)) for phase in procedure.phases)
@@ -201,6 +208,15 @@ def _build_plan(procedure: Procedure) -> _Plan:
         phase_steps=phase_steps,
         unconditional={sp.step.id: True for sp in plans},
         conditional=tuple((sp.step.id, sp.test) for sp in plans if sp.test is not None),
+    )
+
+
+def _done_row(step_id: str, required: bool, deadline_text: str, applicable: bool = False) -> StepSchedule:
+    """The row of a done step that does not fall due again, for the list's figures only (no dates, no unmet
+    dependencies: see `_Context.schedule`)."""
+    due, state, waiting, overdue_by = _DUE_NONE
+    return StepSchedule(
+        step_id, StepStatus.DONE, applicable, required, (), due, state, waiting, deadline_text, overdue_by
     )
 
 
@@ -332,7 +348,12 @@ class _Context:
         status = record.status
         applicable = self.applicable[step_id]
         if status is StepStatus.DONE and self.figures_only and (sp.recurs_every is None or not applicable):
-            return self._done_figures_row(sp, applicable)
+            # The list's figures only: a done step that does not fall due again has no dates that they read,
+            # and waits for nothing (it is settled), so its dependencies are not looked at either. Its row is
+            # the one such a step has when its dependencies are met, made once per procedure: most of a
+            # case's steps are done, and verify schedules every case.
+            assert sp.done_rows is not None  # set by _build_plan
+            return sp.done_rows[applicable]
         # A dependency that does not apply to this case must not block the steps after it.
         depends_on = sp.depends_on
         if not depends_on:
@@ -381,23 +402,6 @@ class _Context:
             overdue_by,
         )
         if key is not None:
-            self.undated[key] = row
-        return row
-
-    def _done_figures_row(self, sp: StepPlan, applicable: bool) -> StepSchedule:
-        """The list's figures only: a done step that does not fall due again has no dates that they read,
-        and waits for nothing (it is settled), so its dependencies are not looked at either. Its row is the
-        one such a step has when its dependencies are met, shared as undated rows are: most of a case's steps
-        are done, and verify schedules every case."""
-        step_id = sp.step.id
-        key = (step_id, StepStatus.DONE, applicable, ())
-        row = self.undated.get(key)
-        if row is None:
-            required = sp.mandatory or (sp.condition is not None and applicable)
-            due, state, waiting, overdue_by = _DUE_NONE
-            row = StepSchedule(
-                step_id, StepStatus.DONE, applicable, required, (), due, state, waiting, sp.deadline_text, overdue_by
-            )
             self.undated[key] = row
         return row
 
