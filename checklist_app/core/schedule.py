@@ -118,9 +118,7 @@ class StepPlan:
     deadline_text: str
     waiting_text: str  # shown while the anchor has not happened
     test: Test | None = None  # the condition, compiled
-    # A done step's row for the list's figures only (see `_Context.schedule`), as it applies to the case and
-    # as it does not: the same for every case.
-    done_rows: tuple[StepSchedule, StepSchedule] | None = None
+    done_rows: tuple[StepSchedule, ...] = ()  # a done step's, figures only: as not applicable, as applicable
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +179,12 @@ def _build_plan(procedure: Procedure) -> _Plan:
             else:
                 target = steps.get(rule.anchor.ref)
                 waiting = f"Waiting for step {target.number if target else rule.anchor.ref} to be completed"
+        mandatory = step.requirement is Requirement.MANDATORY
+        required = mandatory or condition is not None  # when it applies
         plans.append(
             StepPlan(
                 step=step,
-                mandatory=step.requirement is Requirement.MANDATORY,
+                mandatory=mandatory,
                 condition=condition,
                 depends_on=step.depends_on,
                 anchor=rule.anchor if rule else None,
@@ -194,10 +194,7 @@ def _build_plan(procedure: Procedure) -> _Plan:
                 deadline_text=text,
                 waiting_text=waiting,
                 test=compile_condition(condition) if condition is not None else None,
-                done_rows=(
-                    _done_row(step.id, step.requirement is Requirement.MANDATORY, text),
-                    _done_row(step.id, step.requirement is Requirement.MANDATORY or condition is not None, text, True),
-                ),
+                done_rows=(_done_row(step.id, mandatory, text, False), _done_row(step.id, required, text, True)),
             )
         )
     phase_steps = tuple((phase, tuple(s.id for s in phase.steps)) for phase in procedure.phases)
@@ -211,13 +208,9 @@ def _build_plan(procedure: Procedure) -> _Plan:
     )
 
 
-def _done_row(step_id: str, required: bool, deadline_text: str, applicable: bool = False) -> StepSchedule:
-    """The row of a done step that does not fall due again, for the list's figures only (no dates, no unmet
-    dependencies: see `_Context.schedule`)."""
-    due, state, waiting, overdue_by = _DUE_NONE
-    return StepSchedule(
-        step_id, StepStatus.DONE, applicable, required, (), due, state, waiting, deadline_text, overdue_by
-    )
+def _done_row(step_id: str, required: bool, text: str, applicable: bool) -> StepSchedule:
+    """A done step's row for the list's figures only (see `_Context.schedule`)."""
+    return StepSchedule(step_id, StepStatus.DONE, applicable, required, (), None, DueState.NO_DEADLINE, "", text, None)
 
 
 # --- the schedule ---------------------------------------------------------------------------------
@@ -348,12 +341,8 @@ class _Context:
         status = record.status
         applicable = self.applicable[step_id]
         if status is StepStatus.DONE and self.figures_only and (sp.recurs_every is None or not applicable):
-            # The list's figures only: a done step that does not fall due again has no dates that they read,
-            # and waits for nothing (it is settled), so its dependencies are not looked at either. Its row is
-            # the one such a step has when its dependencies are met, made once per procedure: most of a
-            # case's steps are done, and verify schedules every case.
-            assert sp.done_rows is not None  # set by _build_plan
-            return sp.done_rows[applicable]
+            # Figures only: a done step not falling due again has no dates they read and, settled, waits for nothing.
+            return sp.done_rows[applicable]  # made once per procedure: most steps are done, verify schedules all
         # A dependency that does not apply to this case must not block the steps after it.
         depends_on = sp.depends_on
         if not depends_on:
