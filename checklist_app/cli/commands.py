@@ -6,6 +6,7 @@ import argparse
 import getpass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from checklist_app.cli import accept_commands
 from checklist_app.cli.stdin_text import read_stdin_line, stdin_is_terminal
 from checklist_app.cli.terminal import field
 from checklist_app.core.procedure.roles import Role
@@ -233,6 +234,7 @@ def add_user_parsers(sub: Any) -> None:
     set_role.add_argument("--team", help="team name (investigators and supervisors)")
     set_role.add_argument("--district", help="district code: BAR, DON, ROT or SHE (intelligence officers)")
     set_role.set_defaults(func=cmd_user_set_role)
+    accept_commands.add_user_parser(user_sub)
 
     team = sub.add_parser("team", help="manage teams")
     team_sub = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from checklist_app import __version__, gc_pause
-from checklist_app.cli import audit_commands, commands, report_commands, sop_commands
+from checklist_app.cli import accept_commands, audit_commands, commands, report_commands, sop_commands
 from checklist_app.cli.dash_values import attach_dash_values
 from checklist_app.cli.errors import run_guarded
 from checklist_app.cli.stop_signals import stopping_politely
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     sop_commands.add_parser(sub)
     report_commands.add_parser(sub)
     commands.add_user_parsers(sub)
+    accept_commands.add_case_parser(sub)
     audit_commands.add_parser(sub)
     return parser
 

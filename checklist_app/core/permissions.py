@@ -38,6 +38,7 @@ class Action(StrEnum):
     SOP_PUBLISH = "sop.publish"
     SYSTEM_VERIFY = "system.verify"
     SYSTEM_BACKUP = "system.backup"
+    RECORD_ACCEPT_CHANGE = "record.accept_outside_change"
     AUDIT_LOG_VIEW = "audit_log.view"
     AUDIT_ROUND_MANAGE = "audit_round.manage"
     AUDIT_ROUND_VIEW = "audit_round.view"
@@ -103,6 +104,8 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.SOP_PUBLISH: {_D: Scope.SYSTEM},
     Action.SYSTEM_VERIFY: {_D: Scope.SYSTEM, _A: Scope.SYSTEM},
     Action.SYSTEM_BACKUP: {_D: Scope.SYSTEM},
+    # Accepting a row changed outside the app (once investigated) as the record's state: administrators.
+    Action.RECORD_ACCEPT_CHANGE: {_D: Scope.SYSTEM},
     Action.AUDIT_LOG_VIEW: {_D: Scope.SYSTEM, _A: Scope.SYSTEM},
     # Casework audit: auditors only, force-wide (independence is checked per case in the services).
     # Remedial actions are seen and completed by their owner, whose case scope the row below bounds.
@@ -179,6 +182,7 @@ _DESCRIPTIONS = {
     Action.SOP_PUBLISH: "publish a procedure version",
     Action.SYSTEM_VERIFY: "verify the database",
     Action.SYSTEM_BACKUP: "back up the database",
+    Action.RECORD_ACCEPT_CHANGE: "accept a change made outside the app",
     Action.AUDIT_LOG_VIEW: "view the audit log",
     Action.AUDIT_ROUND_MANAGE: "create or draw an audit round",
     Action.AUDIT_ROUND_VIEW: "view audit rounds",

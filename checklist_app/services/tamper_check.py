@@ -18,22 +18,25 @@ from checklist_app.store.audit import Operation, Who, append
 from checklist_app.store.models import Audited, User, object_type_of
 from checklist_app.store.record_check import matches_last_entry
 
+_WAY_OUT = (
+    "an administrator must run verify and, once the change is investigated, may accept it: checklist-app {kind} "
+    "accept-change {name} --reason TEXT --user ADMIN"
+)
 ACCOUNT_CHANGED = (
     "This account's stored record has been changed outside the app (it differs from its last audit entry). "
-    "Log-on refused; an administrator must run verify."
+    "Log-on refused; " + _WAY_OUT.format(kind="user", name="USERNAME") + "."
 )
 SIGNED_IN_ACCOUNT_CHANGED = (
     "Your account's stored record has been changed outside the app (it differs from its last audit entry). "
-    "Nothing was done and you are signed out; an administrator must run verify."
+    "Nothing was done and you are signed out; " + _WAY_OUT.format(kind="user", name="USERNAME") + "."
 )
 OTHER_ACCOUNT_CHANGED = (
     "The stored record of account {name} has been changed outside the app (it differs from its last audit "
-    "entry), so it cannot be changed here: an administrator must run verify and restore the newest backup "
-    "that verifies."
+    "entry), so it cannot be changed here: " + _WAY_OUT.format(kind="user", name="{name}") + "."
 )
 CASE_CHANGED = (
     "This case's stored record has been changed outside the app (it differs from its last audit entry). "
-    "Access refused; an administrator must run verify."
+    "Access refused; " + _WAY_OUT.format(kind="case", name="REFERENCE") + "."
 )
 REASON = "stored record differs from its last audit entry"
 
@@ -88,6 +91,7 @@ def refuse_changed_signed_in(session: Session, who: Who, user: User, at: datetim
 def refuse_changed_account(session: Session, who: Who, user: User, at: datetime) -> None:
     """Before an administrator changes an account. Recording its new state would carry the edit (a role, a
     password hash) into the audit log as if the app had made it, and verify would no longer name it. It
-    cannot log on either, so nothing is lost by waiting for verify and a restore."""
+    cannot log on either, so nothing is lost by waiting for verify and an accepted change
+    (services/outside_change.py)."""
     refusal = RecordChanged(OTHER_ACCOUNT_CHANGED.format(name=user.username))
     refuse_if_changed(session, user, refusal, who, action="user.change_refused", at=at)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Select, bindparam, inspect, select
+from sqlalchemy import Row, Select, bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from checklist_app.store.models import Audited, AuditEntry, object_type_of, table_of
@@ -21,22 +21,26 @@ def matches_last_entry(session: Session, obj: Audited) -> bool:
     recorded as erased. Changes made to `obj` in this transaction and not yet flushed are not counted: the
     check is of the stored row."""
     stored = _stored_values(obj)  # before the flush, which would make unrecorded changes look stored
-    session.flush()  # an entry recorded in this transaction, not yet written, may be the last word
-    last = (
-        session.connection().execute(_last_entry(), {"object_type": object_type_of(obj), "object_id": obj.id}).first()
-    )
+    last = last_entry(session, obj)
     if last is None or last.operation == "erasure":
         return False
     return last.state_hash is not None and record_digest(stored, obj.AUDIT_FIELDS) == last.state_hash
 
 
+def last_entry(session: Session, obj: Audited) -> Row[tuple[int, str, str | None]] | None:
+    """The last audit entry describing `obj` (its seq, operation and state hash), or None if none does."""
+    session.flush()  # an entry recorded in this transaction, not yet written, may be the last word
+    query = _last_entry()
+    return session.connection().execute(query, {"object_type": object_type_of(obj), "object_id": obj.id}).first()
+
+
 @cache
-def _last_entry() -> Select[tuple[str, str | None]]:
+def _last_entry() -> Select[tuple[int, str, str | None]]:
     """The last entry describing one record: built once (building it cost more than running it). The index
     on (object type, object id) finds the record's entries; on SQLite it holds the seq too (the row id)."""
     log = table_of(AuditEntry)
     return (
-        select(log.c.operation, log.c.state_hash)
+        select(log.c.seq, log.c.operation, log.c.state_hash)
         .where(
             log.c.object_type == bindparam("object_type"),
             log.c.object_id == bindparam("object_id"),

@@ -69,7 +69,8 @@ class VerifyReport:
     head_hash: str = GENESIS_HASH
     records_checked: int = 0
     problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)  # not failures: e.g. signatures superseded in the app
+    # Not failures: signatures superseded in the app, outside changes an administrator accepted.
+    notices: list[Problem] = field(default_factory=list)
     # The witness file whose anchors were held (see store/witness.py), how many, and the last verify it saw.
     witness_file: str | None = None
     witness_anchors: int = 0
@@ -145,6 +146,9 @@ def verify_database(
                 report.problems[at:at] = wrong_types
             _check_head(conn, report)
             _check_rest(conn, report, meter, published, elsewhere)
+            from checklist_app.store.accepted_changes import accepted_changes  # it imports Problem from here
+
+            report.notices.extend(accepted_changes(conn))
             meter.tick("done", 0)
     except DBAPIError as exc:
         # A damaged file can make the checks themselves fail (e.g. integrity_check on a malformed page):

@@ -54,6 +54,7 @@ EXPECTED: dict[Action, set[Role]] = {
     Action.SOP_PUBLISH: {D},
     Action.SYSTEM_VERIFY: {D, A},
     Action.SYSTEM_BACKUP: {D},
+    Action.RECORD_ACCEPT_CHANGE: {D},
     Action.AUDIT_LOG_VIEW: {D, A},
     Action.AUDIT_ROUND_MANAGE: {A},
     Action.AUDIT_ROUND_VIEW: {A},

@@ -176,7 +176,8 @@ ADMIN_CHANGES = {
 def test_an_administrator_cannot_rewrite_an_edited_account(world, change):
     """Decided: an administrator's change to an edited account is refused too. Recording the account's new
     state would carry the edit (here a role) into the log as if the app had made it, and verify would stop
-    naming it. The account cannot log on meanwhile; verify names it, and a backup that verifies is restored."""
+    naming it. The account cannot log on meanwhile; verify names it, and once the change is investigated an
+    administrator may accept it with a reason (tests/services/test_accept_outside_change.py)."""
     _lock(world, "dc.alder")
     tamper(world, "UPDATE users SET role = 'administrator' WHERE username = 'dc.alder'")
     with pytest.raises(RecordChanged, match=r"^The stored record of account dc\.alder has been changed outside"):
