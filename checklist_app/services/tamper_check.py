@@ -32,7 +32,9 @@ SIGNED_IN_ACCOUNT_CHANGED = (
 )
 OTHER_ACCOUNT_CHANGED = (
     "The stored record of account {name} has been changed outside the app (it differs from its last audit "
-    "entry), so it cannot be changed here: " + _WAY_OUT.format(kind="user", name="{name}") + "."
+    "entry), so it cannot be changed here: "
+    + _WAY_OUT.format(kind="user", name="{name}")
+    + " (or Accept an outside change on the Database page)."
 )
 CASE_CHANGED = (
     "This case's stored record has been changed outside the app (it differs from its last audit entry). "

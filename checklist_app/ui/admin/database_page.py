@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from checklist_app.core.permissions import Action
 from checklist_app.services import admin
+from checklist_app.ui.admin.accept_change_dialog import AcceptChangeDialog
 from checklist_app.ui.admin.widgets import button, button_row, failure_text, message_label, say
 from checklist_app.ui.progress_relay import Cancelled, ProgressRelay
 from checklist_app.ui.session import AppSession
@@ -83,6 +85,16 @@ class DatabasePage(QWidget):
         self.backup_button.setEnabled(session.may(Action.SYSTEM_BACKUP))
         backup_layout.addLayout(button_row(self.backup_button))
         layout.addWidget(backup_box)
+
+        accept_box = QGroupBox("Outside changes")
+        accept_layout = QVBoxLayout(accept_box)
+        self.accept_button = button(
+            "&Accept an outside change…",
+            "Accept an account or case that was changed outside the app, once the change is investigated",
+        )
+        self.accept_button.setEnabled(session.may(Action.RECORD_ACCEPT_CHANGE))
+        accept_layout.addLayout(button_row(self.accept_button))
+        layout.addWidget(accept_box)
         self.message = message_label()
         layout.addWidget(self.message)
 
@@ -90,6 +102,7 @@ class DatabasePage(QWidget):
         self.verify_button.clicked.connect(self.verify)
         self.cancel_button.clicked.connect(self.cancel)
         self.backup_button.clicked.connect(self.choose_backup)
+        self.accept_button.clicked.connect(self.accept_change)
 
     def refresh(self) -> None:
         self.session.run(self, admin.chain_head, done=lambda h: self.head.setText(h.anchor))
@@ -129,7 +142,8 @@ class DatabasePage(QWidget):
         if report.ok:
             self.result.setPlainText(
                 f"OK: {report.entries:,} audit entries and {report.records_checked:,} records checked; nothing has "
-                f"been changed outside the application.\nChain head: {anchor}"
+                f"been changed outside the application{' unless noted below' if report.notices else ''}.\n"
+                f"Chain head: {anchor}"
             )
             say(self.message, "The database verified.")
         else:
@@ -137,6 +151,11 @@ class DatabasePage(QWidget):
             self.result.setPlainText(
                 f"FAILED: {len(report.problems)} problem(s); {report.entries:,} audit entries checked.\n\n{problems}"
             )
+        if report.notices:
+            # Not failures, but kept in view: superseded signatures, outside changes an administrator accepted.
+            notes = "\n".join(f"note: {n}" for n in report.notices)
+            self.result.appendPlainText(f"\nNotes (not failures):\n{notes}")
+        if not report.ok:
             say(
                 self.message,
                 "The database did not verify: see the problems listed. Keep a copy for investigation.",
@@ -152,6 +171,19 @@ class DatabasePage(QWidget):
             return
         self.result.setPlainText("")
         say(self.message, failure_text(exc), error=True)
+
+    # --- outside changes --------------------------------------------------------------------------------
+
+    def accept_change(self) -> None:
+        dialog = AcceptChangeDialog(self.session, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.accepted_change is not None:
+            accepted = dialog.accepted_change
+            say(
+                self.message,
+                f"Accepted the outside change to {accepted.label} as audit entry {accepted.entry_seq}; verify will "
+                "note it from now on.",
+            )
+            self.refresh()
 
     # --- backup --------------------------------------------------------------------------------------
 
