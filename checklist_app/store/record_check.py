@@ -12,7 +12,7 @@ from sqlalchemy import Row, Select, bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from checklist_app.store.models import Audited, AuditEntry, object_type_of, table_of
-from checklist_app.store.verify_records import describes_record, record_digest
+from checklist_app.store.record_hash import describes_record, record_digest
 
 
 def matches_last_entry(session: Session, obj: Audited) -> bool:

@@ -5,18 +5,18 @@ services/summary_check.py); verify.py calls `check_table` for the tables it chec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from hashlib import sha256
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, Table, func, inspect, or_, select, type_coerce
+from sqlalchemy import Connection, func, inspect, select, type_coerce
 from sqlalchemy.types import NullType
 
-from checklist_app.core.canonical import state_hash
 from checklist_app.store.models import AUDITED_MODELS, AuditEntry, object_type_of, table_of
+from checklist_app.store.record_hash import describes_record, record_digest
 from checklist_app.store.verify import _BATCH, Problem, _as_int, _Meter
 from checklist_app.store.verify_fast import Converter, batches, fast_text, raw_batches
-from checklist_app.store.verify_rows import CONVERSION_ERRORS, describe_value
+from checklist_app.store.verify_rows import describe_value
 
 # The last audit entry describing a record, as the driver gives it: (object id, seq, operation, state hash).
 # A plain tuple: one is read for each of 1.6 million records on a large database.
@@ -24,23 +24,6 @@ _LastEntry = tuple[Any, int, str, str | None]
 _SEQ: Final = 1
 _OPERATION: Final = 2
 _STATE_HASH: Final = 3
-
-
-def record_digest(row: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
-    """The hash of a record's audited fields, as its audit entries record it; None when a value cannot be
-    hashed. The one record hasher: verify's walk and the point-of-use check (store/record_check.py) both
-    use it."""
-    try:
-        return state_hash({f: row[f] for f in fields})
-    except CONVERSION_ERRORS:
-        return None
-
-
-def describes_record(table: Table) -> ColumnElement[bool]:
-    """Which audit entries describe a record's columns: those that record a state (or an erasure). A
-    consultation or disclosure that names a record it read (a team's dashboard, a case's report) says
-    nothing about its columns, and counting it as the last word made every such read look like tampering."""
-    return or_(table.c.state_hash.is_not(None), table.c.operation == "erasure")
 
 
 def _last_entries(conn: Connection, name: str) -> Iterator[_LastEntry]:
