@@ -19,6 +19,8 @@ from checklist_app.core.schedule import StepStatus
 from checklist_app.core.signatures import Meaning
 from checklist_app.services import accounts, cases, steps
 from checklist_app.services.context import ServiceContext
+from checklist_app.services.errors import RecordChanged
+from checklist_app.services.outside_change import accept_outside_change
 from checklist_app.store.errors import UnreadableValue
 from checklist_app.store.types import MeaningText, RoleText, StepStatusText
 from tests.cli.cli_support import assert_refused, cli
@@ -59,11 +61,17 @@ def test_the_store_vocabularies_are_core_s(column_type, enum) -> None:  # type: 
 
 
 def test_a_case_pinned_to_a_missing_procedure_version_is_named(world) -> None:  # type: ignore[no-untyped-def]
-    """The foreign key holds it in the app; the sqlite3 tool runs with foreign keys off (was LookupError)."""
+    """The foreign key holds it in the app; the sqlite3 tool runs with foreign keys off (was LookupError).
+    The edited row is first refused at the point of use; once an administrator accepts it, the missing version
+    is named in words."""
     case = open_case(world)
     _tamper(world, f"UPDATE cases SET procedure_version_id = 999 WHERE id = {case.id}")
     fresh = ServiceContext.open(world.ctx.db.url)  # a procedure already parsed is cached per context
     try:
+        with pytest.raises(RecordChanged, match="changed outside the app"):
+            cases.case_detail(fresh, world.investigator, case.id)
+        reason = "Investigated under reference PSD-2026-001: accepted for the test."
+        accept_outside_change(fresh, world.admin, "cases", case.reference, reason, password=PASSWORD)
         expected = rf"table cases, column procedure_version_id, row {case.id}\): procedure version 999 is not in"
         with pytest.raises(UnreadableValue, match=expected):
             cases.case_detail(fresh, world.investigator, case.id)

@@ -107,7 +107,9 @@ def test_remedial_actions_of_an_unsigned_audit_are_not_shown_on_the_case(world):
 def test_a_case_closed_after_the_draw_is_still_audited_moderated_and_its_actions_completed(world):
     """Audits sample closed cases by design: the closed-case guard leaves the oversight records alone, and still
     refuses a change to the case itself."""
+    from checklist_app.services.context import who
     from checklist_app.services.errors import Conflict
+    from checklist_app.store.audit import Operation, record
     from checklist_app.store.models import Case
 
     for n in range(3):
@@ -115,8 +117,14 @@ def test_a_case_closed_after_the_draw_is_still_audited_moderated_and_its_actions
     detail = audit_rounds.create_round(world.ctx, world.auditor, period="2026-03", sample_size=3, seed=7)
     (picked,) = [c for c in detail.sampled if c.moderation_due]
     assert picked.audit_id is not None
+    # Closed without the closure's checks (its steps are still open), but audited as the app writes: a status
+    # written straight to the row is an outside change the point-of-use check refuses.
     with world.ctx.db.write() as session:
-        session.get(Case, picked.case_id).status = "closed"
+        case = session.get(Case, picked.case_id)
+        case.status = "closed"
+        record(
+            session, who(world.supervisor), case, operation=Operation.ALTERATION, action="case.close", at=world.clock()
+        )
     case_audits.save_audit(
         world.ctx, world.auditor, picked.audit_id, grades=GRADES, comments={}, overall_grade="good", rationale="Ok."
     )
