@@ -32,7 +32,8 @@ from checklist_app.core.procedure.loader import (
 from checklist_app.core.procedure.nodes import SopProblem
 
 MINIMAL_TEXT = (Path(__file__).resolve().parent.parent / "fixtures" / "sop" / "minimal.yaml").read_text("utf-8")
-# Generous for a shared 2-core machine; the corpus is judged at 10 s.
+# A guard against a file that makes the loader work for ever, not a speed target: processor time of this
+# process (wall time on a loaded CI machine varied 2-7 s for the same work); the corpus is judged at 10 s.
 FAST = 5.0
 
 
@@ -45,9 +46,9 @@ def edited(*replacements: tuple[str, str]) -> str:
 
 
 def refused(text: str) -> list[SopProblem]:
-    started = time.monotonic()
+    started = time.process_time()
     procedure, problems = validate_text(text, "hostile.yaml")
-    assert time.monotonic() - started < FAST
+    assert time.process_time() - started < FAST
     assert procedure is None and problems
     for problem in problems:
         printed = str(problem)
@@ -208,9 +209,9 @@ def test_a_huge_condition_is_not_echoed_in_full() -> None:
 def test_a_file_of_a_million_tiny_items_is_refused_at_once() -> None:
     # Flow style keeps a million items under the 5 MB file cap and the line limits, as the adversary's did.
     text = MINIMAL_TEXT + "padding: [\n" + ("  " + "1," * 1_000 + "\n") * 1_000 + "  1]\n"
-    started = time.monotonic()
+    started = time.process_time()
     _, problems = validate_bytes(text.encode("utf-8"), "hostile.yaml")
-    assert time.monotonic() - started < FAST
+    assert time.process_time() - started < FAST
     assert len(problems) == 1 and f"more than {MAX_NODES:,} values" in problems[0].message
     assert problems[0].line is not None
 
