@@ -18,9 +18,11 @@ from checklist_app.store.audit import Operation, Who, append
 from checklist_app.store.models import Audited, User, object_type_of
 from checklist_app.store.record_check import matches_last_entry
 
+# Said to an officer at log-on as much as to an administrator: the screen first, the command for a force
+# without the desktop app on an administrator's machine.
 _WAY_OUT = (
-    "an administrator must run verify and, once the change is investigated, may accept it: checklist-app {kind} "
-    "accept-change {name} --reason TEXT --user ADMIN"
+    "an administrator must run verify and, once the change is investigated, may accept it (Database page: "
+    "Accept an outside change; or checklist-app {kind} accept-change {name})"
 )
 ACCOUNT_CHANGED = (
     "This account's stored record has been changed outside the app (it differs from its last audit entry). "
@@ -32,9 +34,7 @@ SIGNED_IN_ACCOUNT_CHANGED = (
 )
 OTHER_ACCOUNT_CHANGED = (
     "The stored record of account {name} has been changed outside the app (it differs from its last audit "
-    "entry), so it cannot be changed here: "
-    + _WAY_OUT.format(kind="user", name="{name}")
-    + " (or Accept an outside change on the Database page)."
+    "entry), so it cannot be changed here: " + _WAY_OUT.format(kind="user", name="{name}") + "."
 )
 CASE_CHANGED = (
     "This case's stored record has been changed outside the app (it differs from its last audit entry). "

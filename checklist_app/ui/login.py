@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
@@ -73,6 +73,19 @@ class LoginDialog(QDialog):
         self.ui.message.setProperty("error", error)
         self.ui.message.style().unpolish(self.ui.message)
         self.ui.message.style().polish(self.ui.message)
+        QTimer.singleShot(0, self, self._grow_to_fit)  # after the layout has taken the new text's height
+
+    def _grow_to_fit(self) -> None:
+        """A message longer than the two lines `_fit` left room for would squeeze the conditions box and cut
+        off its last lines (the notice the user has just accepted): grow the dialog instead, within the screen."""
+        layout = self.layout()
+        if not layout.hasHeightForWidth():
+            return
+        needed = layout.totalHeightForWidth(self.width())
+        screen = self.screen()
+        limit = screen.availableGeometry().height() if screen is not None else needed
+        if needed > self.height():
+            self.resize(self.width(), min(needed, limit))
 
     def attempt(self) -> None:
         if not self.ui.logOnButton.isEnabled():

@@ -80,3 +80,25 @@ def test_the_case_workspace_refuses_a_case_given_away_outside_the_app(qtbot, wor
     text = workspace.ui.message.text()
     assert CASE_CHANGED in text and "Traceback" not in text
     assert workspace.ui.caseReference.text() == "Case not loaded"
+
+
+def test_a_long_refusal_grows_the_log_on_screen_and_leaves_the_notice_whole(qtbot, world, runner, prefs, idle):
+    """The refusal runs to four lines at the screen's own width: it must not squeeze the conditions box and cut
+    off the notice's last lines (found at 100 %: 'consent to this monitoring.' vanished)."""
+    tamper(world, "UPDATE users SET role = 'administrator' WHERE username = 'dc.alder'")
+    dialog = LoginDialog(world.ctx, runner, prefs)
+    qtbot.addWidget(dialog)
+    dialog.ui.databaseLabel.setText("Database: /tmp/demo.db")  # the test's long temporary path widens it
+    dialog.show()
+    dialog.setFixedWidth(600)  # the width it opens at (LoginDialog._fit); the test machine may widen it
+    idle()
+    height = dialog.height()
+    dialog.ui.acknowledge.setChecked(True)
+    qtbot.keyClicks(dialog.ui.username, "dc.alder")
+    qtbot.keyClicks(dialog.ui.password, PASSWORD)
+    qtbot.mouseClick(dialog.ui.logOnButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.ui.message.text() == ACCOUNT_CHANGED, timeout=10000)
+    idle()  # the restyled message takes its wrapped height in the next layout pass
+    layout = dialog.layout()
+    assert layout.totalHeightForWidth(dialog.width()) > height  # the message needs more than the room left
+    qtbot.waitUntil(lambda: dialog.height() >= layout.totalHeightForWidth(dialog.width()), timeout=5000)
