@@ -10,17 +10,12 @@ for the acceptance itself, as signing does."""
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 from typing import Any, TextIO
 
-from checklist_app.cli.stdin_text import read_stdin_line, stdin_is_terminal
+from checklist_app.cli.credentials import USER_ENV, credentials
 from checklist_app.cli.terminal import field
 from checklist_app.services import accounts
 from checklist_app.services.context import ServiceContext
-from checklist_app.services.errors import InvalidInput
-
-USER_ENV = "CHECKLIST_APP_USER"
 
 
 def _accept_parser(sub: Any, what: str, target: str) -> None:
@@ -51,15 +46,7 @@ def add_case_parser(sub: Any) -> None:
 def cmd_accept_change(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from checklist_app.services.outside_change import accept_outside_change
 
-    username = args.user or os.environ.get(USER_ENV, "")
-    if not username:
-        raise InvalidInput(f"Say which administrator you are: --user NAME or ${USER_ENV}.")
-    if args.password_stdin or not stdin_is_terminal():
-        password = read_stdin_line("password")
-        if not password:
-            raise InvalidInput("No password on standard input.")
-    else:
-        password = getpass.getpass(f"Password for {username}: ")
+    username, password = credentials(args, "administrator")
     name = args.username if args.kind == "users" else args.reference
     with ServiceContext.open(args.db) as ctx:
         actor = accounts.log_on(ctx, username, password)

@@ -8,11 +8,9 @@ when that is not a terminal.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 from typing import TYPE_CHECKING, Any, TextIO
 
-from checklist_app.cli.stdin_text import read_stdin_line, stdin_is_terminal
+from checklist_app.cli.credentials import USER_ENV, credentials
 from checklist_app.core.permissions import Actor
 from checklist_app.services import accounts
 from checklist_app.services.context import ServiceContext
@@ -20,8 +18,6 @@ from checklist_app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
     from checklist_app.services.audit_dto import RoundDetail, RoundSummary
-
-USER_ENV = "CHECKLIST_APP_USER"
 
 
 def add_parser(sub: Any) -> None:
@@ -75,15 +71,7 @@ def _number(value: str | None, what: str) -> int | None:
 
 
 def _log_on(ctx: ServiceContext, args: argparse.Namespace) -> Actor:
-    username = args.user or os.environ.get(USER_ENV, "")
-    if not username:
-        raise InvalidInput(f"Say which auditor you are: --user NAME or ${USER_ENV}.")
-    if args.password_stdin or not stdin_is_terminal():
-        password = read_stdin_line("password")
-        if not password:
-            raise InvalidInput("No password on standard input.")
-    else:
-        password = getpass.getpass(f"Password for {username}: ")
+    username, password = credentials(args, "auditor")
     return accounts.log_on(ctx, username, password)
 
 

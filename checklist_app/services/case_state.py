@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import select
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
 from checklist_app.core.facts import derive_facts
@@ -219,21 +219,30 @@ def load_rows(session: Session, ctx: ServiceContext, case_ids: list[int]) -> lis
         select(*_SCHEDULE_EVENT_COLUMNS).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.occurred_at)
     ).all():
         events[event_row[0]].append(event_row)  # type: ignore[arg-type]  # same attributes, read-only
-    missing: dict[int, list[MissingEpisode]] = defaultdict(list)
+    missing, risk = episodes_and_assessments(conn, case_ids)
+    return _assemble(session, ctx, cases, records, events, missing, risk, items_of(session, case_ids))
+
+
+def episodes_and_assessments(
+    conn: Connection, case_ids: list[int]
+) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
+    """The missing episodes and risk assessments of `case_ids` as plain read-only rows by case, newest first:
+    what the schedule reads of them (with the ORM objects' attribute names)."""
+    missing: dict[int, list[Any]] = defaultdict(list)
     for episode in conn.execute(
         select(*_MISSING_COLUMNS)
         .where(MissingEpisode.case_id.in_(case_ids))
         .order_by(MissingEpisode.reported_at.desc())
     ):
-        missing[episode.case_id].append(episode)  # type: ignore[arg-type]  # same attributes, read-only
-    risk: dict[int, list[RiskAssessment]] = defaultdict(list)
+        missing[episode.case_id].append(episode)
+    risk: dict[int, list[Any]] = defaultdict(list)
     for assessment in conn.execute(
         select(*_RISK_COLUMNS)
         .where(RiskAssessment.case_id.in_(case_ids))
         .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
     ):
-        risk[assessment.case_id].append(assessment)  # type: ignore[arg-type]  # same attributes, read-only
-    return _assemble(session, ctx, cases, records, events, missing, risk, items_of(session, case_ids))
+        risk[assessment.case_id].append(assessment)
+    return missing, risk
 
 
 def _assemble(

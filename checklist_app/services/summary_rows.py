@@ -24,7 +24,7 @@ from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStat
 from checklist_app.services import case_state as cs
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.intel_items import items_of
-from checklist_app.store.models import Case, CaseEvent, MissingEpisode, RiskAssessment, StepRecord
+from checklist_app.store.models import Case, CaseEvent, StepRecord
 from checklist_app.store.verify_fast import batches
 
 
@@ -71,21 +71,6 @@ _CASE_COLUMNS = (
     Case.facts,
 )
 _EVENT_COLUMNS = (CaseEvent.case_id, CaseEvent.event_type, CaseEvent.occurred_at)
-_MISSING_COLUMNS = (
-    MissingEpisode.id,
-    MissingEpisode.case_id,
-    MissingEpisode.reported_at,
-    MissingEpisode.found_at,
-    MissingEpisode.risk_grade,
-)
-_RISK_COLUMNS = (
-    RiskAssessment.id,
-    RiskAssessment.case_id,
-    RiskAssessment.assessed_at,
-    RiskAssessment.calculated_category,
-    RiskAssessment.final_category,
-    RiskAssessment.countersigned_at,
-)
 # A status by its stored value; the vocabulary the column type holds a value to (a test keeps them equal).
 _STATUS: dict[str, StepStatus] = {status.value: status for status in StepStatus}
 
@@ -109,20 +94,7 @@ def load_chunk(session: Session, ctx: ServiceContext, case_ids: list[int]) -> li
         select(*_EVENT_COLUMNS).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.occurred_at)
     ).all():
         events[event[0]].append(event)
-    missing: dict[int, list[Any]] = defaultdict(list)
-    for episode in conn.execute(
-        select(*_MISSING_COLUMNS)
-        .where(MissingEpisode.case_id.in_(case_ids))
-        .order_by(MissingEpisode.reported_at.desc())
-    ):
-        missing[episode.case_id].append(episode)
-    risk: dict[int, list[Any]] = defaultdict(list)
-    for assessment in conn.execute(
-        select(*_RISK_COLUMNS)
-        .where(RiskAssessment.case_id.in_(case_ids))
-        .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
-    ):
-        risk[assessment.case_id].append(assessment)
+    missing, risk = cs.episodes_and_assessments(conn, case_ids)
     items = items_of(session, case_ids)
     return [
         ChunkCase(
