@@ -94,21 +94,32 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
+    def _column(self, section: int) -> Column | None:
+        """The column, or None while the garbage collector is taking the model apart. A tab's columns hold
+        lambdas that hold the tab; clearing such a cycle empties each object's attributes, and a view being
+        destroyed at that moment can still ask for a header or a cell (seen once in CI, at a test's teardown:
+        "'Column' object has no attribute 'title'", a traceback in a user's face in the app)."""
+        column = self.columns[section]
+        return column if "title" in column.__dict__ else None
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
+        column = self._column(section) if orientation == Qt.Orientation.Horizontal else None
+        if column is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.TextAlignmentRole:
             # Headers line up with their column's text.
-            if self.columns[section].centre:
+            if column.centre:
                 return int(Qt.AlignmentFlag.AlignCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_at(index)
-        if row is None:
+        column = self._column(index.column()) if row is not None else None
+        if column is None:
             return None
-        column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(row)
         if role == ROW_ID_ROLE:
