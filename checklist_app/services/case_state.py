@@ -159,7 +159,7 @@ _RISK_COLUMNS = (
     RiskAssessment.final_category,
     RiskAssessment.countersigned_at,
 )
-_SCHEDULE_RECORD_COLUMNS = (
+SCHEDULE_RECORD_COLUMNS = (
     StepRecord.id,
     StepRecord.case_id,
     StepRecord.step_id,
@@ -172,7 +172,7 @@ _SCHEDULE_RECORD_COLUMNS = (
 _SCHEDULE_EVENT_COLUMNS = (CaseEvent.case_id, CaseEvent.event_type, CaseEvent.occurred_at)
 # The rows' field names in that order: `record_states` and `event_times` unpack such rows by position
 # (a Row's attribute lookup costs more than building the record's state) once the names are seen to match.
-_RECORD_ROW_FIELDS = tuple(column.key for column in _SCHEDULE_RECORD_COLUMNS)
+_RECORD_ROW_FIELDS = tuple(column.key for column in SCHEDULE_RECORD_COLUMNS)
 _EVENT_ROW_FIELDS = tuple(column.key for column in _SCHEDULE_EVENT_COLUMNS)
 
 
@@ -207,27 +207,29 @@ def load_rows(session: Session, ctx: ServiceContext, case_ids: list[int]) -> lis
     ORM objects for a million step records costs more than the schedules themselves). A value of the wrong
     type in a column read here raises the store's UnreadableValue, as the ORM would."""
     conn = session.connection()
-    cases = cast(
-        "list[Case]", list(conn.execute(select(*_CASE_COLUMNS).where(Case.id.in_(case_ids)).order_by(Case.id)))
-    )
     records: dict[int, dict[str, StepRecord]] = defaultdict(dict)
     # Fetched all at once (not row by row) and keyed by position: case id, then step id (see the columns).
-    for row in conn.execute(select(*_SCHEDULE_RECORD_COLUMNS).where(StepRecord.case_id.in_(case_ids))).all():
+    for row in conn.execute(select(*SCHEDULE_RECORD_COLUMNS).where(StepRecord.case_id.in_(case_ids))).all():
         records[row[1]][row[2]] = row  # type: ignore[assignment]  # same attributes, read-only
-    events: dict[int, list[CaseEvent]] = defaultdict(list)
+    cases, events, missing, risk = situation_rows(conn, case_ids)
+    return _assemble(
+        session, ctx, cast("list[Case]", cases), records, events, missing, risk, items_of(session, case_ids)
+    )
+
+
+def situation_rows(
+    conn: Connection, case_ids: list[int]
+) -> tuple[list[Any], dict[int, list[Any]], dict[int, list[Any]], dict[int, list[Any]]]:
+    """Everything but the step records that the schedule reads of `case_ids`, as plain read-only rows with
+    the ORM objects' attribute names: the cases (in id order), and by case their events (oldest first),
+    missing episodes and risk assessments (newest first). `load_rows` and the summary check's chunks
+    (services/summary_rows.py) both read them here."""
+    cases = list(conn.execute(select(*_CASE_COLUMNS).where(Case.id.in_(case_ids)).order_by(Case.id)))
+    events: dict[int, list[Any]] = defaultdict(list)
     for event_row in conn.execute(
         select(*_SCHEDULE_EVENT_COLUMNS).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.occurred_at)
     ).all():
-        events[event_row[0]].append(event_row)  # type: ignore[arg-type]  # same attributes, read-only
-    missing, risk = episodes_and_assessments(conn, case_ids)
-    return _assemble(session, ctx, cases, records, events, missing, risk, items_of(session, case_ids))
-
-
-def episodes_and_assessments(
-    conn: Connection, case_ids: list[int]
-) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
-    """The missing episodes and risk assessments of `case_ids` as plain read-only rows by case, newest first:
-    what the schedule reads of them (with the ORM objects' attribute names)."""
+        events[event_row[0]].append(event_row)
     missing: dict[int, list[Any]] = defaultdict(list)
     for episode in conn.execute(
         select(*_MISSING_COLUMNS)
@@ -242,7 +244,7 @@ def episodes_and_assessments(
         .order_by(RiskAssessment.assessed_at.desc(), RiskAssessment.id.desc())
     ):
         risk[assessment.case_id].append(assessment)
-    return missing, risk
+    return cases, events, missing, risk
 
 
 def _assemble(

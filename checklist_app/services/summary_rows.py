@@ -24,7 +24,7 @@ from checklist_app.core.schedule import CaseSituation, StepRecordState, StepStat
 from checklist_app.services import case_state as cs
 from checklist_app.services.context import ServiceContext
 from checklist_app.services.intel_items import items_of
-from checklist_app.store.models import Case, CaseEvent, StepRecord
+from checklist_app.store.models import Case, StepRecord
 from checklist_app.store.verify_fast import batches
 
 
@@ -49,28 +49,6 @@ class ChunkCase:
     states: dict[str, StepRecordState]  # by step id, retired records left out (as `record_states`)
 
 
-_RECORD_COLUMNS = (
-    StepRecord.id,
-    StepRecord.case_id,
-    StepRecord.step_id,
-    StepRecord.status,
-    StepRecord.completed_at,
-    StepRecord.reason,
-    StepRecord.completions,
-    StepRecord.retired,
-)
-_CASE_COLUMNS = (
-    Case.id,
-    Case.procedure_version_id,
-    Case.status,
-    Case.referral_at,
-    Case.opened_at,
-    Case.closed_at,
-    Case.date_of_birth,
-    Case.age_band,
-    Case.facts,
-)
-_EVENT_COLUMNS = (CaseEvent.case_id, CaseEvent.event_type, CaseEvent.occurred_at)
 # A status by its stored value; the vocabulary the column type holds a value to (a test keeps them equal).
 _STATUS: dict[str, StepStatus] = {status.value: status for status in StepStatus}
 
@@ -87,14 +65,7 @@ def load_chunk(session: Session, ctx: ServiceContext, case_ids: list[int]) -> li
         records, states = _records(session, case_ids)
     except _Refused:
         return None
-    conn = session.connection()
-    cases = list(conn.execute(select(*_CASE_COLUMNS).where(Case.id.in_(case_ids)).order_by(Case.id)))
-    events: dict[int, list[Any]] = defaultdict(list)
-    for event in conn.execute(
-        select(*_EVENT_COLUMNS).where(CaseEvent.case_id.in_(case_ids)).order_by(CaseEvent.occurred_at)
-    ).all():
-        events[event[0]].append(event)
-    missing, risk = cs.episodes_and_assessments(conn, case_ids)
+    cases, events, missing, risk = cs.situation_rows(session.connection(), case_ids)
     items = items_of(session, case_ids)
     return [
         ChunkCase(
@@ -119,7 +90,7 @@ def _records(
     """The chunk's step records and their schedule states, by case id and step id; _Refused on a value
     the column types would not read. The same query as load_rows (same rows, same order), with the driver's
     values."""
-    query = select(*(type_coerce(c, NullType()).label(c.key) for c in _RECORD_COLUMNS)).where(
+    query = select(*(type_coerce(c, NullType()).label(c.key) for c in cs.SCHEDULE_RECORD_COLUMNS)).where(
         StepRecord.case_id.in_(case_ids)
     )
     records: dict[int, dict[str, RecordRow]] = defaultdict(dict)

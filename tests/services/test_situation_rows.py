@@ -64,7 +64,7 @@ def _rows(session, case_id: int, *columns):  # type: ignore[no-untyped-def]
 
 def test_rows_read_otherwise_are_read_by_name_and_retired_or_unknown_rows_are_handled_alike(world):
     case_id = _worked_case(world)
-    columns = cs._SCHEDULE_RECORD_COLUMNS
+    columns = cs.SCHEDULE_RECORD_COLUMNS
     with world.ctx.db.read() as session:
         expected = cs.record_states(_rows(session, case_id, *columns))
         assert len(expected) >= 4
